@@ -1,0 +1,154 @@
+package dev.jvmm.vmm;
+
+import dev.jvmm.kvm.kvm_cpuid_entry2;
+import dev.jvmm.vmm.RunResult.Exited;
+import dev.jvmm.vmm.RunResult.GuestDied;
+import dev.jvmm.vmm.RunResult.Outcome;
+import dev.jvmm.vmm.RunResult.TimedOut;
+import dev.jvmm.vmm.boot.ElfImage;
+import dev.jvmm.vmm.boot.PvhBoot;
+import dev.jvmm.vmm.devices.ExitDevice;
+import dev.jvmm.vmm.devices.IoBus;
+import dev.jvmm.vmm.devices.Serial16550;
+import dev.jvmm.vmm.kvm.Cpuid;
+import dev.jvmm.vmm.kvm.Kvm;
+import dev.jvmm.vmm.kvm.Vcpu;
+import dev.jvmm.vmm.kvm.VcpuExit;
+import dev.jvmm.vmm.kvm.Vm;
+import dev.jvmm.vmm.memory.GuestMemory;
+
+import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+
+/**
+ * One microVM: builds the VM (memory, image, vCPU, devices) and runs its vCPU until the guest
+ * exits, dies, or runs out of time. This is the whole path from {@code jvmm run} to KVM_RUN.
+ */
+public final class Machine {
+
+    /**
+     * @param timeout how long the guest may run, or null for no limit
+     * @param serial  where COM1's output goes, byte by byte as the guest writes it
+     */
+    public record Config(ElfImage image, long memorySize, String cmdline, Duration timeout, OutputStream serial) {}
+
+    private static final int BOOT_VCPU = 0;
+
+    private final Config config;
+    private final IoBus ioBus = new IoBus();
+    private int exitStatus = -1;
+    private long exits;
+    private long unclaimedMmio;
+
+    private Machine(Config config) {
+        this.config = config;
+        ioBus.register(Serial16550.COM1, Serial16550.PORT_COUNT, new Serial16550(config.serial()));
+        ioBus.register(ExitDevice.PORT, 1, new ExitDevice(status -> exitStatus = status));
+    }
+
+    public static RunResult run(Config config) {
+        return new Machine(config).boot();
+    }
+
+    private RunResult boot() {
+        long started = System.nanoTime();
+        try (Kvm kvm = Kvm.open();
+             Vm vm = kvm.createVm();
+             GuestMemory memory = GuestMemory.allocate(config.memorySize());
+             Arena arena = Arena.ofConfined()) {
+            vm.setUserMemoryRegion(0, 0, memory.hostMapping());
+            long startInfo = PvhBoot.load(config.image(), memory, config.cmdline());
+            Cpuid supported = kvm.supportedCpuid(arena);
+            try (Vcpu vcpu = vm.createVcpu(BOOT_VCPU)) {
+                vcpu.setCpuid(cpuidFor(vcpu, supported, arena));
+                PvhBoot.enter(vcpu, config.image().entry(), startInfo);
+                Outcome outcome = config.timeout() == null ? runLoop(vcpu, null) : runWithWatchdog(vcpu);
+                return new RunResult(outcome, exits, ioBus.unclaimedAccesses(), unclaimedMmio,
+                        Duration.ofNanos(System.nanoTime() - started));
+            }
+        }
+    }
+
+    /** The host's supported CPUID, with this vCPU's initial APIC ID in leaf 1 (EBX[31:24]). */
+    private static Cpuid cpuidFor(Vcpu vcpu, Cpuid supported, Arena arena) {
+        Cpuid cpuid = supported.copy(arena);
+        MemorySegment leaf1 = cpuid.find(1, 0);
+        if (leaf1 != null) {
+            kvm_cpuid_entry2.ebx(leaf1, (kvm_cpuid_entry2.ebx(leaf1) & 0x00ffffff) | (vcpu.id() << 24));
+        }
+        return cpuid;
+    }
+
+    private Outcome runWithWatchdog(Vcpu vcpu) {
+        try (Watchdog watchdog = new Watchdog(vcpu, config.timeout())) {
+            return runLoop(vcpu, watchdog);
+        }
+    }
+
+    private Outcome runLoop(Vcpu vcpu, Watchdog watchdog) {
+        while (true) {
+            VcpuExit exit = vcpu.run();
+            exits++;
+            switch (exit) {
+                case VcpuExit.IoOut(int port, int size, int count, MemorySegment data) -> ioBus.write(port, size, count, data);
+                case VcpuExit.IoIn(int port, int size, int count, MemorySegment data) -> ioBus.read(port, size, count, data);
+                case VcpuExit.MmioRead(long address, MemorySegment data) -> {
+                    unclaimedMmio++;
+                    data.fill((byte) 0xff);
+                }
+                case VcpuExit.MmioWrite _ -> unclaimedMmio++;
+                case VcpuExit.Interrupted _ -> {
+                    if (watchdog != null && watchdog.fired()) {
+                        return new TimedOut(config.timeout());
+                    }
+                }
+                case VcpuExit.Hlt _ -> {
+                    return died(vcpu, "the guest executed HLT and nothing can wake it (jvmm gives it no interrupt source)");
+                }
+                case VcpuExit.Shutdown _ -> {
+                    return died(vcpu, "the guest shut down: triple fault (KVM_EXIT_SHUTDOWN)");
+                }
+                case VcpuExit.FailEntry(long reason, int cpu) -> {
+                    return died(vcpu, "VM entry failed on cpu " + cpu + ", hardware reason 0x" + Long.toHexString(reason));
+                }
+                case VcpuExit.InternalError(int suberror, long[] data) -> {
+                    return died(vcpu, "KVM internal error, suberror " + suberror + " (" + internalErrorName(suberror) + ")"
+                            + (data.length == 0 ? "" : ", data " + hex(data)));
+                }
+                case VcpuExit.SystemEvent(int type) -> {
+                    return died(vcpu, "the guest raised system event " + type + " (reset or shutdown)");
+                }
+                case VcpuExit.Unhandled(int reason) -> {
+                    return died(vcpu, "unexpected VM exit " + VcpuExit.reasonName(reason));
+                }
+            }
+            if (exitStatus >= 0) {
+                return new Exited(exitStatus);
+            }
+        }
+    }
+
+    private static GuestDied died(Vcpu vcpu, String reason) {
+        return new GuestDied(reason, RegisterDump.of(vcpu));
+    }
+
+    private static String internalErrorName(int suberror) {
+        return switch (suberror) {
+            case 1 -> "emulation failure";
+            case 2 -> "double fault during event delivery";
+            case 3 -> "delivery event";
+            case 4 -> "unexpected exit reason";
+            default -> "unknown";
+        };
+    }
+
+    private static String hex(long[] values) {
+        StringBuilder out = new StringBuilder();
+        for (long value : values) {
+            out.append(out.isEmpty() ? "" : " ").append("0x").append(Long.toHexString(value));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.jvmm.vmm;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How a run ended, with what the VMM counted on the way.
+ *
+ * @param exits          VM exits handled (each return from KVM_RUN)
+ * @param unclaimedPorts accesses to I/O ports no device claims, by port
+ * @param unclaimedMmio  MMIO accesses (jvmm has no MMIO devices yet)
+ */
+public record RunResult(Outcome outcome, long exits, Map<Integer, Long> unclaimedPorts, long unclaimedMmio, Duration elapsed) {
+
+    public sealed interface Outcome {
+        /** The process exit status {@code jvmm run} reports for this outcome. */
+        int exitStatus();
+    }
+
+    /** The guest wrote {@code status} to the exit device. */
+    public record Exited(int status) implements Outcome {
+        public int exitStatus() {
+            return status;
+        }
+    }
+
+    /** {@code --timeout} expired and the vCPU was stopped. */
+    public record TimedOut(Duration timeout) implements Outcome {
+        public static final int EXIT_STATUS = 124;
+
+        public int exitStatus() {
+            return EXIT_STATUS;
+        }
+    }
+
+    /** The guest kernel can go no further (triple fault, entry failure, KVM internal error, ...). */
+    public record GuestDied(String reason, String registers) implements Outcome {
+        public static final int EXIT_STATUS = 126;
+
+        public int exitStatus() {
+            return EXIT_STATUS;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.jvmm.vmm.cli;
+
+import dev.jvmm.vmm.JvmmException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+
+/** The {@code jvmm} command line. Exit statuses: the guest's own, 124 timeout, 125 jvmm failed, 126 guest died. */
+@Command(name = "jvmm",
+        mixinStandardHelpOptions = true,
+        versionProvider = Jvmm.Version.class,
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
+        description = "A microVM runtime: boots tiny x86-64 guest kernels on /dev/kvm.",
+        exitCodeOnInvalidInput = Jvmm.JVMM_FAILED,
+        exitCodeOnExecutionException = Jvmm.JVMM_FAILED,
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+                "<n>:the status the guest wrote to its exit device",
+                "124:--timeout expired",
+                "125:jvmm itself failed (usage, bad image, no usable /dev/kvm)",
+                "126:the guest kernel died (triple fault, KVM internal error, entry failure)"})
+public final class Jvmm implements Runnable {
+    static final int JVMM_FAILED = 125;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Show stack traces for jvmm's own errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try: jvmm run)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    static int execute(String... args) {
+        CommandLine commandLine = new CommandLine(new Jvmm());
+        commandLine.setParameterExceptionHandler((e, arguments) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("jvmm: " + e.getMessage());
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return JVMM_FAILED;
+        });
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+            PrintWriter err = cl.getErr();
+            boolean debug = parseResult.hasMatchedOption("--debug");
+            if (e instanceof JvmmException) {
+                err.println("jvmm: " + e.getMessage());
+            } else {
+                err.println("jvmm: internal error: " + e + (debug ? "" : " (run with --debug for the stack trace)"));
+            }
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return JVMM_FAILED;
+        });
+        return commandLine.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Jvmm.class.getPackage().getImplementationVersion();
+            return new String[]{"jvmm " + (version == null ? "(development build)" : version)
+                    + ", Java " + Runtime.version()};
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.jvmm.vmm.kvm;
+
+import dev.jvmm.kvm.kvm_signal_mask;
+import dev.jvmm.vmm.sys.Libc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static dev.jvmm.kvm.kvm_h.*;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A vCPU file descriptor and its shared {@code kvm_run} page, mapped once. {@link #run} is the
+ * hot path: one preallocated errno segment, no allocation besides the exit it returns.
+ */
+public final class Vcpu extends KvmFd {
+    private final int id;
+    private final Arena arena;
+    private final MemorySegment run;
+    private final MemorySegment errnoState;
+
+    private Vcpu(int fd, int id, Arena arena, MemorySegment run) {
+        super(fd);
+        this.id = id;
+        this.arena = arena;
+        this.run = run;
+        this.errnoState = Libc.errnoState(arena);
+    }
+
+    static Vcpu map(int fd, int id, int mmapSize) {
+        Arena arena = Arena.ofShared();
+        MemorySegment errnoState = Libc.errnoState(arena);
+        MemorySegment page = Libc.mmap(errnoState, mmapSize, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, 0);
+        if (page.equals(MemorySegment.NULL)) {
+            int errno = Libc.errno(errnoState);
+            arena.close();
+            Libc.close(fd);
+            throw new KvmException("mmap of the kvm_run page", errno);
+        }
+        MemorySegment run = page.reinterpret(mmapSize, arena, segment -> Libc.munmap(segment, mmapSize));
+        return new Vcpu(fd, id, arena, run);
+    }
+
+    public int id() {
+        return id;
+    }
+
+    /** Enters the guest until the next exit that needs the VMM. */
+    public VcpuExit run() {
+        if (Libc.ioctl(errnoState, fd, KVM_RUN, MemorySegment.NULL) < 0) {
+            int errno = Libc.errno(errnoState);
+            if (errno == Libc.EINTR || errno == Libc.EAGAIN) {
+                return VcpuExit.INTERRUPTED;
+            }
+            throw new KvmException("KVM_RUN", errno);
+        }
+        return VcpuExit.decode(run);
+    }
+
+    public void getRegs(MemorySegment kvmRegs) {
+        ioctl("KVM_GET_REGS", KVM_GET_REGS, kvmRegs);
+    }
+
+    public void setRegs(MemorySegment kvmRegs) {
+        ioctl("KVM_SET_REGS", KVM_SET_REGS, kvmRegs);
+    }
+
+    public void getSregs(MemorySegment kvmSregs) {
+        ioctl("KVM_GET_SREGS", KVM_GET_SREGS, kvmSregs);
+    }
+
+    public void setSregs(MemorySegment kvmSregs) {
+        ioctl("KVM_SET_SREGS", KVM_SET_SREGS, kvmSregs);
+    }
+
+    public void setCpuid(Cpuid cpuid) {
+        ioctl("KVM_SET_CPUID2", KVM_SET_CPUID2, cpuid.segment());
+    }
+
+    /**
+     * The signal mask in force while the vCPU is inside KVM_RUN (KVM_SET_SIGNAL_MASK), as a
+     * kernel sigset: the first 8 bytes of a glibc sigset_t.
+     */
+    public void setSignalMask(MemorySegment sigset) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment mask = call.allocate(kvm_signal_mask.sizeof() + 8, 8);
+            kvm_signal_mask.len(mask, 8);
+            mask.set(JAVA_LONG, kvm_signal_mask.sigset$offset(), sigset.get(JAVA_LONG, 0));
+            ioctl("KVM_SET_SIGNAL_MASK", KVM_SET_SIGNAL_MASK, mask);
+        }
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+}

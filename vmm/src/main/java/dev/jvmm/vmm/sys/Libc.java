@@ -1,0 +1,181 @@
+package dev.jvmm.vmm.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The libc calls the VMM makes, as FFM downcalls created once. Calls that can fail take a
+ * {@link #errnoState} segment into which FFM captures {@code errno} right after the call, so the
+ * value is the one the call set (the JVM itself may change errno afterwards).
+ */
+public final class Libc {
+    private Libc() {}
+
+    public static final int O_RDWR = 02;
+    public static final int O_CLOEXEC = 02000000;
+    public static final int PROT_READ = 0x1;
+    public static final int PROT_WRITE = 0x2;
+    public static final int MAP_SHARED = 0x01;
+    public static final int MAP_PRIVATE = 0x02;
+    public static final int MAP_ANONYMOUS = 0x20;
+    public static final int MAP_NORESERVE = 0x4000;
+    public static final int SIG_BLOCK = 0;
+    public static final int SIG_SETMASK = 2;
+    public static final int SIGUSR1 = 10;
+    public static final int EINTR = 4;
+    public static final int EAGAIN = 11;
+    public static final int E2BIG = 7;
+
+    /** glibc's sigset_t: 1024 bits; its first 8 bytes are the kernel's sigset. */
+    public static final long SIGSET_SIZE = 128;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    // ioctl is variadic: int ioctl(int fd, unsigned long request, ...). One shape serves every
+    // request: integer arguments travel as addresses (MemorySegment.ofAddress).
+    private static final MethodHandle IOCTL = downcall("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle MMAP = downcall("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO);
+    private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle PTHREAD_SELF = downcall("pthread_self", FunctionDescriptor.of(JAVA_LONG));
+    private static final MethodHandle PTHREAD_KILL = downcall("pthread_kill", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle PTHREAD_SIGMASK = downcall("pthread_sigmask",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SIGTIMEDWAIT = downcall("sigtimedwait",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor, options);
+    }
+
+    /** A segment to receive errno from calls that take one; one per thread that makes calls. */
+    public static MemorySegment errnoState(Arena arena) {
+        return arena.allocate(CAPTURE_LAYOUT);
+    }
+
+    public static int errno(MemorySegment errnoState) {
+        return (int) ERRNO.get(errnoState, 0L);
+    }
+
+    public static String strerror(int errno) {
+        try {
+            MemorySegment message = (MemorySegment) STRERROR.invokeExact(errno);
+            return message.reinterpret(Long.MAX_VALUE).getString(0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int open(MemorySegment errnoState, String path, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) OPEN.invokeExact(errnoState, arena.allocateFrom(path), flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int close(int fd) {
+        try {
+            return (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int ioctl(MemorySegment errnoState, int fd, long request, MemorySegment arg) {
+        try {
+            return (int) IOCTL.invokeExact(errnoState, fd, request, arg);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** mmap; returns {@link MemorySegment#NULL} on failure (MAP_FAILED), with errno in the state. */
+    public static MemorySegment mmap(MemorySegment errnoState, long length, int prot, int flags, int fd, long offset) {
+        try {
+            MemorySegment address = (MemorySegment) MMAP.invokeExact(errnoState, MemorySegment.NULL, length, prot, flags, fd, offset);
+            return address.address() == -1L ? MemorySegment.NULL : address;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void munmap(MemorySegment address, long length) {
+        try {
+            int ignored = (int) MUNMAP.invokeExact(address, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static long pthreadSelf() {
+        try {
+            return (long) PTHREAD_SELF.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** pthread_kill; returns 0 or an error number (pthread functions do not use errno). */
+    public static int pthreadKill(long thread, int signal) {
+        try {
+            return (int) PTHREAD_KILL.invokeExact(thread, signal);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int pthreadSigmask(int how, MemorySegment set, MemorySegment oldSet) {
+        try {
+            return (int) PTHREAD_SIGMASK.invokeExact(how, set, oldSet);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** sigtimedwait with a zero timeout: takes one pending signal of {@code set}, or returns -1. */
+    public static int sigtimedwaitNow(MemorySegment set, MemorySegment zeroTimespec) {
+        try {
+            return (int) SIGTIMEDWAIT.invokeExact(set, MemorySegment.NULL, zeroTimespec);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** A sigset_t holding exactly {@code signal}. */
+    public static MemorySegment sigset(Arena arena, int signal) {
+        MemorySegment set = arena.allocate(SIGSET_SIZE, 8);
+        set.set(JAVA_LONG, 0, 1L << (signal - 1));
+        return set;
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException e) {
+            return e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+}
