@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 
 import static dev.jvmm.kvm.kvm_h.*;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * A vCPU file descriptor and its shared {@code kvm_run} page, mapped once. {@link #run} is the
@@ -85,7 +86,8 @@ public final class Vcpu extends KvmFd {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment mask = call.allocate(kvm_signal_mask.sizeof() + 8, 8);
             kvm_signal_mask.len(mask, 8);
-            mask.set(JAVA_LONG, kvm_signal_mask.sigset$offset(), sigset.get(JAVA_LONG, 0));
+            // struct kvm_signal_mask puts the 8-byte set right after a 4-byte length: unaligned.
+            mask.set(JAVA_LONG_UNALIGNED, kvm_signal_mask.sigset$offset(), sigset.get(JAVA_LONG, 0));
             ioctl("KVM_SET_SIGNAL_MASK", KVM_SET_SIGNAL_MASK, mask);
         }
     }
