@@ -44,8 +44,7 @@ public final class Jvmm implements Runnable {
         CommandLine commandLine = new CommandLine(new Jvmm());
         commandLine.setParameterExceptionHandler((e, arguments) -> {
             PrintWriter err = e.getCommandLine().getErr();
-            err.println("jvmm: " + e.getMessage());
-            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            err.println("jvmm: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return JVMM_FAILED;
         });
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {

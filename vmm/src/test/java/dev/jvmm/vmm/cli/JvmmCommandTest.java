@@ -1,0 +1,102 @@
+package dev.jvmm.vmm.cli;
+
+import dev.jvmm.vmm.BundledImage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Runs {@code jvmm} as a separate process, as a user would, and checks streams and exit status. */
+class JvmmCommandTest {
+    @TempDir
+    Path dir;
+
+    record Result(int status, String out, String err) {}
+
+    static Result jvmm(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Jvmm.class.getName()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).start();
+        process.getOutputStream().close();
+        var err = process.errorReader(StandardCharsets.UTF_8);
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String errText = err.lines().reduce("", (a, b) -> a + b + "\n");
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "jvmm did not exit");
+        return new Result(process.exitValue(), out, errText);
+    }
+
+    @Test
+    void runBootsTheBundledImage() throws Exception {
+        Result result = jvmm("run");
+        assertEquals(0, result.status(), result.err());
+        assertTrue(result.out().startsWith("jvmm-kernel: booted in long mode"), result.out());
+        assertTrue(result.out().endsWith("jvmm-kernel: exit 0\n"), result.out());
+        assertEquals("", result.err());
+    }
+
+    @Test
+    void runBootsAnImageFromAPathAndReturnsTheGuestStatus() throws Exception {
+        Result result = jvmm("run", "--memory", "32M", "--cmdline", "exit=9", BundledImage.file(dir).toString());
+        assertEquals(9, result.status(), result.err());
+        assertTrue(result.out().contains("memory 31 MiB"), result.out());
+    }
+
+    @Test
+    void timeoutStopsTheGuestWithStatus124() throws Exception {
+        Result result = jvmm("run", "--timeout", "500ms", "--cmdline", "test=spin");
+        assertEquals(124, result.status());
+        assertEquals("jvmm: timed out after 500ms; the guest was stopped\n", result.err());
+    }
+
+    @Test
+    void aDeadGuestGivesStatus126AndARegisterDump() throws Exception {
+        Result result = jvmm("run", "--cmdline", "test=triple-fault");
+        assertEquals(126, result.status());
+        assertTrue(result.err().startsWith("jvmm: guest died: the guest shut down: triple fault"), result.err());
+        assertTrue(result.err().contains("rip "), result.err());
+    }
+
+    @Test
+    void badInputsGiveOneClearLineAndStatus125() throws Exception {
+        Path text = Files.writeString(dir.resolve("notes.txt"), "not a kernel\n");
+        assertFailure(jvmm("run", dir.resolve("missing.img").toString()), "jvmm: image " + dir.resolve("missing.img") + " does not exist");
+        assertFailure(jvmm("run", text.toString()), "jvmm: bad image " + text + ": not an ELF file (no \\x7fELF magic at offset 0)");
+        assertFailure(jvmm("run", "--memory", "lots"),
+                "jvmm: Invalid value for option '--memory': 'lots' is not a size (examples: 64M, 1G, 1048576) (see 'jvmm run --help')");
+        assertFailure(jvmm("run", "--memory", "8G"), "jvmm: guest memory size 8589934592 bytes is not supported: use a multiple of 4 KiB between 2 MiB and 3072 MiB");
+        assertFailure(jvmm("run", "--timeout", "soon"),
+                "jvmm: Invalid value for option '--timeout': 'soon' is not a duration (examples: 500ms, 10s, 2m) (see 'jvmm run --help')");
+        assertFailure(jvmm("run", "--frobnicate"), "jvmm: Unknown option: '--frobnicate' (see 'jvmm run --help')");
+        assertFailure(jvmm(), "jvmm: missing command (try: jvmm run) (see 'jvmm --help')");
+    }
+
+    @Test
+    void helpAndVersionDescribeTheCommand() throws Exception {
+        Result help = jvmm("run", "--help");
+        assertEquals(0, help.status());
+        for (String option : List.of("--memory=SIZE", "--timeout=DURATION", "--cmdline=STRING", "[IMAGE]")) {
+            assertTrue(help.out().contains(option), option + " in:\n" + help.out());
+        }
+        Result top = jvmm("--help");
+        assertTrue(top.out().contains("124") && top.out().contains("125") && top.out().contains("126"), top.out());
+        Result version = jvmm("--version");
+        assertEquals(0, version.status());
+        assertTrue(version.out().startsWith("jvmm "), version.out());
+    }
+
+    private static void assertFailure(Result result, String message) {
+        assertEquals(125, result.status(), result.err());
+        assertEquals(message + "\n", result.err());
+        assertEquals("", result.out());
+    }
+}

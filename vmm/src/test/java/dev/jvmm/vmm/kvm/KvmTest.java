@@ -1,0 +1,54 @@
+package dev.jvmm.vmm.kvm;
+
+import dev.jvmm.kvm.kvm_cpuid_entry2;
+import dev.jvmm.vmm.JvmmException;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import static dev.jvmm.kvm.kvm_h.KVM_API_VERSION;
+import static dev.jvmm.kvm.kvm_h.KVM_CAP_USER_MEMORY;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class KvmTest {
+    @Test
+    void opensKvmAndReadsItsApi() {
+        try (Kvm kvm = Kvm.open(); Arena arena = Arena.ofConfined()) {
+            assertEquals(KVM_API_VERSION, kvm.apiVersion());
+            assertTrue(kvm.checkExtension(KVM_CAP_USER_MEMORY) > 0);
+            assertTrue(kvm.vcpuMmapSize() >= 4096);
+            Cpuid cpuid = kvm.supportedCpuid(arena);
+            assertTrue(cpuid.count() > 4);
+            MemorySegment kvmLeaf = cpuid.find(0x40000000, 0);
+            assertNotNull(kvmLeaf, "KVM's own CPUID leaf 0x40000000");
+            byte[] signature = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(kvm_cpuid_entry2.ebx(kvmLeaf)).putInt(kvm_cpuid_entry2.ecx(kvmLeaf)).putInt(kvm_cpuid_entry2.edx(kvmLeaf)).array();
+            assertEquals("KVMKVMKVM\0\0\0", new String(signature, StandardCharsets.US_ASCII));
+            assertNotNull(cpuid.find(0x40000001, 0), "KVM feature leaf 0x40000001");
+        }
+    }
+
+    @Test
+    void aFailedIoctlNamesItselfAndItsErrno() {
+        try (Kvm kvm = Kvm.open(); Vm vm = kvm.createVm()) {
+            vm.createVcpu(0).close();
+            KvmException e = assertThrows(KvmException.class, () -> vm.createVcpu(0));
+            assertEquals("KVM_CREATE_VCPU", e.operation());
+            assertEquals(17, e.errno(), "EEXIST: vCPU 0 exists already");
+            assertEquals("KVM_CREATE_VCPU failed: File exists (errno 17)", e.getMessage());
+        }
+    }
+
+    @Test
+    void aMissingDeviceSaysSo() {
+        JvmmException e = assertThrows(JvmmException.class, () -> Kvm.open("/dev/no-such-kvm"));
+        assertTrue(e.getMessage().startsWith("cannot open /dev/no-such-kvm: no such device; this host has no KVM"), e.getMessage());
+    }
+}
