@@ -82,6 +82,7 @@ final class LibClang {
 
     private final MethodHandle createIndex;
     private final MethodHandle disposeIndex;
+    private final MethodHandle toggleCrashRecovery;
     private final MethodHandle parseTranslationUnit;
     private final MethodHandle disposeTranslationUnit;
     private final MethodHandle getNumDiagnostics;
@@ -134,6 +135,7 @@ final class LibClang {
         this.lib = SymbolLookup.libraryLookup(library, arena);
         createIndex = fn("clang_createIndex", ADDRESS, JAVA_INT, JAVA_INT);
         disposeIndex = fnVoid("clang_disposeIndex", ADDRESS);
+        toggleCrashRecovery = fnVoid("clang_toggleCrashRecovery", JAVA_INT);
         parseTranslationUnit = fn("clang_parseTranslationUnit",
                 ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
         disposeTranslationUnit = fnVoid("clang_disposeTranslationUnit", ADDRESS);
@@ -234,6 +236,10 @@ final class LibClang {
     /** Parses {@code source} (held in memory, named {@code fileName}) with the compiler arguments given. */
     TranslationUnit parse(String fileName, String source, List<String> args) {
         MemorySegment index = (MemorySegment) invoke(createIndex, 0, 0);
+        // clang_createIndex turns on LLVM's crash recovery, which replaces the process's SIGSEGV
+        // handler; the JVM relies on its own (implicit null checks, safepoint polls), so a
+        // fault the JVM expects would kill it. Turning recovery off puts the JVM's handlers back.
+        invoke(toggleCrashRecovery, 0);
         MemorySegment argv = arena.allocate(ADDRESS, args.size());
         for (int i = 0; i < args.size(); i++) {
             argv.setAtIndex(ADDRESS, i, arena.allocateFrom(args.get(i)));
