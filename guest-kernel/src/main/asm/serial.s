@@ -16,32 +16,32 @@
 .equ LSR_THRE, 0x20
 
 .text
-# serial_init(): 115200 baud 8N1, FIFOs on, interrupts off.
+# serial_init(): 115200 baud 8N1, FIFOs on, interrupts off; one (register, value) pair per write.
 .globl serial_init
 serial_init:
-    mov $COM1 + UART_IER, %dx
-    xor %al, %al
+    lea uart_setup(%rip), %rsi
+    mov $(uart_setup_end - uart_setup) / 2, %ecx
+1:  movzbl (%rsi), %edx
+    add $COM1, %edx
+    mov 1(%rsi), %al
     out %al, %dx
-    mov $COM1 + UART_LCR, %dx
-    mov $LCR_DLAB, %al
-    out %al, %dx
-    mov $COM1 + UART_DLL, %dx
-    mov $1, %al
-    out %al, %dx
-    mov $COM1 + UART_DLM, %dx
-    xor %al, %al
-    out %al, %dx
-    mov $COM1 + UART_LCR, %dx
-    mov $LCR_8N1, %al
-    out %al, %dx
-    mov $COM1 + UART_FCR, %dx
-    mov $0xc7, %al                      # enable and clear FIFOs, 14-byte trigger
-    out %al, %dx
-    mov $COM1 + UART_MCR, %dx
-    mov $0x03, %al                      # DTR, RTS
-    out %al, %dx
+    add $2, %rsi
+    dec %ecx
+    jnz 1b
     ret
 
+.section .rodata
+uart_setup:
+    .byte UART_IER, 0                   # no interrupts
+    .byte UART_LCR, LCR_DLAB            # divisor latch on
+    .byte UART_DLL, 1                   # divisor 1: 115200 baud
+    .byte UART_DLM, 0
+    .byte UART_LCR, LCR_8N1             # divisor latch off, 8 data bits, no parity, 1 stop bit
+    .byte UART_FCR, 0xc7                # enable and clear FIFOs, 14-byte trigger
+    .byte UART_MCR, 0x03                # DTR, RTS
+uart_setup_end:
+
+.text
 # serial_putc(%dil = byte)
 .globl serial_putc
 serial_putc:

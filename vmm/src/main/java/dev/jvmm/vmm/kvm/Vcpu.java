@@ -20,12 +20,12 @@ public final class Vcpu extends KvmFd {
     private final MemorySegment run;
     private final MemorySegment errnoState;
 
-    private Vcpu(int fd, int id, Arena arena, MemorySegment run) {
+    private Vcpu(int fd, int id, Arena arena, MemorySegment run, MemorySegment errnoState) {
         super(fd);
         this.id = id;
         this.arena = arena;
         this.run = run;
-        this.errnoState = Libc.errnoState(arena);
+        this.errnoState = errnoState;
     }
 
     static Vcpu map(int fd, int id, int mmapSize) {
@@ -39,7 +39,7 @@ public final class Vcpu extends KvmFd {
             throw new KvmException("mmap of the kvm_run page", errno);
         }
         MemorySegment run = page.reinterpret(mmapSize, arena, segment -> Libc.munmap(segment, mmapSize));
-        return new Vcpu(fd, id, arena, run);
+        return new Vcpu(fd, id, arena, run, errnoState);
     }
 
     public int id() {
