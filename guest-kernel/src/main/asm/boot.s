@@ -1,6 +1,7 @@
 # PVH entry: 32-bit flat protected mode, paging off, %ebx = physical address of hvm_start_info
-# (Xen's PVH boot ABI, docs/misc/pvh.pandoc). Builds nothing at run time: the page tables and
-# the GDT are data in the image, so the emulated supervisor path stays a few dozen instructions.
+# (Xen's PVH boot ABI, docs/misc/pvh.pandoc). This file is linked at its physical address; it
+# turns on long mode with boot page tables that are data in the image (the emulated supervisor
+# path stays a few dozen instructions), then jumps to the kernel proper in the top 2 GiB.
 
 .include "defs.inc"
 
@@ -15,11 +16,11 @@
     .p2align 2
     .quad pvh_start
 
-.section .text.boot, "ax"
+.section .boot.text, "ax"
 .code32
 .globl pvh_start
 pvh_start:
-    lgdt gdt_descriptor
+    lgdt boot_gdt_descriptor
     mov $KERNEL_DS, %eax
     mov %eax, %ds
     mov %eax, %es
@@ -29,60 +30,64 @@ pvh_start:
     mov %cr4, %eax
     or $(1 << 5), %eax                  # CR4.PAE
     mov %eax, %cr4
-    mov $pml4, %eax
+    mov $boot_pml4, %eax
     mov %eax, %cr3
-    mov $0xc0000080, %ecx               # IA32_EFER
+    mov $MSR_EFER, %ecx
     rdmsr
-    or $(1 << 8), %eax                  # EFER.LME
+    or $EFER_LME, %eax
     wrmsr
     mov %cr0, %eax
     or $((1 << 31) | (1 << 16) | 1), %eax   # CR0.PG, CR0.WP, CR0.PE
     mov %eax, %cr0
-    ljmp $KERNEL_CS, $long_mode
+    ljmp $KERNEL_CS, $boot_long_mode
 
 .code64
-long_mode:
-    xor %eax, %eax
-    mov %eax, %fs
-    mov %eax, %gs
-    lea stack_top(%rip), %rsp
-    mov %ebx, %edi                      # zero-extends: start_info is below 4 GiB
-    call kernel_main
-    # kernel_main does not return; stop here if it ever does.
-1:  cli
-    hlt
-    jmp 1b
+boot_long_mode:
+    movabs $kernel_entry, %rax          # into the top 2 GiB
+    jmp *%rax
 
-.section .rodata
+.section .boot.data, "aw"
 .p2align 3
-gdt:
+boot_gdt:
     .quad 0                             # null
     .quad 0x00cf9a000000ffff            # 0x08 KERNEL32_CS: 32-bit code, flat
     .quad 0x00af9a000000ffff            # 0x10 KERNEL_CS: 64-bit code (L=1)
     .quad 0x00cf92000000ffff            # 0x18 KERNEL_DS: data, flat
-gdt_end:
-gdt_descriptor:
-    .word gdt_end - gdt - 1
-    .quad gdt
+boot_gdt_end:
+boot_gdt_descriptor:
+    .word boot_gdt_end - boot_gdt - 1
+    .long boot_gdt
 
-# Identity map of the first 1 GiB with 2 MiB pages: PML4[0] -> PDPT[0] -> PD.
-.section .data
+# Boot page tables. PML4[0] identity-maps the first GiB for the switch (removed once the kernel
+# runs high); PML4[511] maps the kernel at KERNEL_VIRT_BASE; PML4[273] is the direct map of
+# DIRECT_MAP_SIZE of physical memory. All 2 MiB pages, supervisor-only.
 .p2align 12
-pml4:
-    .quad pdpt + 0x003                  # present, writable
+.globl boot_pml4
+boot_pml4:
+    .quad boot_pdpt_low + (PTE_P | PTE_W)
+    .fill 272, 8, 0
+    .quad boot_pdpt_direct + (PTE_P | PTE_W)        # 273: 0xffff888000000000
+    .fill 237, 8, 0
+    .quad boot_pdpt_kernel + (PTE_P | PTE_W)        # 511: 0xffffff8000000000
+boot_pdpt_low:
+    .quad boot_pd_0 + (PTE_P | PTE_W)
     .fill 511, 8, 0
-pdpt:
-    .quad pd + 0x003
-    .fill 511, 8, 0
-pd:
+boot_pdpt_kernel:
+    .fill 510, 8, 0
+    .quad boot_pd_0 + (PTE_P | PTE_W)               # 510: 0xffffffff80000000
+    .quad 0
+boot_pdpt_direct:
+    .quad boot_pd_0 + (PTE_P | PTE_W)
+    .quad boot_pd_1 + (PTE_P | PTE_W)
+    .quad boot_pd_2 + (PTE_P | PTE_W)
+    .fill 509, 8, 0
+.macro PAGE_DIRECTORY first_gib
     .set page, 0
     .rept 512
-    .quad (page << 21) + 0x083          # present, writable, 2 MiB page (PS)
+    .quad ((\first_gib << 30) + (page << 21)) + (PTE_P | PTE_W | PTE_PS)
     .set page, page + 1
     .endr
-
-.section .bss
-.p2align 12
-stack:
-    .skip 16384
-stack_top:
+.endm
+boot_pd_0: PAGE_DIRECTORY 0
+boot_pd_1: PAGE_DIRECTORY 1
+boot_pd_2: PAGE_DIRECTORY 2

@@ -1,26 +1,46 @@
-# kernel_main: report what the boot handed over, then leave through the exit device.
+# kernel_main: from the PVH hand-over to the user program.
 #
-# Output (one line each, stable; tests and users read them):
+# Serial output, one line each (stable; tests and users read them):
 #   jvmm-kernel: booted in long mode (PVH start_info v<version>)
 #   jvmm-kernel: cpu <vendor>, memory <MiB> MiB
 #   jvmm-kernel: cmdline "<command line>"
+#   jvmm-kernel: entry cpu=<vendor> syscall=<r> sysenter=<r> int80=<r> gate=<path>
+# then the program's own output, then one of
 #   jvmm-kernel: exit <status>
+#   jvmm-kernel: killed by signal <n> (<name>) at rip <addr>, address <addr>
+# and "jvmm-kernel: syscalls <n>, unimplemented <n> [<nr> (x<count>)...]".
 #
-# Command line words (the last of each key wins):
-#   exit=<decimal>   the exit status (low 8 bits); 0 without it
-#   test=spin        loop forever in supervisor mode (for --timeout)
-#   test=halt        cli; hlt with nothing to wake the CPU
-#   test=triple-fault  fault with no IDT, so the CPU shuts down
+# Command line words (the last of each key wins; everything after "--" is the program's argv):
+#   entry=auto|syscall|sysenter|int80  the path the kernel's gate uses (default auto)
+#   exit=<decimal>     stop after the boot report with this status, running no program
+#   test=spin|halt|triple-fault  misbehave in supervisor mode, to show how a VMM reports it
+# Without a module the kernel runs its built-in demo program.
 
 .include "defs.inc"
 
 .text
-.globl kernel_main
-kernel_main:                            # %rdi = hvm_start_info
-    mov %rdi, %r12                      # callee-saved for the whole function
+# kernel_entry: from boot.s, in the top 2 GiB; %ebx still holds the start_info address.
+.globl kernel_entry
+kernel_entry:
+    lea boot_stack_top(%rip), %rsp
+    mov %ebx, %edi
+    call kernel_main
+1:  cli
+    hlt
+    jmp 1b
+
+kernel_main:                            # %rdi = physical address of hvm_start_info
+    call phys_to_virt
+    mov %rax, %r12                      # start_info, for the whole function
     call serial_init
     cmpl $START_INFO_MAGIC_VALUE, START_INFO_MAGIC(%r12)
     jne bad_start_info
+    call cpu_init
+    # The identity map of the first GiB was only for the switch to long mode.
+    mov %cr3, %rax
+    movabs $DIRECT_MAP_BASE, %rdx
+    movq $0, (%rax,%rdx)
+    mov %rax, %cr3
 
     lea msg_booted(%rip), %rdi
     call serial_puts
@@ -29,157 +49,222 @@ kernel_main:                            # %rdi = hvm_start_info
     lea msg_booted_end(%rip), %rdi
     call serial_puts
 
-    # CPUID leaf 0: the vendor string is EBX, EDX, ECX.
-    xor %eax, %eax
+    xor %eax, %eax                      # CPUID 0: the vendor string is EBX, EDX, ECX
     cpuid
-    lea vendor(%rip), %rax
-    mov %ebx, 0(%rax)
-    mov %edx, 4(%rax)
-    mov %ecx, 8(%rax)
+    mov %ebx, vendor(%rip)
+    mov %edx, vendor + 4(%rip)
+    mov %ecx, vendor + 8(%rip)
     lea msg_cpu(%rip), %rdi
     call serial_puts
     lea vendor(%rip), %rdi
     call serial_puts
-
     lea msg_memory(%rip), %rdi
     call serial_puts
-    mov %r12, %rdi
-    call ram_bytes
+    call memory_init
     shr $20, %rax
     mov %rax, %rdi
     call serial_put_dec
     lea msg_memory_end(%rip), %rdi
     call serial_puts
 
-    lea msg_cmdline(%rip), %rdi
-    call serial_puts
-    xor %r13d, %r13d                    # exit status
-    mov START_INFO_CMDLINE_PADDR(%r12), %r14
-    test %r14, %r14
+    mov START_INFO_CMDLINE_PADDR(%r12), %rdi
+    lea empty(%rip), %r14
+    test %rdi, %rdi
     jz 1f
+    call phys_to_virt
+    mov %rax, %r14                      # the command line, for the whole function
+1:  lea msg_cmdline(%rip), %rdi
+    call serial_puts
     mov %r14, %rdi
     call serial_puts
-1:  lea msg_quote_end(%rip), %rdi
+    lea msg_quote_end(%rip), %rdi
     call serial_puts
-    test %r14, %r14
-    jz 2f
 
     mov %r14, %rdi
     lea key_test(%rip), %rsi
     call cmdline_value
     test %rax, %rax
-    jz 1f
+    jz 2f
     mov %rax, %rdi
     call run_test
-1:  mov %r14, %rdi
+
+2:  call time_init
+    call map_user_page_and_stack
+    call probe_entry_paths
+    mov %r14, %rdi
+    call select_gate
+    test %eax, %eax
+    js no_gate
+    mov %eax, %r13d                     # the gate
+    mov %eax, %edi
+    lea vendor(%rip), %rsi
+    call report_entry_paths
+
+    mov %r14, %rdi
     lea key_exit(%rip), %rsi
     call cmdline_value
     test %rax, %rax
-    jz 2f
+    jz 3f
     mov %rax, %rdi
     call parse_dec
-    movzbl %al, %r13d                   # the exit device takes a byte
-2:  mov %r13d, %edi
-    jmp kernel_exit
+    movzbl %al, %edi                    # the exit device takes a byte
+    jmp vm_exit
+
+3:  call program_image                  # %rax = image, %rdx = size, %rcx = physical
+    mov %rax, %rdi
+    mov %rdx, %rsi
+    mov %rcx, %rdx
+    call load_elf
+    test %rax, %rax
+    jz bad_program
+    mov %rax, %r15                      # entry
+    mov %r14, %rdi
+    call cmdline_program
+    mov %rax, %rdi
+    lea default_argv0(%rip), %rsi
+    call parse_args
+    test %rax, %rax
+    jz too_many_args
+    mov %r13d, %edi
+    call gate_address
+    mov %rax, %rdi
+    call build_stack
+    mov %r15, %rdi
+    mov %rax, %rsi
+    jmp enter_user
 
 bad_start_info:
     lea msg_bad_start_info(%rip), %rdi
     call serial_puts
     mov $EXIT_BAD_START_INFO, %edi
-    jmp kernel_exit
-
-# kernel_exit(%edi = status): report, write the exit device; never returns.
-.globl kernel_exit
-kernel_exit:
-    mov %edi, %ebx
-    lea msg_exit(%rip), %rdi
+    jmp vm_exit
+no_gate:
+    mov $EXIT_NO_GATE, %edi
+    jmp vm_exit
+too_many_args:
+    lea msg_too_many_args(%rip), %rdi
     call serial_puts
-    mov %ebx, %edi
-    call serial_put_dec
-    mov $'\n', %edi
-    call serial_putc
-    mov %bl, %al
-    mov $EXIT_PORT, %dx
-    out %al, %dx
-    # Without an exit device (a VMM that ignores the port) the kernel stops here.
-1:  cli
-    hlt
-    jmp 1b
+bad_program:
+    mov $EXIT_BAD_PROGRAM, %edi
+    jmp vm_exit
 
-# ram_bytes(%rdi = start_info) -> %rax: total size of the RAM entries of the memory map.
-ram_bytes:
-    xor %eax, %eax
-    mov START_INFO_MEMMAP_ENTRIES(%rdi), %ecx
-    mov START_INFO_MEMMAP_PADDR(%rdi), %rsi
-    cmpl $1, START_INFO_VERSION(%rdi)   # version 0 has no memory map
-    jb 2f
+# memory_init() -> %rax: bytes of RAM in the memory map. Frames for the process come from the
+# RAM after the kernel, up to the end of that RAM range or the first module above the kernel.
+memory_init:
+    push %rbx
+    push %r13
+    xor %eax, %eax                      # total
+    mov $0xffffffffffffffff, %r13       # end of the free range (min over the limits)
+    cmpl $1, START_INFO_VERSION(%r12)   # version 0 has no memory map
+    jb 4f
+    mov START_INFO_MEMMAP_ENTRIES(%r12), %ecx
+    mov START_INFO_MEMMAP_PADDR(%r12), %rdi
+    push %rax
+    push %rcx
+    call phys_to_virt
+    pop %rcx
+    mov %rax, %rsi
+    pop %rax
+    movabs $(kernel_end - KERNEL_VIRT_BASE), %rbx
 1:  test %ecx, %ecx
-    jz 2f
+    jz 4f
     cmpl $MEMMAP_TYPE_RAM, MEMMAP_ENTRY_TYPE(%rsi)
     jne 3f
-    add MEMMAP_ENTRY_LEN(%rsi), %rax
+    mov MEMMAP_ENTRY_LEN(%rsi), %rdx
+    add %rdx, %rax
+    mov MEMMAP_ENTRY_ADDR(%rsi), %r8    # the range holding the kernel's end bounds the frames
+    cmp %rbx, %r8
+    ja 3f
+    add %r8, %rdx
+    cmp %rbx, %rdx
+    jb 3f
+    cmp %r13, %rdx
+    cmovb %rdx, %r13
 3:  add $MEMMAP_ENTRY_SIZE, %rsi
     dec %ecx
     jmp 1b
-2:  ret
-
-# cmdline_value(%rdi = NUL-terminated command line, %rsi = NUL-terminated "key=") -> %rax:
-# a pointer to the value of the last word that starts with the key, or 0. Words are separated by spaces.
-cmdline_value:
-    xor %eax, %eax
-1:  movzbl (%rdi), %ecx                 # skip spaces to the start of a word
-    test %ecx, %ecx
-    jz 9f
-    cmp $' ', %ecx
-    jne 2f
-    inc %rdi
-    jmp 1b
-2:  xor %edx, %edx                      # compare the word with the key
-3:  movzbl (%rsi,%rdx), %ecx
-    test %ecx, %ecx
-    jz 4f
-    cmp (%rdi,%rdx), %cl
-    jne 5f
-    inc %rdx
-    jmp 3b
-4:  lea (%rdi,%rdx), %rax               # matched: the value follows the key
-5:  movzbl (%rdi), %ecx                 # skip to the end of this word
-    test %ecx, %ecx
-    jz 9f
-    cmp $' ', %ecx
-    je 1b
-    inc %rdi
+4:  mov $DIRECT_MAP_SIZE, %edx          # the direct map reaches this far
+    cmp %rdx, %r13
+    cmova %rdx, %r13
+    mov START_INFO_NR_MODULES(%r12), %ecx
+    mov START_INFO_MODLIST_PADDR(%r12), %rdi
+    push %rax
+    push %rcx
+    call phys_to_virt
+    pop %rcx
+    mov %rax, %rsi
+    pop %rax
+5:  test %ecx, %ecx                     # modules above the kernel end the free range too
+    jz 6f
+    mov MODLIST_ENTRY_PADDR(%rsi), %rdx
+    cmp %rbx, %rdx
+    jb 7f
+    cmp %r13, %rdx
+    cmovb %rdx, %r13
+7:  add $32, %rsi
+    dec %ecx
     jmp 5b
-9:  ret
+6:  push %rax
+    mov %rbx, %rdi
+    mov %r13, %rsi
+    call mm_init
+    pop %rax
+    pop %r13
+    pop %rbx
+    ret
 
-# parse_dec(%rdi = digits) -> %rax: the decimal number at %rdi, up to the first non-digit.
-parse_dec:
-    xor %eax, %eax
-1:  movzbl (%rdi), %ecx
-    sub $'0', %ecx
-    cmp $9, %ecx
-    ja 2f
-    imul $10, %rax, %rax
-    add %rcx, %rax
-    inc %rdi
+# program_image() -> %rax = image (kernel address), %rdx = size, %rcx = physical address:
+# the first PVH module, or the built-in demo program.
+program_image:
+    cmpl $0, START_INFO_NR_MODULES(%r12)
+    je 1f
+    mov START_INFO_MODLIST_PADDR(%r12), %rdi
+    call phys_to_virt
+    mov MODLIST_ENTRY_SIZE(%rax), %rdx
+    mov MODLIST_ENTRY_PADDR(%rax), %rcx
+    mov %rcx, %rdi
+    call phys_to_virt
+    ret
+1:  lea demo_program(%rip), %rax
+    lea demo_program_end(%rip), %rdx
+    sub %rax, %rdx
+    movabs $(-KERNEL_VIRT_BASE), %rcx
+    add %rax, %rcx
+    ret
+
+# map_user_page_and_stack(): the kernel's user page (gates, probes) and the first stack pages.
+map_user_page_and_stack:
+    push %rbx
+    push %r13
+    lea user_page_start(%rip), %rbx
+1:  lea user_page_end(%rip), %rax
+    cmp %rax, %rbx
+    jae 2f
+    mov $(1 | 4), %edi                  # PROT_READ | PROT_EXEC
+    call user_pte_flags
+    movabs $(-KERNEL_VIRT_BASE), %rsi
+    add %rbx, %rsi
+    or %rax, %rsi
+    mov %rbx, %rdi
+    call user_address
+    mov %rax, %rdi
+    call map_page
+    add $PAGE_SIZE, %rbx
     jmp 1b
-2:  ret
-
-# word_is(%rdi = value, %rsi = NUL-terminated word) -> ZF set if the value is exactly that word.
-word_is:
-    movzbl (%rsi), %ecx
-    movzbl (%rdi), %edx
-    test %ecx, %ecx
-    jz 2f
-    cmp %ecx, %edx
-    jne 3f
-    inc %rsi
-    inc %rdi
-    jmp word_is
-2:  cmp $' ', %edx                      # the word ends the value at a space or the NUL
-    je 3f
-    test %edx, %edx
-3:  ret
+2:  mov $(1 | 2), %edi                  # PROT_READ | PROT_WRITE
+    call user_pte_flags
+    mov %rax, %r13
+    movabs $(USER_STACK_TOP - USER_STACK_INITIAL_PAGES * PAGE_SIZE), %rbx
+3:  mov %rbx, %rdi
+    mov %r13, %rsi
+    call map_new_page
+    add $PAGE_SIZE, %rbx
+    movabs $USER_STACK_TOP, %rax
+    cmp %rax, %rbx
+    jb 3b
+    pop %r13
+    pop %rbx
+    ret
 
 # run_test(%rdi = test name): the misbehaviours a VMM must report well, on request.
 run_test:
@@ -213,16 +298,28 @@ msg_memory:         .asciz ", memory "
 msg_memory_end:     .asciz " MiB\n"
 msg_cmdline:        .asciz "jvmm-kernel: cmdline \""
 msg_quote_end:      .asciz "\"\n"
-msg_exit:           .asciz "jvmm-kernel: exit "
 msg_bad_start_info: .asciz "jvmm-kernel: bad hvm_start_info magic\n"
+msg_too_many_args:  .asciz "jvmm-kernel: cannot run the program: more than 64 arguments\n"
 key_exit:           .asciz "exit="
 key_test:           .asciz "test="
 test_spin:          .asciz "spin"
 test_halt:          .asciz "halt"
 test_triple_fault:  .asciz "triple-fault"
+default_argv0:      .asciz "program"
+empty:              .asciz ""
 .p2align 3
 null_idt:           .word 0
                     .quad 0
 
+# The built-in demo program (guest-kernel/src/main/user/demo.s), a static ELF of its own.
+.p2align 12
+.globl demo_program, demo_program_end
+demo_program:
+    .incbin "demo.elf"
+demo_program_end:
+
 .section .bss
 vendor: .skip 13
+.p2align 12
+boot_stack: .skip 16384
+boot_stack_top:

@@ -42,50 +42,93 @@ uart_setup:
 uart_setup_end:
 
 .text
+# serial_write(%rdi = bytes, %rsi = count): up to 16 bytes (the 16550A's FIFO) per wait for an
+# empty transmitter, each burst one REP OUTSB (a single I/O exit where the VMM takes string I/O).
+.globl serial_write
+serial_write:
+    mov %rsi, %r8                       # bytes left
+    mov %rdi, %rsi
+1:  test %r8, %r8
+    jz 3f
+    mov $COM1 + UART_LSR, %dx
+2:  in %dx, %al
+    test $LSR_THRE, %al
+    jz 2b
+    mov $16, %ecx
+    cmp %rcx, %r8
+    cmovb %r8, %rcx
+    sub %rcx, %r8
+    mov $COM1 + UART_THR, %dx
+    rep outsb
+    jmp 1b
+3:  ret
+
 # serial_putc(%dil = byte)
 .globl serial_putc
 serial_putc:
-    mov $COM1 + UART_LSR, %dx
-1:  in %dx, %al
-    test $LSR_THRE, %al
-    jz 1b
-    mov $COM1 + UART_THR, %dx
-    mov %dil, %al
-    out %al, %dx
+    push %rdi
+    mov %rsp, %rdi
+    mov $1, %esi
+    call serial_write
+    pop %rdi
     ret
 
 # serial_puts(%rdi = NUL-terminated string)
 .globl serial_puts
 serial_puts:
-    push %rbx
-    mov %rdi, %rbx
-1:  movzbl (%rbx), %edi
-    test %dil, %dil
-    jz 2f
-    call serial_putc
-    inc %rbx
+    mov %rdi, %rsi
+1:  cmpb $0, (%rsi)
+    je 2f
+    inc %rsi
     jmp 1b
-2:  pop %rbx
-    ret
+2:  sub %rdi, %rsi
+    jmp serial_write
 
 # serial_put_dec(%rdi = unsigned value)
 .globl serial_put_dec
 serial_put_dec:
-    push %rbx
-    sub $32, %rsp
-    lea 31(%rsp), %rbx
-    movb $0, (%rbx)
+    sub $24, %rsp
+    lea 24(%rsp), %rsi                  # one past the last digit
     mov %rdi, %rax
     mov $10, %ecx
 1:  xor %edx, %edx
     div %rcx
     add $'0', %dl
-    dec %rbx
-    mov %dl, (%rbx)
+    dec %rsi
+    mov %dl, (%rsi)
     test %rax, %rax
     jnz 1b
-    mov %rbx, %rdi
-    call serial_puts
-    add $32, %rsp
-    pop %rbx
+    mov %rsi, %rdi
+    lea 24(%rsp), %rsi
+    sub %rdi, %rsi
+    call serial_write
+    add $24, %rsp
     ret
+
+# serial_put_hex(%rdi = value): "0x" and the value in lower-case hex, no leading zeros.
+.globl serial_put_hex
+serial_put_hex:
+    sub $24, %rsp
+    lea 24(%rsp), %rsi
+    mov %rdi, %rax
+1:  mov %eax, %edx
+    and $15, %edx
+    lea hex_digits(%rip), %rcx
+    mov (%rcx,%rdx), %dl
+    dec %rsi
+    mov %dl, (%rsi)
+    shr $4, %rax
+    jnz 1b
+    dec %rsi
+    movb $'x', (%rsi)
+    dec %rsi
+    movb $'0', (%rsi)
+    mov %rsi, %rdi
+    lea 24(%rsp), %rsi
+    sub %rdi, %rsi
+    call serial_write
+    add $24, %rsp
+    ret
+
+.section .rodata
+hex_digits: .ascii "0123456789abcdef"

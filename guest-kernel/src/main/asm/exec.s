@@ -1,0 +1,451 @@
+# Starting the user program: an ELF64 loader for static executables, and the initial stack
+# laid out as Linux's binfmt_elf does (argc, argv, envp, the auxiliary vector, the strings).
+#
+# Read-only segments are mapped straight from the image's pages (no copy: each emulated
+# REP MOVSQ step costs the same as an instruction on our hosts); writable segments get fresh
+# frames with the file bytes copied in, so the image itself is never written.
+
+.include "defs.inc"
+
+.equ PT_LOAD, 1
+.equ PT_INTERP, 3
+.equ PT_PHDR, 6
+.equ PF_X, 1
+.equ PF_W, 2
+.equ MAX_ARGS, 64
+.equ AT_NULL, 0
+.equ AT_PHDR, 3
+.equ AT_PHENT, 4
+.equ AT_PHNUM, 5
+.equ AT_PAGESZ, 6
+.equ AT_BASE, 7
+.equ AT_FLAGS, 8
+.equ AT_ENTRY, 9
+.equ AT_UID, 11
+.equ AT_EUID, 12
+.equ AT_GID, 13
+.equ AT_EGID, 14
+.equ AT_PLATFORM, 15
+.equ AT_HWCAP, 16
+.equ AT_CLKTCK, 17
+.equ AT_SECURE, 23
+.equ AT_RANDOM, 25
+.equ AT_EXECFN, 31
+.equ AT_SYSINFO, 32
+
+.text
+# load_elf(%rdi = image (kernel address), %rsi = size, %rdx = image physical address)
+# -> %rax: the entry point, or 0 after printing why the program cannot run.
+.globl load_elf
+load_elf:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    push %rbp
+    mov %rdi, %rbx                      # image
+    mov %rsi, %r12                      # size
+    mov %rdx, %r13                      # physical
+    lea err_truncated(%rip), %rax
+    cmp $64, %r12
+    jb fail
+    lea err_not_elf(%rip), %rax
+    cmpl $0x464c457f, (%rbx)
+    jne fail
+    lea err_not_elf64(%rip), %rax
+    cmpw $0x0102, 4(%rbx)               # ELFCLASS64, ELFDATA2LSB
+    jne fail
+    lea err_pie(%rip), %rax
+    cmpw $3, 16(%rbx)                   # ET_DYN
+    je fail
+    lea err_not_exec(%rip), %rax
+    cmpw $2, 16(%rbx)                   # ET_EXEC
+    jne fail
+    lea err_machine(%rip), %rax
+    cmpw $62, 18(%rbx)                  # EM_X86_64
+    jne fail
+    lea err_phdrs(%rip), %rax
+    cmpw $56, 54(%rbx)
+    jne fail
+    movzwl 56(%rbx), %ecx
+    test %ecx, %ecx
+    jz fail
+    mov %rcx, program_phnum(%rip)
+    imul $56, %rcx, %rcx
+    mov 32(%rbx), %rdx                  # e_phoff
+    cmp %r12, %rdx
+    ja fail
+    mov %r12, %rsi
+    sub %rdx, %rsi
+    cmp %rsi, %rcx
+    ja fail
+    movq $0, program_phdr(%rip)
+    movq $0, brk_start(%rip)
+
+    lea (%rbx,%rdx), %r14               # the program headers
+    mov program_phnum(%rip), %r15
+1:  mov (%r14), %eax
+    lea err_interp(%rip), %rdx
+    cmp $PT_INTERP, %eax
+    cmove %rdx, %rax
+    je fail
+    cmp $PT_PHDR, %eax
+    jne 2f
+    mov 16(%r14), %rax
+    mov %rax, program_phdr(%rip)
+2:  cmp $PT_LOAD, %eax
+    jne 3f
+    mov %r14, %rdi
+    call load_segment
+    test %rax, %rax
+    jnz fail
+3:  add $56, %r14
+    dec %r15
+    jnz 1b
+
+    lea err_no_phdr(%rip), %rax
+    cmpq $0, program_phdr(%rip)
+    je fail
+    lea err_entry(%rip), %rax
+    mov 24(%rbx), %rdx                  # e_entry
+    movabs $USER_TOP, %rcx
+    cmp %rcx, %rdx
+    jae fail
+    mov %rdx, program_entry(%rip)
+    mov brk_start(%rip), %rax
+    add $(PAGE_SIZE - 1), %rax
+    and $~(PAGE_SIZE - 1), %rax
+    mov %rax, brk_start(%rip)
+    mov %rax, brk_current(%rip)
+    mov %rdx, %rax
+    jmp 9f
+fail:
+    push %rax
+    lea msg_cannot_run(%rip), %rdi
+    call serial_puts
+    pop %rdi
+    call serial_puts
+    mov $'\n', %edi
+    call serial_putc
+    xor %eax, %eax
+9:  pop %rbp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# load_segment(%rdi = program header), with load_elf's %rbx = image, %r12 = size, %r13 = physical
+# -> %rax: 0, or an error message.
+load_segment:
+    push %r14
+    push %r15
+    push %rbp
+    sub $32, %rsp
+    mov %rdi, %r14
+    mov 8(%r14), %rax                   # p_offset
+    mov 32(%r14), %rcx                  # p_filesz
+    lea err_segment_file(%rip), %rdx
+    cmp %r12, %rax
+    ja 8f
+    mov %r12, %rsi
+    sub %rax, %rsi
+    cmp %rsi, %rcx
+    ja 8f
+    lea err_segment_size(%rip), %rdx
+    cmp 40(%r14), %rcx                  # p_filesz <= p_memsz
+    ja 8f
+    lea err_segment_address(%rip), %rdx
+    mov 16(%r14), %rsi                  # p_vaddr
+    cmp $0x10000, %rsi                  # mmap_min_addr
+    jb 8f
+    mov %rsi, %rdi
+    add 40(%r14), %rdi                  # end
+    jc 8f
+    movabs $USER_TOP, %rcx
+    cmp %rcx, %rdi
+    ja 8f
+    mov %rdi, 0(%rsp)                   # end
+    cmp brk_start(%rip), %rdi
+    jbe 1f
+    mov %rdi, brk_start(%rip)
+1:  lea err_congruent(%rip), %rdx
+    xor %rsi, %rax
+    test $(PAGE_SIZE - 1), %eax
+    jnz 8f
+    # Program headers inside this segment's file bytes give AT_PHDR when there is no PT_PHDR.
+    mov 32(%rbx), %rax                  # e_phoff
+    sub 8(%r14), %rax
+    jb 2f
+    mov program_phnum(%rip), %rcx
+    imul $56, %rcx, %rcx
+    add %rax, %rcx
+    cmp 32(%r14), %rcx
+    ja 2f
+    cmpq $0, program_phdr(%rip)
+    jne 2f
+    add 16(%r14), %rax
+    mov %rax, program_phdr(%rip)
+2:  xor %edi, %edi                      # PROT_* from p_flags (PF_R is implied on x86)
+    mov 4(%r14), %eax
+    or $1, %edi
+    test $PF_W, %eax
+    jz 3f
+    or $2, %edi
+3:  test $PF_X, %eax
+    jz 4f
+    or $4, %edi
+4:  call user_pte_flags
+    mov %rax, 8(%rsp)                   # PTE flags
+    mov 16(%r14), %rbp
+    and $~(PAGE_SIZE - 1), %rbp         # page
+5:  cmp 0(%rsp), %rbp
+    jae 7f
+    mov %rbp, %rdi                      # two segments in one page: not supported
+    xor %esi, %esi
+    call pte_walk
+    lea err_overlap(%rip), %rdx
+    test %rax, %rax
+    jz 51f
+    testq $(PTE_P | PTE_RESERVED), (%rax)
+    jnz 8f
+51: testl $PF_W, 4(%r14)
+    jnz 6f
+    mov 32(%r14), %rax                  # read-only and no bss: map the image's own page
+    cmp 40(%r14), %rax
+    jne 6f
+    mov %rbp, %rax
+    sub 16(%r14), %rax
+    add 8(%r14), %rax
+    add %r13, %rax                      # physical address of this page in the image
+    or 8(%rsp), %rax
+    mov %rbp, %rdi
+    mov %rax, %rsi
+    call map_page
+    lea err_memory(%rip), %rdx
+    test %rax, %rax
+    jnz 8f
+    jmp 55f
+6:  call frame_alloc                    # a private copy: fresh frame, file bytes copied in
+    lea err_memory(%rip), %rdx
+    test %rax, %rax
+    jz 8f
+    mov %rax, 16(%rsp)                  # frame
+    mov %rbp, %rdi                      # copy [max(page, vaddr), min(page + 4096, vaddr + filesz))
+    mov 16(%r14), %rax
+    cmp %rax, %rdi
+    cmovb %rax, %rdi                    # from
+    mov 16(%r14), %rcx
+    add 32(%r14), %rcx
+    lea PAGE_SIZE(%rbp), %rax
+    cmp %rax, %rcx
+    cmova %rax, %rcx                    # to
+    mov %rcx, %rdx
+    sub %rdi, %rdx
+    jbe 54f
+    mov %rdi, %rsi                      # source: image + offset + (from - vaddr)
+    sub 16(%r14), %rsi
+    add 8(%r14), %rsi
+    add %rbx, %rsi
+    sub %rbp, %rdi                      # destination: frame (direct map) + (from - page)
+    movabs $DIRECT_MAP_BASE, %rax
+    add %rax, %rdi
+    add 16(%rsp), %rdi
+    call memcpy
+54: mov 16(%rsp), %rsi
+    or 8(%rsp), %rsi
+    mov %rbp, %rdi
+    call map_page
+    lea err_memory(%rip), %rdx
+    test %rax, %rax
+    jnz 8f
+55: add $PAGE_SIZE, %rbp
+    jmp 5b
+7:  xor %eax, %eax
+    jmp 9f
+8:  mov %rdx, %rax
+9:  add $32, %rsp
+    pop %rbp
+    pop %r15
+    pop %r14
+    ret
+
+# parse_args(%rdi = the command line after "--", or 0; %rsi = default argv[0]) -> %rax: argc,
+# or 0 for too many arguments. Words are split at spaces; "..." keeps spaces in a word.
+.globl parse_args
+parse_args:
+    lea arg_strings(%rip), %rdx         # where the next word's bytes go
+    xor %eax, %eax                      # argc
+    test %rdi, %rdi
+    jz 7f
+1:  movzbl (%rdi), %ecx                 # skip spaces
+    test %ecx, %ecx
+    jz 6f
+    cmp $' ', %ecx
+    jne 2f
+    inc %rdi
+    jmp 1b
+2:  cmp $MAX_ARGS, %eax
+    jae 8f
+    lea arg_pointers(%rip), %r8
+    mov %rdx, (%r8,%rax,8)
+    inc %eax
+    xor %r9d, %r9d                      # inside quotes
+3:  movzbl (%rdi), %ecx
+    test %ecx, %ecx
+    jz 5f
+    cmp $'"', %ecx
+    jne 4f
+    xor $1, %r9d
+    inc %rdi
+    jmp 3b
+4:  cmp $' ', %ecx
+    jne 41f
+    test %r9d, %r9d
+    jz 5f
+41: mov %cl, (%rdx)
+    inc %rdx
+    inc %rdi
+    jmp 3b
+5:  movb $0, (%rdx)
+    inc %rdx
+    jmp 1b
+6:  test %eax, %eax
+    jnz 9f
+7:  lea arg_pointers(%rip), %r8         # no words: argv = { default }
+    mov %rsi, (%r8)
+    mov $1, %eax
+9:  mov %rax, arg_count(%rip)
+    ret
+8:  xor %eax, %eax
+    ret
+
+# build_stack(%rdi = gate address for AT_SYSINFO) -> %rax: the initial user RSP, below the
+# strings, argv, envp and auxv, 16-byte aligned (System V x86-64 ABI, 3.4.1).
+.globl build_stack
+build_stack:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rdi, %r15
+    movabs $USER_STACK_TOP, %rbx        # %rbx: next free byte, going down
+    sub $16, %rbx
+    mov %rbx, %r14                      # AT_RANDOM: 16 random bytes
+    mov %rbx, %rdi
+    mov $16, %esi
+    call random_fill
+    sub $8, %rbx
+    movabs $0x34365f363878, %rax        # "x86_64" for AT_PLATFORM
+    mov %rax, (%rbx)
+    mov %rbx, %r13
+    mov arg_count(%rip), %r12           # copy the argument strings, last first
+1:  dec %r12
+    js 2f
+    lea arg_pointers(%rip), %rax
+    mov (%rax,%r12,8), %rdi
+    push %rdi
+    call strlen
+    pop %rsi
+    lea 1(%rax), %rdx
+    sub %rdx, %rbx
+    mov %rbx, %rdi
+    lea user_arg_pointers(%rip), %rax
+    mov %rbx, (%rax,%r12,8)
+    call memcpy
+    jmp 1b
+2:  and $~15, %rbx
+    # Words below the strings: argc, argv[argc + 1], envp[1], auxv[2 * AUXV_ENTRIES].
+    mov arg_count(%rip), %rax
+    lea (1 + 1 + 1 + 2 * AUXV_ENTRIES)(%rax), %rcx
+    shl $3, %rcx
+    sub %rcx, %rbx
+    and $~15, %rbx
+    mov %rbx, %rdi
+    mov arg_count(%rip), %rax
+    mov %rax, (%rdi)                    # argc
+    add $8, %rdi
+    xor %ecx, %ecx
+3:  cmp arg_count(%rip), %rcx
+    jae 4f
+    lea user_arg_pointers(%rip), %rax
+    mov (%rax,%rcx,8), %rax
+    mov %rax, (%rdi)
+    add $8, %rdi
+    inc %rcx
+    jmp 3b
+4:  movq $0, (%rdi)                     # argv terminator
+    movq $0, 8(%rdi)                    # envp: empty
+    add $16, %rdi
+.macro AUX type, value
+    movq $\type, (%rdi)
+    mov \value, %rax
+    mov %rax, 8(%rdi)
+    add $16, %rdi
+.endm
+    AUX AT_PHDR, program_phdr(%rip)
+    AUX AT_PHENT, $56
+    AUX AT_PHNUM, program_phnum(%rip)
+    AUX AT_PAGESZ, $PAGE_SIZE
+    AUX AT_BASE, $0
+    AUX AT_FLAGS, $0
+    AUX AT_ENTRY, program_entry(%rip)
+    AUX AT_UID, $0
+    AUX AT_EUID, $0
+    AUX AT_GID, $0
+    AUX AT_EGID, $0
+    AUX AT_PLATFORM, %r13
+    mov $1, %eax
+    push %rbx
+    push %rdi
+    cpuid
+    pop %rdi
+    pop %rbx
+    AUX AT_HWCAP, %rdx
+    AUX AT_CLKTCK, $100
+    AUX AT_SECURE, $0
+    AUX AT_RANDOM, %r14
+    mov user_arg_pointers(%rip), %rax
+    AUX AT_EXECFN, %rax
+    AUX AT_SYSINFO, %r15
+    AUX AT_NULL, $0
+    mov %rbx, %rax
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+.equ AUXV_ENTRIES, 20
+
+.section .rodata
+msg_cannot_run:      .asciz "jvmm-kernel: cannot run the program: "
+err_truncated:       .asciz "truncated ELF header"
+err_not_elf:         .asciz "not an ELF file"
+err_not_elf64:       .asciz "not a little-endian ELF64 file"
+err_pie:             .asciz "position-independent executable (static-pie or dynamically linked); link it with -static -no-pie"
+err_not_exec:        .asciz "not an executable (ELF e_type is not ET_EXEC)"
+err_machine:         .asciz "not an x86-64 program"
+err_phdrs:           .asciz "bad program headers"
+err_interp:          .asciz "dynamically linked (it has a PT_INTERP); jvmm runs static executables"
+err_no_phdr:         .asciz "its program headers are not in a loaded segment (AT_PHDR)"
+err_entry:           .asciz "entry point outside user memory"
+err_segment_file:    .asciz "a segment runs past the end of the file"
+err_segment_size:    .asciz "a segment's file size exceeds its memory size"
+err_segment_address: .asciz "a segment lies outside user memory"
+err_congruent:       .asciz "a segment's file offset and address differ modulo the page size"
+err_overlap:         .asciz "two segments share a page"
+err_memory:          .asciz "out of memory"
+
+.section .bss
+.p2align 3
+program_phdr: .skip 8
+program_phnum: .skip 8
+program_entry: .skip 8
+arg_count: .skip 8
+arg_pointers: .skip MAX_ARGS * 8
+user_arg_pointers: .skip MAX_ARGS * 8
+arg_strings: .skip 8192
