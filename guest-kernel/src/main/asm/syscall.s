@@ -1060,18 +1060,28 @@ sys_time:
 9:  pop %rbx
     ret
 
-# nanosleep(req, rem): jvmm gives the guest no timer interrupt yet, so the kernel waits on
-# the clock with PAUSE; the wait ends when the time has passed, however slow each step is.
-sys_nanosleep:
+# clock_nanosleep(clock, flags, req, rem): jvmm gives the guest no timer interrupt yet, so the
+# kernel waits on the clock with PAUSE; the wait ends once the time has passed, however slowly
+# each step is emulated. TIMER_ABSTIME (flags bit 0) makes req a time on that clock.
+sys_clock_nanosleep:
     push %rbx
     push %r12
-    mov %rdi, %rbx
+    push %r13
+    push %r14
+    mov %edi, %r13d                     # clock
+    mov %esi, %r14d                     # flags
+    mov %rdx, %rbx                      # req
+    call clock_ns
+    test %rax, %rax
+    js 9f
+    mov %rax, %r12                      # now
+    mov %rbx, %rdi
     mov $16, %esi
     xor %edx, %edx
     call user_range_ok
     test %rax, %rax
     jnz 9f
-    mov 8(%rbx), %rax                   # tv_nsec must be in [0, 1e9), tv_sec >= 0
+    mov 8(%rbx), %rax                   # tv_nsec in [0, 1e9), tv_sec >= 0
     cmp $NSEC_PER_SEC, %rax
     jae 6f
     mov (%rbx), %rax
@@ -1081,20 +1091,31 @@ sys_nanosleep:
     mul %rcx
     jc 6f
     add 8(%rbx), %rax
-    mov %rax, %r12
-    call clock_monotonic_ns
-    add %rax, %r12                      # deadline
-1:  call clock_monotonic_ns
+    test $1, %r14d
+    jnz 1f
+    add %rax, %r12                      # relative: the deadline is now + req
+    mov %r12, %rax
+1:  mov %rax, %r12                      # deadline on this clock
+2:  mov %r13d, %edi
+    call clock_ns
     cmp %r12, %rax
     jae 8f
     pause
-    jmp 1b
+    jmp 2b
 6:  mov $-EINVAL, %rax
     jmp 9f
 8:  xor %eax, %eax
-9:  pop %r12
+9:  pop %r14
+    pop %r13
+    pop %r12
     pop %rbx
     ret
+
+sys_nanosleep:
+    mov %rdi, %rdx
+    mov $1, %edi                        # CLOCK_MONOTONIC, relative
+    xor %esi, %esi
+    jmp sys_clock_nanosleep
 
 # ---- Shared error returns ----------------------------------------------------------------------
 ebadf:
@@ -1164,7 +1185,7 @@ syscall_table:
     .fill 228 - 219, 8, 0
     .quad sys_clock_gettime             # 228
     .quad sys_clock_getres              # 229
-    .quad 0                             # 230
+    .quad sys_clock_nanosleep           # 230
     .quad sys_exit_group                # 231
     .fill 257 - 232, 8, 0
     .quad sys_path_at                   # 257 openat

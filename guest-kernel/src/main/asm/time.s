@@ -71,9 +71,123 @@ time_init:
     shl $32, %rdx
     or %rdx, %rax
     mov %rax, tsc_at_boot(%rip)
+    call rtc_epoch_seconds              # the wall clock at boot, from the CMOS RTC
+    mov $1000000000, %ecx
+    mul %rcx
+    mov %rax, realtime_base_ns(%rip)
     xor %eax, %eax
     pop %rbx
     ret
+
+# rtc_epoch_seconds() -> %rax: the CMOS real-time clock (MC146818) as seconds since the epoch.
+# Reads once the update-in-progress flag is clear; handles BCD and 12-hour modes (status B).
+rtc_epoch_seconds:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+1:  mov $0x0a, %edi                     # status A: update in progress?
+    call rtc_read
+    test $0x80, %al
+    jnz 1b
+    mov $0x0b, %edi
+    call rtc_read
+    mov %eax, %r15d                     # status B
+    mov $0x00, %edi
+    call rtc_read_value
+    mov %eax, %r12d                     # seconds
+    mov $0x02, %edi
+    call rtc_read_value
+    mov %eax, %r13d                     # minutes
+    mov $0x04, %edi
+    call rtc_read
+    mov %eax, %r14d                     # hours, with the PM bit in 12-hour mode
+    and $0x7f, %eax
+    call rtc_to_binary
+    test $0x02, %r15d                   # 12-hour mode: 12 AM is 0, PM adds 12
+    jnz 2f
+    cmp $12, %eax
+    jne 21f
+    xor %eax, %eax
+21: test $0x80, %r14d
+    jz 2f
+    add $12, %eax
+2:  imul $3600, %eax, %r14d
+    imul $60, %r13d, %r13d
+    add %r13d, %r14d
+    add %r12d, %r14d                    # seconds into the day
+    mov $0x07, %edi
+    call rtc_read_value
+    mov %eax, %r12d                     # day of month
+    mov $0x08, %edi
+    call rtc_read_value
+    mov %eax, %r13d                     # month
+    mov $0x09, %edi
+    call rtc_read_value
+    add $2000, %eax                     # year (this century)
+    # days_from_civil (H. Hinnant): y -= m <= 2; era = y / 400; yoe = y - era * 400;
+    # doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; doe = yoe * 365 + yoe/4 - yoe/100 + doy
+    cmp $2, %r13d
+    ja 3f
+    dec %eax
+    add $9, %r13d
+    jmp 4f
+3:  sub $3, %r13d
+4:  mov %eax, %ebx                      # y
+    xor %edx, %edx
+    mov $400, %ecx
+    div %ecx
+    mov %eax, %r8d                      # era
+    mov %edx, %r9d                      # yoe
+    imul $153, %r13d, %eax
+    add $2, %eax
+    xor %edx, %edx
+    mov $5, %ecx
+    div %ecx
+    lea -1(%rax,%r12), %r10d            # doy
+    imul $365, %r9d, %r11d
+    mov %r9d, %eax
+    shr $2, %eax
+    add %eax, %r11d
+    mov %r9d, %eax
+    xor %edx, %edx
+    mov $100, %ecx
+    div %ecx
+    sub %eax, %r11d
+    add %r10d, %r11d                    # doe
+    imul $146097, %r8, %rax
+    add %r11, %rax
+    sub $719468, %rax                   # days since 1970-01-01
+    imul $86400, %rax, %rax
+    add %r14, %rax
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# rtc_read(%edi = register) -> %eax
+rtc_read:
+    mov %edi, %eax
+    out %al, $0x70
+    in $0x71, %al
+    movzbl %al, %eax
+    ret
+
+# rtc_read_value(%edi = register) -> %eax: the register's value in binary (status B in %r15d)
+rtc_read_value:
+    call rtc_read
+rtc_to_binary:
+    test $0x04, %r15d                   # status B bit 2: binary mode
+    jnz 1f
+    mov %eax, %ecx                      # BCD
+    shr $4, %ecx
+    and $0x0f, %eax
+    imul $10, %ecx, %ecx
+    add %ecx, %eax
+1:  ret
 
 # clock_monotonic_ns() -> %rax: nanoseconds since the clock's origin
 .globl clock_monotonic_ns

@@ -29,10 +29,13 @@ import java.time.Duration;
 public final class Machine {
 
     /**
+     * @param cmdline the kernel command line (see {@link dev.jvmm.vmm.boot.KernelCommandLine})
+     * @param program the user program, passed to the kernel as a PVH module, or null
      * @param timeout how long the guest may run, or null for no limit
      * @param serial  where COM1's output goes, byte by byte as the guest writes it
      */
-    public record Config(ElfImage image, long memorySize, String cmdline, Duration timeout, OutputStream serial) {}
+    public record Config(ElfImage image, long memorySize, String cmdline, byte[] program, Duration timeout,
+                         OutputStream serial) {}
 
     private static final int BOOT_VCPU = 0;
 
@@ -59,7 +62,7 @@ public final class Machine {
              GuestMemory memory = GuestMemory.allocate(config.memorySize());
              Arena arena = Arena.ofConfined()) {
             vm.setUserMemoryRegion(0, 0, memory.hostMapping());
-            long startInfo = PvhBoot.load(config.image(), memory, config.cmdline());
+            long startInfo = PvhBoot.load(config.image(), memory, config.cmdline(), config.program());
             Cpuid supported = kvm.supportedCpuid(arena);
             try (Vcpu vcpu = vm.createVcpu(BOOT_VCPU)) {
                 vcpu.setCpuid(cpuidFor(vcpu, supported, arena));

@@ -22,40 +22,66 @@ class MachineTest {
 
     record Run(RunResult result, List<String> serial) {}
 
-    static Run boot(String cmdline, long memory, Duration timeout) {
+    static Run boot(String cmdline, long memory, Duration timeout, byte[] program) {
         ByteArrayOutputStream serial = new ByteArrayOutputStream();
-        RunResult result = Machine.run(new Machine.Config(IMAGE, memory, cmdline, timeout, serial));
+        RunResult result = Machine.run(new Machine.Config(IMAGE, memory, cmdline, program, timeout, serial));
         return new Run(result, serial.toString(StandardCharsets.UTF_8).lines().toList());
     }
 
     static Run boot(String cmdline) {
-        return boot(cmdline, 128L << 20, Duration.ofSeconds(30));
+        return boot(cmdline, 128L << 20, Duration.ofSeconds(60), null);
+    }
+
+    static String entryLine(String vendor, String paths, String gate) {
+        return "jvmm-kernel: entry cpu=" + vendor + " " + paths + " gate=" + gate;
     }
 
     @Test
-    void bootsToLongModeAndExitsWithTheStatusTheKernelChose() throws IOException {
+    void bootsProbesTheEntryPathsAndStopsWithTheRequestedStatus() {
         Run run = boot("hello exit=7");
         assertEquals(new RunResult.Exited(7), run.result().outcome());
         assertEquals(List.of(
                 "jvmm-kernel: booted in long mode (PVH start_info v1)",
-                "jvmm-kernel: cpu " + hostCpuVendor() + ", memory 127 MiB",
+                "jvmm-kernel: cpu " + HostCpu.vendor() + ", memory 127 MiB",
                 "jvmm-kernel: cmdline \"hello exit=7\"",
-                "jvmm-kernel: exit 7"), run.serial());
+                entryLine(HostCpu.vendor(), HostCpu.kvmEntryPaths(), "syscall")), run.serial());
         assertTrue(run.result().unclaimedPorts().isEmpty(), "the kernel only touches COM1 and the exit device");
     }
 
     @Test
-    void theGuestSeesTheMemorySizeAndStatusZeroByDefault() {
-        Run run = boot("", 64L << 20, null);
+    void withoutAProgramTheDemoRunsThroughTheGate() {
+        Run run = boot("-- demo one \"two words\"", 64L << 20, null, null);
         assertEquals(new RunResult.Exited(0), run.result().outcome());
         assertTrue(run.serial().get(1).endsWith(", memory 63 MiB"), run.serial().get(1));
-        assertEquals("jvmm-kernel: cmdline \"\"", run.serial().get(2));
+        assertEquals(List.of(
+                "jvmm-demo: hello from user mode, through the kernel's gate; pid 1",
+                "jvmm-demo: argv[0] = demo",
+                "jvmm-demo: argv[1] = one",
+                "jvmm-demo: argv[2] = two words",
+                "jvmm-kernel: exit 0"), run.serial().subList(4, 9));
+    }
+
+    @Test
+    void aForcedEntryPathBecomesTheGate() {
+        for (String path : List.of("syscall", "sysenter", "int80")) {
+            Run run = boot("entry=" + path + " -- demo");
+            assertEquals(new RunResult.Exited(0), run.result().outcome(), path);
+            assertEquals(entryLine(HostCpu.vendor(), HostCpu.kvmEntryPaths(), path), run.serial().get(3));
+            assertTrue(run.serial().contains("jvmm-demo: argv[0] = demo"), run.serial().toString());
+        }
+    }
+
+    @Test
+    void anUnknownEntryPathIsRefusedClearly() {
+        Run run = boot("entry=teleport");
+        assertEquals(new RunResult.Exited(4), run.result().outcome());
+        assertEquals("jvmm-kernel: unknown entry path (entry=auto|syscall|sysenter|int80)", run.serial().getLast());
     }
 
     @Test
     void aSpinningKernelIsStoppedAtTheTimeout() {
         Duration timeout = Duration.ofMillis(300);
-        Run run = boot("test=spin", 128L << 20, timeout);
+        Run run = boot("test=spin", 128L << 20, timeout, null);
         assertEquals(new RunResult.TimedOut(timeout), run.result().outcome());
         assertTrue(run.result().elapsed().compareTo(timeout.plusSeconds(2)) < 0, "stopped within 2 s of the deadline: " + run.result().elapsed());
         assertEquals(3, run.serial().size(), "the banner, then nothing: " + run.serial());
@@ -67,7 +93,7 @@ class MachineTest {
         RunResult.GuestDied died = assertInstanceOf(RunResult.GuestDied.class, run.result().outcome());
         assertTrue(died.reason().contains("triple fault"), died.reason());
         assertTrue(died.registers().contains("rip "), died.registers());
-        assertTrue(died.registers().contains("cr0    0000000080010011"), "paging and protection on: " + died.registers());
+        assertTrue(died.registers().contains("cr0    0000000080010033"), "paging, protection and SSE on: " + died.registers());
         assertEquals(126, died.exitStatus());
     }
 
@@ -91,12 +117,5 @@ class MachineTest {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
         }
-    }
-
-    static String hostCpuVendor() throws IOException {
-        return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                .filter(line -> line.startsWith("vendor_id"))
-                .map(line -> line.substring(line.indexOf(':') + 1).strip())
-                .findFirst().orElseThrow();
     }
 }

@@ -4,6 +4,7 @@ import dev.jvmm.kvm.kvm_dtable;
 import dev.jvmm.kvm.kvm_regs;
 import dev.jvmm.kvm.kvm_segment;
 import dev.jvmm.kvm.kvm_sregs;
+import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.kvm.Vcpu;
 import dev.jvmm.vmm.memory.GuestMemory;
 
@@ -25,6 +26,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * %ebx pointing at the start_info.
  *
  * <p>Boot data lives in {@code [BOOT_AREA_START, BOOT_AREA_END)}, which image segments may not use.
+ * A module (the user program) goes at the top of RAM, page-aligned, where QEMU puts an initrd:
+ * the kernel takes its free memory from between its own end and the module.
  */
 public final class PvhBoot {
     public static final long BOOT_AREA_START = 0x1000;
@@ -32,6 +35,7 @@ public final class PvhBoot {
     static final long GDT = 0x1000;
     static final long START_INFO = 0x1040;
     static final long MEMMAP = 0x1080;
+    static final long MODLIST = 0x1200;
     static final long CMDLINE = 0x2000;
     /** Longest command line, in bytes, not counting the terminating NUL. */
     public static final int CMDLINE_MAX = (int) (BOOT_AREA_END - CMDLINE) - 1;
@@ -41,6 +45,7 @@ public final class PvhBoot {
     /** The legacy PC hole: VGA memory and ROMs live in [640 KiB, 1 MiB) on a PC, so the map leaves it out. */
     static final long LOW_RAM_END = 0xa0000;
     static final long HIGH_RAM_START = 0x100000;
+    static final long PAGE_SIZE = 4096;
 
     static final StructLayout START_INFO_LAYOUT = MemoryLayout.structLayout(
             JAVA_INT.withName("magic"),
@@ -53,6 +58,11 @@ public final class PvhBoot {
             JAVA_LONG.withName("memmap_paddr"),
             JAVA_INT.withName("memmap_entries"),
             JAVA_INT.withName("reserved"));
+    static final StructLayout MODLIST_ENTRY_LAYOUT = MemoryLayout.structLayout(
+            JAVA_LONG.withName("paddr"),
+            JAVA_LONG.withName("size"),
+            JAVA_LONG.withName("cmdline_paddr"),
+            JAVA_LONG.withName("reserved"));
     static final StructLayout MEMMAP_ENTRY_LAYOUT = MemoryLayout.structLayout(
             JAVA_LONG.withName("addr"),
             JAVA_LONG.withName("size"),
@@ -73,8 +83,11 @@ public final class PvhBoot {
 
     private PvhBoot() {}
 
-    /** Loads the image and writes the boot data; returns the guest-physical address of hvm_start_info. */
-    public static long load(ElfImage image, GuestMemory memory, String cmdline) {
+    /**
+     * Loads the image (and the module, if not null) and writes the boot data; returns the
+     * guest-physical address of hvm_start_info.
+     */
+    public static long load(ElfImage image, GuestMemory memory, String cmdline, byte[] module) {
         byte[] cmdlineBytes = cmdline.getBytes(StandardCharsets.UTF_8);
         if (cmdlineBytes.length > CMDLINE_MAX) {
             throw new ImageException(image.name(), "command line is " + cmdlineBytes.length + " bytes; at most " + CMDLINE_MAX + " fit");
@@ -110,12 +123,33 @@ public final class PvhBoot {
         }
         MemorySegment startInfo = memory.slice(START_INFO, START_INFO_LAYOUT.byteSize());
         startInfo.fill((byte) 0);
+        if (module != null) {
+            long address = placeModule(image, memory, module.length);
+            memory.write(address, module);
+            MemorySegment entry = memory.slice(MODLIST, MODLIST_ENTRY_LAYOUT.byteSize());
+            entry.fill((byte) 0);
+            set(entry, MODLIST_ENTRY_LAYOUT, "paddr", address);
+            set(entry, MODLIST_ENTRY_LAYOUT, "size", module.length);
+            set(startInfo, START_INFO_LAYOUT, "nr_modules", 1);
+            set(startInfo, START_INFO_LAYOUT, "modlist_paddr", MODLIST);
+        }
         set(startInfo, START_INFO_LAYOUT, "magic", START_INFO_MAGIC);
         set(startInfo, START_INFO_LAYOUT, "version", 1);
         set(startInfo, START_INFO_LAYOUT, "cmdline_paddr", CMDLINE);
         set(startInfo, START_INFO_LAYOUT, "memmap_paddr", MEMMAP);
         set(startInfo, START_INFO_LAYOUT, "memmap_entries", ram.length);
         return START_INFO;
+    }
+
+    /** The top of RAM, page-aligned, if that is above the image; else the program does not fit. */
+    private static long placeModule(ElfImage image, GuestMemory memory, long size) {
+        long imageEnd = image.segments().getLast().end();
+        long address = (memory.size() - size) & ~(PAGE_SIZE - 1);
+        if (size > memory.size() || address < Math.max(imageEnd, HIGH_RAM_START)) {
+            throw new JvmmException("the program (" + size + " bytes) does not fit in guest memory with the kernel; "
+                    + "give the guest more --memory");
+        }
+        return address;
     }
 
     private static void set(MemorySegment struct, StructLayout layout, String field, long value) {

@@ -6,6 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
 
 /** The {@code jvmm} command line. Exit statuses: the guest's own, 124 timeout, 125 jvmm failed, 126 guest died. */
 @Command(name = "jvmm",
@@ -31,6 +33,17 @@ public final class Jvmm implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** What followed "--" on the command line: the guest program and its arguments. */
+    private final List<String> programArgv;
+
+    Jvmm(List<String> programArgv) {
+        this.programArgv = programArgv;
+    }
+
+    List<String> programArgv() {
+        return programArgv;
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try: jvmm run)");
@@ -40,8 +53,16 @@ public final class Jvmm implements Runnable {
         System.exit(execute(args));
     }
 
+    /**
+     * Runs the command line. Everything after the first "--" is the guest program's argv, which
+     * picocli would otherwise read as more positional parameters (the image).
+     */
     static int execute(String... args) {
-        CommandLine commandLine = new CommandLine(new Jvmm());
+        int separator = Arrays.asList(args).indexOf("--");
+        List<String> programArgv = separator < 0 ? List.of() : List.of(args).subList(separator + 1, args.length);
+        String[] jvmmArgs = separator < 0 ? args : Arrays.copyOf(args, separator);
+        CommandLine commandLine = new CommandLine(new Jvmm(programArgv));
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((e, arguments) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("jvmm: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
@@ -61,7 +82,7 @@ public final class Jvmm implements Runnable {
             err.flush();
             return JVMM_FAILED;
         });
-        return commandLine.execute(args);
+        return commandLine.execute(jvmmArgs);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -4,10 +4,13 @@ import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.Machine;
 import dev.jvmm.vmm.RunResult;
 import dev.jvmm.vmm.boot.ElfImage;
+import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.PvhBoot;
+import dev.jvmm.vmm.memory.GuestMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -18,11 +21,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run",
+        customSynopsis = "jvmm run [-hV] [--memory=SIZE] [--timeout=DURATION] [--cmdline=STRING] "
+                + "[--entry-path=PATH] [IMAGE] [-- PROGRAM [ARGS...]]",
         description = {"Boot a PVH guest image on KVM and run it until it exits.",
+                "With a PROGRAM (a static x86-64 Linux executable), the guest kernel runs it with ARGS "
+                        + "and jvmm exits with its status; without one, the bundled kernel runs its demo.",
                 "The guest's COM1 output goes to standard output as it is written; "
                         + "jvmm's own messages go to standard error."},
         mixinStandardHelpOptions = true)
@@ -41,15 +49,26 @@ final class RunCommand implements Callable<Integer> {
             description = "The guest kernel's command line (at most " + PvhBoot.CMDLINE_MAX + " bytes).")
     String cmdline;
 
+    @Option(names = "--entry-path", paramLabel = "PATH", defaultValue = "auto",
+            description = "The system-call entry the kernel's gate uses: ${COMPLETION-CANDIDATES} "
+                    + "(default: ${DEFAULT-VALUE}, the first native path).")
+    KernelCommandLine.EntryPath entryPath;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
             description = "A PVH ELF image (default: the bundled guest kernel).")
     Path image;
 
+    @ParentCommand
+    Jvmm jvmm;
+
     @Override
     public Integer call() {
         ElfImage elf = image == null ? bundledImage() : readImage(image);
+        List<String> argv = jvmm.programArgv();
+        byte[] program = argv.isEmpty() ? null : readProgram(Path.of(argv.getFirst()));
+        String kernelCmdline = KernelCommandLine.of(cmdline, entryPath, argv);
         PrintStream err = System.err;
-        RunResult result = Machine.run(new Machine.Config(elf, memory, cmdline, timeout,
+        RunResult result = Machine.run(new Machine.Config(elf, memory, kernelCmdline, program, timeout,
                 new FileOutputStream(FileDescriptor.out)));
         switch (result.outcome()) {
             case RunResult.Exited _ -> { }
@@ -88,6 +107,19 @@ final class RunCommand implements Callable<Integer> {
             throw new JvmmException("image " + path + " does not exist");
         } catch (IOException e) {
             throw new JvmmException("cannot read image " + path + ": " + e.getMessage());
+        }
+    }
+
+    static byte[] readProgram(Path path) {
+        try {
+            if (Files.size(path) > GuestMemory.MAX_SIZE) {
+                throw new JvmmException("program " + path + " is larger than any guest memory");
+            }
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new JvmmException("program " + path + " does not exist");
+        } catch (IOException e) {
+            throw new JvmmException("cannot read program " + path + ": " + e.getMessage());
         }
     }
 

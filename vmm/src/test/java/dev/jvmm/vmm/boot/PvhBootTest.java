@@ -23,7 +23,7 @@ class PvhBootTest {
     @Test
     void writesStartInfoMemoryMapAndCommandLine() {
         try (GuestMemory memory = GuestMemory.allocate(64L << 20)) {
-            long startInfo = PvhBoot.load(IMAGE, memory, "console=ttyS0 exit=5");
+            long startInfo = PvhBoot.load(IMAGE, memory, "console=ttyS0 exit=5", null);
             MemorySegment info = memory.slice(startInfo, 56);
             assertEquals(0x336ec578, info.get(JAVA_INT, 0), "magic");
             assertEquals(1, info.get(JAVA_INT, 4), "version 1 carries a memory map");
@@ -46,7 +46,7 @@ class PvhBootTest {
             for (ElfImage.Segment segment : IMAGE.segments()) {
                 memory.slice(segment.physicalAddress(), segment.memorySize()).fill((byte) 0x5a);
             }
-            PvhBoot.load(IMAGE, memory, "");
+            PvhBoot.load(IMAGE, memory, "", null);
             for (ElfImage.Segment segment : IMAGE.segments()) {
                 assertArrayEquals(IMAGE.contents(segment), memory.read(segment.physicalAddress(), (int) segment.fileSize()));
                 byte[] tail = memory.read(segment.physicalAddress() + segment.fileSize(), (int) (segment.memorySize() - segment.fileSize()));
@@ -60,10 +60,10 @@ class PvhBootTest {
         try (GuestMemory memory = GuestMemory.allocate(1L << 20 << 1)) {
             // 2 MiB of RAM holds the kernel at 1 MiB; an image linked at 3 MiB does not fit.
             ElfImage high = ElfImage.parse("high.img", relocate(BundledImage.bytes(), 0x200000));
-            ImageException e = assertThrows(ImageException.class, () -> PvhBoot.load(high, memory, ""));
+            ImageException e = assertThrows(ImageException.class, () -> PvhBoot.load(high, memory, "", null));
             assertTrue(e.getMessage().contains("lies outside guest RAM [0, 0x200000); give the guest more --memory"), e.getMessage());
 
-            ImageException longLine = assertThrows(ImageException.class, () -> PvhBoot.load(IMAGE, memory, "x".repeat(PvhBoot.CMDLINE_MAX + 1)));
+            ImageException longLine = assertThrows(ImageException.class, () -> PvhBoot.load(IMAGE, memory, "x".repeat(PvhBoot.CMDLINE_MAX + 1), null));
             assertTrue(longLine.getMessage().contains("command line is " + (PvhBoot.CMDLINE_MAX + 1) + " bytes"), longLine.getMessage());
         }
     }

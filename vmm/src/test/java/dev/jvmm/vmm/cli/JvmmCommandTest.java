@@ -40,7 +40,8 @@ class JvmmCommandTest {
         Result result = jvmm("run");
         assertEquals(0, result.status(), result.err());
         assertTrue(result.out().startsWith("jvmm-kernel: booted in long mode"), result.out());
-        assertTrue(result.out().endsWith("jvmm-kernel: exit 0\n"), result.out());
+        assertTrue(result.out().contains("jvmm-demo: hello from user mode"), result.out());
+        assertTrue(result.out().contains("\njvmm-kernel: exit 0\n"), result.out());
         assertEquals("", result.err());
     }
 

@@ -1,0 +1,62 @@
+package dev.jvmm.vmm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The C programs of {@code src/test/c}, compiled at test time into unmodified static Linux
+ * executables with musl-gcc and with glibc's gcc -static (nothing prebuilt is committed).
+ */
+public final class GuestPrograms {
+    public enum Libc {
+        MUSL("musl-gcc"), GLIBC("gcc");
+
+        final String compiler;
+
+        Libc(String compiler) {
+            this.compiler = compiler;
+        }
+    }
+
+    private static final Path SOURCES = Path.of("src/test/c");
+    private static final Path OUTPUT = Path.of("target/guest-programs");
+
+    private GuestPrograms() {}
+
+    /** The program built from {@code src/test/c/<name>.c} with this libc (built once per test run). */
+    public static synchronized Path build(String name, Libc libc) {
+        Path binary = OUTPUT.resolve(libc.name().toLowerCase() + "/" + name);
+        Path source = SOURCES.resolve(name + ".c");
+        try {
+            if (Files.exists(binary) && Files.getLastModifiedTime(binary).compareTo(Files.getLastModifiedTime(source)) > 0) {
+                return binary;
+            }
+            Files.createDirectories(binary.getParent());
+            List<String> command = List.of(libc.compiler, "-static", "-O2", "-Wall", "-Werror", "-o", binary.toString(), source.toString());
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+            }
+            return binary;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static byte[] bytes(String name, Libc libc) {
+        try {
+            return Files.readAllBytes(build(name, libc));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.jvmm.vmm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What this host's CPU and KVM are, from /proc/cpuinfo, and what the guest kernel's entry probe
+ * should therefore find under KVM (HOST-NOTES.md): with VT-x or SVM, SYSCALL and INT 0x80 enter
+ * the kernel natively, SYSENTER too on Intel (AMD raises #UD for it in long mode, which the
+ * kernel serves); on a PVM host (no vmx/svm flag) none enters natively and all are emulated.
+ */
+public final class HostCpu {
+    private HostCpu() {}
+
+    public static String vendor() {
+        return field("vendor_id");
+    }
+
+    public static boolean hardwareVirtualization() {
+        List<String> flags = List.of(field("flags").split(" "));
+        return flags.contains("vmx") || flags.contains("svm");
+    }
+
+    /** The probe results the kernel should report under KVM on this host: syscall, sysenter, int80. */
+    public static String kvmEntryPaths() {
+        if (!hardwareVirtualization()) {
+            return "syscall=emulated sysenter=emulated int80=emulated";
+        }
+        String sysenter = vendor().equals("GenuineIntel") ? "native" : "emulated";
+        return "syscall=native sysenter=" + sysenter + " int80=native";
+    }
+
+    private static String field(String name) {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith(name))
+                    .map(line -> line.substring(line.indexOf(':') + 1).strip())
+                    .findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.jvmm.vmm;
+
+import dev.jvmm.vmm.GuestPrograms.Libc;
+import dev.jvmm.vmm.boot.KernelCommandLine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Unmodified static musl and glibc programs as the guest's user process, on jvmm. */
+class ProgramsTest {
+
+    static MachineTest.Run run(String program, Libc libc, String... args) {
+        List<String> argv = new ArrayList<>(List.of(program));
+        argv.addAll(List.of(args));
+        String cmdline = KernelCommandLine.of("", KernelCommandLine.EntryPath.AUTO, argv);
+        return MachineTest.boot(cmdline, 128L << 20, Duration.ofSeconds(60), GuestPrograms.bytes(program, libc));
+    }
+
+    /** The program's own output: what follows the boot report, up to the kernel's exit lines. */
+    static List<String> programOutput(List<String> serial) {
+        return serial.stream().filter(line -> !line.startsWith("jvmm-kernel: ")).toList();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Libc.class)
+    void helloPrintsItsArgumentsAndItsStatusIsTheVmsStatus(Libc libc) {
+        MachineTest.Run run = run("hello", libc, "one", "two words", "");
+        assertEquals(new RunResult.Exited(3), run.result().outcome());
+        assertEquals(List.of("hello from hello", "argv[1] = \"one\"", "argv[2] = \"two words\"", "argv[3] = \"\""),
+                programOutput(run.serial()));
+        assertEquals("jvmm-kernel: exit 3", run.serial().get(run.serial().size() - 2));
+        assertTrue(run.serial().getLast().matches("jvmm-kernel: syscalls \\d+, unimplemented 0"), run.serial().getLast());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Libc.class)
+    void systemCallsBehaveAsOnLinux(Libc libc) {
+        MachineTest.Run run = run("syscalls", libc);
+        assertEquals(new RunResult.Exited(0), run.result().outcome(), run.serial().toString());
+        List<String> output = programOutput(run.serial());
+        for (String expected : List.of(
+                "uname: Linux x86_64 6.1.0-jvmm",
+                "ids: pid 1 ppid 0 uid 0 gid 0 euid 0 egid 0",
+                "malloc: ok ok",
+                "mmap: ok zero-filled yes",
+                "mprotect read-only: 0",
+                "munmap: 0",
+                "mmap of a file descriptor: -ENODEV",
+                "mprotect of unmapped memory: -ENOMEM",
+                "write to stdout: 0",
+                "write to fd 7: -EBADF",
+                "write from kernel memory: -EFAULT",
+                "read into kernel memory: -EFAULT",
+                "read from stdin: 0",
+                "open: -ENOENT",
+                "open with a kernel pointer: -EFAULT",
+                "fstat stdout: 0",
+                "stdout is a character device",
+                "fstat into kernel memory: -EFAULT",
+                "isatty: -ENOTTY",
+                "lseek stdout: -ESPIPE",
+                "readlink: -ENOENT",
+                "nanosleep: 0",
+                "monotonic clock advanced across the sleep: yes",
+                "realtime after 2020: yes",
+                "clock_gettime of a bad clock: -EINVAL",
+                "stack limit: 8 MiB",
+                "getrandom: 32",
+                "random bytes are not all zero: yes",
+                "an unknown system call: -ENOSYS",
+                "arch_prctl with a kernel address: -EPERM",
+                "rt_sigaction: 0",
+                "rt_sigaction of SIGKILL: -EINVAL",
+                "a 256 KiB stack array: ok")) {
+            assertTrue(output.contains(expected), "missing '" + expected + "' in " + output);
+        }
+        assertEquals("jvmm-kernel: syscalls " + run.serial().getLast().replaceAll("\\D*(\\d+).*", "$1")
+                + ", unimplemented 1: >=512 (x1)", run.serial().getLast(), "only the deliberately unknown call is unimplemented");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            "MUSL, null, 11, SIGSEGV, 0x0",
+            "GLIBC, null, 11, SIGSEGV, 0x0",
+            "MUSL, kernel-read, 11, SIGSEGV, 0xffffffff80100000",
+            "GLIBC, ud2, 4, SIGILL, 0x0",
+            "MUSL, divide, 8, SIGFPE, 0x0",
+            "GLIBC, hlt, 11, SIGSEGV, 0x0",
+            "MUSL, write-text, 11, SIGSEGV, "})
+    void aFaultingProgramIsKilledWithLinuxsSignal(Libc libc, String how, int signal, String name, String address) {
+        MachineTest.Run run = run("fault", libc, how);
+        assertEquals(new RunResult.Exited(128 + signal), run.result().outcome(), run.serial().toString());
+        String report = run.serial().get(run.serial().size() - 2);
+        assertTrue(report.matches("jvmm-kernel: killed by signal " + signal + " \\(" + name + "\\) at rip 0x4[0-9a-f]+, address "
+                + (address == null ? "0x4[0-9a-f]+" : address)), report);
+    }
+
+    @Test
+    void dynamicallyLinkedProgramsAreRefusedWithAReason(@TempDir Path dir) throws Exception {
+        Path dynamic = dir.resolve("dynamic");
+        Process gcc = new ProcessBuilder("gcc", "-o", dynamic.toString(), "src/test/c/hello.c").inheritIO().start();
+        assertEquals(0, gcc.waitFor());
+        MachineTest.Run run = MachineTest.boot("-- dynamic", 128L << 20, Duration.ofSeconds(60), Files.readAllBytes(dynamic));
+        assertEquals(new RunResult.Exited(127), run.result().outcome());
+        assertEquals("jvmm-kernel: cannot run the program: position-independent executable (static-pie or dynamically "
+                + "linked); link it with -static -no-pie", run.serial().getLast());
+    }
+}
