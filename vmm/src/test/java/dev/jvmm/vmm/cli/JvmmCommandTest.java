@@ -1,6 +1,7 @@
 package dev.jvmm.vmm.cli;
 
 import dev.jvmm.vmm.BundledImage;
+import dev.jvmm.vmm.GuestPrograms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,26 @@ class JvmmCommandTest {
     }
 
     @Test
+    void runPassesAProgramAndItsArgumentsAndReturnsItsStatus() throws Exception {
+        Path hello = GuestPrograms.build("hello", GuestPrograms.Libc.MUSL);
+        Result result = jvmm("run", "--entry-path", "INT80", "--", hello.toString(), "a b", "c");
+        assertEquals(2, result.status(), result.err());
+        assertTrue(result.out().contains("gate=int80\nhello from " + hello + "\nargv[1] = \"a b\"\nargv[2] = \"c\"\n"), result.out());
+        assertEquals("", result.err());
+    }
+
+    @Test
+    void aProgramThatCannotBeReadIsAJvmmError() throws Exception {
+        assertFailure(jvmm("run", "--", dir.resolve("nope").toString()), "jvmm: program " + dir.resolve("nope") + " does not exist");
+        assertFailure(jvmm("run", "--", "x", "say \"hi\""), "jvmm: program x does not exist");
+        Path hello = GuestPrograms.build("hello", GuestPrograms.Libc.MUSL);
+        assertFailure(jvmm("run", "--", hello.toString(), "say \"hi\""),
+                "jvmm: program argument say \"hi\" contains a double quote, which the guest kernel's command line cannot carry");
+        assertFailure(jvmm("run", "--entry-path", "teleport"),
+                "jvmm: Invalid value for option '--entry-path': expected one of [AUTO, SYSCALL, SYSENTER, INT80] (case-insensitive) but was 'teleport' (see 'jvmm run --help')");
+    }
+
+    @Test
     void timeoutStopsTheGuestWithStatus124() throws Exception {
         Result result = jvmm("run", "--timeout", "500ms", "--cmdline", "test=spin");
         assertEquals(124, result.status());
@@ -85,7 +106,8 @@ class JvmmCommandTest {
     void helpAndVersionDescribeTheCommand() throws Exception {
         Result help = jvmm("run", "--help");
         assertEquals(0, help.status());
-        for (String option : List.of("--memory=SIZE", "--timeout=DURATION", "--cmdline=STRING", "[IMAGE]")) {
+        for (String option : List.of("--memory=SIZE", "--timeout=DURATION", "--cmdline=STRING", "--entry-path=PATH",
+                "[IMAGE] [-- PROGRAM [ARGS...]]")) {
             assertTrue(help.out().contains(option), option + " in:\n" + help.out());
         }
         Result top = jvmm("--help");
