@@ -31,7 +31,7 @@
 .equ AT_SECURE, 23
 .equ AT_RANDOM, 25
 .equ AT_EXECFN, 31
-.equ AT_SYSINFO, 32
+.equ AT_SYSINFO_EHDR, 33
 
 .text
 # load_elf(%rdi = image (kernel address), %rsi = size, %rdx = image physical address)
@@ -322,7 +322,7 @@ parse_args:
 8:  xor %eax, %eax
     ret
 
-# build_stack(%rdi = gate address for AT_SYSINFO) -> %rax: the initial user RSP, below the
+# build_stack(%rdi = the vDSO's address, for AT_SYSINFO_EHDR) -> %rax: the initial user RSP, below the
 # strings, argv, envp and auxv, 16-byte aligned (System V x86-64 ABI, 3.4.1).
 .globl build_stack
 build_stack:
@@ -410,7 +410,7 @@ build_stack:
     AUX AT_RANDOM, %r14
     mov user_arg_pointers(%rip), %rax
     AUX AT_EXECFN, %rax
-    AUX AT_SYSINFO, %r15
+    AUX AT_SYSINFO_EHDR, %r15
     AUX AT_NULL, $0
     mov %rbx, %rax
     pop %r15

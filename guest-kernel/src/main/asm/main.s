@@ -17,6 +17,7 @@
 # Without a module the kernel runs its built-in demo program.
 
 .include "defs.inc"
+.include "vvar.inc"
 
 .text
 # kernel_entry: from boot.s, in the top 2 GiB; %ebx still holds the start_info address.
@@ -89,13 +90,13 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     call run_test
 
 2:  call time_init
-    call map_user_page_and_stack
+    call map_vdso_and_stack
     call probe_entry_paths
     mov %r14, %rdi
     call select_gate
     test %eax, %eax
     js no_gate
-    mov %eax, %r13d                     # the gate
+    mov %eax, vvar + VVAR_GATE(%rip)    # __kernel_vsyscall's path
     mov %eax, %edi
     lea vendor(%rip), %rsi
     call report_entry_paths
@@ -125,9 +126,7 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     call parse_args
     test %rax, %rax
     jz too_many_args
-    mov %r13d, %edi
-    call gate_address
-    mov %rax, %rdi
+    mov vdso_base(%rip), %rdi
     call build_stack
     mov %r15, %rdi
     mov %rax, %rsi
@@ -232,26 +231,42 @@ program_image:
     add %rax, %rcx
     ret
 
-# map_user_page_and_stack(): the kernel's user page (gates, probes) and the first stack pages.
-map_user_page_and_stack:
+# map_vdso_and_stack(): the vvar page and the vDSO above it, at an address chosen at random on
+# every boot (20 bits of page-granular entropy below the stack, as Linux's vDSO ASLR), and the
+# first pages of the user stack.
+map_vdso_and_stack:
     push %rbx
     push %r13
-    lea user_page_start(%rip), %rbx
-1:  lea user_page_end(%rip), %rax
-    cmp %rax, %rbx
-    jae 2f
-    mov $(1 | 4), %edi                  # PROT_READ | PROT_EXEC
+    call random_u64
+    and $0xfffff, %eax
+    shl $12, %rax
+    movabs $USER_VDSO_AREA, %rbx
+    add %rax, %rbx
+    add $PAGE_SIZE, %rbx                # the vDSO; the vvar page is the one below
+    mov %rbx, vdso_base(%rip)
+    mov $1, %edi                        # vvar: PROT_READ
     call user_pte_flags
     movabs $(-KERNEL_VIRT_BASE), %rsi
-    add %rbx, %rsi
+    lea vvar(%rip), %rdx
+    add %rdx, %rsi
+    or %rax, %rsi
+    lea -PAGE_SIZE(%rbx), %rdi
+    call map_page
+    lea vdso_image(%rip), %r13          # the vDSO's pages: PROT_READ | PROT_EXEC
+1:  lea vdso_image_end(%rip), %rax
+    cmp %rax, %r13
+    jae 2f
+    mov $(1 | 4), %edi
+    call user_pte_flags
+    movabs $(-KERNEL_VIRT_BASE), %rsi
+    add %r13, %rsi
     or %rax, %rsi
     mov %rbx, %rdi
-    call user_address
-    mov %rax, %rdi
     call map_page
+    add $PAGE_SIZE, %r13
     add $PAGE_SIZE, %rbx
     jmp 1b
-2:  mov $(1 | 2), %edi                  # PROT_READ | PROT_WRITE
+2:  mov $(1 | 2), %edi                  # the stack: PROT_READ | PROT_WRITE
     call user_pte_flags
     mov %rax, %r13
     movabs $(USER_STACK_TOP - USER_STACK_INITIAL_PAGES * PAGE_SIZE), %rbx
@@ -311,14 +326,23 @@ empty:              .asciz ""
 null_idt:           .word 0
                     .quad 0
 
-# The built-in demo program (guest-kernel/src/main/user/demo.s), a static ELF of its own.
+# The built-in demo program (guest-kernel/src/main/user/demo.s), a static ELF of its own, and
+# the vDSO (user/vdso.s), each on pages of their own: both are mapped, not copied.
 .p2align 12
 .globl demo_program, demo_program_end
 demo_program:
     .incbin "demo.elf"
 demo_program_end:
+.p2align 12
+vdso_image:
+    .incbin "vdso.so"
+.p2align 12
+vdso_image_end:
 
 .section .bss
+.p2align 3
+.globl vdso_base
+vdso_base: .skip 8
 vendor: .skip 13
 .p2align 12
 boot_stack: .skip 16384

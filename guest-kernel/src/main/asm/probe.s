@@ -6,6 +6,7 @@
 # order syscall, sysenter, int80), or the first emulated one.
 
 .include "defs.inc"
+.include "vdso-offsets.inc"             # generated from the vDSO's symbol table by the build
 
 .equ PROBE_MARKER, 0x5a17c0de5a17c0de
 
@@ -39,8 +40,7 @@ run_probe:
     movq $0, probe_arrival(%rip)
     lea probe_entries(%rip), %rax
     mov (%rax,%rdi,8), %rdi
-    call user_address
-    mov %rax, %rdi
+    add vdso_base(%rip), %rdi
     movabs $USER_STACK_TOP, %rsi
     jmp enter_user
 
@@ -58,8 +58,8 @@ probe_trap:
     movabs $USER_STACK_TOP, %rax
     cmp %rax, F_RSP(%rbx)
     jne 1f
-    lea probe_done_end(%rip), %rdi
-    call user_address
+    mov vdso_base(%rip), %rax
+    add $VDSO_probe_done_end, %rax
     cmp %rax, F_RIP(%rbx)
     jne 1f
     mov probe_arrival(%rip), %rax
@@ -78,15 +78,6 @@ probe_trap:
     pop %r12
     pop %rbp
     pop %rbx
-    ret
-
-# user_address(%rdi = kernel address in the user page) -> %rax: where user mode sees it
-.globl user_address
-user_address:
-    lea user_page_start(%rip), %rax
-    sub %rax, %rdi
-    movabs $USER_GATE_BASE, %rax
-    add %rdi, %rax
     ret
 
 # select_gate(%rdi = command line) -> %eax: the gate, or -1 after printing why there is none.
@@ -186,17 +177,9 @@ report_entry_paths:
     pop %rbx
     ret
 
-# gate_address(%edi = gate) -> %rax: the gate's address in user mode
-.globl gate_address
-gate_address:
-    lea gate_entries(%rip), %rax
-    mov (%rax,%rdi,8), %rdi
-    jmp user_address
-
 .section .rodata
 .p2align 3
-probe_entries: .quad probe_syscall, probe_sysenter, probe_int80
-gate_entries:  .quad gate_syscall, gate_sysenter, gate_int80
+probe_entries: .quad VDSO_probe_syscall, VDSO_probe_sysenter, VDSO_probe_int80
 gate_names:    .quad name_syscall, name_sysenter, name_int80
 result_names:  .quad name_unavailable, name_native, name_emulated
 name_syscall:     .asciz "syscall"

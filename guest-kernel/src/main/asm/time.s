@@ -1,26 +1,34 @@
-# Time: the paravirtual KVM clock when the hypervisor offers it (CPUID 0x40000000 = "KVMKVMKVM",
-# 0x40000001 with KVM_FEATURE_CLOCKSOURCE2), else the TSC at the frequency CPUID reports.
-#
-# The pvclock protocol (Linux arch/x86/include/asm/pvclock.h): read version (odd means the
-# hypervisor is writing), read the fields, read version again and retry if it changed;
-# ns = system_time + ((tsc - tsc_timestamp) scaled by tsc_shift) * tsc_to_system_mul >> 32.
+# Time. Every clock reading, the kernel's and the vDSO's, is a pvclock record in the vvar page
+# (vvar.inc, clock.inc):
+#   - with the KVM clock (CPUID 0x40000000 = "KVMKVMKVM", 0x40000001 has
+#     KVM_FEATURE_CLOCKSOURCE2), KVM keeps the record: the kernel registers the page with
+#     MSR_KVM_SYSTEM_TIME_NEW and takes the wall clock from MSR_KVM_WALL_CLOCK_NEW;
+#   - without it (QEMU's TCG), the kernel writes the record itself, for the TSC calibrated
+#     against the PIT, and takes the wall clock from the CMOS RTC: Linux's vDSO TSC mode, in
+#     the same format.
+# If the PIT cannot be read, the record holds a guessed TSC rate and the vDSO is told to make
+# system calls (VCLOCK_NONE).
 
 .include "defs.inc"
+.include "vvar.inc"
+.include "clock.inc"
 
-.equ PVCLOCK_VERSION, 0
-.equ PVCLOCK_TSC_TIMESTAMP, 8
-.equ PVCLOCK_SYSTEM_TIME, 16
-.equ PVCLOCK_MUL, 24
-.equ PVCLOCK_SHIFT, 28
+.equ KVM_FEATURE_CLOCKSOURCE2, 1 << 3
 .equ WALL_CLOCK_SEC, 4
 .equ WALL_CLOCK_NSEC, 8
-.equ KVM_FEATURE_CLOCKSOURCE2, 1 << 3
+.equ PIT_HZ, 1193182
+.equ PIT_CALIBRATION_TICKS, 59659       # 50 ms
+.equ PIT_GIVE_UP_TSC, 0x40000000        # about 0.4 s at 2.6 GHz: there is no PIT
+.equ NSEC_PER_SEC, 1000000000
 
 .text
-# time_init(): pick the clock source; returns %eax = 1 if it is the KVM clock.
+# time_init(): sets up the clock and reports it: "jvmm-kernel: clock <source>".
 .globl time_init
 time_init:
     push %rbx
+    push %r12
+    lea msg_clock(%rip), %rdi
+    call serial_puts
     mov $0x40000000, %eax
     cpuid
     cmp $0x4b4d564b, %ebx               # "KVMK"
@@ -33,12 +41,11 @@ time_init:
     cpuid
     test $KVM_FEATURE_CLOCKSOURCE2, %eax
     jz 2f
-    # Register the time page and read the wall clock at system_time 0 (guest-physical addresses).
-    mov $MSR_KVM_SYSTEM_TIME_NEW, %ecx
+    mov $MSR_KVM_SYSTEM_TIME_NEW, %ecx  # guest-physical address | enable
     movabs $(-KERNEL_VIRT_BASE), %rdx
-    lea pvclock(%rip), %rax
+    lea vvar(%rip), %rax
     add %rdx, %rax
-    or $1, %rax                         # enable
+    or $1, %rax
     call wrmsr_rax
     mov $MSR_KVM_WALL_CLOCK_NEW, %ecx
     movabs $(-KERNEL_VIRT_BASE), %rdx
@@ -46,37 +53,149 @@ time_init:
     add %rdx, %rax
     call wrmsr_rax
     mov wall_clock + WALL_CLOCK_SEC(%rip), %eax
-    mov $1000000000, %ecx
+    mov $NSEC_PER_SEC, %ecx
     mul %rcx
     mov wall_clock + WALL_CLOCK_NSEC(%rip), %ecx
     add %rcx, %rax
-    mov %rax, realtime_base_ns(%rip)
-    movb $1, kvm_clock(%rip)
-    mov $1, %eax
+    mov %rax, vvar + VVAR_REALTIME_BASE(%rip)
+    movl $VCLOCK_PVCLOCK, vvar + VVAR_CLOCK_MODE(%rip)
+    lea msg_kvm_clock(%rip), %rdi
+    call serial_puts
+    testb $PVCLOCK_TSC_STABLE_BIT, vvar + VVAR_PVCLOCK + PVCLOCK_FLAGS(%rip)
+    jnz 9f
+    lea msg_unstable(%rip), %rdi        # the vDSO will make system calls
+    call serial_puts
+    jmp 9f
+
+2:  call pit_calibrate_tsc              # no KVM clock: the TSC
+    mov %rax, %rbx
+    movl $VCLOCK_PVCLOCK, vvar + VVAR_CLOCK_MODE(%rip)
+    test %rbx, %rbx
+    jnz 3f
+    movl $VCLOCK_NONE, vvar + VVAR_CLOCK_MODE(%rip)
+    mov $1000000, %ebx                  # a guess, for the kernel's own clock only
+3:  mov %rbx, %rdi
+    call write_tsc_pvclock
+    call rtc_epoch_seconds              # the wall clock, from the CMOS RTC
+    mov $NSEC_PER_SEC, %ecx
+    mul %rcx
+    mov %rax, %r12
+    call clock_monotonic_ns
+    sub %rax, %r12
+    mov %r12, vvar + VVAR_REALTIME_BASE(%rip)
+    lea msg_tsc(%rip), %rdi
+    call serial_puts
+    mov %rbx, %rdi
+    call serial_put_dec
+    lea msg_calibrated(%rip), %rdi
+    cmpl $VCLOCK_NONE, vvar + VVAR_CLOCK_MODE(%rip)
+    jne 4f
+    lea msg_guessed(%rip), %rdi
+4:  call serial_puts
+9:  mov $'\n', %edi
+    call serial_putc
+    pop %r12
     pop %rbx
     ret
-2:  # No KVM clock: the TSC, at CPUID 0x16's base frequency (MHz) where there is one.
-    xor %eax, %eax
-    cpuid
-    mov $1000, %ebx                     # assume 1 GHz without better knowledge
-    cmp $0x16, %eax
-    jb 3f
-    mov $0x16, %eax
-    cpuid
-    test %eax, %eax
-    jz 3f
-    mov %eax, %ebx
-3:  mov %ebx, tsc_mhz(%rip)
+
+# pit_calibrate_tsc() -> %rax: the TSC rate in kHz, measured over 50 ms of the 8254 PIT's
+# channel 0 (programmed as a rate generator and read back with latch commands), or 0 if the
+# PIT does not count.
+pit_calibrate_tsc:
+    push %rbx
+    push %r12
+    push %r13
+    mov $0x34, %al                      # channel 0, low then high byte, mode 2, binary
+    out %al, $0x43
+    xor %eax, %eax                      # count 0: 65536
+    out %al, $0x40
+    out %al, $0x40
+    call pit_read
+    mov %eax, %ebx                      # previous count
+    xor %r12d, %r12d                    # elapsed PIT ticks
     rdtsc
     shl $32, %rdx
     or %rdx, %rax
-    mov %rax, tsc_at_boot(%rip)
-    call rtc_epoch_seconds              # the wall clock at boot, from the CMOS RTC
-    mov $1000000000, %ecx
-    mul %rcx
-    mov %rax, realtime_base_ns(%rip)
+    mov %rax, %r13                      # TSC at the start
+1:  call pit_read
+    mov %ebx, %ecx
+    sub %eax, %ecx
+    and $0xffff, %ecx                   # it counts down and wraps at 65536
+    add %ecx, %r12d
+    mov %eax, %ebx
+    rdtsc
+    shl $32, %rdx
+    or %rdx, %rax
+    sub %r13, %rax
+    cmp $PIT_CALIBRATION_TICKS, %r12d
+    jae 2f
+    cmp $PIT_GIVE_UP_TSC, %rax
+    jb 1b
     xor %eax, %eax
+    jmp 3f
+2:  mov $PIT_HZ, %ecx                   # kHz = TSC ticks * PIT_HZ / (PIT ticks * 1000)
+    mul %rcx
+    imul $1000, %r12, %rcx
+    div %rcx
+3:  pop %r13
+    pop %r12
     pop %rbx
+    ret
+
+# pit_read() -> %eax: channel 0's current count
+pit_read:
+    xor %eax, %eax                      # latch channel 0
+    out %al, $0x43
+    in $0x40, %al
+    mov %al, %dl
+    in $0x40, %al
+    mov %al, %ah
+    mov %dl, %al
+    movzwl %ax, %eax
+    ret
+
+# write_tsc_pvclock(%rdi = TSC kHz): a pvclock record for the TSC from now on, in the form KVM
+# writes: ns = ((tsc - now) << shift) * mul >> 32, with the smallest shift that keeps mul in
+# 32 bits (1e6 / kHz ns per tick, times 2^32, divided by 2^shift).
+write_tsc_pvclock:
+    mov %rdi, %r8
+    xor %ecx, %ecx                      # shift
+1:  mov $1000000, %eax
+    shl $32, %rax
+    xor %edx, %edx
+    mov %r8, %r9
+    shl %cl, %r9
+    div %r9
+    mov %rax, %rdx
+    shr $32, %rdx
+    jz 2f
+    inc %ecx
+    jmp 1b
+2:  lea vvar(%rip), %rsi
+    incl VVAR_PVCLOCK + PVCLOCK_VERSION(%rsi)   # odd: being written
+    mov %eax, VVAR_PVCLOCK + PVCLOCK_MUL(%rsi)
+    mov %cl, VVAR_PVCLOCK + PVCLOCK_SHIFT(%rsi)
+    movb $PVCLOCK_TSC_STABLE_BIT, VVAR_PVCLOCK + PVCLOCK_FLAGS(%rsi)
+    movq $0, VVAR_PVCLOCK + PVCLOCK_SYSTEM_TIME(%rsi)
+    rdtsc
+    shl $32, %rdx
+    or %rdx, %rax
+    mov %rax, VVAR_PVCLOCK + PVCLOCK_TSC_TIMESTAMP(%rsi)
+    incl VVAR_PVCLOCK + PVCLOCK_VERSION(%rsi)   # even: done
+    ret
+
+# clock_monotonic_ns() -> %rax: nanoseconds since the clock's origin (the pvclock's system time)
+.globl clock_monotonic_ns
+clock_monotonic_ns:
+    lea vvar(%rip), %rsi
+    PVCLOCK_NS %rsi
+    ret
+
+# clock_realtime_ns() -> %rax: nanoseconds since the Unix epoch
+.globl clock_realtime_ns
+clock_realtime_ns:
+    call clock_monotonic_ns
+    add vvar + VVAR_REALTIME_BASE(%rip), %rax
     ret
 
 # rtc_epoch_seconds() -> %rax: the CMOS real-time clock (MC146818) as seconds since the epoch.
@@ -134,8 +253,7 @@ rtc_epoch_seconds:
     add $9, %r13d
     jmp 4f
 3:  sub $3, %r13d
-4:  mov %eax, %ebx                      # y
-    xor %edx, %edx
+4:  xor %edx, %edx
     mov $400, %ecx
     div %ecx
     mov %eax, %r8d                      # era
@@ -189,60 +307,16 @@ rtc_to_binary:
     add %ecx, %eax
 1:  ret
 
-# clock_monotonic_ns() -> %rax: nanoseconds since the clock's origin
-.globl clock_monotonic_ns
-clock_monotonic_ns:
-    cmpb $0, kvm_clock(%rip)
-    je 5f
-    lea pvclock(%rip), %rsi
-1:  mov PVCLOCK_VERSION(%rsi), %r8d
-    test $1, %r8d
-    jnz 1b
-    lfence
-    rdtsc
-    shl $32, %rdx
-    or %rdx, %rax
-    sub PVCLOCK_TSC_TIMESTAMP(%rsi), %rax
-    movsbl PVCLOCK_SHIFT(%rsi), %ecx
-    test %ecx, %ecx
-    js 2f
-    shl %cl, %rax
-    jmp 3f
-2:  neg %ecx
-    shr %cl, %rax
-3:  mov PVCLOCK_MUL(%rsi), %ecx
-    mul %rcx                            # %rdx:%rax = delta * mul
-    shrd $32, %rdx, %rax
-    add PVCLOCK_SYSTEM_TIME(%rsi), %rax
-    lfence
-    cmp PVCLOCK_VERSION(%rsi), %r8d
-    jne 1b
-    ret
-5:  rdtsc
-    shl $32, %rdx
-    or %rdx, %rax
-    sub tsc_at_boot(%rip), %rax
-    mov $1000, %ecx
-    mul %rcx
-    mov tsc_mhz(%rip), %ecx
-    div %rcx
-    ret
-
-# clock_realtime_ns() -> %rax: nanoseconds since the Unix epoch
-.globl clock_realtime_ns
-clock_realtime_ns:
-    call clock_monotonic_ns
-    add realtime_base_ns(%rip), %rax
-    ret
+.section .rodata
+msg_clock:      .asciz "jvmm-kernel: clock "
+msg_kvm_clock:  .asciz "kvm-clock"
+msg_unstable:   .asciz " (TSC not stable: the vDSO makes system calls)"
+msg_tsc:        .asciz "tsc "
+msg_calibrated: .asciz " kHz, calibrated against the PIT"
+msg_guessed:    .asciz " kHz, a guess: no PIT (the vDSO makes system calls)"
 
 .section .data
 .p2align 12
-pvclock: .skip 32
+.globl vvar
+vvar: .fill PAGE_SIZE, 1, 0
 wall_clock: .skip 12
-.p2align 3
-realtime_base_ns: .quad 0
-tsc_at_boot: .quad 0
-tsc_mhz: .long 1000
-.globl kvm_clock
-kvm_clock: .byte 0
-.p2align 12

@@ -150,8 +150,8 @@ process_exit_quietly:
     mov %r12d, %edi
     jmp vm_exit
 
-# report_syscalls(): "jvmm-kernel: syscalls N, unimplemented M[: nr (xcount), ...]", where the
-# numbers at or above NR_SYSCALLS count together as ">=512".
+# report_syscalls(): "jvmm-kernel: syscalls N (nr xcount, ...), unimplemented M[: nr (xcount), ...]",
+# where the numbers at or above NR_SYSCALLS count together as ">=512".
 report_syscalls:
     push %rbx
     push %r13
@@ -160,7 +160,35 @@ report_syscalls:
     call serial_puts
     mov syscalls_total(%rip), %rdi
     call serial_put_dec
-    lea msg_unimplemented(%rip), %rdi
+    lea msg_by_number(%rip), %r14       # the calls that have a handler, by number
+    xor %ebx, %ebx
+6:  lea syscall_table(%rip), %rax
+    cmpq $0, (%rax,%rbx,8)
+    je 7f
+    lea syscall_counts(%rip), %rax
+    mov (%rax,%rbx,4), %r13d
+    test %r13d, %r13d
+    jz 7f
+    mov %r14, %rdi
+    call serial_puts
+    lea msg_separator(%rip), %r14
+    mov %rbx, %rdi
+    call serial_put_dec
+    mov $' ', %edi
+    call serial_putc
+    mov $'x', %edi
+    call serial_putc
+    mov %r13, %rdi
+    call serial_put_dec
+7:  inc %ebx
+    cmp $NR_SYSCALLS, %ebx
+    jb 6b
+    lea msg_by_number(%rip), %rax
+    cmp %rax, %r14
+    je 8f
+    mov $')', %edi
+    call serial_putc
+8:  lea msg_unimplemented(%rip), %rdi
     call serial_puts
     xor %ebx, %ebx                      # count the calls without a handler
     mov syscalls_out_of_range(%rip), %r13
@@ -279,6 +307,7 @@ msg_syscalls:      .asciz "jvmm-kernel: syscalls "
 msg_unimplemented: .asciz ", unimplemented "
 msg_times:         .asciz " (x"
 msg_first_separator: .asciz ": "
+msg_by_number:     .asciz " ("
 msg_separator:     .asciz ", "
 msg_out_of_range:  .asciz ">=512"
 msg_panic:         .asciz "jvmm-kernel: panic: exception "

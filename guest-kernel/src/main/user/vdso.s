@@ -1,0 +1,189 @@
+# The vDSO (linux-vdso.so.1): a shared object the kernel maps into its process, one page above
+# the vvar page. Its time functions read the pvclock record in the vvar page and never enter
+# the kernel while the TSC is stable; otherwise, and for clocks it does not serve, they make the
+# system call, through __kernel_vsyscall. Linux's return conventions: 0, or a negative errno.
+#
+# __kernel_vsyscall is the seed's vsyscall gate: any system call, with SYSCALL's registers
+# (RAX number; RDI, RSI, RDX, R10, R8, R9; result in RAX; RCX and R11 may change), entered by
+# whichever instruction the kernel chose at boot (VVAR_GATE).
+#
+# The probe stubs at the end are the kernel's own: not exported, located by vdso-offsets.inc.
+
+.include "defs.inc"
+.include "vvar.inc"
+.include "clock.inc"
+
+.equ NR_gettimeofday, 96
+.equ NR_time, 201
+.equ NR_clock_gettime, 228
+.equ NR_clock_getres, 229
+.equ NSEC_PER_SEC, 1000000000
+
+.text
+# int __vdso_clock_gettime(clockid_t clock, struct timespec *ts)
+.globl __vdso_clock_gettime
+.type __vdso_clock_gettime, @function
+__vdso_clock_gettime:
+    cmp $MAX_CLOCK, %edi
+    ja 9f
+    mov $VDSO_CLOCKS, %eax
+    bt %edi, %eax
+    jnc 9f
+    lea vvar_page(%rip), %r9
+    cmpl $VCLOCK_PVCLOCK, VVAR_CLOCK_MODE(%r9)
+    jne 9f
+    mov %edi, %r10d
+    PVCLOCK_NS %r9, 9f
+    mov $REALTIME_CLOCKS, %ecx
+    bt %r10d, %ecx
+    jnc 1f
+    add VVAR_REALTIME_BASE(%r9), %rax
+1:  xor %edx, %edx
+    mov $NSEC_PER_SEC, %ecx
+    div %rcx
+    mov %rax, (%rsi)
+    mov %rdx, 8(%rsi)
+    xor %eax, %eax
+    ret
+9:  mov $NR_clock_gettime, %eax
+    jmp __kernel_vsyscall
+.size __vdso_clock_gettime, . - __vdso_clock_gettime
+
+# int __vdso_gettimeofday(struct timeval *tv, struct timezone *tz)
+.globl __vdso_gettimeofday
+.type __vdso_gettimeofday, @function
+__vdso_gettimeofday:
+    lea vvar_page(%rip), %r9
+    cmpl $VCLOCK_PVCLOCK, VVAR_CLOCK_MODE(%r9)
+    jne 9f
+    mov %rdi, %r10
+    PVCLOCK_NS %r9, 8f
+    test %r10, %r10
+    jz 1f
+    add VVAR_REALTIME_BASE(%r9), %rax
+    xor %edx, %edx
+    mov $NSEC_PER_SEC, %ecx
+    div %rcx
+    mov %rax, (%r10)
+    mov %rdx, %rax
+    xor %edx, %edx
+    mov $1000, %ecx
+    div %rcx
+    mov %rax, 8(%r10)
+1:  test %rsi, %rsi                     # the time zone: UTC, no DST
+    jz 2f
+    movq $0, (%rsi)
+2:  xor %eax, %eax
+    ret
+8:  mov %r10, %rdi
+9:  mov $NR_gettimeofday, %eax
+    jmp __kernel_vsyscall
+.size __vdso_gettimeofday, . - __vdso_gettimeofday
+
+# time_t __vdso_time(time_t *t)
+.globl __vdso_time
+.type __vdso_time, @function
+__vdso_time:
+    lea vvar_page(%rip), %r9
+    cmpl $VCLOCK_PVCLOCK, VVAR_CLOCK_MODE(%r9)
+    jne 9f
+    mov %rdi, %r10
+    PVCLOCK_NS %r9, 8f
+    add VVAR_REALTIME_BASE(%r9), %rax
+    xor %edx, %edx
+    mov $NSEC_PER_SEC, %ecx
+    div %rcx
+    test %r10, %r10
+    jz 1f
+    mov %rax, (%r10)
+1:  ret
+8:  mov %r10, %rdi
+9:  mov $NR_time, %eax
+    jmp __kernel_vsyscall
+.size __vdso_time, . - __vdso_time
+
+# int __vdso_clock_getres(clockid_t clock, struct timespec *res): 1 ns for every clock served.
+.globl __vdso_clock_getres
+.type __vdso_clock_getres, @function
+__vdso_clock_getres:
+    cmp $MAX_CLOCK, %edi
+    ja 9f
+    mov $VDSO_CLOCKS, %eax
+    bt %edi, %eax
+    jnc 9f
+    test %rsi, %rsi
+    jz 1f
+    movq $0, (%rsi)
+    movq $1, 8(%rsi)
+1:  xor %eax, %eax
+    ret
+9:  mov $NR_clock_getres, %eax
+    jmp __kernel_vsyscall
+.size __vdso_clock_getres, . - __vdso_clock_getres
+
+# int __vdso_getcpu(unsigned *cpu, unsigned *node, void *unused): one CPU, one node.
+.globl __vdso_getcpu
+.type __vdso_getcpu, @function
+__vdso_getcpu:
+    test %rdi, %rdi
+    jz 1f
+    movl $0, (%rdi)
+1:  test %rsi, %rsi
+    jz 2f
+    movl $0, (%rsi)
+2:  xor %eax, %eax
+    ret
+.size __vdso_getcpu, . - __vdso_getcpu
+
+# long __kernel_vsyscall(...): see the top of this file.
+.globl __kernel_vsyscall
+.type __kernel_vsyscall, @function
+__kernel_vsyscall:
+    lea vvar_page(%rip), %r11
+    mov VVAR_GATE(%r11), %r11d
+    cmp $GATE_SYSENTER, %r11d
+    je gate_sysenter
+    cmp $GATE_INT80, %r11d
+    je gate_int80
+gate_syscall:
+    syscall
+    ret
+# SYSENTER and SYSEXIT keep no return address or stack: the gate passes both (RDX, RCX) and
+# keeps argument 3 on the stack for the kernel (see sysenter_entry).
+gate_sysenter:
+    push %rdx
+    mov %rsp, %rcx
+    lea 1f(%rip), %rdx
+    sysenter
+1:  pop %rdx
+    ret
+gate_int80:
+    int $0x80
+    ret
+.size __kernel_vsyscall, . - __kernel_vsyscall
+
+.weak clock_gettime, gettimeofday, time, clock_getres, getcpu
+.set clock_gettime, __vdso_clock_gettime
+.set gettimeofday, __vdso_gettimeofday
+.set time, __vdso_time
+.set clock_getres, __vdso_clock_getres
+.set getcpu, __vdso_getcpu
+
+# ---- The kernel's boot-time probe (not exported) ------------------------------------------
+# A system call the kernel answers only while probing, through one gate, then INT3 to give
+# control back. The kernel checks the reply, RBX and where INT3 happened.
+.equ PROBE_MARKER, 0x5a17c0de5a17c0de
+.macro PROBE gate
+probe_\gate:
+    mov $NR_JVMM_PROBE, %eax
+    movabs $PROBE_MARKER, %rbx
+    call gate_\gate
+    jmp probe_done
+.endm
+PROBE syscall
+PROBE sysenter
+PROBE int80
+probe_done:
+    int3
+probe_done_end:
+    ud2
