@@ -21,6 +21,10 @@ import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+import static dev.jvmm.kvm.kvm_h.*;
 
 /**
  * One microVM: builds the VM (memory, image, vCPU, devices) and runs its vCPU until the guest
@@ -33,9 +37,16 @@ public final class Machine {
      * @param program the user program, passed to the kernel as a PVH module, or null
      * @param timeout how long the guest may run, or null for no limit
      * @param serial  where COM1's output goes, byte by byte as the guest writes it
+     * @param onStart told what the host's clock offers, once the VM exists and before it runs
      */
     public record Config(ElfImage image, long memorySize, String cmdline, byte[] program, Duration timeout,
-                         OutputStream serial) {}
+                         OutputStream serial, Consumer<RunResult.HostClock> onStart) {
+
+        public Config(ElfImage image, long memorySize, String cmdline, byte[] program, Duration timeout,
+                      OutputStream serial) {
+            this(image, memorySize, cmdline, program, timeout, serial, clock -> { });
+        }
+    }
 
     private static final int BOOT_VCPU = 0;
 
@@ -64,24 +75,54 @@ public final class Machine {
             vm.setUserMemoryRegion(0, 0, memory.hostMapping());
             long startInfo = PvhBoot.load(config.image(), memory, config.cmdline(), config.program());
             Cpuid supported = kvm.supportedCpuid(arena);
+            int adjustClock = kvm.checkExtension(KVM_CAP_ADJUST_CLOCK);
             try (Vcpu vcpu = vm.createVcpu(BOOT_VCPU)) {
                 vcpu.setCpuid(cpuidFor(vcpu, supported, arena));
+                RunResult.HostClock clock = new RunResult.HostClock(adjustClock, vcpu.tscKhz());
+                config.onStart().accept(clock);
                 PvhBoot.enter(vcpu, config.image().entry(), startInfo);
+                startClock(vm, adjustClock);
                 Outcome outcome = config.timeout() == null ? runLoop(vcpu, null) : runWithWatchdog(vcpu);
                 return new RunResult(outcome, exits, ioBus.unclaimedAccesses(), unclaimedMmio,
-                        Duration.ofNanos(System.nanoTime() - started));
+                        Duration.ofNanos(System.nanoTime() - started), clock);
             }
         }
     }
 
-    /** The host's supported CPUID, with this vCPU's initial APIC ID in leaf 1 (EBX[31:24]). */
+    /**
+     * The host's supported CPUID, with this vCPU's initial APIC ID in leaf 1 (EBX[31:24]) and the
+     * KVM clock advertised in KVM's feature leaf: KVM_FEATURE_CLOCKSOURCE2 (the MSRs at
+     * 0x4b564d00) and KVM_FEATURE_CLOCKSOURCE_STABLE_BIT (the guest may trust
+     * PVCLOCK_TSC_STABLE_BIT).
+     */
     private static Cpuid cpuidFor(Vcpu vcpu, Cpuid supported, Arena arena) {
         Cpuid cpuid = supported.copy(arena);
         MemorySegment leaf1 = cpuid.find(1, 0);
         if (leaf1 != null) {
             kvm_cpuid_entry2.ebx(leaf1, (kvm_cpuid_entry2.ebx(leaf1) & 0x00ffffff) | (vcpu.id() << 24));
         }
+        MemorySegment kvmFeatures = cpuid.find(KVM_CPUID_FEATURES, 0);
+        if (kvmFeatures != null) {
+            kvm_cpuid_entry2.eax(kvmFeatures, kvm_cpuid_entry2.eax(kvmFeatures)
+                    | (1 << KVM_FEATURE_CLOCKSOURCE2) | (1 << KVM_FEATURE_CLOCKSOURCE_STABLE_BIT));
+        }
         return cpuid;
+    }
+
+    /**
+     * The guest's kvmclock starts at 0 when it boots, as a machine's clock does. Its
+     * CLOCK_REALTIME then agrees with the host's: KVM reports the wall clock at kvmclock 0
+     * (MSR_KVM_WALL_CLOCK_NEW) as host realtime minus kvmclock. KVM_CLOCK_REALTIME, where the host
+     * has it, carries the host's time of the call, so the latency of the ioctl is not lost.
+     */
+    private static void startClock(Vm vm, int adjustClock) {
+        boolean realtime = (adjustClock & KVM_CLOCK_REALTIME) != 0;
+        vm.setClock(0, realtime ? hostRealtimeNanos() : -1);
+    }
+
+    private static long hostRealtimeNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     private Outcome runWithWatchdog(Vcpu vcpu) {
@@ -104,6 +145,7 @@ public final class Machine {
                 case VcpuExit.MmioWrite _ -> unclaimedMmio++;
                 case VcpuExit.Interrupted _ -> {
                     if (watchdog != null && watchdog.fired()) {
+                        vcpu.kvmclockCtrl();
                         return new TimedOut(config.timeout());
                     }
                 }

@@ -9,8 +9,27 @@ import java.util.Map;
  * @param exits          VM exits handled (each return from KVM_RUN)
  * @param unclaimedPorts accesses to I/O ports no device claims, by port
  * @param unclaimedMmio  MMIO accesses (jvmm has no MMIO devices yet)
+ * @param clock          the paravirtual clock the host offered the guest
  */
-public record RunResult(Outcome outcome, long exits, Map<Integer, Long> unclaimedPorts, long unclaimedMmio, Duration elapsed) {
+public record RunResult(Outcome outcome, long exits, Map<Integer, Long> unclaimedPorts, long unclaimedMmio,
+                        Duration elapsed, HostClock clock) {
+
+    /**
+     * The KVM clock as the host offers it: KVM_CAP_ADJUST_CLOCK's flags (KVM_CLOCK_TSC_STABLE,
+     * KVM_CLOCK_REALTIME, KVM_CLOCK_HOST_TSC) and the guest TSC's rate (KVM_GET_TSC_KHZ).
+     */
+    public record HostClock(int adjustClockFlags, long tscKhz) {
+        public String describe() {
+            StringBuilder flags = new StringBuilder();
+            for (String[] flag : new String[][]{{"2", "TSC_STABLE"}, {"4", "REALTIME"}, {"8", "HOST_TSC"}}) {
+                if ((adjustClockFlags & Integer.parseInt(flag[0])) != 0) {
+                    flags.append(flags.isEmpty() ? "" : " ").append(flag[1]);
+                }
+            }
+            return "KVM clock: KVM_CAP_ADJUST_CLOCK 0x" + Integer.toHexString(adjustClockFlags)
+                    + " (" + (flags.isEmpty() ? "none" : flags) + "), guest TSC " + tscKhz + " kHz";
+        }
+    }
 
     public sealed interface Outcome {
         /** The process exit status {@code jvmm run} reports for this outcome. */

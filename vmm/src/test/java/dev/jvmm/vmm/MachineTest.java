@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,21 +46,38 @@ class MachineTest {
                 "jvmm-kernel: booted in long mode (PVH start_info v1)",
                 "jvmm-kernel: cpu " + HostCpu.vendor() + ", memory 127 MiB",
                 "jvmm-kernel: cmdline \"hello exit=7\"",
+                "jvmm-kernel: clock kvm-clock",
                 entryLine(HostCpu.vendor(), HostCpu.kvmEntryPaths(), "syscall")), run.serial());
         assertTrue(run.result().unclaimedPorts().isEmpty(), "the kernel only touches COM1 and the exit device");
     }
 
     @Test
-    void withoutAProgramTheDemoRunsThroughTheGate() {
+    void withoutAProgramTheDemoListsItsVdsoAndRunsThroughItsGate() {
         Run run = boot("-- demo one \"two words\"", 64L << 20, null, null);
         assertEquals(new RunResult.Exited(0), run.result().outcome());
         assertTrue(run.serial().get(1).endsWith(", memory 63 MiB"), run.serial().get(1));
-        assertEquals(List.of(
-                "jvmm-demo: hello from user mode, through the kernel's gate; pid 1",
-                "jvmm-demo: argv[0] = demo",
-                "jvmm-demo: argv[1] = one",
-                "jvmm-demo: argv[2] = two words",
-                "jvmm-kernel: exit 0"), run.serial().subList(4, 9));
+        List<String> demo = run.serial().stream().filter(line -> line.startsWith("jvmm-demo: ")).toList();
+        assertEquals("jvmm-demo: hello from user mode, through the vDSO's __kernel_vsyscall; pid 1", demo.get(0));
+        assertTrue(demo.get(1).matches("jvmm-demo: linux-vdso\\.so\\.1 \\(0x00007ff[0-9a-f]{9}\\)"), demo.get(1));
+        assertEquals(Set.of("clock_gettime", "__vdso_clock_gettime", "gettimeofday", "__vdso_gettimeofday",
+                        "time", "__vdso_time", "clock_getres", "__vdso_clock_getres", "getcpu", "__vdso_getcpu",
+                        "__kernel_vsyscall"),
+                demo.subList(2, 13).stream().map(line -> line.replaceFirst("jvmm-demo: +(\\w+)@LINUX_2\\.6", "$1"))
+                        .collect(Collectors.toSet()));
+        assertEquals(List.of("jvmm-demo: argv[0] = demo", "jvmm-demo: argv[1] = one", "jvmm-demo: argv[2] = two words"),
+                demo.subList(13, demo.size()));
+        assertTrue(run.serial().contains("jvmm-kernel: exit 0"), run.serial().toString());
+    }
+
+    @Test
+    void theVdsoMovesOnEveryBoot() {
+        String first = vdsoLine(boot("-- demo"));
+        String second = vdsoLine(boot("-- demo"));
+        assertTrue(!first.equals(second), "two boots, one address: " + first);
+    }
+
+    private static String vdsoLine(Run run) {
+        return run.serial().stream().filter(line -> line.contains("linux-vdso.so.1")).findFirst().orElseThrow();
     }
 
     @Test
@@ -66,7 +85,7 @@ class MachineTest {
         for (String path : List.of("syscall", "sysenter", "int80")) {
             Run run = boot("entry=" + path + " -- demo");
             assertEquals(new RunResult.Exited(0), run.result().outcome(), path);
-            assertEquals(entryLine(HostCpu.vendor(), HostCpu.kvmEntryPaths(), path), run.serial().get(3));
+            assertEquals(entryLine(HostCpu.vendor(), HostCpu.kvmEntryPaths(), path), run.serial().get(4));
             assertTrue(run.serial().contains("jvmm-demo: argv[0] = demo"), run.serial().toString());
         }
     }

@@ -40,7 +40,7 @@ class ProgramsTest {
         assertEquals(List.of("hello from hello", "argv[1] = \"one\"", "argv[2] = \"two words\"", "argv[3] = \"\""),
                 programOutput(run.serial()));
         assertEquals("jvmm-kernel: exit 3", run.serial().get(run.serial().size() - 2));
-        assertTrue(run.serial().getLast().matches("jvmm-kernel: syscalls \\d+, unimplemented 0"), run.serial().getLast());
+        assertTrue(run.serial().getLast().matches("jvmm-kernel: syscalls \\d+ \\(.*\\), unimplemented 0"), run.serial().getLast());
     }
 
     @ParameterizedTest
@@ -85,8 +85,8 @@ class ProgramsTest {
                 "a 256 KiB stack array: ok")) {
             assertTrue(output.contains(expected), "missing '" + expected + "' in " + output);
         }
-        assertEquals("jvmm-kernel: syscalls " + run.serial().getLast().replaceAll("\\D*(\\d+).*", "$1")
-                + ", unimplemented 1: >=512 (x1)", run.serial().getLast(), "only the deliberately unknown call is unimplemented");
+        assertTrue(run.serial().getLast().endsWith("), unimplemented 1: >=512 (x1)"),
+                "only the deliberately unknown call is unimplemented: " + run.serial().getLast());
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run",
-        customSynopsis = "jvmm run [-hV] [--memory=SIZE] [--timeout=DURATION] [--cmdline=STRING] "
+        customSynopsis = "jvmm run [-hvV] [--memory=SIZE] [--timeout=DURATION] [--cmdline=STRING] "
                 + "[--entry-path=PATH] [IMAGE] [-- PROGRAM [ARGS...]]",
         description = {"Boot a PVH guest image on KVM and run it until it exits.",
                 "With a PROGRAM (a static x86-64 Linux executable), the guest kernel runs it with ARGS "
@@ -54,6 +54,10 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}, the first native path).")
     KernelCommandLine.EntryPath entryPath;
 
+    @Option(names = {"-v", "--verbose"},
+            description = "Report on standard error what the host's KVM clock offers, and a summary of the run.")
+    boolean verbose;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
             description = "A PVH ELF image (default: the bundled guest kernel).")
     Path image;
@@ -69,7 +73,11 @@ final class RunCommand implements Callable<Integer> {
         String kernelCmdline = KernelCommandLine.of(cmdline, entryPath, argv);
         PrintStream err = System.err;
         RunResult result = Machine.run(new Machine.Config(elf, memory, kernelCmdline, program, timeout,
-                new FileOutputStream(FileDescriptor.out)));
+                new FileOutputStream(FileDescriptor.out), clock -> {
+                    if (verbose) {
+                        err.println("jvmm: " + clock.describe());
+                    }
+                }));
         switch (result.outcome()) {
             case RunResult.Exited _ -> { }
             case RunResult.TimedOut(Duration after) ->
@@ -80,6 +88,10 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         reportUnclaimed(err, result);
+        if (verbose) {
+            err.println("jvmm: summary: exit status " + result.outcome().exitStatus() + ", " + result.elapsed().toMillis()
+                    + " ms, " + result.exits() + " VM exits; " + result.clock().describe());
+        }
         return result.outcome().exitStatus();
     }
 

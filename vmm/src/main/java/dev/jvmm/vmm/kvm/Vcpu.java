@@ -74,6 +74,27 @@ public final class Vcpu extends KvmFd {
         ioctl("KVM_SET_SREGS", KVM_SET_SREGS, kvmSregs);
     }
 
+    /** KVM_GET_TSC_KHZ: the guest TSC's frequency. */
+    public long tscKhz() {
+        return ioctl("KVM_GET_TSC_KHZ", KVM_GET_TSC_KHZ, 0);
+    }
+
+    /**
+     * KVM_KVMCLOCK_CTRL: tells the guest (PVCLOCK_GUEST_STOPPED in its pvclock page) that the VMM
+     * stopped this vCPU. KVM refuses (EINVAL) while the guest has not enabled its kvmclock.
+     */
+    public boolean kvmclockCtrl() {
+        try {
+            ioctl("KVM_KVMCLOCK_CTRL", KVM_KVMCLOCK_CTRL, 0);
+            return true;
+        } catch (KvmException e) {
+            if (e.errno() == 22) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     public void setCpuid(Cpuid cpuid) {
         ioctl("KVM_SET_CPUID2", KVM_SET_CPUID2, cpuid.segment());
     }
