@@ -1,6 +1,7 @@
 /* Dies the way argv[1] says, to check the signal the kernel reports and the exit status. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 int main(int argc, char **argv) {
     const char *how = argc > 1 ? argv[1] : "";
@@ -20,5 +21,9 @@ int main(int argc, char **argv) {
         __asm__ volatile("hlt");
     if (!strcmp(how, "write-text"))
         *(volatile char *) main = 0;
+    if (!strcmp(how, "write-vdso"))
+        *(volatile char *) getauxval(AT_SYSINFO_EHDR) = 0;
+    if (!strcmp(how, "write-vvar"))
+        *(volatile char *) (getauxval(AT_SYSINFO_EHDR) - 4096) = 0;
     return 0;
 }
