@@ -378,8 +378,8 @@ sys_mmap:
     jz 3f
     mov %rbx, %rdi
     mov %r12, %rsi
-    call range_has_mapping
-    test %eax, %eax
+    call mapped_pages
+    test %rax, %rax
     jz 3f
     mov $-EEXIST, %rax
     jmp 9f
@@ -428,12 +428,15 @@ sys_mmap:
     pop %rbx
     ret
 
-# range_has_mapping(%rdi = address, %rsi = length) -> %eax: 1 if any page is mapped or reserved
-range_has_mapping:
+# mapped_pages(%rdi = address, %rsi = length) -> %rax: how many of the range's pages are
+# mapped or reserved (PROT_NONE)
+mapped_pages:
     push %rbx
     push %r12
+    push %r13
     mov %rdi, %rbx
     lea (%rdi,%rsi), %r12
+    xor %r13d, %r13d
 1:  cmp %r12, %rbx
     jae 3f
     mov %rbx, %rdi
@@ -442,13 +445,13 @@ range_has_mapping:
     test %rax, %rax
     jz 2f
     testq $(PTE_P | PTE_RESERVED), (%rax)
-    jnz 4f
+    jz 2f
+    inc %r13
 2:  add $PAGE_SIZE, %rbx
     jmp 1b
-3:  xor %eax, %eax
-    jmp 5f
-4:  mov $1, %eax
-5:  pop %r12
+3:  mov %r13, %rax
+    pop %r13
+    pop %r12
     pop %rbx
     ret
 
@@ -509,9 +512,12 @@ sys_mprotect:
     mov %rbx, %rdi                      # all pages first: Linux fails without changing any
     mov %r12, %rsi
     sub %rbx, %rsi
-    call range_fully_mapped
-    test %eax, %eax
-    jz 5f
+    push %rsi
+    call mapped_pages
+    pop %rsi
+    shr $12, %rsi
+    cmp %rsi, %rax
+    jne 5f
     mov %r13d, %edi
     call user_pte_flags
     mov %rax, %r13                      # new flags
@@ -547,30 +553,6 @@ sys_mprotect:
 8:  xor %eax, %eax
 9:  pop %r13
     pop %r12
-    pop %rbx
-    ret
-
-# range_fully_mapped(%rdi = address, %rsi = length) -> %eax: 1 if every page is mapped or reserved
-range_fully_mapped:
-    push %rbx
-    push %r12
-    mov %rdi, %rbx
-    lea (%rdi,%rsi), %r12
-1:  cmp %r12, %rbx
-    jae 3f
-    mov %rbx, %rdi
-    xor %esi, %esi
-    call pte_walk
-    test %rax, %rax
-    jz 4f
-    testq $(PTE_P | PTE_RESERVED), (%rax)
-    jz 4f
-    add $PAGE_SIZE, %rbx
-    jmp 1b
-3:  mov $1, %eax
-    jmp 5f
-4:  xor %eax, %eax
-5:  pop %r12
     pop %rbx
     ret
 
