@@ -74,6 +74,16 @@ class JvmmCommandTest {
     }
 
     @Test
+    void verboseReportsTheHostClockAndASummary() throws Exception {
+        Result result = jvmm("run", "--verbose", "--cmdline", "exit=6");
+        assertEquals(6, result.status(), result.err());
+        List<String> lines = result.err().lines().toList();
+        assertEquals(2, lines.size(), result.err());
+        assertTrue(lines.get(0).matches("jvmm: KVM clock: KVM_CAP_ADJUST_CLOCK 0x[0-9a-f]+ \\(.*\\), guest TSC \\d+ kHz"), lines.get(0));
+        assertTrue(lines.get(1).matches("jvmm: summary: exit status 6, \\d+ ms, \\d+ VM exits; KVM clock: .*"), lines.get(1));
+    }
+
+    @Test
     void timeoutStopsTheGuestWithStatus124() throws Exception {
         Result result = jvmm("run", "--timeout", "500ms", "--cmdline", "test=spin");
         assertEquals(124, result.status());
