@@ -46,22 +46,51 @@ public final class Libc {
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-    private static final MethodHandle OPEN = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    // Each downcall is linked the first time it is used (one holder class each): linking costs
+    // milliseconds at start-up, and a run that never times out never needs the pthread calls.
+    private static final class Open {
+        static final MethodHandle HANDLE = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
+    }
+
+    private static final class Close {
+        static final MethodHandle HANDLE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
     // ioctl is variadic: int ioctl(int fd, unsigned long request, ...). One shape serves every
     // request: integer arguments travel as addresses (MemorySegment.ofAddress).
-    private static final MethodHandle IOCTL = downcall("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle MMAP = downcall("mmap",
-            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO);
-    private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle STRERROR = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    private static final MethodHandle PTHREAD_SELF = downcall("pthread_self", FunctionDescriptor.of(JAVA_LONG));
-    private static final MethodHandle PTHREAD_KILL = downcall("pthread_kill", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle PTHREAD_SIGMASK = downcall("pthread_sigmask",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SIGTIMEDWAIT = downcall("sigtimedwait",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    private static final class Ioctl {
+        static final MethodHandle HANDLE = downcall("ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class Mmap {
+        static final MethodHandle HANDLE = downcall("mmap",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO);
+    }
+
+    private static final class Munmap {
+        static final MethodHandle HANDLE = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class Strerror {
+        static final MethodHandle HANDLE = downcall("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
+
+    private static final class PthreadSelf {
+        static final MethodHandle HANDLE = downcall("pthread_self", FunctionDescriptor.of(JAVA_LONG));
+    }
+
+    private static final class PthreadKill {
+        static final MethodHandle HANDLE = downcall("pthread_kill", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class PthreadSigmask {
+        static final MethodHandle HANDLE = downcall("pthread_sigmask", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final class Sigtimedwait {
+        static final MethodHandle HANDLE = downcall("sigtimedwait", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    }
 
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
@@ -79,7 +108,7 @@ public final class Libc {
 
     public static String strerror(int errno) {
         try {
-            MemorySegment message = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment message = (MemorySegment) Strerror.HANDLE.invokeExact(errno);
             return message.reinterpret(Long.MAX_VALUE).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -88,7 +117,7 @@ public final class Libc {
 
     public static int open(MemorySegment errnoState, String path, int flags) {
         try (Arena arena = Arena.ofConfined()) {
-            return (int) OPEN.invokeExact(errnoState, arena.allocateFrom(path), flags);
+            return (int) Open.HANDLE.invokeExact(errnoState, arena.allocateFrom(path), flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -96,7 +125,7 @@ public final class Libc {
 
     public static int close(int fd) {
         try {
-            return (int) CLOSE.invokeExact(fd);
+            return (int) Close.HANDLE.invokeExact(fd);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -104,7 +133,7 @@ public final class Libc {
 
     public static int ioctl(MemorySegment errnoState, int fd, long request, MemorySegment arg) {
         try {
-            return (int) IOCTL.invokeExact(errnoState, fd, request, arg);
+            return (int) Ioctl.HANDLE.invokeExact(errnoState, fd, request, arg);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -113,7 +142,7 @@ public final class Libc {
     /** mmap; returns {@link MemorySegment#NULL} on failure (MAP_FAILED), with errno in the state. */
     public static MemorySegment mmap(MemorySegment errnoState, long length, int prot, int flags, int fd, long offset) {
         try {
-            MemorySegment address = (MemorySegment) MMAP.invokeExact(errnoState, MemorySegment.NULL, length, prot, flags, fd, offset);
+            MemorySegment address = (MemorySegment) Mmap.HANDLE.invokeExact(errnoState, MemorySegment.NULL, length, prot, flags, fd, offset);
             return address.address() == -1L ? MemorySegment.NULL : address;
         } catch (Throwable t) {
             throw rethrow(t);
@@ -122,7 +151,7 @@ public final class Libc {
 
     public static void munmap(MemorySegment address, long length) {
         try {
-            int ignored = (int) MUNMAP.invokeExact(address, length);
+            int ignored = (int) Munmap.HANDLE.invokeExact(address, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -130,7 +159,7 @@ public final class Libc {
 
     public static long pthreadSelf() {
         try {
-            return (long) PTHREAD_SELF.invokeExact();
+            return (long) PthreadSelf.HANDLE.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -139,7 +168,7 @@ public final class Libc {
     /** pthread_kill; returns 0 or an error number (pthread functions do not use errno). */
     public static int pthreadKill(long thread, int signal) {
         try {
-            return (int) PTHREAD_KILL.invokeExact(thread, signal);
+            return (int) PthreadKill.HANDLE.invokeExact(thread, signal);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -147,7 +176,7 @@ public final class Libc {
 
     public static int pthreadSigmask(int how, MemorySegment set, MemorySegment oldSet) {
         try {
-            return (int) PTHREAD_SIGMASK.invokeExact(how, set, oldSet);
+            return (int) PthreadSigmask.HANDLE.invokeExact(how, set, oldSet);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -156,7 +185,7 @@ public final class Libc {
     /** sigtimedwait with a zero timeout: takes one pending signal of {@code set}, or returns -1. */
     public static int sigtimedwaitNow(MemorySegment set, MemorySegment zeroTimespec) {
         try {
-            return (int) SIGTIMEDWAIT.invokeExact(set, MemorySegment.NULL, zeroTimespec);
+            return (int) Sigtimedwait.HANDLE.invokeExact(set, MemorySegment.NULL, zeroTimespec);
         } catch (Throwable t) {
             throw rethrow(t);
         }
