@@ -9,47 +9,60 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
- * The I/O-port address space: a table of 65536 ports to devices, so dispatch is one array load.
- * Accesses to ports no device claims are counted, not fatal: reads see all ones, as on a PC
- * where nothing drives the bus.
+ * The I/O-port address space: a two-level table of the 65536 ports (256 pages of 256, a page
+ * allocated when a device claims a port in it), so dispatch is two array loads and an empty bus
+ * costs a few hundred bytes. Accesses to ports no device claims are counted, not fatal: reads see
+ * all ones, as on a PC where nothing drives the bus.
  */
 public final class IoBus {
-    private static final int PORTS = 1 << 16;
+    private static final int PAGE_BITS = 8;
+    private static final int PAGE = 1 << PAGE_BITS;
 
-    private final PortDevice[] devices = new PortDevice[PORTS];
-    private final int[] bases = new int[PORTS];
+    /** A claimed port: its device, and the device's first port (offsets are relative to it). */
+    private record Claim(PortDevice device, int base) {}
+
+    private final Claim[][] pages = new Claim[PAGE][];
     private final Map<Integer, Long> unclaimed = new TreeMap<>();
 
     public void register(int firstPort, int count, PortDevice device) {
+        Claim claim = new Claim(device, firstPort);
         for (int port = firstPort; port < firstPort + count; port++) {
-            if (devices[port] != null) {
+            Claim[] page = pages[port >>> PAGE_BITS];
+            if (page == null) {
+                page = pages[port >>> PAGE_BITS] = new Claim[PAGE];
+            }
+            if (page[port & (PAGE - 1)] != null) {
                 throw new IllegalArgumentException("I/O port 0x" + Integer.toHexString(port) + " is already claimed");
             }
-            devices[port] = device;
-            bases[port] = firstPort;
+            page[port & (PAGE - 1)] = claim;
         }
+    }
+
+    private Claim claim(int port) {
+        Claim[] page = pages[port >>> PAGE_BITS];
+        return page == null ? null : page[port & (PAGE - 1)];
     }
 
     /** {@code count} writes of {@code size} bytes each, from {@code data} (a string {@code outs} has count > 1). */
     public void write(int port, int size, int count, MemorySegment data) {
-        PortDevice device = devices[port];
-        if (device == null) {
+        Claim claim = claim(port);
+        if (claim == null) {
             unclaimed.merge(port, (long) count, Long::sum);
             return;
         }
         for (int i = 0; i < count; i++) {
-            device.write(port - bases[port], size, get(data, (long) i * size, size));
+            claim.device().write(port - claim.base(), size, get(data, (long) i * size, size));
         }
     }
 
     /** {@code count} reads of {@code size} bytes each, into {@code data}. */
     public void read(int port, int size, int count, MemorySegment data) {
-        PortDevice device = devices[port];
+        Claim claim = claim(port);
         for (int i = 0; i < count; i++) {
-            int value = device == null ? -1 : device.read(port - bases[port], size);
+            int value = claim == null ? -1 : claim.device().read(port - claim.base(), size);
             put(data, (long) i * size, size, value);
         }
-        if (device == null) {
+        if (claim == null) {
             unclaimed.merge(port, (long) count, Long::sum);
         }
     }

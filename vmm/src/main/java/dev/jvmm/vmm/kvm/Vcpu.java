@@ -12,13 +12,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * A vCPU file descriptor and its shared {@code kvm_run} page, mapped once. {@link #run} is the
- * hot path: one preallocated errno segment, no allocation besides the exit it returns.
+ * hot path: one preallocated errno segment, and exits decoded without allocation for port I/O.
  */
 public final class Vcpu extends KvmFd {
     private final int id;
     private final Arena arena;
     private final MemorySegment run;
     private final MemorySegment errnoState;
+    private final ExitDecoder exits;
 
     private Vcpu(int fd, int id, Arena arena, MemorySegment run, MemorySegment errnoState) {
         super(fd);
@@ -26,6 +27,7 @@ public final class Vcpu extends KvmFd {
         this.arena = arena;
         this.run = run;
         this.errnoState = errnoState;
+        this.exits = new ExitDecoder(run);
     }
 
     static Vcpu map(int fd, int id, int mmapSize) {
@@ -46,6 +48,12 @@ public final class Vcpu extends KvmFd {
         return id;
     }
 
+    /** The vCPU's file descriptor, for callers that make KVM_RUN themselves (the JNA benchmark). */
+    public int fileDescriptor() {
+        return fd;
+    }
+
+
     /** Enters the guest until the next exit that needs the VMM. */
     public VcpuExit run() {
         if (Libc.ioctl(errnoState, fd, KVM_RUN, MemorySegment.NULL) < 0) {
@@ -55,7 +63,12 @@ public final class Vcpu extends KvmFd {
             }
             throw new KvmException("KVM_RUN", errno);
         }
-        return VcpuExit.decode(run);
+        return exits.decode();
+    }
+
+    /** The exit the last KVM_RUN left, for callers that make KVM_RUN themselves (the JNA benchmark). */
+    public VcpuExit lastExit() {
+        return exits.decode();
     }
 
     public void getRegs(MemorySegment kvmRegs) {
