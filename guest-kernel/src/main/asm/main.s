@@ -14,7 +14,8 @@
 #   entry=auto|syscall|sysenter|int80  the path the kernel's gate uses (default auto)
 #   exit=<decimal>     stop after the boot report with this status, running no program
 #   test=spin|halt|triple-fault  misbehave in supervisor mode, to show how a VMM reports it
-# Without a module the kernel runs its built-in demo program.
+# Without a module the kernel runs a built-in program: jvmm-bench when argv[0] names it (the
+# guest side of `jvmm bench`), else the demo.
 
 .include "defs.inc"
 .include "vvar.inc"
@@ -213,7 +214,7 @@ memory_init:
     ret
 
 # program_image() -> %rax = image (kernel address), %rdx = size, %rcx = physical address:
-# the first PVH module, or the built-in demo program.
+# the first PVH module; else the built-in benchmark when argv[0] is "jvmm-bench"; else the demo.
 program_image:
     cmpl $0, START_INFO_NR_MODULES(%r12)
     je 1f
@@ -224,9 +225,20 @@ program_image:
     mov %rcx, %rdi
     call phys_to_virt
     ret
-1:  lea demo_program(%rip), %rax
+1:  mov %r14, %rdi
+    call cmdline_program
+    test %rax, %rax
+    jz 2f
+    mov %rax, %rdi
+    lea name_bench(%rip), %rsi
+    call word_is
+    jne 2f
+    lea bench_program(%rip), %rax
+    lea bench_program_end(%rip), %rdx
+    jmp 3f
+2:  lea demo_program(%rip), %rax
     lea demo_program_end(%rip), %rdx
-    sub %rax, %rdx
+3:  sub %rax, %rdx
     movabs $(-KERNEL_VIRT_BASE), %rcx
     add %rax, %rcx
     ret
@@ -321,18 +333,23 @@ test_spin:          .asciz "spin"
 test_halt:          .asciz "halt"
 test_triple_fault:  .asciz "triple-fault"
 default_argv0:      .asciz "program"
+name_bench:         .asciz "jvmm-bench"
 empty:              .asciz ""
 .p2align 3
 null_idt:           .word 0
                     .quad 0
 
-# The built-in demo program (guest-kernel/src/main/user/demo.s), a static ELF of its own, and
-# the vDSO (user/vdso.s), each on pages of their own: both are mapped, not copied.
+# The built-in programs, the demo (guest-kernel/src/main/user/demo.s) and the benchmark
+# (user/bench.c), static ELF files of their own, and the vDSO (user/vdso.s), each on pages of
+# their own: all are mapped, not copied.
 .p2align 12
-.globl demo_program, demo_program_end
 demo_program:
     .incbin "demo.elf"
 demo_program_end:
+.p2align 12
+bench_program:
+    .incbin "bench.elf"
+bench_program_end:
 .p2align 12
 vdso_image:
     .incbin "vdso.so"

@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
                 + "[--entry-path=PATH] [IMAGE] [-- PROGRAM [ARGS...]]",
         description = {"Boot a PVH guest image on KVM and run it until it exits.",
                 "With a PROGRAM (a static x86-64 Linux executable), the guest kernel runs it with ARGS "
-                        + "and jvmm exits with its status; without one, the bundled kernel runs its demo.",
+                        + "and jvmm exits with its status; without one, the bundled kernel runs its demo. "
+                        + "The bundled kernel's own programs, demo and jvmm-bench, run by name.",
                 "The guest's COM1 output goes to standard output as it is written; "
                         + "jvmm's own messages go to standard error."},
         mixinStandardHelpOptions = true)
@@ -69,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         ElfImage elf = image == null ? bundledImage() : readImage(image);
         List<String> argv = jvmm.programArgv();
-        byte[] program = argv.isEmpty() ? null : readProgram(Path.of(argv.getFirst()));
+        byte[] program = argv.isEmpty() || isBuiltIn(argv.getFirst()) ? null : readProgram(Path.of(argv.getFirst()));
         String kernelCmdline = KernelCommandLine.of(cmdline, entryPath, argv);
         PrintStream err = System.err;
         RunResult result = Machine.run(new Machine.Config(elf, memory, kernelCmdline, program, timeout,
@@ -120,6 +121,13 @@ final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new JvmmException("cannot read image " + path + ": " + e.getMessage());
         }
+    }
+
+    /** The bundled kernel's own programs, run by name when no file of that name exists. */
+    static final List<String> BUILT_IN_PROGRAMS = List.of("demo", "jvmm-bench");
+
+    private static boolean isBuiltIn(String program) {
+        return BUILT_IN_PROGRAMS.contains(program) && !Files.exists(Path.of(program));
     }
 
     static byte[] readProgram(Path path) {

@@ -1,0 +1,191 @@
+/*
+ * jvmm-bench: the guest side of `jvmm bench`, built into the bundled image (run it with
+ * `-- jvmm-bench`). Freestanding C: no libc, its own system-call stubs, the vDSO found through
+ * AT_SYSINFO_EHDR. It times, in TSC cycles per call, over several rounds:
+ *   - a null system call (getppid) and clock_gettime as a system call, entered by each of
+ *     SYSCALL, SYSENTER and INT 0x80 (with the conventions of the kernel's gates);
+ *   - the vDSO's clock_gettime for each clock it serves.
+ * One line per round: "bench: <measurement> <round> <cycles per call>".
+ * Arguments: calls per round for system calls, for the vDSO, and rounds (defaults 50 10000 5).
+ */
+#include <elf.h>
+#include <stdint.h>
+
+#define NR_write 1
+#define NR_getppid 110
+#define NR_clock_gettime 228
+#define NR_exit_group 231
+#define AT_SYSINFO_EHDR 33
+
+struct timespec64 { long tv_sec; long tv_nsec; };
+typedef long (*entry_fn)(long nr, long a, long b, long c);
+typedef int (*clock_gettime_fn)(int clock, struct timespec64 *ts);
+
+static long via_syscall(long nr, long a, long b, long c) {
+    long ret;
+    register long rdx __asm__("rdx") = c;
+    __asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "r"(rdx) : "rcx", "r11", "memory");
+    return ret;
+}
+
+static long via_int80(long nr, long a, long b, long c) {
+    long ret;
+    register long rdx __asm__("rdx") = c;
+    __asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "r"(rdx) : "rcx", "r11", "memory");
+    return ret;
+}
+
+/* jvmm's 64-bit SYSENTER convention: RDX (argument 3) pushed, RCX = RSP, RDX = return address. */
+static long via_sysenter(long nr, long a, long b, long c) {
+    long ret;
+    register long rdx __asm__("rdx") = c;
+    __asm__ volatile("push %%rdx\n\tmov %%rsp, %%rcx\n\tlea 1f(%%rip), %%rdx\n\tsysenter\n1:\n\tpop %%rdx"
+                     : "=a"(ret), "+r"(rdx) : "a"(nr), "D"(a), "S"(b) : "rcx", "r11", "memory");
+    return ret;
+}
+
+static uint64_t rdtsc(void) {
+    uint32_t lo, hi;
+    __asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t) hi << 32 | lo;
+}
+
+static unsigned long length(const char *s) {
+    unsigned long n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+static void print(const char *s) {
+    via_syscall(NR_write, 1, (long) s, (long) length(s));
+}
+
+static void print_number(unsigned long value) {
+    char digits[24];
+    int i = sizeof digits;
+    digits[--i] = 0;
+    do {
+        digits[--i] = '0' + value % 10;
+        value /= 10;
+    } while (value);
+    print(digits + i);
+}
+
+static long parse(const char *s, long fallback) {
+    if (!s)
+        return fallback;
+    long value = 0;
+    for (; *s >= '0' && *s <= '9'; s++)
+        value = value * 10 + (*s - '0');
+    return value > 0 ? value : fallback;
+}
+
+static int equal(const char *a, const char *b) {
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
+/* The address of a symbol the vDSO defines, through its DT_HASH symbol count and symbol table. */
+static void *vdso_symbol(uintptr_t base, const char *name) {
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *) base;
+    const Elf64_Phdr *ph = (const Elf64_Phdr *) (base + eh->e_phoff);
+    const Elf64_Dyn *dyn = 0;
+    for (int i = 0; i < eh->e_phnum; i++)
+        if (ph[i].p_type == PT_DYNAMIC)
+            dyn = (const Elf64_Dyn *) (base + ph[i].p_vaddr);
+    const uint32_t *hash = 0;
+    const Elf64_Sym *symbols = 0;
+    const char *strings = 0;
+    for (; dyn && dyn->d_tag != DT_NULL; dyn++) {
+        if (dyn->d_tag == DT_HASH)
+            hash = (const uint32_t *) (base + dyn->d_un.d_ptr);
+        else if (dyn->d_tag == DT_SYMTAB)
+            symbols = (const Elf64_Sym *) (base + dyn->d_un.d_ptr);
+        else if (dyn->d_tag == DT_STRTAB)
+            strings = (const char *) (base + dyn->d_un.d_ptr);
+    }
+    if (!hash || !symbols || !strings)
+        return 0;
+    for (uint32_t i = 1; i < hash[1]; i++)
+        if (symbols[i].st_shndx != SHN_UNDEF && equal(strings + symbols[i].st_name, name))
+            return (void *) (base + symbols[i].st_value);
+    return 0;
+}
+
+static void report(const char *what, long round, uint64_t cycles, long calls) {
+    print("bench: ");
+    print(what);
+    print(" ");
+    print_number(round);
+    print(" ");
+    print_number(cycles / calls);
+    print("\n");
+}
+
+__attribute__((used)) void bench(long *stack) {
+    long argc = stack[0];
+    char **argv = (char **) (stack + 1);
+    long syscalls = parse(argc > 1 ? argv[1] : 0, 50);
+    long vdso_calls = parse(argc > 2 ? argv[2] : 0, 10000);
+    long rounds = parse(argc > 3 ? argv[3] : 0, 5);
+
+    long *auxv = stack + argc + 2;
+    while (*auxv++)
+        ;                                           /* skip envp */
+    uintptr_t vdso = 0;
+    for (; auxv[0]; auxv += 2)
+        if (auxv[0] == AT_SYSINFO_EHDR)
+            vdso = auxv[1];
+
+    static const struct { const char *name; entry_fn enter; } paths[] = {
+        {"syscall", via_syscall}, {"sysenter", via_sysenter}, {"int80", via_int80}};
+    struct timespec64 ts;
+    for (long round = 1; round <= rounds; round++) {
+        for (unsigned p = 0; p < sizeof paths / sizeof paths[0]; p++) {
+            char name[48];
+            unsigned n = 0;
+            for (const char *s = paths[p].name; *s; s++)
+                name[n++] = *s;
+            const char *suffix = " null";
+            for (unsigned i = 0; suffix[i]; i++)
+                name[n + i] = suffix[i];
+            name[n + 5] = 0;
+            uint64_t start = rdtsc();
+            for (long i = 0; i < syscalls; i++)
+                paths[p].enter(NR_getppid, 0, 0, 0);
+            report(name, round, rdtsc() - start, syscalls);
+
+            suffix = " clock_gettime";
+            for (unsigned i = 0; i <= length(suffix); i++)
+                name[n + i] = suffix[i];
+            start = rdtsc();
+            for (long i = 0; i < syscalls; i++)
+                paths[p].enter(NR_clock_gettime, 1, (long) &ts, 0);
+            report(name, round, rdtsc() - start, syscalls);
+        }
+    }
+
+    clock_gettime_fn vdso_clock_gettime = vdso ? (clock_gettime_fn) vdso_symbol(vdso, "__vdso_clock_gettime") : 0;
+    static const struct { int id; const char *name; } clocks[] = {
+        {0, "vdso realtime"}, {1, "vdso monotonic"}, {4, "vdso monotonic_raw"}, {5, "vdso realtime_coarse"},
+        {6, "vdso monotonic_coarse"}, {7, "vdso boottime"}, {11, "vdso tai"}};
+    for (long round = 1; vdso_clock_gettime && round <= rounds; round++) {
+        for (unsigned c = 0; c < sizeof clocks / sizeof clocks[0]; c++) {
+            uint64_t start = rdtsc();
+            for (long i = 0; i < vdso_calls; i++)
+                vdso_clock_gettime(clocks[c].id, &ts);
+            report(clocks[c].name, round, rdtsc() - start, vdso_calls);
+        }
+    }
+    via_syscall(NR_exit_group, 0, 0, 0);
+}
+
+/* The process entry: RSP points at argc (System V x86-64 ABI, 3.4.1). */
+__asm__(".globl _start\n"
+        "_start:\n"
+        "    mov %rsp, %rdi\n"
+        "    and $-16, %rsp\n"
+        "    call bench\n"
+        "    ud2\n");
