@@ -1,0 +1,42 @@
+package dev.jvmm.vmm.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** What the report's header says about the machine: the CPU, and what kind of KVM it has. */
+public final class HostInfo {
+    private HostInfo() {}
+
+    public static String cpu() {
+        return cpuinfo("model name").orElse("unknown") + " (" + cpuinfo("vendor_id").orElse("?") + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs)";
+    }
+
+    /** VT-x or SVM in the CPU flags means a hardware KVM; without them, a software one such as PVM. */
+    public static String hypervisor() {
+        List<String> flags = List.of(cpuinfo("flags").orElse("").split(" "));
+        if (flags.contains("vmx")) {
+            return "KVM on Intel VT-x";
+        }
+        if (flags.contains("svm")) {
+            return "KVM on AMD SVM";
+        }
+        boolean pvm = Files.isDirectory(Path.of("/sys/module/kvm_pvm"));
+        return pvm ? "KVM on kvm_pvm (software: guest kernel code emulated, no VT-x/SVM)"
+                : "KVM without VT-x/SVM in the CPU flags (a software hypervisor)";
+    }
+
+    private static Optional<String> cpuinfo(String field) {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith(field))
+                    .map(line -> line.substring(line.indexOf(':') + 1).strip())
+                    .findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.jvmm.vmm.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The commands the process-level benchmarks run: jvmm itself (through its launcher when it was
+ * started by one), QEMU's microvm with KVM, and the C tools built in tools/ (the reference VMM,
+ * the peak-RSS probe).
+ */
+public record Peers(List<String> jvmm, Path refvmm, Path peakrss, boolean qemu) {
+    static final String QEMU = "qemu-system-x86_64";
+
+    /** The launcher sets jvmm.launcher (its own path) and jvmm.home (the repository). */
+    public static Peers find() {
+        List<String> jvmm = new ArrayList<>();
+        String launcher = System.getProperty("jvmm.launcher");
+        if (launcher != null) {
+            jvmm.add(launcher);
+        } else {
+            jvmm.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.jvmm.vmm.cli.Jvmm"));
+        }
+        Path tools = Path.of(System.getProperty("jvmm.home", "."), "tools", "target");
+        return new Peers(jvmm, tools.resolve("refvmm"), tools.resolve("peakrss"), Processes.available(QEMU));
+    }
+
+    public boolean hasRefvmm() {
+        return Processes.available(refvmm.toString());
+    }
+
+    boolean hasPeakrss() {
+        return Processes.available(peakrss.toString());
+    }
+
+    List<String> qemu(Path image, String append) {
+        return List.of(QEMU, "-M", "microvm", "-accel", "kvm", "-cpu", "host,-arch-capabilities", "-m", "128M",
+                "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
+                "-device", "isa-debug-exit,iobase=0x501,iosize=1", "-kernel", image.toString(), "-append", append);
+    }
+
+    List<String> jvmmRun(String... args) {
+        List<String> command = new ArrayList<>(jvmm);
+        command.add("run");
+        command.addAll(List.of(args));
+        return command;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.jvmm.vmm.bench;
+
+import dev.jvmm.vmm.JvmmException;
+import dev.jvmm.vmm.Machine;
+import dev.jvmm.vmm.RunResult;
+import dev.jvmm.vmm.boot.ElfImage;
+
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The VMM's own costs, each against peers in the same run:
+ * <ul>
+ * <li>the exit path: the exitloop guest's N port writes, on jvmm (in this JVM), on the C
+ *     reference VMM and on QEMU; the cost of a run of 0 exits is subtracted where the
+ *     measurement includes set-up;</li>
+ * <li>start-up: the wall time of a whole {@code jvmm run} of the bundled image, and of QEMU
+ *     booting the same image;</li>
+ * <li>memory: the peak RSS of each of those.</li>
+ * </ul>
+ */
+public final class VmmBench {
+    private static final Pattern REFVMM = Pattern.compile("refvmm: (\\d+) exits in ([0-9.]+) s.*");
+
+    private VmmBench() {}
+
+    public static List<Row> exitPath(ElfImage exitloop, Path exitloopFile, Peers peers, int exits, int rounds, IntConsumer progress) {
+        double[] jvmm = new double[rounds];
+        double[] refvmm = new double[rounds];
+        double[] qemu = new double[rounds];
+        runJvmm(exitloop, 0);                           // warm-up
+        for (int r = 0; r < rounds; r++) {
+            progress.accept(r);
+            jvmm[r] = (runJvmm(exitloop, exits) - runJvmm(exitloop, 0)) / (double) exits;
+            if (peers.hasRefvmm()) {
+                refvmm[r] = refvmmNanosPerExit(peers, exitloopFile, exits);
+            }
+            if (peers.qemu()) {
+                long full = checked(Processes.run(peers.qemu(exitloopFile, Integer.toString(exits))), 1).nanos();
+                long empty = checked(Processes.run(peers.qemu(exitloopFile, "0")), 1).nanos();
+                qemu[r] = (full - empty) / (double) exits;
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        Stats jvmmStats = Stats.of(jvmm).scaled(1e-3);
+        rows.add(Row.of("vmm", "exit round trip: jvmm (FFM)", "us", jvmmStats, rate(jvmmStats)));
+        if (peers.hasRefvmm()) {
+            Stats c = Stats.of(refvmm).scaled(1e-3);
+            rows.add(Row.of("vmm", "exit round trip: C reference VMM", "us", c,
+                    rate(c) + "; jvmm / C = " + ratio(jvmmStats, c)));
+        }
+        if (peers.qemu()) {
+            Stats q = Stats.of(qemu).scaled(1e-3);
+            rows.add(Row.of("vmm", "exit round trip: QEMU microvm (KVM)", "us", q,
+                    rate(q) + "; jvmm / QEMU = " + ratio(jvmmStats, q)));
+        }
+        return rows;
+    }
+
+    public static List<Row> startupAndMemory(Path guestImage, Peers peers, int runs, IntConsumer progress) {
+        double[] jvmm = new double[runs];
+        double[] qemu = new double[runs];
+        checked(Processes.run(peers.jvmmRun("--cmdline", "exit=0")), 0);   // warm: builds caches, page cache
+        for (int r = 0; r < runs; r++) {
+            progress.accept(r);
+            jvmm[r] = checked(Processes.run(peers.jvmmRun()), 0).nanos() / 1e6;
+            if (peers.qemu()) {
+                qemu[r] = checked(Processes.run(peers.qemu(guestImage, "")), 1).nanos() / 1e6;
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        Stats jvmmStats = Stats.of(jvmm);
+        rows.add(Row.of("vmm", "start-up: jvmm run (bundled image, boot to exit)", "ms", jvmmStats, ""));
+        if (peers.qemu()) {
+            Stats q = Stats.of(qemu);
+            rows.add(Row.of("vmm", "start-up: QEMU microvm, same image", "ms", q, "jvmm / QEMU = " + ratio(jvmmStats, q)));
+        }
+        if (peers.hasPeakrss()) {
+            double jvmmRss = peakRss(peers, peers.jvmmRun(), 0);
+            rows.add(Row.of("vmm", "peak RSS: jvmm run", "MiB", Stats.of(jvmmRss), ""));
+            if (peers.qemu()) {
+                double qemuRss = peakRss(peers, peers.qemu(guestImage, ""), 1);
+                rows.add(Row.of("vmm", "peak RSS: QEMU microvm", "MiB", Stats.of(qemuRss),
+                        String.format("jvmm / QEMU = %.2f", jvmmRss / qemuRss)));
+            }
+        }
+        return rows;
+    }
+
+    private static long runJvmm(ElfImage exitloop, int exits) {
+        RunResult result = Machine.run(new Machine.Config(exitloop, 16L << 20, Integer.toString(exits), null, null,
+                OutputStream.nullOutputStream()));
+        if (!(result.outcome() instanceof RunResult.Exited(int status)) || status != 0) {
+            throw new JvmmException("the exitloop guest did not finish on jvmm: " + result.outcome());
+        }
+        return result.elapsed().toNanos();
+    }
+
+    /** The C reference VMM times its own KVM_RUN loop. */
+    private static double refvmmNanosPerExit(Peers peers, Path exitloopFile, int exits) {
+        Processes.Result result = checked(Processes.run(List.of(peers.refvmm().toString(), exitloopFile.toString(),
+                Integer.toString(exits))), 0);
+        Matcher m = REFVMM.matcher(result.out().strip());
+        if (!m.matches()) {
+            throw new JvmmException("unexpected output from the C reference VMM: " + result.out());
+        }
+        return Double.parseDouble(m.group(2)) * 1e9 / Long.parseLong(m.group(1));
+    }
+
+    private static double peakRss(Peers peers, List<String> command, int expectedStatus) {
+        List<String> measured = new ArrayList<>(List.of(peers.peakrss().toString()));
+        measured.addAll(command);
+        Processes.Result result = checked(Processes.run(measured), expectedStatus);
+        Matcher m = Pattern.compile("peakrss: (\\d+) KiB").matcher(result.err());
+        if (!m.find()) {
+            throw new JvmmException("no peak RSS reported for " + command.getFirst());
+        }
+        return Long.parseLong(m.group(1)) / 1024.0;
+    }
+
+    private static Processes.Result checked(Processes.Result result, int expectedStatus) {
+        if (result.status() != expectedStatus) {
+            throw new JvmmException("a benchmark peer exited with status " + result.status() + " (expected "
+                    + expectedStatus + "): " + result.err().strip());
+        }
+        return result;
+    }
+
+    private static String rate(Stats microsecondsPerExit) {
+        return String.format("%,.0f exits/s", 1e6 / microsecondsPerExit.median());
+    }
+
+    private static String ratio(Stats a, Stats b) {
+        return String.format("%.2f", a.median() / b.median());
+    }
+}

@@ -1,0 +1,100 @@
+package dev.jvmm.vmm.cli;
+
+import dev.jvmm.vmm.JvmmException;
+import dev.jvmm.vmm.bench.BenchReport;
+import dev.jvmm.vmm.bench.GuestBench;
+import dev.jvmm.vmm.bench.HostBench;
+import dev.jvmm.vmm.bench.HostInfo;
+import dev.jvmm.vmm.bench.Peers;
+import dev.jvmm.vmm.bench.Row;
+import dev.jvmm.vmm.bench.VmmBench;
+import dev.jvmm.vmm.boot.ElfImage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench",
+        description = {"Measure what system calls and the vDSO cost in the guest on this CPU, the same on the host,"
+                + " and jvmm's own costs (VM exit, start-up, memory) against a C reference VMM and QEMU.",
+                "Progress goes to standard error; the report (a table, or --json) to standard output."},
+        mixinStandardHelpOptions = true)
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--json", description = "Print the report as one JSON object.")
+    boolean json;
+
+    @Option(names = "--quick", description = "Few calls and one round of each: a check that everything runs, not a measurement.")
+    boolean quick;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5", description = "Rounds of each measurement (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--exits", paramLabel = "N", defaultValue = "100000",
+            description = "VM exits per exit-path run (default: ${DEFAULT-VALUE}).")
+    int exits;
+
+    @Override
+    public Integer call() throws IOException {
+        int r = quick ? 1 : rounds;
+        int exitCount = quick ? 2000 : exits;
+        PrintStream err = System.err;
+        Path dir = Files.createTempDirectory("jvmm-bench");
+        try {
+            ElfImage guest = RunCommand.bundledImage();
+            Path guestFile = Files.write(dir.resolve("guest.img"), resource("guest.img"));
+            byte[] exitloopBytes = resource("exitloop.img");
+            ElfImage exitloop = ElfImage.parse("exitloop.img", exitloopBytes);
+            Path exitloopFile = Files.write(dir.resolve("exitloop.img"), exitloopBytes);
+            Peers peers = Peers.find();
+
+            List<Row> rows = new ArrayList<>();
+            err.println("jvmm bench: [1/4] the guest: system calls through each entry path, the vDSO");
+            rows.addAll(GuestBench.run(guest, quick ? 5 : 50, quick ? 1000 : 100_000, r));
+            err.println("jvmm bench: [2/4] the host: its vDSO and a system call");
+            rows.addAll(HostBench.run(quick ? 10_000 : 1_000_000, r));
+            err.println("jvmm bench: [3/4] VM exits: jvmm, the C reference VMM, QEMU (" + exitCount + " exits a run)");
+            rows.addAll(VmmBench.exitPath(exitloop, exitloopFile, peers, exitCount, r,
+                    round -> err.println("jvmm bench:       round " + (round + 1) + " of " + r)));
+            err.println("jvmm bench: [4/4] start-up and memory: jvmm run and QEMU, whole processes");
+            rows.addAll(VmmBench.startupAndMemory(guestFile, peers, quick ? 1 : Math.max(r, 10),
+                    round -> { }));
+
+            Map<String, String> header = new LinkedHashMap<>();
+            header.put("cpu", HostInfo.cpu());
+            header.put("hypervisor", HostInfo.hypervisor());
+            header.put("jvm", "Java " + Runtime.version());
+            header.put("peers", (peers.qemu() ? "QEMU microvm (KVM)" : "no QEMU") + ", "
+                    + (peers.hasRefvmm() ? "C reference VMM" : "no C reference VMM (build tools/)"));
+            header.put("runs", r + " rounds" + (quick ? " (--quick: a smoke test, not a measurement)" : ""));
+            BenchReport report = new BenchReport(header, rows);
+            System.out.println(json ? report.json() : report.table());
+            return 0;
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = BenchCommand.class.getResourceAsStream("/dev/jvmm/guest/" + name)) {
+            if (in == null) {
+                throw new JvmmException(name + " is missing from the class path (build guest-kernel)");
+            }
+            return in.readAllBytes();
+        }
+    }
+}
