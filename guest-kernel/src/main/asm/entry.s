@@ -61,9 +61,20 @@ exception_common:
 
 .globl return_iret
 return_iret:
+    # Every return goes to user mode; a return address outside user memory would fault in the
+    # kernel (on IRETQ itself): the process dies of it instead, as on Linux, with SIGSEGV.
+    movabs $USER_TOP, %rax
+    cmp %rax, F_RIP(%rsp)
+    jae bad_return
     RESTORE_REGS
     add $16, %rsp                       # F_KIND, F_ERROR
     iretq
+
+bad_return:
+    mov %rsp, %rdi
+    mov $SIGSEGV, %esi
+    mov F_RIP(%rsp), %rdx
+    call kill_process                   # does not return
 
 # ---- INT 0x80 ---------------------------------------------------------------------------
 # jvmm's INT 0x80 takes the x86-64 system-call numbers and registers, like SYSCALL (Linux's

@@ -51,7 +51,12 @@ public final class Kvm extends KvmFd {
         }
         Kvm kvm = new Kvm(fd);
         try {
-            int version = kvm.apiVersion();
+            int version;
+            try {
+                version = kvm.apiVersion();
+            } catch (KvmException e) {
+                throw new JvmmException(device + " is not a KVM device (" + e.getMessage() + ")");
+            }
             if (version != KVM_API_VERSION) {
                 throw new JvmmException(device + " speaks KVM API version " + version + "; jvmm needs " + KVM_API_VERSION);
             }
