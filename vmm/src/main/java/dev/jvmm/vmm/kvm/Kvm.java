@@ -44,8 +44,9 @@ public final class Kvm extends KvmFd {
             throw new JvmmException(switch (errno) {
                 case 2 -> "cannot open " + device + ": no such device; this host has no KVM "
                         + "(use a machine with hardware virtualization, or load the kvm module)";
-                case 13, 1 -> "cannot open " + device + ": permission denied; add your user to the device's group "
-                        + "(sudo usermod -aG kvm $USER, then log in again) or see docs for the udev rule";
+                case 13, 1 -> "cannot open " + device + ": permission denied; add your user to the kvm group "
+                        + "(sudo usermod -aG kvm $USER, then log in again), with a udev rule giving that group the device: "
+                        + "KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\"";
                 default -> "cannot open " + device + ": " + Libc.strerror(errno) + " (errno " + errno + ")";
             });
         }
