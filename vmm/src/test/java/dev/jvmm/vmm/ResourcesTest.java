@@ -1,0 +1,102 @@
+package dev.jvmm.vmm;
+
+import dev.jvmm.vmm.GuestPrograms.Libc;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Many VMs in one JVM, one after another and at once, and a guest that floods its console. */
+class ResourcesTest {
+
+    @Test
+    void aThousandVmsOneAfterAnotherLeaveFileDescriptorsAndRssFlat() throws IOException {
+        for (int i = 0; i < 100; i++) {                 // warm-up: JIT, heap, first mappings
+            assertEquals(new RunResult.Exited(i), MachineTest.boot("exit=" + i).result().outcome());
+        }
+        long fds = MachineTest.openFileDescriptors();
+        long rss = residentKiB();
+        for (int i = 0; i < 1000; i++) {
+            RunResult result = Machine.run(new Machine.Config(MachineTest.IMAGE, 32L << 20, "exit=" + (i & 0xff), null,
+                    Duration.ofSeconds(30), OutputStream.nullOutputStream()));
+            assertEquals(new RunResult.Exited(i & 0xff), result.outcome());
+        }
+        assertEquals(fds, MachineTest.openFileDescriptors(), "file descriptors after 1,000 VMs");
+        long growth = residentKiB() - rss;
+        System.out.printf("1,000 VMs: RSS %d KiB before, grew by %d KiB%n", rss, growth);
+        assertTrue(growth < 32 * 1024, "RSS grew by " + growth + " KiB over 1,000 VMs");
+    }
+
+    @Test
+    void eightVmsAtOnceAllFinishCorrectly() throws Exception {
+        try (ExecutorService threads = Executors.newFixedThreadPool(8)) {
+            List<Future<MachineTest.Run>> runs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String cmdline = "-- demo vm" + i;
+                runs.add(threads.submit(() -> MachineTest.boot(cmdline, 64L << 20, Duration.ofSeconds(60), null)));
+            }
+            for (int i = 0; i < 8; i++) {
+                MachineTest.Run run = runs.get(i).get(120, TimeUnit.SECONDS);
+                assertEquals(new RunResult.Exited(0), run.result().outcome(), run.serial().toString());
+                assertTrue(run.serial().contains("jvmm-demo: argv[1] = vm" + i), run.serial().toString());
+            }
+        }
+    }
+
+    /**
+     * The console streams: a guest that writes without end costs time, not host memory. jvmm's
+     * peak RSS (measured by tools' peakrss) stays the same whether the flood lasts 2 or 6 seconds.
+     */
+    @Test
+    void aFloodingGuestDoesNotExhaustHostMemory() throws Exception {
+        long[] short_ = flood(2);
+        long[] long_ = flood(6);
+        assertTrue(long_[1] > 2 * short_[1], "the longer flood wrote more: " + short_[1] + " then " + long_[1] + " bytes");
+        long growth = long_[0] - short_[0];
+        assertTrue(growth < 16 * 1024, "peak RSS grew by " + growth + " KiB with three times the output");
+    }
+
+    /** Runs the flooding guest for that many seconds: {peak RSS in KiB, bytes it wrote}. */
+    private static long[] flood(int seconds) throws Exception {
+        Path hostile = GuestPrograms.build("hostile", Libc.MUSL);
+        List<String> command = List.of(Path.of("..", "tools", "target", "peakrss").toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.jvmm.vmm.cli.Jvmm",
+                "run", "--timeout", seconds + "s", "--", hostile.toString(), "flood");
+        Path out = Files.createTempFile("flood", ".out");
+        try {
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).start();
+            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(124, process.exitValue(), err);
+            assertTrue(err.startsWith("jvmm: timed out after " + seconds + "s; the guest was stopped\n"), err);
+            long peak = Long.parseLong(err.replaceAll("(?s).*peakrss: (\\d+) KiB.*", "$1"));
+            return new long[]{peak, Files.size(out)};
+        } finally {
+            Files.delete(out);
+        }
+    }
+
+    /** The process's resident memory, after a full GC so that the heap's garbage does not count. */
+    private static long residentKiB() throws IOException {
+        System.gc();
+        System.gc();
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(line -> line.startsWith("VmRSS:"))
+                .map(line -> Long.parseLong(line.replaceAll("\\D", "")))
+                .findFirst().orElseThrow();
+    }
+}
