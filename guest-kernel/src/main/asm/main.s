@@ -13,7 +13,9 @@
 # Command line words (the last of each key wins; everything after "--" is the program's argv):
 #   entry=auto|syscall|sysenter|int80  the path the kernel's gate uses (default auto)
 #   exit=<decimal>     stop after the boot report with this status, running no program
-#   test=spin|halt|triple-fault  misbehave in supervisor mode, to show how a VMM reports it
+#   test=spin|halt|triple-fault|unemulated  misbehave in supervisor mode, to show how a VMM
+#                      reports it (unemulated: an instruction KVM's emulator lacks, which only a
+#                      host that emulates kernel code, such as PVM, fails on)
 # Without a module the kernel runs a built-in program: jvmm-bench when argv[0] names it (the
 # guest side of `jvmm bench`), else the demo.
 
@@ -308,6 +310,10 @@ run_test:
     lea test_triple_fault(%rip), %rsi
     call word_is
     je 3f
+    mov %rbx, %rdi
+    lea test_unemulated(%rip), %rsi
+    call word_is
+    je 4f
     pop %rbx
     ret                                 # unknown test names are ignored
 1:  jmp 1b                              # spin in supervisor mode until stopped
@@ -316,6 +322,9 @@ run_test:
     jmp 2b
 3:  lidt null_idt(%rip)                 # no IDT: #UD -> #GP -> #DF -> triple fault (SDM Vol. 3A 6.15)
     ud2
+4:  pcmpeqb %xmm0, %xmm0                # an SSE2 instruction in supervisor mode: where KVM emulates
+    pop %rbx                            # kernel code (PVM), its emulator has no such instruction
+    ret
 
 .section .rodata
 msg_booted:         .asciz "jvmm-kernel: booted in long mode (PVH start_info v"
@@ -332,6 +341,7 @@ key_test:           .asciz "test="
 test_spin:          .asciz "spin"
 test_halt:          .asciz "halt"
 test_triple_fault:  .asciz "triple-fault"
+test_unemulated:    .asciz "unemulated"
 default_argv0:      .asciz "program"
 name_bench:         .asciz "jvmm-bench"
 empty:              .asciz ""

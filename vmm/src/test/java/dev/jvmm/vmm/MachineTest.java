@@ -116,6 +116,20 @@ class MachineTest {
         assertEquals(126, died.exitStatus());
     }
 
+    /** On a host that emulates guest kernel code (PVM), an instruction KVM's emulator lacks ends the run. */
+    @Test
+    void aKvmInternalErrorIsReportedWithRegisters() {
+        Run run = boot("test=unemulated exit=9");
+        if (HostCpu.hardwareVirtualization()) {
+            assertEquals(new RunResult.Exited(9), run.result().outcome(), "the CPU runs the instruction itself");
+            return;
+        }
+        RunResult.GuestDied died = assertInstanceOf(RunResult.GuestDied.class, run.result().outcome());
+        assertTrue(died.reason().startsWith("KVM internal error, suberror 1 (emulation failure)"), died.reason());
+        assertTrue(died.registers().contains("rip "), died.registers());
+        assertEquals(126, died.exitStatus());
+    }
+
     @Test
     void aHaltWithNothingToWakeTheCpuIsReported() {
         RunResult.GuestDied died = assertInstanceOf(RunResult.GuestDied.class, boot("test=halt").result().outcome());
