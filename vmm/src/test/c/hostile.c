@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -36,6 +37,21 @@ int main(int argc, char **argv) {
     printf("hostile: %s\n", how);
     fflush(stdout);
 
+    /* Faults: the signal Linux sends for each. */
+    if (!strcmp(how, "null"))
+        return *(volatile int *) 0;
+    if (!strcmp(how, "ud2"))
+        __asm__ volatile("ud2");
+    if (!strcmp(how, "divide")) {
+        volatile int zero = 0, seven = 7;
+        return seven / zero;
+    }
+    if (!strcmp(how, "write-text"))
+        *(volatile char *) main = 0;
+    if (!strcmp(how, "write-vdso"))
+        *(volatile char *) getauxval(AT_SYSINFO_EHDR) = 0;
+    if (!strcmp(how, "write-vvar"))
+        *(volatile char *) (getauxval(AT_SYSINFO_EHDR) - 4096) = 0;
     /* Memory that is not the program's. */
     if (!strcmp(how, "kernel-read"))
         return *(volatile int *) KERNEL;
@@ -49,6 +65,8 @@ int main(int argc, char **argv) {
         puts("the stack is executable");
     }
     /* Privileged instructions: #GP in user mode. */
+    if (!strcmp(how, "hlt"))
+        __asm__ volatile("hlt");
     if (!strcmp(how, "cli"))
         __asm__ volatile("cli");
     if (!strcmp(how, "in"))

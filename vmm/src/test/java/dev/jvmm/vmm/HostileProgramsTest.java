@@ -36,11 +36,20 @@ class HostileProgramsTest {
     static final String PROGRAM_RIP = "0x4[0-9a-f]+";
     static final String KERNEL = "0xffffffff80100000";
 
+    static final String VDSO_AREA = "0x7ff[0-9a-f]{9}";
+
     static final List<Death> DEATHS = List.of(
+            new Death("null", 11, "SIGSEGV", PROGRAM_RIP, "0x0"),
+            new Death("ud2", 4, "SIGILL", PROGRAM_RIP, "0x0"),
+            new Death("divide", 8, "SIGFPE", PROGRAM_RIP, "0x0"),
+            new Death("write-text", 11, "SIGSEGV", PROGRAM_RIP, PROGRAM_RIP),
+            new Death("write-vdso", 11, "SIGSEGV", PROGRAM_RIP, VDSO_AREA),
+            new Death("write-vvar", 11, "SIGSEGV", PROGRAM_RIP, VDSO_AREA),
             new Death("kernel-read", 11, "SIGSEGV", PROGRAM_RIP, KERNEL),
             new Death("kernel-write", 11, "SIGSEGV", PROGRAM_RIP, KERNEL),
             new Death("kernel-exec", 11, "SIGSEGV", KERNEL, KERNEL),
             new Death("exec-stack", 11, "SIGSEGV", "0x7ffffff[0-9a-f]+", "0x7ffffff[0-9a-f]+"),
+            new Death("hlt", 11, "SIGSEGV", PROGRAM_RIP, "0x0"),
             new Death("cli", 11, "SIGSEGV", PROGRAM_RIP, "0x0"),
             new Death("in", 11, "SIGSEGV", PROGRAM_RIP, "0x0"),
             new Death("out", 11, "SIGSEGV", PROGRAM_RIP, "0x0"),

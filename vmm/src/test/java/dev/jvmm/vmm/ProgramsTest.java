@@ -5,7 +5,6 @@ import dev.jvmm.vmm.boot.KernelCommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
@@ -87,25 +86,6 @@ class ProgramsTest {
         }
         assertTrue(run.serial().getLast().endsWith("), unimplemented 1: >=512 (x1)"),
                 "only the deliberately unknown call is unimplemented: " + run.serial().getLast());
-    }
-
-    @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({
-            "MUSL, null, 11, SIGSEGV, 0x0",
-            "GLIBC, null, 11, SIGSEGV, 0x0",
-            "MUSL, kernel-read, 11, SIGSEGV, 0xffffffff80100000",
-            "GLIBC, ud2, 4, SIGILL, 0x0",
-            "MUSL, divide, 8, SIGFPE, 0x0",
-            "GLIBC, hlt, 11, SIGSEGV, 0x0",
-            "MUSL, write-text, 11, SIGSEGV, ",
-            "GLIBC, write-vdso, 11, SIGSEGV, 0x7ff[0-9a-f]+",
-            "MUSL, write-vvar, 11, SIGSEGV, 0x7ff[0-9a-f]+"})
-    void aFaultingProgramIsKilledWithLinuxsSignal(Libc libc, String how, int signal, String name, String address) {
-        MachineTest.Run run = run("fault", libc, how);
-        assertEquals(new RunResult.Exited(128 + signal), run.result().outcome(), run.serial().toString());
-        String report = run.serial().get(run.serial().size() - 2);
-        assertTrue(report.matches("jvmm-kernel: killed by signal " + signal + " \\(" + name + "\\) at rip 0x4[0-9a-f]+, address "
-                + (address == null ? "0x4[0-9a-f]+" : address)), report);
     }
 
     @Test

@@ -66,7 +66,7 @@ class QemuDifferentialTest {
             for (Libc libc : Libc.values()) {
                 runs.add(Arguments.of(environment, libc, "hello", List.of("one", "two words")));
                 runs.add(Arguments.of(environment, libc, "syscalls", List.of()));
-                runs.add(Arguments.of(environment, libc, "fault", List.of("null")));
+                runs.add(Arguments.of(environment, libc, "hostile", List.of("null")));
             }
         }
         return runs.stream();
