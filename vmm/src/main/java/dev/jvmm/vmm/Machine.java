@@ -18,6 +18,7 @@ import dev.jvmm.vmm.kvm.Vm;
 import dev.jvmm.vmm.memory.GuestMemory;
 
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.function.Consumer;
 
 import static dev.jvmm.kvm.kvm_h.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * One microVM: builds the VM (memory, image, vCPU, devices) and runs its vCPU until the guest
@@ -38,13 +40,14 @@ public final class Machine {
      * @param timeout how long the guest may run, or null for no limit
      * @param serial  where COM1's output goes, byte by byte as the guest writes it
      * @param onStart told what the host's clock offers, once the VM exists and before it runs
+     * @param trace   where each VM exit is described as it happens, or null
      */
     public record Config(ElfImage image, long memorySize, String cmdline, byte[] program, Duration timeout,
-                         OutputStream serial, Consumer<RunResult.HostClock> onStart) {
+                         OutputStream serial, Consumer<RunResult.HostClock> onStart, PrintStream trace) {
 
         public Config(ElfImage image, long memorySize, String cmdline, byte[] program, Duration timeout,
                       OutputStream serial) {
-            this(image, memorySize, cmdline, program, timeout, serial, clock -> { });
+            this(image, memorySize, cmdline, program, timeout, serial, clock -> { }, null);
         }
     }
 
@@ -52,8 +55,8 @@ public final class Machine {
 
     private final Config config;
     private final IoBus ioBus = new IoBus();
+    private final ExitCounter exits = new ExitCounter();
     private int exitStatus = -1;
-    private long exits;
     private long unclaimedMmio;
 
     private Machine(Config config) {
@@ -83,8 +86,9 @@ public final class Machine {
                 PvhBoot.enter(vcpu, config.image().entry(), startInfo);
                 startClock(vm, adjustClock);
                 Outcome outcome = config.timeout() == null ? runLoop(vcpu, null) : runWithWatchdog(vcpu);
-                return new RunResult(outcome, exits, ioBus.unclaimedAccesses(), unclaimedMmio,
-                        Duration.ofNanos(System.nanoTime() - started), clock);
+                RunResult.ExitStatistics statistics = new RunResult.ExitStatistics(exits.total(), exits.byKind(),
+                        exits.byPort(), ioBus.unclaimedAccesses(), unclaimedMmio);
+                return new RunResult(outcome, statistics, Duration.ofNanos(System.nanoTime() - started), clock);
             }
         }
     }
@@ -134,7 +138,10 @@ public final class Machine {
     private Outcome runLoop(Vcpu vcpu, Watchdog watchdog) {
         while (true) {
             VcpuExit exit = vcpu.run();
-            exits++;
+            exits.count(exit);
+            if (config.trace() != null) {
+                config.trace().println("jvmm: exit " + exits.total() + ": " + describe(exit));
+            }
             switch (exit) {
                 case VcpuExit.IoOut(int port, int size, int count, MemorySegment data) -> ioBus.write(port, size, count, data);
                 case VcpuExit.IoIn(int port, int size, int count, MemorySegment data) -> ioBus.read(port, size, count, data);
@@ -173,6 +180,31 @@ public final class Machine {
                 return new Exited(exitStatus);
             }
         }
+    }
+
+    /** One exit, for --trace-exits: its kind, port or address, and data. */
+    private static String describe(VcpuExit exit) {
+        return exit.kind().label() + switch (exit) {
+            case VcpuExit.IoOut(int port, int size, int count, MemorySegment data) ->
+                    String.format(" port 0x%x size %d count %d data %s", port, size, count, hex(data));
+            case VcpuExit.IoIn(int port, int size, int count, MemorySegment data) ->
+                    String.format(" port 0x%x size %d count %d", port, size, count);
+            case VcpuExit.MmioWrite(long address, MemorySegment data) -> String.format(" address 0x%x data %s", address, hex(data));
+            case VcpuExit.MmioRead(long address, MemorySegment data) -> String.format(" address 0x%x length %d", address, data.byteSize());
+            case VcpuExit.FailEntry(long reason, int cpu) -> String.format(" hardware reason 0x%x cpu %d", reason, cpu);
+            case VcpuExit.InternalError(int suberror, long[] data) -> " suberror " + suberror;
+            case VcpuExit.SystemEvent(int type) -> " type " + type;
+            case VcpuExit.Unhandled(int reason) -> " " + VcpuExit.reasonName(reason);
+            case VcpuExit.Hlt _, VcpuExit.Shutdown _, VcpuExit.Interrupted _ -> "";
+        };
+    }
+
+    private static String hex(MemorySegment data) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : data.toArray(JAVA_BYTE)) {
+            out.append(String.format("%02x", b));
+        }
+        return out.toString();
     }
 
     private static GuestDied died(Vcpu vcpu, String reason) {

@@ -1,18 +1,27 @@
 package dev.jvmm.vmm;
 
+import dev.jvmm.vmm.kvm.VcpuExit;
+
 import java.time.Duration;
 import java.util.Map;
 
 /**
  * How a run ended, with what the VMM counted on the way.
  *
- * @param exits          VM exits handled (each return from KVM_RUN)
- * @param unclaimedPorts accesses to I/O ports no device claims, by port
- * @param unclaimedMmio  MMIO accesses (jvmm has no MMIO devices yet)
- * @param clock          the paravirtual clock the host offered the guest
+ * @param exits the VM exits handled (each return from KVM_RUN)
+ * @param clock the paravirtual clock the host offered the guest
  */
-public record RunResult(Outcome outcome, long exits, Map<Integer, Long> unclaimedPorts, long unclaimedMmio,
-                        Duration elapsed, HostClock clock) {
+public record RunResult(Outcome outcome, ExitStatistics exits, Duration elapsed, HostClock clock) {
+
+    /**
+     * @param total          every return from KVM_RUN
+     * @param byKind         by kind of exit
+     * @param byPort         port-I/O exits by port
+     * @param unclaimedPorts accesses to I/O ports no device claims, by port
+     * @param unclaimedMmio  MMIO accesses (jvmm has no MMIO devices yet)
+     */
+    public record ExitStatistics(long total, Map<VcpuExit.Kind, Long> byKind, Map<Integer, Long> byPort,
+                                 Map<Integer, Long> unclaimedPorts, long unclaimedMmio) {}
 
     /**
      * The KVM clock as the host offers it: KVM_CAP_ADJUST_CLOCK's flags (KVM_CLOCK_TSC_STABLE,

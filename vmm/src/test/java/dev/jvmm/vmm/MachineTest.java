@@ -48,7 +48,8 @@ class MachineTest {
                 "jvmm-kernel: cmdline \"hello exit=7\"",
                 "jvmm-kernel: clock kvm-clock",
                 entryLine(HostCpu.vendor(), HostCpu.kvmEntryPaths(), "syscall")), run.serial());
-        assertTrue(run.result().unclaimedPorts().isEmpty(), "the kernel only touches COM1 and the exit device");
+        assertTrue(run.result().exits().unclaimedPorts().isEmpty(), "the kernel only touches COM1 and the exit device");
+        assertEquals(Set.of(0x3f8, 0x3f9, 0x3fa, 0x3fb, 0x3fc, 0x3fd, 0x501), run.result().exits().byPort().keySet());
     }
 
     @Test

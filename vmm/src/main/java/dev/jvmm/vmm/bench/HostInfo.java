@@ -16,13 +16,14 @@ public final class HostInfo {
     }
 
     /** VT-x or SVM in the CPU flags means a hardware KVM; without them, a software one such as PVM. */
-    public static String hypervisor() {
+    public static boolean hardwareVirtualization() {
         List<String> flags = List.of(cpuinfo("flags").orElse("").split(" "));
-        if (flags.contains("vmx")) {
-            return "KVM on Intel VT-x";
-        }
-        if (flags.contains("svm")) {
-            return "KVM on AMD SVM";
+        return flags.contains("vmx") || flags.contains("svm");
+    }
+
+    public static String hypervisor() {
+        if (hardwareVirtualization()) {
+            return cpuinfo("flags").orElse("").contains("vmx") ? "KVM on Intel VT-x" : "KVM on AMD SVM";
         }
         boolean pvm = Files.isDirectory(Path.of("/sys/module/kvm_pvm"));
         return pvm ? "KVM on kvm_pvm (software: guest kernel code emulated, no VT-x/SVM)"

@@ -1,6 +1,6 @@
 package dev.jvmm.vmm.cli;
 
-import dev.jvmm.vmm.JvmmException;
+import dev.jvmm.api.MicroVm;
 import dev.jvmm.vmm.bench.BenchReport;
 import dev.jvmm.vmm.bench.GuestBench;
 import dev.jvmm.vmm.bench.HostBench;
@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintStream err = System.err;
         Path dir = Files.createTempDirectory("jvmm-bench");
         try {
-            ElfImage guest = RunCommand.bundledImage();
+            ElfImage guest = MicroVm.bundledImage();
             Path guestFile = Files.write(dir.resolve("guest.img"), resource("guest.img"));
             byte[] exitloopBytes = resource("exitloop.img");
             ElfImage exitloop = ElfImage.parse("exitloop.img", exitloopBytes);
@@ -89,12 +88,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static byte[] resource(String name) throws IOException {
-        try (InputStream in = BenchCommand.class.getResourceAsStream("/dev/jvmm/guest/" + name)) {
-            if (in == null) {
-                throw new JvmmException(name + " is missing from the class path (build guest-kernel)");
-            }
-            return in.readAllBytes();
-        }
+    private static byte[] resource(String name) {
+        return MicroVm.bundledFile(name);
     }
 }

@@ -1,12 +1,11 @@
 package dev.jvmm.vmm.cli;
 
-import dev.jvmm.vmm.JvmmException;
-import dev.jvmm.vmm.Machine;
+import dev.jvmm.api.MicroVm;
+import dev.jvmm.api.VmResult;
 import dev.jvmm.vmm.RunResult;
-import dev.jvmm.vmm.boot.ElfImage;
 import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.PvhBoot;
-import dev.jvmm.vmm.memory.GuestMemory;
+import dev.jvmm.vmm.kvm.VcpuExit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -14,19 +13,14 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run",
-        customSynopsis = "jvmm run [-hvV] [--memory=SIZE] [--timeout=DURATION] [--cmdline=STRING] "
+        customSynopsis = "jvmm run [-hvV] [--json] [--trace-exits] [--memory=SIZE] [--timeout=DURATION] [--cmdline=STRING] "
                 + "[--entry-path=PATH] [IMAGE] [-- PROGRAM [ARGS...]]",
         description = {"Boot a PVH guest image on KVM and run it until it exits.",
                 "With a PROGRAM (a static x86-64 Linux executable), the guest kernel runs it with ARGS "
@@ -36,7 +30,6 @@ import java.util.concurrent.Callable;
                         + "jvmm's own messages go to standard error."},
         mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
-    static final String BUNDLED_IMAGE = "/dev/jvmm/guest/guest.img";
 
     @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "128M", converter = Sizes.class,
             description = "Guest RAM, e.g. 64M, 1G (default: ${DEFAULT-VALUE}).")
@@ -59,6 +52,14 @@ final class RunCommand implements Callable<Integer> {
             description = "Report on standard error what the host's KVM clock offers, and a summary of the run.")
     boolean verbose;
 
+    @Option(names = "--json", description = "Print the result as one JSON object on standard output "
+            + "(the guest's output included), instead of the guest's output as it comes.")
+    boolean json;
+
+    @Option(names = "--trace-exits", description = "Describe every VM exit on standard error as it happens "
+            + "(kind, port or address, data), then a table of counts by kind and port.")
+    boolean traceExits;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
             description = "A PVH ELF image (default: the bundled guest kernel).")
     Path image;
@@ -68,17 +69,31 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ElfImage elf = image == null ? bundledImage() : readImage(image);
-        List<String> argv = jvmm.programArgv();
-        byte[] program = argv.isEmpty() || isBuiltIn(argv.getFirst()) ? null : readProgram(Path.of(argv.getFirst()));
-        String kernelCmdline = KernelCommandLine.of(cmdline, entryPath, argv);
         PrintStream err = System.err;
-        RunResult result = Machine.run(new Machine.Config(elf, memory, kernelCmdline, program, timeout,
-                new FileOutputStream(FileDescriptor.out), clock -> {
+        MicroVm.Builder builder = MicroVm.builder()
+                .memory(memory)
+                .cmdline(cmdline)
+                .entryPath(entryPath)
+                .timeout(timeout)
+                .commandLineProgram(jvmm.programArgv())
+                .onStart(clock -> {
                     if (verbose) {
                         err.println("jvmm: " + clock.describe());
                     }
-                }));
+                });
+        if (image != null) {
+            builder.image(image);
+        }
+        if (!json) {
+            builder.serialOutput(new FileOutputStream(FileDescriptor.out)).captureLimit(0);
+        }
+        if (traceExits) {
+            builder.traceExits(err);
+        }
+        VmResult result = builder.build().run();
+        if (json) {
+            System.out.println(result.toJson());
+        }
         switch (result.outcome()) {
             case RunResult.Exited _ -> { }
             case RunResult.TimedOut(Duration after) ->
@@ -88,69 +103,39 @@ final class RunCommand implements Callable<Integer> {
                 err.print(registers);
             }
         }
-        reportUnclaimed(err, result);
-        if (verbose) {
-            err.println("jvmm: summary: exit status " + result.outcome().exitStatus() + ", " + result.elapsed().toMillis()
-                    + " ms, " + result.exits() + " VM exits; " + result.clock().describe());
+        reportUnclaimed(err, result.exits());
+        if (traceExits) {
+            reportExitTable(err, result.exits());
         }
-        return result.outcome().exitStatus();
+        if (verbose) {
+            err.println("jvmm: summary: exit status " + result.exitStatus() + ", " + result.elapsed().toMillis()
+                    + " ms, " + result.exits().total() + " VM exits; " + result.clock().describe());
+        }
+        return result.exitStatus();
     }
 
-    private static void reportUnclaimed(PrintStream err, RunResult result) {
-        if (!result.unclaimedPorts().isEmpty()) {
+    private static void reportUnclaimed(PrintStream err, RunResult.ExitStatistics exits) {
+        if (!exits.unclaimedPorts().isEmpty()) {
             StringBuilder ports = new StringBuilder();
-            for (Map.Entry<Integer, Long> entry : result.unclaimedPorts().entrySet()) {
+            for (Map.Entry<Integer, Long> entry : exits.unclaimedPorts().entrySet()) {
                 ports.append(ports.isEmpty() ? "" : ", ").append(String.format("0x%x (%d)", entry.getKey(), entry.getValue()));
             }
             err.println("jvmm: accesses to I/O ports no device claims: " + ports);
         }
-        if (result.unclaimedMmio() > 0) {
-            err.println("jvmm: MMIO accesses (no MMIO devices): " + result.unclaimedMmio());
+        if (exits.unclaimedMmio() > 0) {
+            err.println("jvmm: MMIO accesses (no MMIO devices): " + exits.unclaimedMmio());
         }
     }
 
-    static ElfImage readImage(Path path) {
-        try {
-            long size = Files.size(path);
-            if (size > Integer.MAX_VALUE - 8) {
-                throw new JvmmException("image " + path + " is " + size + " bytes; jvmm loads images up to 2 GiB");
-            }
-            return ElfImage.parse(path.toString(), Files.readAllBytes(path));
-        } catch (NoSuchFileException e) {
-            throw new JvmmException("image " + path + " does not exist");
-        } catch (IOException e) {
-            throw new JvmmException("cannot read image " + path + ": " + e.getMessage());
+    private static void reportExitTable(PrintStream err, RunResult.ExitStatistics exits) {
+        err.printf("jvmm: %,d VM exits%n", exits.total());
+        err.printf("jvmm: %-16s %12s%n", "kind", "exits");
+        for (Map.Entry<VcpuExit.Kind, Long> entry : exits.byKind().entrySet()) {
+            err.printf("jvmm: %-16s %,12d%n", entry.getKey().label(), entry.getValue());
         }
-    }
-
-    /** The bundled kernel's own programs, run by name when no file of that name exists. */
-    static final List<String> BUILT_IN_PROGRAMS = List.of("demo", "jvmm-bench");
-
-    private static boolean isBuiltIn(String program) {
-        return BUILT_IN_PROGRAMS.contains(program) && !Files.exists(Path.of(program));
-    }
-
-    static byte[] readProgram(Path path) {
-        try {
-            if (Files.size(path) > GuestMemory.MAX_SIZE) {
-                throw new JvmmException("program " + path + " is larger than any guest memory");
-            }
-            return Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            throw new JvmmException("program " + path + " does not exist");
-        } catch (IOException e) {
-            throw new JvmmException("cannot read program " + path + ": " + e.getMessage());
-        }
-    }
-
-    static ElfImage bundledImage() {
-        try (InputStream in = RunCommand.class.getResourceAsStream(BUNDLED_IMAGE)) {
-            if (in == null) {
-                throw new JvmmException("the bundled guest image is missing from the class path (build guest-kernel)");
-            }
-            return ElfImage.parse("(bundled guest.img)", in.readAllBytes());
-        } catch (IOException e) {
-            throw new JvmmException("cannot read the bundled guest image: " + e.getMessage());
+        err.printf("jvmm: %-16s %12s%n", "port", "exits");
+        for (Map.Entry<Integer, Long> entry : exits.byPort().entrySet()) {
+            err.printf("jvmm: %-16s %,12d%n", String.format("0x%x", entry.getKey()), entry.getValue());
         }
     }
 }

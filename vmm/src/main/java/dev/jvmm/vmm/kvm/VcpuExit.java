@@ -5,6 +5,7 @@ import dev.jvmm.kvm.kvm_h;
 import java.lang.foreign.MemorySegment;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.Locale;
 
 
 /**
@@ -14,36 +15,97 @@ import java.lang.reflect.Modifier;
  */
 public sealed interface VcpuExit {
 
+    /** What kind of exit this is: for statistics and traces. */
+    enum Kind {
+        IO_OUT, IO_IN, MMIO_WRITE, MMIO_READ, HLT, SHUTDOWN, FAIL_ENTRY, INTERNAL_ERROR, SYSTEM_EVENT, INTERRUPTED, UNHANDLED;
+
+        /** As traces and tables print it: io-out, mmio-read, ... */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    Kind kind();
+
+    /** The I/O port of a port exit; -1 for the others. */
+    default int port() {
+        return -1;
+    }
+
     /** {@code out} (or {@code outs}): {@code count} items of {@code size} bytes each, in {@code data}. */
-    record IoOut(int port, int size, int count, MemorySegment data) implements VcpuExit {}
+    record IoOut(int port, int size, int count, MemorySegment data) implements VcpuExit {
+        public Kind kind() {
+            return Kind.IO_OUT;
+        }
+    }
 
     /** {@code in} (or {@code ins}): the VMM fills {@code data} before the next KVM_RUN. */
-    record IoIn(int port, int size, int count, MemorySegment data) implements VcpuExit {}
+    record IoIn(int port, int size, int count, MemorySegment data) implements VcpuExit {
+        public Kind kind() {
+            return Kind.IO_IN;
+        }
+    }
 
-    record MmioWrite(long address, MemorySegment data) implements VcpuExit {}
+    record MmioWrite(long address, MemorySegment data) implements VcpuExit {
+        public Kind kind() {
+            return Kind.MMIO_WRITE;
+        }
+    }
 
     /** An MMIO read: the VMM fills {@code data} before the next KVM_RUN. */
-    record MmioRead(long address, MemorySegment data) implements VcpuExit {}
+    record MmioRead(long address, MemorySegment data) implements VcpuExit {
+        public Kind kind() {
+            return Kind.MMIO_READ;
+        }
+    }
 
     /** HLT, with no in-kernel interrupt controller to wait on. */
-    record Hlt() implements VcpuExit {}
+    record Hlt() implements VcpuExit {
+        public Kind kind() {
+            return Kind.HLT;
+        }
+    }
 
     /** The guest shut down: a triple fault, on x86. */
-    record Shutdown() implements VcpuExit {}
+    record Shutdown() implements VcpuExit {
+        public Kind kind() {
+            return Kind.SHUTDOWN;
+        }
+    }
 
     /** VM entry failed; {@code hardwareReason} is the hardware's reason code. */
-    record FailEntry(long hardwareReason, int cpu) implements VcpuExit {}
+    record FailEntry(long hardwareReason, int cpu) implements VcpuExit {
+        public Kind kind() {
+            return Kind.FAIL_ENTRY;
+        }
+    }
 
     /** KVM could not handle the exit itself (KVM_EXIT_INTERNAL_ERROR), e.g. an emulation failure. */
-    record InternalError(int suberror, long[] data) implements VcpuExit {}
+    record InternalError(int suberror, long[] data) implements VcpuExit {
+        public Kind kind() {
+            return Kind.INTERNAL_ERROR;
+        }
+    }
 
-    record SystemEvent(int type) implements VcpuExit {}
+    record SystemEvent(int type) implements VcpuExit {
+        public Kind kind() {
+            return Kind.SYSTEM_EVENT;
+        }
+    }
 
     /** KVM_RUN returned EINTR: the vCPU was kicked out by a signal. */
-    record Interrupted() implements VcpuExit {}
+    record Interrupted() implements VcpuExit {
+        public Kind kind() {
+            return Kind.INTERRUPTED;
+        }
+    }
 
     /** An exit reason the VMM does not handle. */
-    record Unhandled(int reason) implements VcpuExit {}
+    record Unhandled(int reason) implements VcpuExit {
+        public Kind kind() {
+            return Kind.UNHANDLED;
+        }
+    }
 
     Interrupted INTERRUPTED = new Interrupted();
 

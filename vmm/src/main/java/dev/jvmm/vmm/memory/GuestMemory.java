@@ -30,11 +30,16 @@ public final class GuestMemory implements AutoCloseable {
         this.ram = ram;
     }
 
-    public static GuestMemory allocate(long size) {
+    /** Refuses a size jvmm cannot give a guest, saying which sizes it can. */
+    public static void checkSize(long size) {
         if (size < MIN_SIZE || size > MAX_SIZE || size % PAGE != 0) {
             throw new JvmmException("guest memory size " + size + " bytes is not supported: use a multiple of 4 KiB "
                     + "between " + (MIN_SIZE >> 20) + " MiB and " + (MAX_SIZE >> 20) + " MiB");
         }
+    }
+
+    public static GuestMemory allocate(long size) {
+        checkSize(size);
         Arena arena = Arena.ofShared();
         MemorySegment errnoState = Libc.errnoState(arena);
         // MAP_NORESERVE: a large guest costs host memory only for the pages it touches.

@@ -1,0 +1,85 @@
+package dev.jvmm.api;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the bundled kernel reported on its console (docs/kernel.md, "Boot report"): the CPU, the
+ * clock, the entry-path probe and the gate it chose, how the program ended, and the system calls
+ * that entered the kernel, by number. Fields are null (or empty) when the kernel did not get as
+ * far as reporting them, or when the image is not jvmm's kernel.
+ *
+ * @param entryPaths      syscall, sysenter, int80 -> native, emulated or unavailable
+ * @param exitStatus      the program's exit status, if it exited
+ * @param killedBySignal  the signal that killed the program, if one did
+ * @param syscalls        system calls that entered the kernel, by number (those the vDSO served are not here)
+ * @param unimplemented   calls without a handler, by number (-1 for numbers at or above 512)
+ */
+public record KernelReport(String cpuVendor, String clock, Map<String, String> entryPaths, String gate,
+                           Integer exitStatus, Integer killedBySignal, long syscallsTotal,
+                           Map<Integer, Long> syscalls, Map<Integer, Long> unimplemented) {
+
+    private static final Pattern ENTRY = Pattern.compile("jvmm-kernel: entry cpu=(\\S+) (.*) gate=(\\S+)");
+    private static final Pattern CLOCK = Pattern.compile("jvmm-kernel: clock (.*)");
+    private static final Pattern EXIT = Pattern.compile("jvmm-kernel: exit (\\d+)");
+    private static final Pattern KILLED = Pattern.compile("jvmm-kernel: killed by signal (\\d+) .*");
+    private static final Pattern SYSCALLS = Pattern.compile("jvmm-kernel: syscalls (\\d+)(?: \\((.*)\\))?, unimplemented (\\d+)(?:: (.*))?");
+    private static final Pattern COUNT = Pattern.compile("(>=512|\\d+) \\(?x(\\d+)\\)?");
+
+    public static KernelReport parse(List<String> serial) {
+        String vendor = null;
+        String clock = null;
+        String gate = null;
+        Integer exit = null;
+        Integer signal = null;
+        long total = 0;
+        Map<String, String> paths = new LinkedHashMap<>();
+        Map<Integer, Long> syscalls = new TreeMap<>();
+        Map<Integer, Long> unimplemented = new TreeMap<>();
+        for (String line : serial) {
+            Matcher m;
+            if ((m = ENTRY.matcher(line)).matches()) {
+                vendor = m.group(1);
+                gate = m.group(3);
+                for (String word : m.group(2).split(" ")) {
+                    String[] pair = word.split("=", 2);
+                    paths.put(pair[0], pair.length > 1 ? pair[1] : "");
+                }
+            } else if ((m = CLOCK.matcher(line)).matches()) {
+                clock = m.group(1);
+            } else if ((m = EXIT.matcher(line)).matches()) {
+                exit = Integer.parseInt(m.group(1));
+            } else if ((m = KILLED.matcher(line)).matches()) {
+                signal = Integer.parseInt(m.group(1));
+            } else if ((m = SYSCALLS.matcher(line)).matches()) {
+                total = Long.parseLong(m.group(1));
+                counts(m.group(2), syscalls);
+                counts(m.group(4), unimplemented);
+            }
+        }
+        return new KernelReport(vendor, clock, Collections.unmodifiableMap(paths), gate, exit, signal, total,
+                Collections.unmodifiableMap(syscalls), Collections.unmodifiableMap(unimplemented));
+    }
+
+    private static void counts(String list, Map<Integer, Long> into) {
+        if (list == null) {
+            return;
+        }
+        for (String item : list.split(", ")) {
+            Matcher m = COUNT.matcher(item.strip());
+            if (m.matches()) {
+                into.put(m.group(1).equals(">=512") ? -1 : Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
+            }
+        }
+    }
+
+    /** How many times system call {@code number} entered the kernel. */
+    public long syscallCount(int number) {
+        return syscalls.getOrDefault(number, 0L) + unimplemented.getOrDefault(number, 0L);
+    }
+}

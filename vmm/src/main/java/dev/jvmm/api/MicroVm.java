@@ -1,0 +1,299 @@
+package dev.jvmm.api;
+
+import dev.jvmm.vmm.JvmmException;
+import dev.jvmm.vmm.Machine;
+import dev.jvmm.vmm.RunResult;
+import dev.jvmm.vmm.boot.ElfImage;
+import dev.jvmm.vmm.boot.KernelCommandLine;
+import dev.jvmm.vmm.boot.KernelCommandLine.EntryPath;
+import dev.jvmm.vmm.memory.GuestMemory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * jvmm as a library: a microVM described by a builder, run to completion.
+ *
+ * <pre>{@code
+ * VmResult result = MicroVm.builder()
+ *         .program(Path.of("build/hello"), "world")      // a static x86-64 Linux executable
+ *         .timeout(Duration.ofSeconds(10))
+ *         .build()
+ *         .run();
+ * assert result.exitStatus() == 0;
+ * assert result.serialLines().contains("hello, world");
+ * }</pre>
+ *
+ * Each run creates its own VM (KVM objects, guest memory) and closes it before returning; runs may
+ * go on in several threads at once. Failures of jvmm or of the host (a bad image, no usable
+ * /dev/kvm) are {@link JvmmException}s; everything the guest does, dying included, is a result.
+ */
+public final class MicroVm {
+    /** The bundled kernel's own programs, run by name when no file of that name exists. */
+    public static final List<String> BUILT_IN_PROGRAMS = List.of("demo", "jvmm-bench");
+    private static final String RESOURCES = "/dev/jvmm/guest/";
+    private static final long DEFAULT_CAPTURE_LIMIT = 16L << 20;
+
+    private final Builder settings;
+
+    private MicroVm(Builder settings) {
+        this.settings = settings;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Boots the VM and runs it until the guest exits, dies, or times out. */
+    public VmResult run() {
+        Builder s = settings;
+        ElfImage image = s.image != null ? s.image : bundledImage();
+        List<String> argv = s.argv;
+        byte[] program = s.program;
+        if (program == null && !argv.isEmpty() && !isBuiltIn(argv.getFirst())) {
+            program = readProgram(Path.of(argv.getFirst()));
+        }
+        String cmdline = KernelCommandLine.of(s.cmdline, s.entryPath, argv);
+        SerialCapture serial = new SerialCapture(s.serialOutput, s.serialLines, s.captureLimit);
+        RunResult result = Machine.run(new Machine.Config(image, s.memory, cmdline, program, s.timeout, serial,
+                s.onStart, s.traceExits));
+        serial.finish();
+        String output = serial.captured();
+        return new VmResult(result.outcome().exitStatus(), result.outcome(), output,
+                KernelReport.parse(output.lines().toList()), result.exits(), result.elapsed(), result.clock());
+    }
+
+    public static final class Builder {
+        private ElfImage image;
+        private long memory = 128L << 20;
+        private String cmdline = "";
+        private List<String> argv = List.of();
+        private byte[] program;
+        private EntryPath entryPath = EntryPath.AUTO;
+        private Duration timeout;
+        private OutputStream serialOutput;
+        private Consumer<String> serialLines;
+        private long captureLimit = DEFAULT_CAPTURE_LIMIT;
+        private PrintStream traceExits;
+        private Consumer<RunResult.HostClock> onStart = clock -> { };
+
+        private Builder() {}
+
+        /** A PVH ELF image instead of the bundled kernel. */
+        public Builder image(Path path) {
+            this.image = readImage(path);
+            return this;
+        }
+
+        public Builder image(String name, byte[] elf) {
+            this.image = ElfImage.parse(name, elf);
+            return this;
+        }
+
+        public Builder memory(long bytes) {
+            GuestMemory.checkSize(bytes);
+            this.memory = bytes;
+            return this;
+        }
+
+        /** Extra words for the guest kernel's command line (docs/kernel.md). */
+        public Builder cmdline(String words) {
+            this.cmdline = Objects.requireNonNull(words);
+            return this;
+        }
+
+        /** A static x86-64 Linux program for the kernel to run; argv[0] is {@code program} as given. */
+        public Builder program(Path program, String... args) {
+            List<String> list = new ArrayList<>(List.of(program.toString()));
+            list.addAll(List.of(args));
+            this.argv = List.copyOf(list);
+            this.program = readProgram(program);
+            return this;
+        }
+
+        /** A program given as bytes, with its whole argv (argv[0] included). */
+        public Builder program(byte[] elf, List<String> argv) {
+            if (argv.isEmpty()) {
+                throw new IllegalArgumentException("argv needs at least argv[0]");
+            }
+            this.argv = List.copyOf(argv);
+            this.program = elf.clone();
+            return this;
+        }
+
+        /** One of the bundled kernel's own programs ({@link #BUILT_IN_PROGRAMS}), with arguments. */
+        public Builder builtInProgram(String name, String... args) {
+            if (!BUILT_IN_PROGRAMS.contains(name)) {
+                throw new IllegalArgumentException("no built-in program " + name + "; there are " + BUILT_IN_PROGRAMS);
+            }
+            List<String> list = new ArrayList<>(List.of(name));
+            list.addAll(List.of(args));
+            this.argv = List.copyOf(list);
+            this.program = null;
+            return this;
+        }
+
+        /** A program and arguments as on jvmm's command line: a file, or a built-in program's name. */
+        public Builder commandLineProgram(List<String> argv) {
+            this.argv = List.copyOf(argv);
+            this.program = null;
+            return this;
+        }
+
+        public Builder entryPath(EntryPath path) {
+            this.entryPath = Objects.requireNonNull(path);
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** Where COM1's bytes go as the guest writes them (besides the result's capture). */
+        public Builder serialOutput(OutputStream out) {
+            this.serialOutput = out;
+            return this;
+        }
+
+        /** Called with each line of COM1 output as the guest completes it. */
+        public Builder onSerialLine(Consumer<String> lines) {
+            this.serialLines = lines;
+            return this;
+        }
+
+        /** How much output the result keeps (default 16 MiB); more is streamed but not kept. */
+        public Builder captureLimit(long bytes) {
+            this.captureLimit = bytes;
+            return this;
+        }
+
+        /** Each VM exit, described as it happens. */
+        public Builder traceExits(PrintStream trace) {
+            this.traceExits = trace;
+            return this;
+        }
+
+        /** Told what the host's KVM clock offers, once the VM exists and before it runs. */
+        public Builder onStart(Consumer<RunResult.HostClock> listener) {
+            this.onStart = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        public MicroVm build() {
+            return new MicroVm(this);
+        }
+    }
+
+    static boolean isBuiltIn(String program) {
+        return BUILT_IN_PROGRAMS.contains(program) && !Files.exists(Path.of(program));
+    }
+
+    public static ElfImage readImage(Path path) {
+        try {
+            long size = Files.size(path);
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new JvmmException("image " + path + " is " + size + " bytes; jvmm loads images up to 2 GiB");
+            }
+            return ElfImage.parse(path.toString(), Files.readAllBytes(path));
+        } catch (NoSuchFileException e) {
+            throw new JvmmException("image " + path + " does not exist");
+        } catch (IOException e) {
+            throw new JvmmException("cannot read image " + path + ": " + e.getMessage());
+        }
+    }
+
+    static byte[] readProgram(Path path) {
+        try {
+            if (Files.size(path) > GuestMemory.MAX_SIZE) {
+                throw new JvmmException("program " + path + " is larger than any guest memory");
+            }
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new JvmmException("program " + path + " does not exist");
+        } catch (IOException e) {
+            throw new JvmmException("cannot read program " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** The bundled kernel, from the guest-kernel jar. */
+    public static ElfImage bundledImage() {
+        return ElfImage.parse("(bundled guest.img)", bundledFile("guest.img"));
+    }
+
+    /** A file the guest-kernel module bundles: guest.img, exitloop.img, vdso.so. */
+    public static byte[] bundledFile(String name) {
+        try (InputStream in = MicroVm.class.getResourceAsStream(RESOURCES + name)) {
+            if (in == null) {
+                throw new JvmmException("the bundled " + name + " is missing from the class path (build guest-kernel)");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new JvmmException("cannot read the bundled " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** COM1's sink: streams to the caller's stream and line listener, keeps up to a limit for the result. */
+    private static final class SerialCapture extends OutputStream {
+        private static final int MAX_LINE = 64 << 10;         // a guest that never ends a line gets it cut here
+
+        private final OutputStream out;
+        private final Consumer<String> lines;
+        private final long limit;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        SerialCapture(OutputStream out, Consumer<String> lines, long limit) {
+            this.out = out;
+            this.lines = lines;
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (out != null) {
+                out.write(b);
+            }
+            if (kept.size() < limit) {
+                kept.write(b);
+            }
+            if (lines != null) {
+                if (b == '\n' || line.size() >= MAX_LINE) {
+                    lines.accept(line.toString(StandardCharsets.UTF_8));
+                    line.reset();
+                } else {
+                    line.write(b);
+                }
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (out != null) {
+                out.flush();
+            }
+        }
+
+        void finish() {
+            if (lines != null && line.size() > 0) {
+                lines.accept(line.toString(StandardCharsets.UTF_8));
+            }
+        }
+
+        String captured() {
+            return kept.toString(StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.jvmm.api;
+
+import dev.jvmm.vmm.Json;
+import dev.jvmm.vmm.RunResult;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of one run.
+ *
+ * @param exitStatus what {@code jvmm run} would exit with: the guest's status, 124 for a
+ *                   timeout, 126 when the guest kernel died
+ * @param outcome    how the run ended, in detail (the register dump of a dead guest included)
+ * @param serial     everything the guest wrote to COM1 (up to the builder's capture limit)
+ * @param kernel     what jvmm's kernel reported: entry paths, gate, system-call counts, ...
+ * @param exits      the VM exits, by kind and by port
+ */
+public record VmResult(int exitStatus, RunResult.Outcome outcome, String serial, KernelReport kernel,
+                       RunResult.ExitStatistics exits, Duration elapsed, RunResult.HostClock clock) {
+
+    public List<String> serialLines() {
+        return serial.lines().toList();
+    }
+
+    /** The result as one JSON object (what {@code jvmm run --json} prints). */
+    public String toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("exit_status", exitStatus);
+        json.put("outcome", switch (outcome) {
+            case RunResult.Exited _ -> "exited";
+            case RunResult.TimedOut _ -> "timed_out";
+            case RunResult.GuestDied _ -> "guest_died";
+        });
+        if (outcome instanceof RunResult.GuestDied(String reason, String registers)) {
+            json.put("reason", reason);
+            json.put("registers", registers);
+        }
+        json.put("elapsed_ms", elapsed.toMillis());
+        json.put("serial", serial);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("cpu_vendor", kernel.cpuVendor());
+        report.put("clock", kernel.clock());
+        report.put("entry_paths", kernel.entryPaths());
+        report.put("gate", kernel.gate());
+        report.put("program_exit_status", kernel.exitStatus());
+        report.put("killed_by_signal", kernel.killedBySignal());
+        report.put("syscalls_total", kernel.syscallsTotal());
+        report.put("syscalls", kernel.syscalls());
+        report.put("unimplemented_syscalls", kernel.unimplemented());
+        json.put("kernel", report);
+        Map<String, Object> exitStats = new LinkedHashMap<>();
+        exitStats.put("total", exits.total());
+        Map<String, Long> byKind = new LinkedHashMap<>();
+        exits.byKind().forEach((kind, count) -> byKind.put(kind.label(), count));
+        exitStats.put("by_kind", byKind);
+        Map<String, Long> byPort = new LinkedHashMap<>();
+        exits.byPort().forEach((port, count) -> byPort.put(String.format("0x%x", port), count));
+        exitStats.put("by_port", byPort);
+        Map<String, Long> unclaimed = new LinkedHashMap<>();
+        exits.unclaimedPorts().forEach((port, count) -> unclaimed.put(String.format("0x%x", port), count));
+        exitStats.put("unclaimed_ports", unclaimed);
+        exitStats.put("unclaimed_mmio", exits.unclaimedMmio());
+        json.put("exits", exitStats);
+        json.put("host_clock", Map.of("adjust_clock_flags", clock.adjustClockFlags(), "tsc_khz", clock.tscKhz()));
+        return Json.write(json);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.jvmm.vmm.cli;
+
+import dev.jvmm.kvm.kvm_cpuid_entry2;
+import dev.jvmm.vmm.Json;
+import dev.jvmm.vmm.JvmmException;
+import dev.jvmm.vmm.bench.HostInfo;
+import dev.jvmm.vmm.kvm.Cpuid;
+import dev.jvmm.vmm.kvm.Kvm;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import static dev.jvmm.kvm.kvm_h.*;
+
+@Command(name = "info",
+        description = "What this host offers jvmm: KVM and the capabilities jvmm uses, the CPU and its fast-syscall "
+                + "features as a guest sees them, the KVM clock, and what will and will not work.",
+        mixinStandardHelpOptions = true)
+final class InfoCommand implements Callable<Integer> {
+
+    @Option(names = "--json", description = "Print the report as one JSON object.")
+    boolean json;
+
+    private record Capability(String name, int number, String use) {}
+
+    private static final List<Capability> CAPABILITIES = List.of(
+            new Capability("KVM_CAP_USER_MEMORY", KVM_CAP_USER_MEMORY, "guest RAM (required)"),
+            new Capability("KVM_CAP_EXT_CPUID", KVM_CAP_EXT_CPUID, "the guest's CPUID (required)"),
+            new Capability("KVM_CAP_ADJUST_CLOCK", KVM_CAP_ADJUST_CLOCK, "KVM_SET_CLOCK flags"),
+            new Capability("KVM_CAP_KVMCLOCK_CTRL", KVM_CAP_KVMCLOCK_CTRL, "telling the guest it was stopped"),
+            new Capability("KVM_CAP_GET_TSC_KHZ", KVM_CAP_GET_TSC_KHZ, "the TSC rate, for jvmm bench"),
+            new Capability("KVM_CAP_HLT", KVM_CAP_HLT, "HLT exits to the VMM"));
+
+    @Override
+    public Integer call() {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("cpu", HostInfo.cpu());
+        report.put("hypervisor", HostInfo.hypervisor());
+        report.put("software_hypervisor", !HostInfo.hardwareVirtualization());
+        Map<String, Object> verdict = new LinkedHashMap<>();
+        try (Kvm kvm = Kvm.open(); Arena arena = Arena.ofConfined()) {
+            report.put("kvm_api_version", kvm.apiVersion());
+            Map<String, Object> caps = new LinkedHashMap<>();
+            for (Capability cap : CAPABILITIES) {
+                caps.put(cap.name(), kvm.checkExtension(cap.number()));
+            }
+            report.put("capabilities", caps);
+            Cpuid cpuid = kvm.supportedCpuid(arena);
+            Map<String, Object> guestCpu = new LinkedHashMap<>();
+            guestCpu.put("sysenter (CPUID.01H:EDX.SEP)", bit(cpuid, 1, "edx", 11));
+            guestCpu.put("syscall (CPUID.80000001H:EDX.SYSCALL)", bit(cpuid, 0x80000001, "edx", 11));
+            guestCpu.put("nx (CPUID.80000001H:EDX.NX)", bit(cpuid, 0x80000001, "edx", 20));
+            guestCpu.put("kvm clock (CPUID.40000001H:EAX.CLOCKSOURCE2)", bit(cpuid, KVM_CPUID_FEATURES, "eax", KVM_FEATURE_CLOCKSOURCE2));
+            guestCpu.put("stable kvm clock (CPUID.40000001H:EAX.CLOCKSOURCE_STABLE_BIT)",
+                    bit(cpuid, KVM_CPUID_FEATURES, "eax", KVM_FEATURE_CLOCKSOURCE_STABLE_BIT));
+            report.put("guest_cpuid", guestCpu);
+            boolean hardware = HostInfo.hardwareVirtualization();
+            verdict.put("jvmm run", "works: /dev/kvm is usable and has the capabilities jvmm needs");
+            verdict.put("system calls", hardware
+                    ? "SYSCALL and INT 0x80 enter the guest kernel natively; SYSENTER too on Intel (on AMD the kernel serves it from #UD)"
+                    : "no entry instruction enters the guest kernel from user mode on this software hypervisor: the kernel "
+                            + "serves each from its fault (emulated), and kernel code runs emulated, so a system call costs about 100-350 us");
+            verdict.put("vdso time", Boolean.TRUE.equals(guestCpu.get("kvm clock (CPUID.40000001H:EAX.CLOCKSOURCE2)"))
+                    ? "the KVM clock is offered: clock_gettime, gettimeofday and time run in user mode, without kernel entries"
+                    : "no KVM clock: the kernel calibrates the TSC against the PIT");
+        } catch (JvmmException e) {
+            verdict.put("jvmm run", "will not work: " + e.getMessage());
+        }
+        report.put("verdict", verdict);
+        System.out.println(json ? Json.write(report) : text(report, ""));
+        return 0;
+    }
+
+    private static boolean bit(Cpuid cpuid, int leaf, String register, int bit) {
+        MemorySegment entry = cpuid.find(leaf, 0);
+        if (entry == null) {
+            return false;
+        }
+        int value = switch (register) {
+            case "eax" -> kvm_cpuid_entry2.eax(entry);
+            case "ecx" -> kvm_cpuid_entry2.ecx(entry);
+            default -> kvm_cpuid_entry2.edx(entry);
+        };
+        return (value >>> bit & 1) != 0;
+    }
+
+    private static String text(Map<String, Object> map, String indent) {
+        StringBuilder out = new StringBuilder();
+        map.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> inner) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> nested = (Map<String, Object>) inner;
+                out.append(indent).append(key).append(":\n").append(text(nested, indent + "  "));
+            } else {
+                out.append(indent).append(key).append(": ").append(value).append('\n');
+            }
+        });
+        return out.toString();
+    }
+}
