@@ -1,5 +1,6 @@
 package dev.jvmm.vmm;
 
+import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * outcome Linux gives: an errno, or death by the signal Linux sends. The kernel survives to
  * report it, and the VM's exit status says what happened.
  */
+@JvmmTest
 class HostileProgramsTest {
     @TempDir
     static Path dir;

@@ -1,5 +1,6 @@
 package dev.jvmm.vmm;
 
+import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.boot.ElfImage;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Boots the bundled kernel on /dev/kvm. These tests need KVM and fail without it: CI has it. */
+@JvmmTest
 class MachineTest {
     static final ElfImage IMAGE = ElfImage.parse("guest.img", BundledImage.bytes());
 

@@ -1,5 +1,6 @@
 package dev.jvmm.vmm;
 
+import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.boot.KernelCommandLine;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Unmodified static musl and glibc programs as the guest's user process, on jvmm. */
+@JvmmTest
 class ProgramsTest {
 
     static MachineTest.Run run(String program, Libc libc, String... args) {

@@ -1,5 +1,6 @@
 package dev.jvmm.vmm;
 
+import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * match jvmm's, but for the lines that name the CPU; statuses must correspond (QEMU's
  * isa-debug-exit reports s as (s << 1) | 1).
  */
+@JvmmTest
 class QemuDifferentialTest {
     @TempDir
     static Path dir;

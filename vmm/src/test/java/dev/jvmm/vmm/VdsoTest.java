@@ -1,5 +1,6 @@
 package dev.jvmm.vmm;
 
+import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * entering the kernel, on jvmm and under QEMU (KVM clock with -accel kvm; the TSC calibrated
  * against the PIT under TCG).
  */
+@JvmmTest
 class VdsoTest {
     @TempDir
     static Path dir;

@@ -13,6 +13,8 @@ import static dev.jvmm.kvm.kvm_h.*;
 /** The KVM system file descriptor (/dev/kvm): capabilities, supported CPUID, and VM creation. */
 public final class Kvm extends KvmFd {
     public static final String DEVICE = "/dev/kvm";
+    /** A system property naming another device to open: for diagnosis, and for tests of what users see. */
+    public static final String DEVICE_PROPERTY = "jvmm.kvm.device";
     private static final int MAX_CPUID_ENTRIES = 1024;
 
     private record Capability(int number, String name) {}
@@ -29,7 +31,7 @@ public final class Kvm extends KvmFd {
 
     /** Opens /dev/kvm and checks the API version and the capabilities jvmm needs. */
     public static Kvm open() {
-        return open(DEVICE);
+        return open(System.getProperty(DEVICE_PROPERTY, DEVICE));
     }
 
     public static Kvm open(String device) {

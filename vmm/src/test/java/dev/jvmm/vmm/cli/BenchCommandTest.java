@@ -1,5 +1,6 @@
 package dev.jvmm.vmm.cli;
 
+import dev.jvmm.junit.JvmmTest;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code jvmm bench --quick} runs every measurement once with a tiny count: proof that the
  * benchmark works, in CI. It asserts what is reported, never how fast anything was.
  */
+@JvmmTest
 class BenchCommandTest {
     @Test
     void quickBenchReportsEveryMeasurementAsJson() throws Exception {

@@ -1,5 +1,6 @@
 package dev.jvmm.vmm.cli;
 
+import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.BundledImage;
 import dev.jvmm.vmm.GuestPrograms;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs {@code jvmm} as a separate process, as a user would, and checks streams and exit status. */
+@JvmmTest
 class JvmmCommandTest {
     @TempDir
     Path dir;

@@ -1,5 +1,6 @@
 package dev.jvmm.vmm.kvm;
 
+import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.kvm.kvm_cpuid_entry2;
 import dev.jvmm.vmm.JvmmException;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@JvmmTest
 class KvmTest {
     @Test
     void opensKvmAndReadsItsApi() {

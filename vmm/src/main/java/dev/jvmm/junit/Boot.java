@@ -1,0 +1,33 @@
+package dev.jvmm.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * On a {@link dev.jvmm.api.VmResult} parameter of a {@link JvmmTest}: boot the bundled kernel
+ * (or {@link #image()}) with this program and arguments, run it to the end, and pass the result.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.PARAMETER)
+public @interface Boot {
+    /** A static x86-64 Linux program (a path), or a built-in one: "demo" (the default) or "jvmm-bench". */
+    String program() default "demo";
+
+    String[] args() default {};
+
+    /** Extra words for the guest kernel's command line. */
+    String cmdline() default "";
+
+    /** A PVH image instead of the bundled kernel ("" for the bundled one). */
+    String image() default "";
+
+    /** Guest RAM in MiB. */
+    int memoryMiB() default 128;
+
+    /** Seconds the guest may run. */
+    int timeoutSeconds() default 60;
+}
