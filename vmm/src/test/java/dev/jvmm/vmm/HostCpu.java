@@ -1,10 +1,6 @@
 package dev.jvmm.vmm;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
+import dev.jvmm.vmm.bench.HostInfo;
 
 /**
  * What this host's CPU and KVM are, from /proc/cpuinfo, and what the guest kernel's entry probe
@@ -16,12 +12,11 @@ public final class HostCpu {
     private HostCpu() {}
 
     public static String vendor() {
-        return field("vendor_id");
+        return HostInfo.vendor();
     }
 
     public static boolean hardwareVirtualization() {
-        List<String> flags = List.of(field("flags").split(" "));
-        return flags.contains("vmx") || flags.contains("svm");
+        return HostInfo.hardwareVirtualization();
     }
 
     /** The probe results the kernel should report under KVM on this host: syscall, sysenter, int80. */
@@ -31,16 +26,5 @@ public final class HostCpu {
         }
         String sysenter = vendor().equals("GenuineIntel") ? "native" : "emulated";
         return "syscall=native sysenter=" + sysenter + " int80=native";
-    }
-
-    private static String field(String name) {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(line -> line.startsWith(name))
-                    .map(line -> line.substring(line.indexOf(':') + 1).strip())
-                    .findFirst().orElseThrow();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

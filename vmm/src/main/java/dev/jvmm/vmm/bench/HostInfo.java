@@ -15,6 +15,10 @@ public final class HostInfo {
                 + Runtime.getRuntime().availableProcessors() + " CPUs)";
     }
 
+    public static String vendor() {
+        return cpuinfo("vendor_id").orElse("unknown");
+    }
+
     /** VT-x or SVM in the CPU flags means a hardware KVM; without them, a software one such as PVM. */
     public static boolean hardwareVirtualization() {
         List<String> flags = List.of(cpuinfo("flags").orElse("").split(" "));

@@ -3,6 +3,7 @@ package dev.jvmm.vmm.cli;
 import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.BundledImage;
 import dev.jvmm.vmm.GuestPrograms;
+import dev.jvmm.vmm.HostCpu;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +84,43 @@ class JvmmCommandTest {
         assertEquals(2, lines.size(), result.err());
         assertTrue(lines.get(0).matches("jvmm: KVM clock: KVM_CAP_ADJUST_CLOCK 0x[0-9a-f]+ \\(.*\\), guest TSC \\d+ kHz"), lines.get(0));
         assertTrue(lines.get(1).matches("jvmm: summary: exit status 6, \\d+ ms, \\d+ VM exits; KVM clock: .*"), lines.get(1));
+    }
+
+    @Test
+    void jsonPrintsTheWholeResultAsOneObject() throws Exception {
+        Result result = jvmm("run", "--json", "--", GuestPrograms.build("hello", GuestPrograms.Libc.MUSL).toString(), "x");
+        assertEquals(1, result.status(), result.err());
+        String json = result.out().strip();
+        assertTrue(json.startsWith("{\"exit_status\":1,\"outcome\":\"exited\","), json);
+        for (String part : List.of("\"serial\":\"jvmm-kernel: booted", "argv[1] = \\\"x\\\"\\n",
+                "\"entry_paths\":{\"syscall\":", "\"program_exit_status\":1", "\"syscalls\":{\"16\":1,",
+                "\"by_kind\":{\"io-out\":", "\"by_port\":{\"0x3f8\":", "\"tsc_khz\":")) {
+            assertTrue(json.contains(part), part + " in " + json);
+        }
+        assertEquals(1, result.out().lines().count(), "one line: " + result.out());
+    }
+
+    @Test
+    void traceExitsDescribesEveryExitThenCounts() throws Exception {
+        Result result = jvmm("run", "--trace-exits", "--cmdline", "exit=2");
+        assertEquals(2, result.status(), result.err());
+        List<String> lines = result.err().lines().toList();
+        assertEquals("jvmm: exit 1: io-out port 0x3f9 size 1 count 1 data 00", lines.getFirst());
+        assertTrue(lines.contains("jvmm: kind                    exits"), result.err());
+        assertTrue(lines.stream().anyMatch(line -> line.matches("jvmm: 0x501 +1")), result.err());
+        long traced = lines.stream().filter(line -> line.matches("jvmm: exit \\d+: .*")).count();
+        assertTrue(lines.contains(String.format("jvmm: %,d VM exits", traced)), result.err());
+    }
+
+    @Test
+    void infoTellsWhatWillWork() throws Exception {
+        Result text = jvmm("info");
+        assertEquals(0, text.status(), text.err());
+        assertTrue(text.out().contains("kvm_api_version: 12\n"), text.out());
+        assertTrue(text.out().contains("  jvmm run: works"), text.out());
+        Result json = jvmm("info", "--json");
+        assertTrue(json.out().contains("\"KVM_CAP_USER_MEMORY\":1"), json.out());
+        assertTrue(json.out().contains("\"software_hypervisor\":" + !HostCpu.hardwareVirtualization()), json.out());
     }
 
     @Test
