@@ -1,5 +1,9 @@
 package dev.jvmm.vmm.bench;
 
+import dev.jvmm.vmm.Json;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,47 +35,25 @@ public record BenchReport(Map<String, String> header, List<Row> rows) {
     }
 
     public String json() {
-        StringBuilder out = new StringBuilder("{\"header\":{");
-        String separator = "";
-        for (Map.Entry<String, String> entry : header.entrySet()) {
-            out.append(separator).append(quote(entry.getKey())).append(':').append(quote(entry.getValue()));
-            separator = ",";
-        }
-        out.append("},\"results\":[");
-        separator = "";
+        List<Map<String, Object>> results = new ArrayList<>();
         for (Row row : rows) {
-            out.append(separator).append("{\"section\":").append(quote(row.section()))
-                    .append(",\"name\":").append(quote(row.name()))
-                    .append(",\"unit\":").append(quote(row.unit()))
-                    .append(",\"median\":").append(row.value().median())
-                    .append(",\"min\":").append(row.value().min())
-                    .append(",\"max\":").append(row.value().max())
-                    .append(",\"samples\":").append(row.value().samples());
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("section", row.section());
+            result.put("name", row.name());
+            result.put("unit", row.unit());
+            result.put("median", row.value().median());
+            result.put("min", row.value().min());
+            result.put("max", row.value().max());
+            result.put("samples", row.value().samples());
             if (row.cycles() != null) {
-                out.append(",\"cycles_median\":").append(row.cycles().median());
+                result.put("cycles_median", row.cycles().median());
             }
-            out.append(",\"note\":").append(quote(row.note())).append('}');
-            separator = ",";
+            result.put("note", row.note());
+            results.add(result);
         }
-        return out.append("]}").toString();
-    }
-
-    private static String quote(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("header", header);
+        report.put("results", results);
+        return Json.write(report);
     }
 }

@@ -1,0 +1,72 @@
+package dev.jvmm.api;
+
+import dev.jvmm.junit.JvmmTest;
+import dev.jvmm.vmm.GuestPrograms;
+import dev.jvmm.vmm.JvmmException;
+import dev.jvmm.vmm.RunResult;
+import dev.jvmm.vmm.boot.KernelCommandLine.EntryPath;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@JvmmTest
+class MicroVmTest {
+
+    @Test
+    void runsAProgramAndReportsEverything() {
+        Path hello = GuestPrograms.build("hello", GuestPrograms.Libc.GLIBC);
+        List<String> streamed = new ArrayList<>();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        VmResult result = MicroVm.builder()
+                .program(hello, "a", "b c")
+                .entryPath(EntryPath.INT80)
+                .memory(64L << 20)
+                .timeout(Duration.ofSeconds(30))
+                .onSerialLine(streamed::add)
+                .serialOutput(bytes)
+                .build()
+                .run();
+        assertEquals(2, result.exitStatus());
+        assertEquals(new RunResult.Exited(2), result.outcome());
+        assertEquals(result.serialLines(), streamed);
+        assertEquals(result.serial(), bytes.toString(StandardCharsets.UTF_8));
+        assertTrue(result.serialLines().contains("argv[2] = \"b c\""), result.serial());
+        KernelReport kernel = result.kernel();
+        assertEquals("int80", kernel.gate());
+        assertEquals(2, kernel.exitStatus());
+        assertNull(kernel.killedBySignal());
+        assertEquals(1, kernel.syscallCount(231), "exit_group, once");
+        assertTrue(kernel.syscallsTotal() >= kernel.syscalls().values().stream().mapToLong(Long::longValue).sum());
+        assertTrue(result.exits().total() > 0 && result.exits().byPort().containsKey(0x3f8));
+    }
+
+    @Test
+    void aDeadGuestIsAResultAndABadImageIsAnError() {
+        VmResult died = MicroVm.builder().cmdline("test=triple-fault").build().run();
+        assertEquals(126, died.exitStatus());
+        assertInstanceOf(RunResult.GuestDied.class, died.outcome());
+        JvmmException bad = assertThrows(JvmmException.class, () -> MicroVm.builder().image("junk", new byte[10]).build());
+        assertTrue(bad.getMessage().startsWith("bad image junk: not an ELF file"), bad.getMessage());
+        assertThrows(JvmmException.class, () -> MicroVm.builder().memory(1));
+        assertThrows(IllegalArgumentException.class, () -> MicroVm.builder().builtInProgram("rogue"));
+    }
+
+    @Test
+    void theCaptureIsBoundedButTheStreamIsNot() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        VmResult result = MicroVm.builder().builtInProgram("demo").captureLimit(100).serialOutput(bytes).build().run();
+        assertEquals(100, result.serial().length());
+        assertTrue(bytes.size() > 500, "streamed " + bytes.size() + " bytes: all of it, not just the 100 kept");
+    }
+}
