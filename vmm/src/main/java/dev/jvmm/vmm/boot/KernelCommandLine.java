@@ -26,6 +26,10 @@ public final class KernelCommandLine {
 
     public static String of(String userWords, EntryPath entryPath, List<String> programArgv) {
         List<String> words = new ArrayList<>();
+        if (!programArgv.isEmpty() && List.of(userWords.strip().split(" +")).contains("--")) {
+            throw new JvmmException("the kernel command line may not hold the word \"--\" when a program is given: "
+                    + "what follows \"--\" is the program's argv");
+        }
         if (!userWords.isBlank()) {
             words.add(userWords.strip());
         }
