@@ -19,13 +19,6 @@ mm_init:
     mov %rsi, frames_end(%rip)
     ret
 
-# frames_free() -> %rax: bytes of RAM the allocator can still hand out
-.globl frames_free
-frames_free:
-    mov frames_end(%rip), %rax
-    sub next_frame(%rip), %rax
-    ret
-
 # frame_alloc() -> %rax: physical address of a zero-filled 4 KiB frame, or 0 when none is left.
 # The VMM's RAM need not be zero (PVH promises nothing), so the frame is cleared here.
 .globl frame_alloc

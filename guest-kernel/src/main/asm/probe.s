@@ -8,7 +8,6 @@
 .include "defs.inc"
 .include "vdso-offsets.inc"             # generated from the vDSO's symbol table by the build
 
-.equ PROBE_MARKER, 0x5a17c0de5a17c0de
 
 .text
 # probe_entry_paths(): fills probe_results[GATE_*]

@@ -172,7 +172,6 @@ gate_int80:
 # ---- The kernel's boot-time probe (not exported) ------------------------------------------
 # A system call the kernel answers only while probing, through one gate, then INT3 to give
 # control back. The kernel checks the reply, RBX and where INT3 happened.
-.equ PROBE_MARKER, 0x5a17c0de5a17c0de
 .macro PROBE gate
 probe_\gate:
     mov $NR_JVMM_PROBE, %eax

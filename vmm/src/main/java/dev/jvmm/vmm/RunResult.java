@@ -4,6 +4,11 @@ import dev.jvmm.vmm.kvm.VcpuExit;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
+
+import static dev.jvmm.kvm.kvm_h.KVM_CLOCK_HOST_TSC;
+import static dev.jvmm.kvm.kvm_h.KVM_CLOCK_REALTIME;
+import static dev.jvmm.kvm.kvm_h.KVM_CLOCK_TSC_STABLE;
 
 /**
  * How a run ended, with what the VMM counted on the way.
@@ -28,11 +33,14 @@ public record RunResult(Outcome outcome, ExitStatistics exits, Duration elapsed,
      * KVM_CLOCK_REALTIME, KVM_CLOCK_HOST_TSC) and the guest TSC's rate (KVM_GET_TSC_KHZ).
      */
     public record HostClock(int adjustClockFlags, long tscKhz) {
+        private static final Map<Integer, String> ADJUST_CLOCK_FLAGS = new TreeMap<>(Map.of(
+                KVM_CLOCK_TSC_STABLE, "TSC_STABLE", KVM_CLOCK_REALTIME, "REALTIME", KVM_CLOCK_HOST_TSC, "HOST_TSC"));
+
         public String describe() {
             StringBuilder flags = new StringBuilder();
-            for (String[] flag : new String[][]{{"2", "TSC_STABLE"}, {"4", "REALTIME"}, {"8", "HOST_TSC"}}) {
-                if ((adjustClockFlags & Integer.parseInt(flag[0])) != 0) {
-                    flags.append(flags.isEmpty() ? "" : " ").append(flag[1]);
+            for (Map.Entry<Integer, String> flag : ADJUST_CLOCK_FLAGS.entrySet()) {
+                if ((adjustClockFlags & flag.getKey()) != 0) {
+                    flags.append(flags.isEmpty() ? "" : " ").append(flag.getValue());
                 }
             }
             return "KVM clock: KVM_CAP_ADJUST_CLOCK 0x" + Integer.toHexString(adjustClockFlags)

@@ -35,7 +35,6 @@ public final class Libc {
     public static final int SIGUSR1 = 10;
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
-    public static final int E2BIG = 7;
 
     /** glibc's sigset_t: 1024 bits; its first 8 bytes are the kernel's sigset. */
     public static final long SIGSET_SIZE = 128;
