@@ -1,0 +1,43 @@
+package dev.jvmm.api;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class KernelReportTest {
+    @Test
+    void readsTheBootReportOfAProgramThatWasKilled() {
+        KernelReport report = KernelReport.parse(List.of(
+                "jvmm-kernel: booted in long mode (PVH start_info v1)",
+                "jvmm-kernel: cpu GenuineIntel, memory 127 MiB",
+                "jvmm-kernel: cmdline \"-- hostile null\"",
+                "jvmm-kernel: clock tsc 2595733 kHz, calibrated against the PIT",
+                "jvmm-kernel: entry cpu=GenuineIntel syscall=native sysenter=native int80=native gate=sysenter",
+                "hostile: null",
+                "jvmm-kernel: killed by signal 11 (SIGSEGV) at rip 0x401572, address 0x0",
+                "jvmm-kernel: syscalls 21 (1 x2, 12 x5, 231 x1), unimplemented 3: 99 (x2), >=512 (x1)"));
+        assertEquals("GenuineIntel", report.cpuVendor());
+        assertEquals("tsc 2595733 kHz, calibrated against the PIT", report.clock());
+        assertEquals(Map.of("syscall", "native", "sysenter", "native", "int80", "native"), report.entryPaths());
+        assertEquals("sysenter", report.gate());
+        assertNull(report.exitStatus());
+        assertEquals(11, report.killedBySignal());
+        assertEquals(21, report.syscallsTotal());
+        assertEquals(Map.of(1, 2L, 12, 5L, 231, 1L), report.syscalls());
+        assertEquals(Map.of(99, 2L, -1, 1L), report.unimplemented());
+        assertEquals(2, report.syscallCount(99));
+        assertEquals(0, report.syscallCount(228));
+    }
+
+    @Test
+    void anImageThatIsNotJvmmsKernelReportsNothing() {
+        KernelReport report = KernelReport.parse(List.of("hello", "world"));
+        assertNull(report.gate());
+        assertEquals(Map.of(), report.entryPaths());
+        assertEquals(0, report.syscallsTotal());
+    }
+}
