@@ -160,13 +160,8 @@ memory_init:
     cmpl $1, START_INFO_VERSION(%r12)   # version 0 has no memory map
     jb 4f
     mov START_INFO_MEMMAP_ENTRIES(%r12), %ecx
-    mov START_INFO_MEMMAP_PADDR(%r12), %rdi
-    push %rax
-    push %rcx
-    call phys_to_virt
-    pop %rcx
-    mov %rax, %rsi
-    pop %rax
+    movabs $DIRECT_MAP_BASE, %rsi
+    add START_INFO_MEMMAP_PADDR(%r12), %rsi
     movabs $(kernel_end - KERNEL_VIRT_BASE), %rbx
 1:  test %ecx, %ecx
     jz 4f
@@ -189,13 +184,8 @@ memory_init:
     cmp %rdx, %r13
     cmova %rdx, %r13
     mov START_INFO_NR_MODULES(%r12), %ecx
-    mov START_INFO_MODLIST_PADDR(%r12), %rdi
-    push %rax
-    push %rcx
-    call phys_to_virt
-    pop %rcx
-    mov %rax, %rsi
-    pop %rax
+    movabs $DIRECT_MAP_BASE, %rsi
+    add START_INFO_MODLIST_PADDR(%r12), %rsi
 5:  test %ecx, %ecx                     # modules above the kernel end the free range too
     jz 6f
     mov MODLIST_ENTRY_PADDR(%rsi), %rdx

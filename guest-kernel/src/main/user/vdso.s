@@ -20,10 +20,10 @@
 .equ NSEC_PER_SEC, 1000000000
 
 .text
-# int __vdso_clock_gettime(clockid_t clock, struct timespec *ts)
-.globl __vdso_clock_gettime
-.type __vdso_clock_gettime, @function
-__vdso_clock_gettime:
+# clock_ns(%edi = clock) -> %rax: that clock in ns, read in user mode; CF set when it cannot be
+# (a clock the vDSO does not serve, no usable pvclock, an unstable TSC): make the system call.
+# Clobbers %rcx, %rdx, %r8, %r9, %r11.
+clock_ns:
     cmp $MAX_CLOCK, %edi
     ja 9f
     mov $VDSO_CLOCKS, %eax
@@ -32,13 +32,24 @@ __vdso_clock_gettime:
     lea vvar_page(%rip), %r9
     cmpl $VCLOCK_PVCLOCK, VVAR_CLOCK_MODE(%r9)
     jne 9f
-    mov %edi, %r10d
+    mov %edi, %r11d
     PVCLOCK_NS %r9, 9f
     mov $REALTIME_CLOCKS, %ecx
-    bt %r10d, %ecx
+    bt %r11d, %ecx
     jnc 1f
     add VVAR_REALTIME_BASE(%r9), %rax
-1:  xor %edx, %edx
+1:  clc
+    ret
+9:  stc
+    ret
+
+# int __vdso_clock_gettime(clockid_t clock, struct timespec *ts)
+.globl __vdso_clock_gettime
+.type __vdso_clock_gettime, @function
+__vdso_clock_gettime:
+    call clock_ns
+    jc 9f
+    xor %edx, %edx
     mov $NSEC_PER_SEC, %ecx
     div %rcx
     mov %rax, (%rsi)
@@ -53,29 +64,27 @@ __vdso_clock_gettime:
 .globl __vdso_gettimeofday
 .type __vdso_gettimeofday, @function
 __vdso_gettimeofday:
-    lea vvar_page(%rip), %r9
-    cmpl $VCLOCK_PVCLOCK, VVAR_CLOCK_MODE(%r9)
-    jne 9f
     mov %rdi, %r10
-    PVCLOCK_NS %r9, 8f
-    test %r10, %r10
+    xor %edi, %edi                      # CLOCK_REALTIME
+    call clock_ns
+    mov %r10, %rdi
+    jc 9f
+    test %rdi, %rdi
     jz 1f
-    add VVAR_REALTIME_BASE(%r9), %rax
     xor %edx, %edx
     mov $NSEC_PER_SEC, %ecx
     div %rcx
-    mov %rax, (%r10)
+    mov %rax, (%rdi)
     mov %rdx, %rax
     xor %edx, %edx
     mov $1000, %ecx
     div %rcx
-    mov %rax, 8(%r10)
+    mov %rax, 8(%rdi)
 1:  test %rsi, %rsi                     # the time zone: UTC, no DST
     jz 2f
     movq $0, (%rsi)
 2:  xor %eax, %eax
     ret
-8:  mov %r10, %rdi
 9:  mov $NR_gettimeofday, %eax
     jmp __kernel_vsyscall
 .size __vdso_gettimeofday, . - __vdso_gettimeofday
@@ -84,20 +93,18 @@ __vdso_gettimeofday:
 .globl __vdso_time
 .type __vdso_time, @function
 __vdso_time:
-    lea vvar_page(%rip), %r9
-    cmpl $VCLOCK_PVCLOCK, VVAR_CLOCK_MODE(%r9)
-    jne 9f
     mov %rdi, %r10
-    PVCLOCK_NS %r9, 8f
-    add VVAR_REALTIME_BASE(%r9), %rax
+    xor %edi, %edi                      # CLOCK_REALTIME
+    call clock_ns
+    mov %r10, %rdi
+    jc 9f
     xor %edx, %edx
     mov $NSEC_PER_SEC, %ecx
     div %rcx
-    test %r10, %r10
+    test %rdi, %rdi
     jz 1f
-    mov %rax, (%r10)
+    mov %rax, (%rdi)
 1:  ret
-8:  mov %r10, %rdi
 9:  mov $NR_time, %eax
     jmp __kernel_vsyscall
 .size __vdso_time, . - __vdso_time
