@@ -1,10 +1,11 @@
 package dev.jvmm.vmm;
 
+import dev.jvmm.vmm.bench.Peers;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -39,13 +40,7 @@ public final class Qemu {
     private Qemu() {}
 
     public static Run run(Environment environment, Path image, Path initrd, String append) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("qemu-system-x86_64", "-M", "microvm",
-                "-accel", environment.accel, "-cpu", environment.cpu, "-m", "128M",
-                "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
-                "-device", "isa-debug-exit,iobase=0x501,iosize=1", "-kernel", image.toString(), "-append", append));
-        if (initrd != null) {
-            command.addAll(List.of("-initrd", initrd.toString()));
-        }
+        List<String> command = Peers.qemuCommand(environment.accel, environment.cpu, image, initrd, append);
         Process qemu = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -2,6 +2,7 @@ package dev.jvmm.vmm;
 
 import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.GuestPrograms.Libc;
+import dev.jvmm.vmm.cli.JvmmCommandTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -74,10 +75,9 @@ class ResourcesTest {
     /** Runs the flooding guest for that many seconds: {peak RSS in KiB, bytes it wrote}. */
     private static long[] flood(int seconds) throws Exception {
         Path hostile = GuestPrograms.build("hostile", Libc.MUSL);
-        List<String> command = List.of(Path.of("..", "tools", "target", "peakrss").toString(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.jvmm.vmm.cli.Jvmm",
-                "run", "--timeout", seconds + "s", "--", hostile.toString(), "flood");
+        List<String> command = new ArrayList<>(List.of(Path.of("..", "tools", "target", "peakrss").toString()));
+        command.addAll(JvmmCommandTest.jvmmCommand(List.of("-Xmx64m"), "run", "--timeout", seconds + "s", "--",
+                hostile.toString(), "flood"));
         Path out = Files.createTempFile("flood", ".out");
         try {
             Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).start();

@@ -1,5 +1,6 @@
 package dev.jvmm.vmm.bench;
 
+import dev.jvmm.api.KernelReport;
 import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.Machine;
 import dev.jvmm.vmm.RunResult;
@@ -21,7 +22,6 @@ import java.util.regex.Pattern;
  */
 public final class GuestBench {
     private static final Pattern SAMPLE = Pattern.compile("bench: (.+) (\\d+) (\\d+)");
-    private static final Pattern ENTRY = Pattern.compile("jvmm-kernel: entry cpu=\\S+ (.*) gate=\\S+");
 
     private GuestBench() {}
 
@@ -33,7 +33,7 @@ public final class GuestBench {
         if (!(result.outcome() instanceof RunResult.Exited(int status)) || status != 0) {
             throw new JvmmException("the guest benchmark did not finish: " + result.outcome() + "; its output: " + lines);
         }
-        Map<String, String> paths = entryPaths(lines);
+        Map<String, String> paths = KernelReport.parse(lines).entryPaths();
         Map<String, List<Double>> cycles = new LinkedHashMap<>();
         for (String line : lines) {
             Matcher m = SAMPLE.matcher(line);
@@ -52,20 +52,5 @@ public final class GuestBench {
                     "ns", inCycles.scaled(nsPerCycle), inCycles, note));
         });
         return rows;
-    }
-
-    /** The kernel's probe line: path -> native / emulated / unavailable. */
-    private static Map<String, String> entryPaths(List<String> lines) {
-        Map<String, String> paths = new LinkedHashMap<>();
-        for (String line : lines) {
-            Matcher m = ENTRY.matcher(line);
-            if (m.matches()) {
-                for (String word : m.group(1).split(" ")) {
-                    String[] pair = word.split("=");
-                    paths.put(pair[0], pair[1]);
-                }
-            }
-        }
-        return paths;
     }
 }

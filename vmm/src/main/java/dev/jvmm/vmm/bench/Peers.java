@@ -35,9 +35,22 @@ public record Peers(List<String> jvmm, Path refvmm, Path peakrss, boolean qemu) 
     }
 
     List<String> qemu(Path image, String append) {
-        return List.of(QEMU, "-M", "microvm", "-accel", "kvm", "-cpu", "host,-arch-capabilities", "-m", "128M",
+        return qemuCommand("kvm", "host,-arch-capabilities", image, null, append);
+    }
+
+    /**
+     * QEMU's microvm booting a PVH image as jvmm does: COM1 on stdio, isa-debug-exit at 0x501,
+     * 128 MiB, a program as the initrd (or none). On a PVM host, -cpu host needs
+     * -arch-capabilities (KVM refuses QEMU's write of MSR 0x10a).
+     */
+    public static List<String> qemuCommand(String accel, String cpu, Path image, Path initrd, String append) {
+        List<String> command = new ArrayList<>(List.of(QEMU, "-M", "microvm", "-accel", accel, "-cpu", cpu, "-m", "128M",
                 "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
-                "-device", "isa-debug-exit,iobase=0x501,iosize=1", "-kernel", image.toString(), "-append", append);
+                "-device", "isa-debug-exit,iobase=0x501,iosize=1", "-kernel", image.toString(), "-append", append));
+        if (initrd != null) {
+            command.addAll(List.of("-initrd", initrd.toString()));
+        }
+        return command;
     }
 
     List<String> jvmmRun(String... args) {

@@ -49,8 +49,9 @@ final class BenchCommand implements Callable<Integer> {
         PrintStream err = System.err;
         Path dir = Files.createTempDirectory("jvmm-bench");
         try {
-            ElfImage guest = MicroVm.bundledImage();
-            Path guestFile = Files.write(dir.resolve("guest.img"), resource("guest.img"));
+            byte[] guestBytes = resource("guest.img");
+            ElfImage guest = ElfImage.parse("(bundled guest.img)", guestBytes);
+            Path guestFile = Files.write(dir.resolve("guest.img"), guestBytes);
             byte[] exitloopBytes = resource("exitloop.img");
             ElfImage exitloop = ElfImage.parse("exitloop.img", exitloopBytes);
             Path exitloopFile = Files.write(dir.resolve("exitloop.img"), exitloopBytes);

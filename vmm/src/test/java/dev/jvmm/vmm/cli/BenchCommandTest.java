@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,9 +20,7 @@ class BenchCommandTest {
     @Test
     void quickBenchReportsEveryMeasurementAsJson() throws Exception {
         Path repository = Path.of("").toAbsolutePath().getParent();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Djvmm.home=" + repository,
-                "-cp", System.getProperty("java.class.path"), Jvmm.class.getName(), "bench", "--quick", "--json"));
+        List<String> command = JvmmCommandTest.jvmmCommand(List.of("-Djvmm.home=" + repository), "bench", "--quick", "--json");
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
         process.getOutputStream().close();
         String json = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

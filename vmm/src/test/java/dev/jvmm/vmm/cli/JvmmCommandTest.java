@@ -20,17 +20,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs {@code jvmm} as a separate process, as a user would, and checks streams and exit status. */
 @JvmmTest
-class JvmmCommandTest {
+public class JvmmCommandTest {
     @TempDir
     Path dir;
 
     record Result(int status, String out, String err) {}
 
-    static Result jvmm(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Jvmm.class.getName()));
+    /** The command that runs jvmm from this test class path, with extra JVM options, as its own process. */
+    public static List<String> jvmmCommand(List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Jvmm.class.getName()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
+        return command;
+    }
+
+    static Result jvmm(String... args) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(jvmmCommand(List.of(), args)).start();
         process.getOutputStream().close();
         var err = process.errorReader(StandardCharsets.UTF_8);
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
