@@ -16,6 +16,7 @@ mm_init:
     and $~(PAGE_SIZE - 1), %rdi
     and $~(PAGE_SIZE - 1), %rsi
     mov %rdi, next_frame(%rip)
+    mov %rdi, frames_start(%rip)
     mov %rsi, frames_end(%rip)
     ret
 
@@ -192,6 +193,37 @@ grow_stack:
 1:  mov $-EFAULT, %rax
     ret
 
+# handle_page_fault(%rdi = address, %rsi = error code) -> %rax: 0 when the fault is resolved
+# (the access may be retried), else the SIGSEGV si_code: SEGV_MAPERR or SEGV_ACCERR.
+.globl handle_page_fault
+handle_page_fault:
+    test $PTE_P, %sil                   # not present: the stack may grow into it
+    jnz 1f
+    call grow_stack
+    test %rax, %rax
+    jnz 2f
+    ret
+1:  mov $SEGV_ACCERR, %eax
+    ret
+2:  mov $SEGV_MAPERR, %eax
+    ret
+
+# mm_total_pages() -> %rax: the pages of RAM the kernel manages for the user (sysinfo's totalram)
+.globl mm_total_pages
+mm_total_pages:
+    mov frames_end(%rip), %rax
+    sub frames_start(%rip), %rax
+    shr $12, %rax
+    ret
+
+# mm_free_pages() -> %rax: the pages not in use (sysinfo's freeram)
+.globl mm_free_pages
+mm_free_pages:
+    mov frames_end(%rip), %rax
+    sub next_frame(%rip), %rax
+    shr $12, %rax
+    ret
+
 # user_range_ok(%rdi = address, %rsi = length, %edx = 1 to write) -> %rax: 0 if every byte is
 # user memory the process may access that way (growing the stack where Linux would), else -EFAULT.
 .globl user_range_ok
@@ -282,5 +314,6 @@ user_strnlen:
 
 .section .bss
 .p2align 3
+frames_start: .skip 8
 next_frame: .skip 8
 frames_end: .skip 8

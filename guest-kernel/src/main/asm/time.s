@@ -307,6 +307,192 @@ rtc_to_binary:
     add %ecx, %eax
 1:  ret
 
+# ---- Time -------------------------------------------------------------------------------------
+# clock_ns(%edi = clock id) -> %rax: the clock in ns, or -EINVAL for a clock Linux lacks.
+clock_ns:
+    cmp $0, %edi                        # CLOCK_REALTIME
+    je 1f
+    cmp $5, %edi                        # CLOCK_REALTIME_COARSE
+    je 1f
+    cmp $11, %edi                       # CLOCK_TAI (the TAI offset is 0 until set, as in Linux)
+    je 1f
+    cmp $7, %edi                        # MONOTONIC, PROCESS/THREAD_CPUTIME, MONOTONIC_RAW,
+    ja 2f                               # MONOTONIC_COARSE, BOOTTIME: one clock since boot
+    jmp clock_monotonic_ns
+1:  jmp clock_realtime_ns
+2:  mov $-EINVAL, %rax
+    ret
+
+# store_timespec(%rdi = user pointer, %rax = ns, %ecx = divisor for the fraction: 1 or 1000)
+store_timespec:
+    xor %edx, %edx
+    mov $NSEC_PER_SEC, %r8d
+    div %r8
+    mov %rax, (%rdi)
+    mov %rdx, %rax
+    xor %edx, %edx
+    div %rcx
+    mov %rax, 8(%rdi)
+    ret
+
+.globl sys_clock_gettime
+sys_clock_gettime:
+    push %rbx
+    push %r12
+    mov %edi, %r12d
+    mov %rsi, %rbx
+    mov %rsi, %rdi
+    mov $16, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 1f
+    mov %r12d, %edi
+    call clock_ns
+    test %rax, %rax
+    js 1f
+    mov %rbx, %rdi
+    mov $1, %ecx
+    call store_timespec
+    xor %eax, %eax
+1:  pop %r12
+    pop %rbx
+    ret
+
+.globl sys_clock_getres
+sys_clock_getres:
+    push %rsi
+    call clock_ns
+    pop %rdi
+    test %rax, %rax
+    js 1f
+    test %rdi, %rdi
+    jz 2f
+    push %rdi
+    mov $16, %esi
+    mov $1, %edx
+    call user_range_ok
+    pop %rdi
+    test %rax, %rax
+    jnz 1f
+    movq $0, (%rdi)
+    movq $1, 8(%rdi)
+2:  xor %eax, %eax
+1:  ret
+
+.globl sys_gettimeofday
+sys_gettimeofday:
+    push %rbx
+    push %r12
+    mov %rdi, %rbx
+    mov %rsi, %r12
+    test %rbx, %rbx
+    jz 1f
+    mov $16, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+1:  test %r12, %r12
+    jz 2f
+    mov %r12, %rdi
+    mov $8, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    movq $0, (%r12)                     # struct timezone: UTC
+2:  test %rbx, %rbx
+    jz 3f
+    call clock_realtime_ns
+    mov %rbx, %rdi
+    mov $1000, %ecx
+    call store_timespec
+3:  xor %eax, %eax
+9:  pop %r12
+    pop %rbx
+    ret
+
+.globl sys_time
+sys_time:
+    push %rbx
+    mov %rdi, %rbx
+    test %rdi, %rdi
+    jz 1f
+    mov $8, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+1:  call clock_realtime_ns
+    xor %edx, %edx
+    mov $NSEC_PER_SEC, %ecx
+    div %rcx
+    test %rbx, %rbx
+    jz 9f
+    mov %rax, (%rbx)
+9:  pop %rbx
+    ret
+
+# clock_nanosleep(clock, flags, req, rem): jvmm gives the guest no timer interrupt yet, so the
+# kernel waits on the clock with PAUSE; the wait ends once the time has passed, however slowly
+# each step is emulated. TIMER_ABSTIME (flags bit 0) makes req a time on that clock.
+.globl sys_clock_nanosleep
+sys_clock_nanosleep:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    mov %edi, %r13d                     # clock
+    mov %esi, %r14d                     # flags
+    mov %rdx, %rbx                      # req
+    call clock_ns
+    test %rax, %rax
+    js 9f
+    mov %rax, %r12                      # now
+    mov %rbx, %rdi
+    mov $16, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov 8(%rbx), %rax                   # tv_nsec in [0, 1e9), tv_sec >= 0
+    cmp $NSEC_PER_SEC, %rax
+    jae 6f
+    mov (%rbx), %rax
+    test %rax, %rax
+    js 6f
+    mov $NSEC_PER_SEC, %ecx
+    mul %rcx
+    jc 6f
+    add 8(%rbx), %rax
+    test $1, %r14d
+    jnz 1f
+    add %rax, %r12                      # relative: the deadline is now + req
+    mov %r12, %rax
+1:  mov %rax, %r12                      # deadline on this clock
+2:  mov %r13d, %edi
+    call clock_ns
+    cmp %r12, %rax
+    jae 8f
+    pause
+    jmp 2b
+6:  mov $-EINVAL, %rax
+    jmp 9f
+8:  xor %eax, %eax
+9:  pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+.globl sys_nanosleep
+sys_nanosleep:
+    mov %rdi, %rdx
+    mov $1, %edi                        # CLOCK_MONOTONIC, relative
+    xor %esi, %esi
+    jmp sys_clock_nanosleep
+
 .section .rodata
 msg_clock:      .asciz "jvmm-kernel: clock "
 msg_kvm_clock:  .asciz "kvm-clock"

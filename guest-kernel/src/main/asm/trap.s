@@ -51,13 +51,12 @@ page_fault:
     jmp serve
 1:  cmpb $0, probe_active(%rip)
     jne probe_trap
-    testq $PTE_P, F_ERROR(%rbx)         # not present: the stack may grow into it
-    jnz 2f
     mov %r12, %rdi
-    call grow_stack
+    mov F_ERROR(%rbx), %rsi
+    call handle_page_fault
     test %rax, %rax
     jz resume
-2:  mov %rbx, %rdi
+    mov %rbx, %rdi
     mov $SIGSEGV, %esi
     mov %r12, %rdx
     call kill_process
@@ -150,104 +149,6 @@ process_exit_quietly:
     mov %r12d, %edi
     jmp vm_exit
 
-# report_syscalls(): "jvmm-kernel: syscalls N (nr xcount, ...), unimplemented M[: nr (xcount), ...]",
-# where the numbers at or above NR_SYSCALLS count together as ">=512".
-report_syscalls:
-    push %rbx
-    push %r13
-    push %r14
-    lea msg_syscalls(%rip), %rdi
-    call serial_puts
-    mov syscalls_total(%rip), %rdi
-    call serial_put_dec
-    lea msg_by_number(%rip), %r14       # the calls that have a handler, by number
-    xor %ebx, %ebx
-6:  lea syscall_table(%rip), %rax
-    cmpq $0, (%rax,%rbx,8)
-    je 7f
-    lea syscall_counts(%rip), %rax
-    mov (%rax,%rbx,4), %r13d
-    test %r13d, %r13d
-    jz 7f
-    mov %r14, %rdi
-    call serial_puts
-    lea msg_separator(%rip), %r14
-    mov %rbx, %rdi
-    call serial_put_dec
-    mov $' ', %edi
-    call serial_putc
-    mov $'x', %edi
-    call serial_putc
-    mov %r13, %rdi
-    call serial_put_dec
-7:  inc %ebx
-    cmp $NR_SYSCALLS, %ebx
-    jb 6b
-    lea msg_by_number(%rip), %rax
-    cmp %rax, %r14
-    je 8f
-    mov $')', %edi
-    call serial_putc
-8:  lea msg_unimplemented(%rip), %rdi
-    call serial_puts
-    xor %ebx, %ebx                      # count the calls without a handler
-    mov syscalls_out_of_range(%rip), %r13
-1:  call unimplemented_count
-    add %rax, %r13
-    inc %ebx
-    cmp $NR_SYSCALLS, %ebx
-    jb 1b
-    mov %r13, %rdi
-    call serial_put_dec
-    lea msg_first_separator(%rip), %r14 # then name them
-    xor %ebx, %ebx
-3:  call unimplemented_count
-    test %rax, %rax
-    jz 4f
-    mov %rax, %r13
-    mov %r14, %rdi
-    call serial_puts
-    lea msg_separator(%rip), %r14
-    mov %rbx, %rdi
-    call serial_put_dec
-    call put_times
-4:  inc %ebx
-    cmp $NR_SYSCALLS, %ebx
-    jb 3b
-    mov syscalls_out_of_range(%rip), %r13
-    test %r13, %r13
-    jz 5f
-    mov %r14, %rdi
-    call serial_puts
-    lea msg_out_of_range(%rip), %rdi
-    call serial_puts
-    call put_times
-5:  mov $'\n', %edi
-    call serial_putc
-    pop %r14
-    pop %r13
-    pop %rbx
-    ret
-
-# unimplemented_count(%ebx = number) -> %rax: calls made to it if it has no handler, else 0
-unimplemented_count:
-    xor %eax, %eax
-    lea syscall_table(%rip), %rcx
-    cmpq $0, (%rcx,%rbx,8)
-    jne 1f
-    lea syscall_counts(%rip), %rcx
-    mov (%rcx,%rbx,4), %eax
-1:  ret
-
-# put_times(%r13 = count): " (xN)"
-put_times:
-    lea msg_times(%rip), %rdi
-    call serial_puts
-    mov %r13, %rdi
-    call serial_put_dec
-    mov $')', %edi
-    jmp serial_putc
-
 # vm_exit(%edi = status): write the exit device; never returns.
 .globl vm_exit
 vm_exit:
@@ -303,13 +204,6 @@ msg_open_paren:    .asciz " ("
 msg_at_rip:        .asciz ") at rip "
 msg_address:       .asciz ", address "
 msg_exit:          .asciz "jvmm-kernel: exit "
-msg_syscalls:      .asciz "jvmm-kernel: syscalls "
-msg_unimplemented: .asciz ", unimplemented "
-msg_times:         .asciz " (x"
-msg_first_separator: .asciz ": "
-msg_by_number:     .asciz " ("
-msg_separator:     .asciz ", "
-msg_out_of_range:  .asciz ">=512"
 msg_panic:         .asciz "jvmm-kernel: panic: exception "
 msg_error:         .asciz " (error "
 msg_cr2:           .asciz ", cr2 "
