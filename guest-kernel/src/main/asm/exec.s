@@ -1,17 +1,26 @@
-# Starting the user program: an ELF64 loader for static executables, and the initial stack
-# laid out as Linux's binfmt_elf does (argc, argv, envp, the auxiliary vector, the strings).
+# Starting the user program: an ELF64 loader for static executables (ET_EXEC, or ET_DYN without
+# PT_INTERP: static-pie, loaded at a random base as Linux does), and the initial stack laid out as
+# Linux's binfmt_elf does (argc, argv, envp, the auxiliary vector, the strings).
 #
-# Read-only segments are mapped straight from the image's pages (no copy: each emulated
-# REP MOVSQ step costs the same as an instruction on our hosts); writable segments get fresh
-# frames with the file bytes copied in, so the image itself is never written.
+# Loading costs O(segments), not O(pages): a read-only segment becomes a region backed by the
+# module's own pages (mapped on first touch, copied on write, so the image is never written); a
+# writable one becomes anonymous memory whose pages holding file bytes get them now (the rest,
+# the bss, is zero-filled on first touch).
 
 .include "defs.inc"
+.include "mm.inc"
 
 .equ PT_LOAD, 1
 .equ PT_INTERP, 3
 .equ PT_PHDR, 6
 .equ PF_X, 1
 .equ PF_W, 2
+.equ ET_EXEC, 2
+.equ ET_DYN, 3
+# Static-pie base: Linux's ELF_ET_DYN_BASE (2/3 of the 47-bit space) plus 18 random bits of
+# 2 MiB steps (2 MiB keeps every p_align up to it, and large pages for the segments).
+.equ PIE_BASE, 0x555555400000
+.equ PIE_RANDOM_MASK, 0x3ffff
 .equ MAX_ARGS, 64
 .equ AT_NULL, 0
 .equ AT_PHDR, 3
@@ -53,16 +62,24 @@ load_elf:
     lea err_not_elf(%rip), %rax
     cmpl $0x464c457f, (%rbx)
     jne fail
+    lea err_32bit(%rip), %rax
+    cmpb $1, 4(%rbx)                    # ELFCLASS32
+    je fail
     lea err_not_elf64(%rip), %rax
     cmpw $0x0102, 4(%rbx)               # ELFCLASS64, ELFDATA2LSB
     jne fail
-    lea err_pie(%rip), %rax
-    cmpw $3, 16(%rbx)                   # ET_DYN
-    je fail
+    xor %ebp, %ebp                      # load bias
+    cmpw $ET_EXEC, 16(%rbx)
+    je 4f
     lea err_not_exec(%rip), %rax
-    cmpw $2, 16(%rbx)                   # ET_EXEC
+    cmpw $ET_DYN, 16(%rbx)
     jne fail
-    lea err_machine(%rip), %rax
+    call random_u64                     # static-pie (a PT_INTERP is refused below)
+    and $PIE_RANDOM_MASK, %eax
+    shl $21, %rax
+    movabs $PIE_BASE, %rbp
+    add %rax, %rbp
+4:  lea err_machine(%rip), %rax
     cmpw $62, 18(%rbx)                  # EM_X86_64
     jne fail
     lea err_phdrs(%rip), %rax
@@ -85,14 +102,19 @@ load_elf:
 
     lea (%rbx,%rdx), %r14               # the program headers
     mov program_phnum(%rip), %r15
-1:  mov (%r14), %eax
-    lea err_interp(%rip), %rdx
-    cmp $PT_INTERP, %eax
-    cmove %rdx, %rax
+    mov %r14, %rdi                      # a PT_INTERP anywhere: dynamically linked
+1:  lea err_interp(%rip), %rax
+    cmpl $PT_INTERP, (%rdi)
     je fail
+    add $56, %rdi
+    dec %r15
+    jnz 1b
+    mov program_phnum(%rip), %r15
+1:  mov (%r14), %eax
     cmp $PT_PHDR, %eax
     jne 2f
     mov 16(%r14), %rax
+    add %rbp, %rax
     mov %rax, program_phdr(%rip)
 2:  cmp $PT_LOAD, %eax
     jne 3f
@@ -109,6 +131,8 @@ load_elf:
     je fail
     lea err_entry(%rip), %rax
     mov 24(%rbx), %rdx                  # e_entry
+    add %rbp, %rdx
+    jc fail
     movabs $USER_TOP, %rcx
     cmp %rcx, %rdx
     jae fail
@@ -137,8 +161,8 @@ fail:
     pop %rbx
     ret
 
-# load_segment(%rdi = program header), with load_elf's %rbx = image, %r12 = size, %r13 = physical
-# -> %rax: 0, or an error message.
+# load_segment(%rdi = program header), with load_elf's %rbx = image, %r12 = size, %r13 =
+# physical, %rbp = load bias -> %rax: 0, or an error message.
 load_segment:
     push %r14
     push %r15
@@ -158,8 +182,11 @@ load_segment:
     cmp 40(%r14), %rcx                  # p_filesz <= p_memsz
     ja 8f
     lea err_segment_address(%rip), %rdx
-    mov 16(%r14), %rsi                  # p_vaddr
-    cmp $0x10000, %rsi                  # mmap_min_addr
+    mov 16(%r14), %rsi                  # p_vaddr + bias
+    add %rbp, %rsi
+    jc 8f
+    mov %rsi, 24(%rsp)                  # the segment's address
+    cmp $MMAP_MIN_ADDR, %rsi
     jb 8f
     mov %rsi, %rdi
     add 40(%r14), %rdi                  # end
@@ -186,67 +213,77 @@ load_segment:
     ja 2f
     cmpq $0, program_phdr(%rip)
     jne 2f
-    add 16(%r14), %rax
+    add 24(%rsp), %rax
     mov %rax, program_phdr(%rip)
-2:  xor %edi, %edi                      # PROT_* from p_flags (PF_R is implied on x86)
-    mov 4(%r14), %eax
-    or $1, %edi
+2:  mov 4(%r14), %eax                   # PROT_* from p_flags (PF_R is implied on x86)
+    mov $PROT_READ, %r15d
     test $PF_W, %eax
     jz 3f
-    or $2, %edi
+    or $(PROT_WRITE | VMA_ACCOUNT), %r15d
 3:  test $PF_X, %eax
     jz 4f
-    or $4, %edi
-4:  call user_pte_flags
-    mov %rax, 8(%rsp)                   # PTE flags
-    mov 16(%r14), %rbp
-    and $~(PAGE_SIZE - 1), %rbp         # page
-5:  cmp 0(%rsp), %rbp
-    jae 7f
+    or $PROT_EXEC, %r15d
+4:  mov 24(%rsp), %rbp
+    and $~(PAGE_SIZE - 1), %rbp         # first page
+    mov 0(%rsp), %rax
+    add $(PAGE_SIZE - 1), %rax
+    and $~(PAGE_SIZE - 1), %rax
+    mov %rax, 0(%rsp)                   # past the last page
     mov %rbp, %rdi                      # two segments in one page: not supported
-    xor %esi, %esi
-    call pte_walk
-    lea err_overlap(%rip), %rdx
-    test %rax, %rax
-    jz 51f
-    testq $(PTE_P | PTE_RESERVED), (%rax)
-    jnz 8f
-51: testl $PF_W, 4(%r14)
-    jnz 6f
-    mov 32(%r14), %rax                  # read-only and no bss: map the image's own page
-    cmp 40(%r14), %rax
-    jne 6f
-    mov %rbp, %rax
-    sub 16(%r14), %rax
-    add 8(%r14), %rax
-    add %r13, %rax                      # physical address of this page in the image
-    or 8(%rsp), %rax
-    mov %rbp, %rdi
     mov %rax, %rsi
-    call map_page
+    call range_free
+    lea err_overlap(%rip), %rdx
+    jnz 8f
+    mov $1, %edi
+    call vma_room
     lea err_memory(%rip), %rdx
     test %rax, %rax
     jnz 8f
-    jmp 55f
-6:  call frame_alloc                    # a private copy: fresh frame, file bytes copied in
+    test $PROT_WRITE, %r15d
+    jnz 5f
+    mov 32(%r14), %rax                  # read-only and no bss: the module's own pages
+    cmp 40(%r14), %rax
+    jne 5f
+    mov %rbp, %rdi
+    mov 0(%rsp), %rsi
+    mov %r15, %rdx
+    or $KIND_IMAGE, %edx
+    mov 8(%r14), %rcx                   # backing: the image's page at the first page
+    sub 24(%rsp), %rcx
+    add %rbp, %rcx
+    add %r13, %rcx
+    call new_region
+    jmp 7f
+5:  mov %rbp, %rdi                      # private memory: file bytes copied in now
+    mov 0(%rsp), %rsi
+    mov %r15, %rdx
+    xor %ecx, %ecx
+    call new_region
+    mov 24(%rsp), %rax
+    add 32(%r14), %rax
+    mov %rax, 0(%rsp)                   # end of the file bytes
+    mov %r15d, %edi
+    call user_pte_flags
+    mov %rax, 8(%rsp)                   # PTE flags
+6:  cmp 0(%rsp), %rbp
+    jae 7f
+    call frame_alloc
     lea err_memory(%rip), %rdx
     test %rax, %rax
     jz 8f
     mov %rax, 16(%rsp)                  # frame
     mov %rbp, %rdi                      # copy [max(page, vaddr), min(page + 4096, vaddr + filesz))
-    mov 16(%r14), %rax
+    mov 24(%rsp), %rax
     cmp %rax, %rdi
     cmovb %rax, %rdi                    # from
-    mov 16(%r14), %rcx
-    add 32(%r14), %rcx
+    mov 0(%rsp), %rcx
     lea PAGE_SIZE(%rbp), %rax
     cmp %rax, %rcx
     cmova %rax, %rcx                    # to
     mov %rcx, %rdx
     sub %rdi, %rdx
-    jbe 54f
     mov %rdi, %rsi                      # source: image + offset + (from - vaddr)
-    sub 16(%r14), %rsi
+    sub 24(%rsp), %rsi
     add 8(%r14), %rsi
     add %rbx, %rsi
     sub %rbp, %rdi                      # destination: frame (direct map) + (from - page)
@@ -254,15 +291,18 @@ load_segment:
     add %rax, %rdi
     add 16(%rsp), %rdi
     call memcpy
-54: mov 16(%rsp), %rsi
-    or 8(%rsp), %rsi
     mov %rbp, %rdi
-    call map_page
+    xor %esi, %esi
+    mov $1, %edx
+    call pt_entry
     lea err_memory(%rip), %rdx
     test %rax, %rax
-    jnz 8f
-55: add $PAGE_SIZE, %rbp
-    jmp 5b
+    jz 8f
+    mov 16(%rsp), %rcx
+    or 8(%rsp), %rcx
+    mov %rcx, (%rax)
+    add $PAGE_SIZE, %rbp
+    jmp 6b
 7:  xor %eax, %eax
     jmp 9f
 8:  mov %rdx, %rax
@@ -425,9 +465,9 @@ build_stack:
 msg_cannot_run:      .asciz "jvmm-kernel: cannot run the program: "
 err_truncated:       .asciz "truncated ELF header"
 err_not_elf:         .asciz "not an ELF file"
+err_32bit:           .asciz "32-bit programs are not supported"
 err_not_elf64:       .asciz "not a little-endian ELF64 file"
-err_pie:             .asciz "position-independent executable (static-pie or dynamically linked); link it with -static -no-pie"
-err_not_exec:        .asciz "not an executable (ELF e_type is not ET_EXEC)"
+err_not_exec:        .asciz "not an executable (ELF e_type is neither ET_EXEC nor ET_DYN)"
 err_machine:         .asciz "not an x86-64 program"
 err_phdrs:           .asciz "bad program headers"
 err_interp:          .asciz "dynamically linked (it has a PT_INTERP); jvmm runs static executables"

@@ -21,6 +21,7 @@
 
 .include "defs.inc"
 .include "vvar.inc"
+.include "mm.inc"
 
 .text
 # kernel_entry: from boot.s, in the top 2 GiB; %ebx still holds the start_info address.
@@ -236,11 +237,13 @@ program_image:
     ret
 
 # map_vdso_and_stack(): the vvar page and the vDSO above it, at an address chosen at random on
-# every boot (20 bits of page-granular entropy below the stack, as Linux's vDSO ASLR), and the
-# first pages of the user stack.
+# every boot (20 bits of page-granular entropy below the stack, as Linux's vDSO ASLR), as sealed
+# special mappings backed by the kernel image's own frames (never writable: the vDSO is copied on
+# a write, vvar refuses PROT_WRITE), and the stack region with its first pages. The vDSO and vvar
+# pages are mapped now: the entry-path probe runs in them before any fault could page them in.
 map_vdso_and_stack:
     push %rbx
-    push %r13
+    push %r12
     call random_u64
     and $0xfffff, %eax
     shl $12, %rax
@@ -248,40 +251,42 @@ map_vdso_and_stack:
     add %rax, %rbx
     add $PAGE_SIZE, %rbx                # the vDSO; the vvar page is the one below
     mov %rbx, vdso_base(%rip)
-    mov $1, %edi                        # vvar: PROT_READ
-    call user_pte_flags
-    movabs $(-KERNEL_VIRT_BASE), %rsi
-    lea vvar(%rip), %rdx
-    add %rdx, %rsi
-    or %rax, %rsi
     lea -PAGE_SIZE(%rbx), %rdi
-    call map_page
-    lea vdso_image(%rip), %r13          # the vDSO's pages: PROT_READ | PROT_EXEC
-1:  lea vdso_image_end(%rip), %rax
-    cmp %rax, %r13
-    jae 2f
-    mov $(1 | 4), %edi
-    call user_pte_flags
-    movabs $(-KERNEL_VIRT_BASE), %rsi
-    add %r13, %rsi
-    or %rax, %rsi
+    mov %rbx, %rsi
+    mov $(PROT_READ | KIND_VVAR | VMA_SEALED | VMA_NOMAYWRITE), %edx
+    movabs $(-KERNEL_VIRT_BASE), %rcx
+    lea vvar(%rip), %rax
+    add %rax, %rcx
+    call new_region
     mov %rbx, %rdi
-    call map_page
-    add $PAGE_SIZE, %r13
-    add $PAGE_SIZE, %rbx
-    jmp 1b
-2:  mov $(1 | 2), %edi                  # the stack: PROT_READ | PROT_WRITE
-    call user_pte_flags
-    mov %rax, %r13
-    movabs $(USER_STACK_TOP - USER_STACK_INITIAL_PAGES * PAGE_SIZE), %rbx
-3:  mov %rbx, %rdi
-    mov %r13, %rsi
-    call map_new_page
-    add $PAGE_SIZE, %rbx
+    lea (vdso_image_end - vdso_image)(%rbx), %rsi
+    mov $(PROT_READ | PROT_EXEC | KIND_VDSO | VMA_SEALED), %edx
+    movabs $(-KERNEL_VIRT_BASE), %rcx
+    lea vdso_image(%rip), %rax
+    add %rax, %rcx
+    call new_region
+    movabs $(USER_STACK_TOP - USER_STACK_INITIAL_PAGES * PAGE_SIZE), %rdi
+    movabs $USER_STACK_TOP, %rsi
+    mov $(PROT_READ | PROT_WRITE | VMA_ACCOUNT | KIND_STACK), %edx
+    xor %ecx, %ecx
+    call new_region
+    lea -PAGE_SIZE(%rbx), %r12          # page in vvar, the vDSO (PF_USER: a read)
+1:  mov %r12, %rdi
+    mov $PF_USER, %esi
+    call handle_page_fault
+    add $PAGE_SIZE, %r12
+    lea (vdso_image_end - vdso_image)(%rbx), %rax
+    cmp %rax, %r12
+    jb 1b
+    movabs $(USER_STACK_TOP - USER_STACK_INITIAL_PAGES * PAGE_SIZE), %r12
+2:  mov %r12, %rdi                      # and the first stack pages (PF_WRITE)
+    mov $(PF_USER | PF_WRITE), %esi
+    call handle_page_fault
+    add $PAGE_SIZE, %r12
     movabs $USER_STACK_TOP, %rax
-    cmp %rax, %rbx
-    jb 3b
-    pop %r13
+    cmp %rax, %r12
+    jb 2b
+    pop %r12
     pop %rbx
     ret
 

@@ -1,34 +1,109 @@
-# Memory: a physical frame allocator, the page tables of the (one) address space, and the
-# checks every user pointer goes through.
+# Memory: physical frames, the user page tables, the regions (VMAs) of the one address space,
+# the page-fault handler that pages memory in on first touch, and the checks every user pointer
+# goes through. docs/kernel.md ("Memory") describes the model.
 #
-# Frames come from one range of RAM above the kernel and below any module, handed out once
-# and never reused (jvmm runs one process per boot), so no frame is ever handed out twice.
-# The lower half of the address space is the user's; the kernel reaches it directly (SMAP is
-# off), but only after user_range_ok has walked the page tables for the whole range.
+# Frames: RAM above the kernel (below any module) is the pool. A frame never used arrives zeroed
+# from the host and is handed out as it is. Freed frames are reused: with the jvmm page-discard
+# device the kernel batches them and the VMM drops them in one exit, so they come back zeroed;
+# without it (QEMU) a reused frame is cleared when it is handed out again. Only pool frames are
+# ever freed or made writable: the module's pages and the kernel image's (vDSO, vvar) are mapped
+# read-only and copied on write.
 
 .include "defs.inc"
+.include "mm.inc"
+
+.equ STACK_GUARD_GAP, 256 * PAGE_SIZE   # Linux's stack_guard_gap
+.equ FRAME_DIRTY, 0x80000000            # free-stack entry: the frame holds old data
 
 .text
-# mm_init(%rdi = first free physical address, %rsi = end of free physical memory)
+# mm_init(%rdi = first free physical address, %rsi = end of free physical memory): the free
+# stacks (one u32 frame number per frame) come first, the pool after them.
 .globl mm_init
 mm_init:
     add $(PAGE_SIZE - 1), %rdi
     and $~(PAGE_SIZE - 1), %rdi
     and $~(PAGE_SIZE - 1), %rsi
-    mov %rdi, next_frame(%rip)
-    mov %rdi, frames_start(%rip)
+    mov %rsi, %rax
+    sub %rdi, %rax
+    shr $12, %rax                       # frames, before the stacks take their share
+    movabs $DIRECT_MAP_BASE, %rdx
+    lea (%rdi,%rdx), %rcx
+    mov %rcx, small_stack(%rip)
+    lea (%rcx,%rax,4), %rcx
+    mov %rcx, large_stack(%rip)
+    shr $9, %rax
+    lea 4(%rcx,%rax,4), %rcx
+    sub %rdx, %rcx
+    add $(PAGE_SIZE - 1), %rcx
+    and $~(PAGE_SIZE - 1), %rcx
+    mov %rcx, frames_start(%rip)
+    mov %rcx, next_frame(%rip)
     mov %rsi, frames_end(%rip)
+    mov $DISCARD_PORT, %dx              # an unclaimed port reads as all ones
+    in %dx, %eax
+    cmp $DISCARD_MAGIC, %eax
+    sete discard_present(%rip)
     ret
 
 # frame_alloc() -> %rax: physical address of a zero-filled 4 KiB frame, or 0 when none is left.
-# The VMM's RAM need not be zero (PVH promises nothing), so the frame is cleared here.
+# Order: a discarded (clean) frame, a never-used one, the pending discards, then a dirty frame
+# (cleared here), then a large frame broken up.
 .globl frame_alloc
 frame_alloc:
-    mov next_frame(%rip), %rax
+    mov small_count(%rip), %rcx
+    test %rcx, %rcx
+    jz 3f
+    mov small_stack(%rip), %rdx
+    mov -4(%rdx,%rcx,4), %eax
+    test %eax, %eax
+    js 3f                               # dirty on top: a never-used frame costs nothing
+1:  dec %rcx
+    mov %rcx, small_count(%rip)
+2:  mov %eax, %edx
+    and $0x7fffffff, %eax
+    shl $12, %rax
+    test %edx, %edx
+    js zero_frame
+    ret
+3:  mov next_frame(%rip), %rax
     cmp frames_end(%rip), %rax
-    jae 1f
+    jae 4f
     lea PAGE_SIZE(%rax), %rdx
     mov %rdx, next_frame(%rip)
+    ret
+4:  cmpq $0, discard_list(%rip)
+    je 5f
+    call discard_flush
+    jmp frame_alloc
+5:  mov small_count(%rip), %rcx
+    test %rcx, %rcx
+    jz 6f
+    mov small_stack(%rip), %rdx
+    mov -4(%rdx,%rcx,4), %eax
+    jmp 1b
+6:  mov large_count(%rip), %rcx         # break up a large frame: 511 frames to the small stack
+    test %rcx, %rcx
+    jz 8f
+    dec %rcx
+    mov %rcx, large_count(%rip)
+    mov large_stack(%rip), %rdx
+    mov (%rdx,%rcx,4), %eax
+    mov small_stack(%rip), %rdx
+    mov small_count(%rip), %rcx
+    mov $511, %r8d
+7:  inc %eax
+    mov %eax, (%rdx,%rcx,4)
+    inc %rcx
+    dec %r8d
+    jnz 7b
+    mov %rcx, small_count(%rip)
+    sub $511, %eax
+    jmp 2b                              # the frame itself
+8:  xor %eax, %eax
+    ret
+
+# zero_frame(%rax = physical 4 KiB frame) -> %rax: the frame, cleared (512 emulated steps).
+zero_frame:
     mov %rax, %rdx
     movabs $DIRECT_MAP_BASE, %rdi
     add %rax, %rdi
@@ -37,7 +112,190 @@ frame_alloc:
     rep stosq
     mov %rdx, %rax
     ret
-1:  xor %eax, %eax
+
+# frame_alloc_large() -> %rax: a zero-filled 2 MiB frame (2 MiB aligned), or 0.
+frame_alloc_large:
+    mov large_count(%rip), %rcx
+    test %rcx, %rcx
+    jz 3f
+    mov large_stack(%rip), %rdx
+    mov -4(%rdx,%rcx,4), %eax
+    test %eax, %eax
+    js 3f
+1:  dec %rcx
+    mov %rcx, large_count(%rip)
+    mov %eax, %edx
+    and $0x7fffffff, %eax
+    shl $12, %rax
+    test %edx, %edx
+    jns 9f
+    mov %rax, %rdx                      # no discard device: clear it (QEMU only)
+    movabs $DIRECT_MAP_BASE, %rdi
+    add %rax, %rdi
+    mov $(LARGE_PAGE_SIZE / 8), %ecx
+    xor %eax, %eax
+    rep stosq
+    mov %rdx, %rax
+    ret
+3:  mov next_frame(%rip), %rax          # never-used RAM, 2 MiB aligned
+    lea (LARGE_PAGE_SIZE - 1)(%rax), %r8
+    and $~(LARGE_PAGE_SIZE - 1), %r8
+    lea LARGE_PAGE_SIZE(%r8), %r9
+    cmp frames_end(%rip), %r9
+    ja 4f
+    mov %r9, next_frame(%rip)
+    mov small_stack(%rip), %rdx         # the frames skipped to align are clean: keep them
+    mov small_count(%rip), %rcx
+5:  cmp %r8, %rax
+    jae 6f
+    mov %rax, %rdi
+    shr $12, %rdi
+    mov %edi, (%rdx,%rcx,4)
+    inc %rcx
+    add $PAGE_SIZE, %rax
+    jmp 5b
+6:  mov %rcx, small_count(%rip)
+    mov %r8, %rax
+9:  ret
+4:  cmpq $0, discard_list(%rip)
+    je 7f
+    call discard_flush
+    jmp frame_alloc_large
+7:  mov large_count(%rip), %rcx
+    test %rcx, %rcx
+    jz 8f
+    mov large_stack(%rip), %rdx
+    mov -4(%rdx,%rcx,4), %eax
+    jmp 1b
+8:  xor %eax, %eax
+    ret
+
+# frame_free(%rdi = physical 4 KiB frame): back to the pool (frames outside it are ignored:
+# the module's and the kernel's pages are never the pool's).
+.globl frame_free
+frame_free:
+    cmp frames_start(%rip), %rdi
+    jb 9f
+    cmp frames_end(%rip), %rdi
+    jae 9f
+    cmpb $0, discard_present(%rip)
+    je 5f
+    mov discard_list(%rip), %rcx        # extend the last run when the frame follows it
+    test %rcx, %rcx
+    jz 2f
+    lea discard_list(%rip), %rdx
+    mov (%rdx,%rcx,8), %rax
+    test $DISCARD_LARGE, %eax
+    jnz 2f
+    mov %eax, %r8d
+    and $(DISCARD_RUN_MAX - 1), %r8d
+    cmp $(DISCARD_RUN_MAX - 1), %r8d
+    je 2f
+    lea 1(%r8), %r9
+    shl $12, %r9
+    mov %rax, %r10
+    and $~(PAGE_SIZE - 1), %r10
+    add %r10, %r9
+    cmp %rdi, %r9
+    jne 2f
+    inc %rax
+    mov %rax, (%rdx,%rcx,8)
+    incq discard_pages(%rip)
+    ret
+2:  mov %rdi, %rsi
+    jmp discard_add
+5:  shr $12, %rdi
+    or $FRAME_DIRTY, %edi
+    mov small_stack(%rip), %rdx
+    mov small_count(%rip), %rcx
+    mov %edi, (%rdx,%rcx,4)
+    inc %rcx
+    mov %rcx, small_count(%rip)
+9:  ret
+
+# frame_free_clean(%rdi = physical 4 KiB frame known to be all zeros: an emptied page table)
+frame_free_clean:
+    shr $12, %rdi
+    mov small_stack(%rip), %rdx
+    mov small_count(%rip), %rcx
+    mov %edi, (%rdx,%rcx,4)
+    inc %rcx
+    mov %rcx, small_count(%rip)
+    ret
+
+# frame_free_large(%rdi = physical 2 MiB frame)
+frame_free_large:
+    cmp frames_start(%rip), %rdi
+    jb 9f
+    cmp frames_end(%rip), %rdi
+    jae 9f
+    cmpb $0, discard_present(%rip)
+    je 5f
+    lea DISCARD_LARGE(%rdi), %rsi
+    jmp discard_add
+5:  shr $12, %rdi
+    or $FRAME_DIRTY, %edi
+    mov large_stack(%rip), %rdx
+    mov large_count(%rip), %rcx
+    mov %edi, (%rdx,%rcx,4)
+    inc %rcx
+    mov %rcx, large_count(%rip)
+9:  ret
+
+# discard_add(%rsi = list entry): a new entry, flushing a full batch first.
+discard_add:
+    cmpq $DISCARD_BATCH, discard_list(%rip)
+    jb 1f
+    push %rsi
+    call discard_flush
+    pop %rsi
+1:  mov discard_list(%rip), %rcx
+    inc %rcx
+    mov %rcx, discard_list(%rip)
+    lea discard_list(%rip), %rdx
+    mov %rsi, (%rdx,%rcx,8)
+    mov $1, %eax
+    test $DISCARD_LARGE, %esi
+    jz 2f
+    mov $(LARGE_PAGE_SIZE / PAGE_SIZE), %eax
+2:  add %rax, discard_pages(%rip)
+    ret
+
+# discard_flush(): one exit hands the VMM the batch; its frames come back clean.
+discard_flush:
+    movabs $(-KERNEL_VIRT_BASE), %rax
+    lea discard_list(%rip), %rdx
+    add %rdx, %rax
+    mov $DISCARD_PORT, %dx
+    out %eax, %dx
+    lea discard_list(%rip), %rsi
+    mov (%rsi), %r9                     # entries
+    mov small_stack(%rip), %rdi
+    mov small_count(%rip), %rcx
+1:  test %r9, %r9
+    jz 5f
+    add $8, %rsi
+    dec %r9
+    mov (%rsi), %rax
+    mov %eax, %r8d
+    shr $12, %rax
+    test $DISCARD_LARGE, %r8d
+    jnz 3f
+    and $(DISCARD_RUN_MAX - 1), %r8d
+2:  mov %eax, (%rdi,%rcx,4)
+    inc %rcx
+    inc %eax
+    dec %r8d
+    jns 2b
+    jmp 1b
+3:  mov large_stack(%rip), %r10
+    mov large_count(%rip), %r11
+    mov %eax, (%r10,%r11,4)
+    incq large_count(%rip)
+    jmp 1b
+5:  mov %rcx, small_count(%rip)
+    movq $0, discard_list(%rip)
+    movq $0, discard_pages(%rip)
     ret
 
 # phys_to_virt(%rdi = physical) -> %rax: its address in the direct map
@@ -45,167 +303,6 @@ frame_alloc:
 phys_to_virt:
     movabs $DIRECT_MAP_BASE, %rax
     add %rdi, %rax
-    ret
-
-# pte_walk(%rdi = virtual address, %esi = create) -> %rax: the address (direct map) of the
-# 4 KiB-level entry for that page, or 0 if a level is missing (and not created) or a large page
-# maps it. Created intermediate tables are P|W|U: the last level alone decides access.
-.globl pte_walk
-pte_walk:
-    push %rbx
-    push %r12
-    push %r13
-    mov %rdi, %r12
-    mov %esi, %r13d
-    mov %cr3, %rbx
-    movabs $PTE_ADDR_MASK, %rax
-    and %rax, %rbx
-    movabs $DIRECT_MAP_BASE, %rax
-    add %rax, %rbx                      # %rbx = current table (virtual)
-    mov $39, %ecx
-1:  mov %r12, %rax
-    shr %cl, %rax
-    and $511, %eax
-    lea (%rbx,%rax,8), %rbx             # %rbx = entry in this table
-    mov (%rbx), %rax
-    test $PTE_P, %al
-    jnz 2f
-    test %r13d, %r13d
-    jz 4f
-    push %rcx
-    call frame_alloc
-    pop %rcx
-    test %rax, %rax
-    jz 4f
-    or $(PTE_P | PTE_W | PTE_U), %rax
-    mov %rax, (%rbx)
-2:  test $PTE_PS, %al
-    jnz 4f
-    movabs $PTE_ADDR_MASK, %rdx
-    and %rdx, %rax
-    movabs $DIRECT_MAP_BASE, %rbx
-    add %rax, %rbx                      # next table
-    sub $9, %ecx
-    cmp $12, %ecx
-    jne 1b
-    mov %r12, %rax                      # the last level
-    shr $12, %rax
-    and $511, %eax
-    lea (%rbx,%rax,8), %rax
-    jmp 5f
-4:  xor %eax, %eax
-5:  pop %r13
-    pop %r12
-    pop %rbx
-    ret
-
-# map_page(%rdi = va, %rsi = pte value: physical address | flags) -> %rax: 0 or -ENOMEM
-.globl map_page
-map_page:
-    push %rbx
-    push %r12
-    mov %rdi, %rbx
-    mov %rsi, %r12
-    mov $1, %esi
-    call pte_walk
-    test %rax, %rax
-    jz 1f
-    mov %r12, (%rax)
-    invlpg (%rbx)
-    xor %eax, %eax
-    jmp 2f
-1:  mov $-ENOMEM, %rax
-2:  pop %r12
-    pop %rbx
-    ret
-
-# map_new_page(%rdi = va, %rsi = flags) -> %rax: 0 or -ENOMEM. A fresh zeroed frame; with flags
-# that are only PTE_RESERVED (PROT_NONE) no frame is taken until mprotect asks for one.
-.globl map_new_page
-map_new_page:
-    test $PTE_P, %sil
-    jz map_page
-    push %rdi
-    push %rsi
-    call frame_alloc
-    pop %rsi
-    pop %rdi
-    test %rax, %rax
-    jz 1f
-    or %rax, %rsi
-    jmp map_page
-1:  mov $-ENOMEM, %rax
-    ret
-
-# unmap_page(%rdi = va): the page is no longer mapped (its frame is not reused).
-.globl unmap_page
-unmap_page:
-    push %rbx
-    mov %rdi, %rbx
-    xor %esi, %esi
-    call pte_walk
-    test %rax, %rax
-    jz 1f
-    movq $0, (%rax)
-    invlpg (%rbx)
-1:  pop %rbx
-    ret
-
-# user_pte_flags(%edi = PROT_* bits) -> %rax: the PTE flags for a user page with that access.
-# x86 pages are always readable; without NX every page is executable.
-.globl user_pte_flags
-user_pte_flags:
-    mov $PTE_RESERVED, %eax
-    test $7, %edi
-    jz 2f
-    mov $(PTE_P | PTE_U), %eax
-    test $2, %edi                       # PROT_WRITE
-    jz 1f
-    or $PTE_W, %eax
-1:  test $4, %edi                       # PROT_EXEC
-    jnz 2f
-    cmpb $0, nx_supported(%rip)
-    je 2f
-    movabs $PTE_NX, %rdx
-    or %rdx, %rax
-2:  ret
-
-# grow_stack(%rdi = user address) -> %rax: 0 if the address lies in the stack's reach
-# (RLIMIT_STACK below USER_STACK_TOP) and its page is now mapped, else -EFAULT.
-.globl grow_stack
-grow_stack:
-    movabs $USER_STACK_TOP, %rax
-    cmp %rax, %rdi
-    jae 1f
-    movabs $(USER_STACK_TOP - USER_STACK_MAX), %rax
-    cmp %rax, %rdi
-    jb 1f
-    and $~(PAGE_SIZE - 1), %rdi
-    push %rdi
-    mov $(2 | 1), %edi                  # PROT_READ | PROT_WRITE
-    call user_pte_flags
-    mov %rax, %rsi
-    pop %rdi
-    call map_new_page
-    test %rax, %rax
-    jnz 1f
-    ret
-1:  mov $-EFAULT, %rax
-    ret
-
-# handle_page_fault(%rdi = address, %rsi = error code) -> %rax: 0 when the fault is resolved
-# (the access may be retried), else the SIGSEGV si_code: SEGV_MAPERR or SEGV_ACCERR.
-.globl handle_page_fault
-handle_page_fault:
-    test $PTE_P, %sil                   # not present: the stack may grow into it
-    jnz 1f
-    call grow_stack
-    test %rax, %rax
-    jnz 2f
-    ret
-1:  mov $SEGV_ACCERR, %eax
-    ret
-2:  mov $SEGV_MAPERR, %eax
     ret
 
 # mm_total_pages() -> %rax: the pages of RAM the kernel manages for the user (sysinfo's totalram)
@@ -222,10 +319,747 @@ mm_free_pages:
     mov frames_end(%rip), %rax
     sub next_frame(%rip), %rax
     shr $12, %rax
+    add small_count(%rip), %rax
+    mov large_count(%rip), %rdx
+    shl $9, %rdx
+    add %rdx, %rax
+    add discard_pages(%rip), %rax
+    ret
+
+# vm_enough_memory(%rdi = bytes) -> %rax: 0, or -ENOMEM for more than RAM (Linux's heuristic
+# overcommit, vm.overcommit_memory = 0 with no swap: one request larger than all RAM fails).
+.globl vm_enough_memory
+vm_enough_memory:
+    shr $12, %rdi
+    call mm_total_pages
+    cmp %rax, %rdi
+    mov $0, %eax
+    jbe 1f
+    mov $-ENOMEM, %rax
+1:  ret
+
+# ---- Page tables ----------------------------------------------------------------------------
+# pt_entry(%rdi = address, %esi = level: 0 the 4 KiB entry, 1 the 2 MiB one, %edx = create)
+# -> %rax: the entry's address (direct map), or 0 if a table is missing (not created, or no
+# frame for it) or a large page covers the address above that level.
+.globl pt_entry
+pt_entry:
+    push %rbx
+    mov %cr3, %rbx
+    movabs $PTE_ADDR_MASK, %rax
+    and %rax, %rbx
+    movabs $DIRECT_MAP_BASE, %rax
+    add %rax, %rbx                      # the PML4
+    lea (%rsi,%rsi,8), %esi
+    add $12, %esi                       # the level's shift
+    mov $39, %ecx
+1:  mov %rdi, %rax
+    shr %cl, %rax
+    and $511, %eax
+    lea (%rbx,%rax,8), %rbx
+    cmp %esi, %ecx
+    je 8f
+    mov (%rbx), %rax
+    test $PTE_P, %al
+    jz 3f
+    test $PTE_PS, %al
+    jnz 7f
+2:  movabs $PTE_ADDR_MASK, %r8
+    and %r8, %rax
+    movabs $DIRECT_MAP_BASE, %rbx
+    add %rax, %rbx
+    sub $9, %ecx
+    jmp 1b
+3:  test %rax, %rax                     # a PROT_NONE large page
+    jnz 7f
+    test %edx, %edx
+    jz 7f
+    push %rcx
+    push %rdx
+    push %rsi
+    push %rdi
+    call frame_alloc
+    pop %rdi
+    pop %rsi
+    pop %rdx
+    pop %rcx
+    test %rax, %rax
+    jz 7f
+    or $TABLE_FLAGS, %rax
+    mov %rax, (%rbx)
+    jmp 2b
+7:  xor %ebx, %ebx
+8:  mov %rbx, %rax
+    pop %rbx
+    ret
+
+# pt_lookup(%rdi = address) -> %rax: the leaf entry mapping it (4 KiB or 2 MiB), or 0;
+# %edx = its level (0 or 1).
+pt_lookup:
+    mov %cr3, %rsi
+    movabs $PTE_ADDR_MASK, %r8
+    and %r8, %rsi
+    movabs $DIRECT_MAP_BASE, %r9
+    mov $39, %ecx
+1:  mov %rdi, %rax
+    shr %cl, %rax
+    and $511, %eax
+    add %r9, %rsi
+    mov (%rsi,%rax,8), %rax
+    cmp $12, %ecx
+    je 3f
+    test $PTE_PS, %al
+    jnz 2f
+    test $PTE_P, %al
+    jz 4f
+    mov %rax, %rsi
+    and %r8, %rsi
+    sub $9, %ecx
+    jmp 1b
+2:  mov $1, %edx
+    ret
+3:  xor %edx, %edx
+    ret
+4:  xor %eax, %eax
+    ret
+
+# pt_split(%rdi = address of a 2 MiB leaf entry) -> %rax: 0, or -ENOMEM. The same translation,
+# by a new table of 512 small entries (so that part of it can change).
+pt_split:
+    push %rdi
+    call frame_alloc
+    pop %rdi
+    test %rax, %rax
+    jz 9f
+    mov (%rdi), %rdx
+    and $~PTE_PS, %rdx
+    movabs $DIRECT_MAP_BASE, %rsi
+    add %rax, %rsi
+    mov $512, %ecx
+1:  mov %rdx, (%rsi)
+    add $8, %rsi
+    add $PAGE_SIZE, %rdx
+    dec %ecx
+    jnz 1b
+    or $TABLE_FLAGS, %rax
+    mov %rax, (%rdi)
+    xor %eax, %eax
+    ret
+9:  mov $-ENOMEM, %rax
+    ret
+
+# pt_split_at(%rdi = address) -> %rax: 0, or -ENOMEM. A large page across the address is split,
+# so that a range starting or ending there covers whole leaves: the one step of a range
+# operation that needs memory, done before anything changes.
+.globl pt_split_at
+pt_split_at:
+    xor %eax, %eax
+    test $(LARGE_PAGE_SIZE - 1), %edi
+    jz 9f
+    mov $1, %esi
+    xor %edx, %edx
+    call pt_entry
+    test %rax, %rax
+    jz 9f
+    mov %rax, %rdi
+    xor %eax, %eax
+    testb $PTE_PS, (%rdi)
+    jz 9f
+    jmp pt_split
+9:  ret
+
+# pt_range(%rdi = start, %rsi = end, %edx = operation, %rcx = its argument) -> %rax: 0, or
+# -ENOMEM (OP_PREPARE_MOVE only). Visits the present leaves of [start, end) and skips absent
+# tables whole, so an empty range costs O(tables), never O(pages). Large pages across the ends
+# must have been split (pt_split_at).
+#   OP_UNMAP: leaves cleared, frames freed; tables the range covers wholly are freed too.
+#   OP_PROTECT (argument = PTE flags, or 0 for PROT_NONE): new flags, frames kept; a frame that
+#     is not the pool's never becomes writable (a write copies it).
+#   OP_PREPARE_MOVE / OP_MOVE (argument = displacement, page-aligned): the tables at the
+#     destination are created, then the leaves move there.
+.globl pt_range, pt_lookup
+pt_range:
+    mov %edx, pt_op(%rip)
+    mov %rcx, pt_arg(%rip)
+    mov %rsi, %rcx
+    mov %rdi, %rdx
+    mov $3, %esi
+    mov %cr3, %rdi
+    movabs $PTE_ADDR_MASK, %rax
+    and %rax, %rdi
+    movabs $DIRECT_MAP_BASE, %rax
+    add %rax, %rdi
+
+# pt_level(%rdi = table (direct map), %esi = level (3..0), %rdx = start, %rcx = end) -> %rax
+pt_level:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rdi, %rbx
+    mov %esi, %r12d
+    mov %rdx, %r13
+    mov %rcx, %r14
+1:  lea (%r12,%r12,8), %ecx
+    add $12, %ecx                       # this level's shift
+    mov %r13, %rax
+    shr %cl, %rax
+    and $511, %eax
+    lea (%rbx,%rax,8), %rbp             # the entry
+    mov $1, %r15d
+    shl %cl, %r15                       # the entry's span
+    mov %r13, %rax
+    add %r15, %rax
+    neg %r15
+    and %r15, %rax                      # the end of its slot
+    neg %r15
+    cmp %r14, %rax
+    cmova %r14, %rax
+    push %rax                           # the end of this step
+    mov (%rbp), %rax
+    test %rax, %rax
+    jz 8f                               # absent: the whole slot is skipped
+    test %r12d, %r12d
+    jz 5f
+    test $PTE_PS, %al
+    jnz 5f
+2:  movabs $PTE_ADDR_MASK, %rdi
+    and %rax, %rdi
+    movabs $DIRECT_MAP_BASE, %rax
+    add %rax, %rdi
+    lea -1(%r12), %esi
+    mov %r13, %rdx
+    mov (%rsp), %rcx
+    call pt_level
+    test %rax, %rax
+    jnz 9f
+    cmpl $OP_UNMAP, pt_op(%rip)         # an emptied table the range covers wholly goes back
+    jne 8f
+    mov %r15, %rax
+    dec %rax
+    test %rax, %r13
+    jnz 8f
+    mov %r13, %rax
+    add %r15, %rax
+    cmp (%rsp), %rax
+    jne 8f
+    mov (%rbp), %rdi
+    movq $0, (%rbp)
+    movabs $PTE_ADDR_MASK, %rax
+    and %rax, %rdi
+    call frame_free_clean
+    jmp 8f
+5:  mov pt_op(%rip), %edx               # a leaf
+    cmp $OP_UNMAP, %edx
+    je 10f
+    cmp $OP_PROTECT, %edx
+    je 20f
+    cmp $OP_PREPARE_MOVE, %edx
+    je 30f
+    mov %r13, %rdi                      # OP_MOVE
+    add pt_arg(%rip), %rdi
+    mov %r12d, %esi
+    mov $1, %edx
+    call pt_entry
+    mov (%rbp), %rdx
+    mov %rdx, (%rax)
+    movq $0, (%rbp)
+    invlpg (%r13)
+    jmp 8f
+10: movq $0, (%rbp)                     # OP_UNMAP
+    test $PTE_P, %al
+    jz 11f
+    invlpg (%r13)
+11: movabs $PTE_ADDR_MASK, %rdi
+    and %rax, %rdi
+    test %r12d, %r12d
+    jnz 12f
+    call frame_free
+    jmp 8f
+12: call frame_free_large
+    jmp 8f
+20: movabs $PTE_ADDR_MASK, %rdi         # OP_PROTECT
+    and %rax, %rdi
+    and $PTE_PS, %eax
+    or %rdi, %rax
+    mov pt_arg(%rip), %rdx
+    test %rdx, %rdx
+    jnz 21f
+    or $PTE_PROTNONE, %rax
+    jmp 23f
+21: or %rdx, %rax
+    cmp frames_start(%rip), %rdi
+    jb 22f
+    cmp frames_end(%rip), %rdi
+    jb 23f
+22: and $~PTE_W, %rax
+23: mov %rax, (%rbp)
+    invlpg (%r13)
+    jmp 8f
+30: test %r12d, %r12d                   # OP_PREPARE_MOVE
+    jz 31f
+    testl $(LARGE_PAGE_SIZE - 1), pt_arg(%rip)
+    jz 31f
+    mov %rbp, %rdi                      # a large page that moves by less than its size
+    call pt_split
+    test %rax, %rax
+    jnz 9f
+    mov (%rbp), %rax
+    jmp 2b
+31: mov %r13, %rdi
+    add pt_arg(%rip), %rdi
+    mov %r12d, %esi
+    mov $1, %edx
+    call pt_entry
+    test %rax, %rax
+    jz 32f
+    xor %eax, %eax
+    jmp 8f
+32: mov $-ENOMEM, %rax
+    jmp 9f
+8:  pop %r13                            # the next step starts where this one ended
+    cmp %r14, %r13
+    jb 1b
+    xor %eax, %eax
+    jmp 7f
+9:  add $8, %rsp
+7:  pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+# user_pte_flags(%edi = PROT_* bits) -> %rax: the leaf flags for a user page with that access
+# (P|U, W, NX unless PROT_EXEC), or 0 for PROT_NONE. x86 pages are always readable.
+.globl user_pte_flags
+user_pte_flags:
+    xor %eax, %eax
+    test $VMA_PROT_MASK, %edi
+    jz 2f
+    mov $(PTE_P | PTE_U), %eax
+    test $PROT_WRITE, %edi
+    jz 1f
+    or $PTE_W, %eax
+1:  test $PROT_EXEC, %edi
+    jnz 2f
+    cmpb $0, nx_supported(%rip)
+    je 2f
+    movabs $PTE_NX, %rdx
+    or %rdx, %rax
+2:  ret
+
+# ---- Regions ------------------------------------------------------------------------------
+# vma_find(%rdi = address) -> %rax: the index of the first region that ends above the address
+# (vma_count if none); %rdx = the table. Binary search.
+.globl vma_find
+vma_find:
+    xor %eax, %eax
+    mov vma_count(%rip), %rcx
+    lea vmas(%rip), %rdx
+1:  cmp %rcx, %rax
+    jae 3f
+    lea (%rax,%rcx), %r8
+    shr %r8
+    mov %r8, %r9
+    shl $VMA_SHIFT, %r9
+    cmp VMA_END(%rdx,%r9), %rdi
+    jb 2f
+    lea 1(%r8), %rax
+    jmp 1b
+2:  mov %r8, %rcx
+    jmp 1b
+3:  ret
+
+# vma_insert(%rdi = index, %rsi = start, %rdx = end, %rcx = flags, %r8 = backing) -> %rax:
+# 0, or -ENOMEM when the table is full.
+.globl vma_insert
+vma_insert:
+    mov vma_count(%rip), %rax
+    cmp $VMA_MAX, %rax
+    jae 8f
+    push %rsi
+    push %rdx
+    push %rcx
+    lea vmas(%rip), %r9
+    mov %rdi, %r10
+    shl $VMA_SHIFT, %r10
+    add %r9, %r10                       # the new entry
+    shl $VMA_SHIFT, %rax
+    add %r9, %rax                       # the end of the table
+    mov %rax, %rcx
+    sub %r10, %rcx
+    shr $3, %rcx                        # quadwords that move up
+    lea -8(%rax), %rsi
+    lea (VMA_SIZE - 8)(%rax), %rdi
+    std
+    rep movsq
+    cld
+    pop %rcx
+    pop %rdx
+    pop %rsi
+    mov %rsi, VMA_START(%r10)
+    mov %rdx, VMA_END(%r10)
+    mov %rcx, VMA_FLAGS(%r10)
+    mov %r8, VMA_BACKING(%r10)
+    incq vma_count(%rip)
+    xor %eax, %eax
+    ret
+8:  mov $-ENOMEM, %rax
+    ret
+
+# vma_delete(%rdi = index, %rsi = how many)
+.globl vma_delete
+vma_delete:
+    test %rsi, %rsi
+    jz 9f
+    sub %rsi, vma_count(%rip)
+    lea vmas(%rip), %r9
+    shl $VMA_SHIFT, %rdi
+    add %r9, %rdi                       # destination
+    shl $VMA_SHIFT, %rsi
+    add %rdi, %rsi                      # source
+    mov vma_count(%rip), %rcx
+    shl $VMA_SHIFT, %rcx
+    add %r9, %rcx
+    sub %rdi, %rcx
+    shr $3, %rcx
+    rep movsq
+9:  ret
+
+# vma_split(%rdi = index, %rsi = address strictly inside it) -> %rax: 0, or -ENOMEM
+vma_split:
+    lea vmas(%rip), %r9
+    mov %rdi, %r10
+    shl $VMA_SHIFT, %r10
+    add %r9, %r10
+    mov VMA_BACKING(%r10), %r8
+    test %r8, %r8
+    jz 1f
+    add %rsi, %r8
+    sub VMA_START(%r10), %r8
+1:  mov VMA_END(%r10), %rdx
+    mov VMA_FLAGS(%r10), %rcx
+    push %r10
+    push %rsi
+    inc %rdi
+    call vma_insert
+    pop %rsi
+    pop %r10
+    test %rax, %rax
+    jnz 9f
+    mov %rsi, VMA_END(%r10)
+9:  ret
+
+# vma_carve(%rdi = start, %rsi = end) -> %rax = the first region inside [start, end), %rdx =
+# the one after the last: regions across either end are split there. The caller has made sure
+# two more regions fit (vma_room).
+.globl vma_carve
+vma_carve:
+    push %rbx
+    push %r12
+    push %r13
+    mov %rdi, %r12
+    mov %rsi, %r13
+    call vma_find
+    mov %rax, %rbx
+    cmp vma_count(%rip), %rax
+    jae 1f
+    shl $VMA_SHIFT, %rax
+    cmp VMA_START(%rdx,%rax), %r12
+    jbe 1f
+    mov %rbx, %rdi
+    mov %r12, %rsi
+    call vma_split
+    inc %rbx
+1:  mov %r13, %rdi
+    call vma_find
+    mov %rax, %rcx
+    cmp vma_count(%rip), %rax
+    jae 2f
+    shl $VMA_SHIFT, %rax
+    cmp VMA_START(%rdx,%rax), %r13
+    jbe 2f
+    push %rcx
+    mov %rcx, %rdi
+    mov %r13, %rsi
+    call vma_split
+    pop %rcx
+    inc %rcx
+2:  mov %rbx, %rax
+    mov %rcx, %rdx
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# vma_room(%edi = regions wanted) -> %rax: 0, or -ENOMEM past the map count limit
+.globl vma_room
+vma_room:
+    add vma_count(%rip), %rdi
+    xor %eax, %eax
+    cmp $VMA_MAX, %rdi
+    jbe 1f
+    mov $-ENOMEM, %rax
+1:  ret
+
+# vma_merge(%rdi = first index, %rsi = last index): neighbours in [first - 1, last + 1] with the
+# same flags and (for backed kinds) contiguous backing become one region.
+.globl vma_merge
+vma_merge:
+    test %rdi, %rdi
+    jz 1f
+    dec %rdi
+1:  inc %rsi
+    lea vmas(%rip), %r9
+2:  lea 1(%rdi), %rax
+    cmp %rsi, %rdi
+    jae 9f
+    cmp vma_count(%rip), %rax
+    jae 9f
+    mov %rdi, %r10
+    shl $VMA_SHIFT, %r10
+    add %r9, %r10                       # a
+    lea VMA_SIZE(%r10), %r11            # b
+    mov VMA_END(%r10), %rax
+    cmp VMA_START(%r11), %rax
+    jne 5f
+    mov VMA_FLAGS(%r10), %rax
+    cmp VMA_FLAGS(%r11), %rax
+    jne 5f
+    mov VMA_BACKING(%r10), %rax
+    test %rax, %rax
+    jz 3f
+    add VMA_END(%r10), %rax
+    sub VMA_START(%r10), %rax
+3:  cmp VMA_BACKING(%r11), %rax
+    jne 5f
+    mov VMA_END(%r11), %rax
+    mov %rax, VMA_END(%r10)
+    push %rdi
+    push %rsi
+    inc %rdi
+    mov $1, %esi
+    call vma_delete
+    pop %rsi
+    pop %rdi
+    lea vmas(%rip), %r9
+    dec %rsi
+    jmp 2b
+5:  inc %rdi
+    jmp 2b
+9:  ret
+
+# vma_at(%rdi = address) -> %rax: the region holding the address, or 0
+.globl vma_at
+vma_at:
+    call vma_find
+    cmp vma_count(%rip), %rax
+    jae 1f
+    shl $VMA_SHIFT, %rax
+    add %rdx, %rax
+    cmp VMA_START(%rax), %rdi
+    jae 2f
+1:  xor %eax, %eax
+2:  ret
+
+# ---- Faults -------------------------------------------------------------------------------
+# handle_page_fault(%rdi = address, %rsi = error code) -> %rax: 0 when the fault is resolved
+# (the access may be retried), else the SIGSEGV si_code (SEGV_MAPERR, SEGV_ACCERR), or
+# VM_FAULT_OOM when no frame is left (the process is then killed with SIGKILL).
+.globl handle_page_fault
+handle_page_fault:
+    push %rbx
+    push %r12
+    push %r13
+    mov %rdi, %r12
+    mov %rsi, %r13
+    call vma_find
+    cmp vma_count(%rip), %rax
+    jae 80f
+    mov %rax, %rcx
+    shl $VMA_SHIFT, %rcx
+    lea (%rdx,%rcx), %rbx               # the region
+    cmp VMA_START(%rbx), %r12
+    jb 60f
+1:  mov VMA_FLAGS(%rbx), %rcx           # access allowed? (Linux's access_error)
+    test $VMA_PROT_MASK, %cl
+    jz 81f
+    test $PF_WRITE, %r13b
+    jz 2f
+    test $PROT_WRITE, %cl
+    jz 81f
+2:  test $PF_FETCH, %r13b
+    jz 3f
+    test $PROT_EXEC, %cl
+    jz 81f
+3:  mov %r12, %rdi
+    mov %rbx, %rsi
+    mov %r13d, %edx
+    call populate
+    jmp 90f
+60: mov VMA_FLAGS(%rbx), %rcx           # below a stack: it grows down to the address
+    and $VMA_KIND_MASK, %ecx
+    cmp $KIND_STACK, %ecx
+    jne 80f
+    mov %r12, %rdi
+    and $~(PAGE_SIZE - 1), %rdi
+    mov VMA_END(%rbx), %rcx
+    sub %rdi, %rcx
+    cmp $USER_STACK_MAX, %rcx           # RLIMIT_STACK
+    ja 80f
+    lea vmas(%rip), %rcx
+    cmp %rcx, %rbx
+    je 61f
+    mov (VMA_END - VMA_SIZE)(%rbx), %rcx
+    add $STACK_GUARD_GAP, %rcx
+    jc 80f
+    cmp %rdi, %rcx
+    ja 80f
+61: mov %rdi, VMA_START(%rbx)
+    jmp 1b
+80: mov $SEGV_MAPERR, %eax
+    jmp 90f
+81: mov $SEGV_ACCERR, %eax
+90: pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# populate(%rdi = address, %rsi = region, %edx = error code) -> %rax: 0 or VM_FAULT_OOM. The
+# region allows the access; the page gets its frame: a zeroed one (a 2 MiB one where the
+# region holds the whole aligned 2 MiB), the backing frame, or a copy of it for a write.
+populate:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    mov %rdi, %r12
+    mov %rsi, %rbx
+    mov %edx, %r13d
+    mov VMA_FLAGS(%rbx), %edi
+    call user_pte_flags
+    mov %rax, %r14                      # leaf flags
+    mov VMA_FLAGS(%rbx), %eax
+    and $VMA_KIND_MASK, %eax
+    cmp $KIND_BACKED_MIN, %eax
+    jae 20f
+    cmp $KIND_STACK, %eax
+    je 10f
+    mov %r12, %rdi                      # anonymous: a large page if the region holds it
+    and $~(LARGE_PAGE_SIZE - 1), %rdi
+    cmp VMA_START(%rbx), %rdi
+    jb 10f
+    lea LARGE_PAGE_SIZE(%rdi), %rax
+    cmp VMA_END(%rbx), %rax
+    ja 10f
+    mov $1, %esi
+    mov $1, %edx
+    call pt_entry
+    test %rax, %rax
+    jz 10f
+    cmpq $0, (%rax)
+    jne 10f
+    mov %rax, %r13
+    call frame_alloc_large
+    test %rax, %rax
+    jz 10f
+    or %r14, %rax
+    or $PTE_PS, %rax
+    mov %rax, (%r13)
+    jmp 8f
+10: mov %r12, %rdi                      # a 4 KiB page
+    xor %esi, %esi
+    mov $1, %edx
+    call pt_entry
+    test %rax, %rax
+    jz 9f
+    mov %rax, %r13
+    call frame_alloc
+    test %rax, %rax
+    jz 9f
+    or %r14, %rax
+    mov %rax, (%r13)
+    jmp 8f
+20: test $PF_PRESENT, %r13b             # backed: a write to its present frame copies it
+    jz 21f
+    mov %r12, %rdi
+    call pt_lookup
+    test $PTE_W, %al
+    jnz 8f                              # already writable: nothing to do
+    movabs $PTE_ADDR_MASK, %rsi
+    and %rax, %rsi
+    jmp 22f
+21: mov %r12, %rsi                      # the backing frame of this page
+    and $~(PAGE_SIZE - 1), %rsi
+    sub VMA_START(%rbx), %rsi
+    add VMA_BACKING(%rbx), %rsi
+    test $PF_WRITE, %r13b
+    jz 24f
+22: push %rsi                           # a private copy
+    call frame_alloc
+    pop %rsi
+    test %rax, %rax
+    jz 9f
+    mov %rax, %rdx
+    movabs $DIRECT_MAP_BASE, %rdi
+    add %rdi, %rsi
+    add %rax, %rdi
+    mov $(PAGE_SIZE / 8), %ecx
+    rep movsq
+    mov %rdx, %rsi
+    jmp 25f
+24: and $~PTE_W, %r14                   # the backing frame itself, read-only
+25: push %rsi
+    mov %r12, %rdi
+    xor %esi, %esi
+    mov $1, %edx
+    call pt_entry
+    pop %rsi
+    test %rax, %rax
+    jz 9f
+    or %r14, %rsi
+    mov %rsi, (%rax)
+    invlpg (%r12)
+8:  xor %eax, %eax
+    jmp 7f
+9:  mov $VM_FAULT_OOM, %eax
+7:  pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# grow_stack(%rdi = user address) -> %rax: 0 if the address lies in the stack's reach (its
+# region, or below it within RLIMIT_STACK) and its page is now mapped, else -EFAULT.
+.globl grow_stack
+grow_stack:
+    push %rdi
+    call vma_find
+    pop %rdi
+    cmp vma_count(%rip), %rax
+    jae 8f
+    shl $VMA_SHIFT, %rax
+    mov VMA_FLAGS(%rdx,%rax), %rax
+    and $VMA_KIND_MASK, %eax
+    cmp $KIND_STACK, %eax
+    jne 8f
+    mov $(PF_WRITE | PF_USER), %esi
+    call handle_page_fault
+    test %rax, %rax
+    jnz 8f
+    ret
+8:  mov $-EFAULT, %rax
     ret
 
 # user_range_ok(%rdi = address, %rsi = length, %edx = 1 to write) -> %rax: 0 if every byte is
-# user memory the process may access that way (growing the stack where Linux would), else -EFAULT.
+# user memory the process may access that way, with its pages now present (the kernel touches
+# them directly: SMAP is off, and a fault in the kernel is a panic); else -EFAULT where Linux's
+# copy_{from,to}_user would fail (no region, or one without that access; the stack grows as
+# on a user fault), or -ENOMEM when no frame is left to page it in.
 .globl user_range_ok
 user_range_ok:
     test %rsi, %rsi
@@ -239,32 +1073,41 @@ user_range_ok:
     movabs $USER_TOP, %rax
     cmp %rax, %rbx
     ja 8f
-    mov %edx, %r13d
-    mov %rdi, %r12
-    and $~(PAGE_SIZE - 1), %r12         # page
-1:  mov %r12, %rdi
-    xor %esi, %esi
-    call pte_walk
-    test %rax, %rax
-    jz 3f
-    mov (%rax), %rax
+    mov $PF_USER, %r13d
+    test %edx, %edx
+    jz 1f
+    or $PF_WRITE, %r13d
+1:  mov %rdi, %r12
+    and $~(PAGE_SIZE - 1), %r12
+2:  mov %r12, %rdi
+    call pt_lookup
     test $PTE_P, %al
+    jz 4f
+    test $PF_WRITE, %r13b
     jz 3f
-    test $PTE_U, %al
-    jz 8f
-    test %r13d, %r13d
-    jz 2f
     test $PTE_W, %al
-    jz 8f
-2:  add $PAGE_SIZE, %r12
-    cmp %rbx, %r12
-    jb 1b
+    jz 4f
+3:  test %edx, %edx                     # present: the next page, or the next 2 MiB
+    jz 31f
+    or $(LARGE_PAGE_SIZE - 1), %r12
+    inc %r12
+    jmp 32f
+31: add $PAGE_SIZE, %r12
+32: cmp %rbx, %r12
+    jb 2b
     xor %eax, %eax
     jmp 7f
-3:  mov %r12, %rdi                      # not mapped: maybe the stack may grow there
-    call grow_stack
+4:  and $PTE_P, %eax                    # page it in as a user access would
+    or %r13d, %eax
+    mov %r12, %rdi
+    mov %eax, %esi
+    call handle_page_fault
     test %rax, %rax
     jz 2b
+    cmp $VM_FAULT_OOM, %eax
+    jne 8f
+    mov $-ENOMEM, %rax
+    jmp 7f
 8:  mov $-EFAULT, %rax
 7:  pop %r13
     pop %r12
@@ -317,3 +1160,17 @@ user_strnlen:
 frames_start: .skip 8
 next_frame: .skip 8
 frames_end: .skip 8
+small_stack: .skip 8                    # u32 frame numbers (| FRAME_DIRTY), direct map
+small_count: .skip 8
+large_stack: .skip 8
+large_count: .skip 8
+discard_pages: .skip 8                  # pages waiting in discard_list
+pt_op: .skip 8
+pt_arg: .skip 8
+.globl vma_count
+vma_count: .skip 8
+discard_list: .skip 8 + DISCARD_BATCH * 8   # {count, entries}: the device reads it
+discard_present: .skip 1
+.p2align 5
+.globl vmas
+vmas: .skip VMA_MAX * VMA_SIZE

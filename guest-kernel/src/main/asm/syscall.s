@@ -210,6 +210,10 @@ SYSCALL 16, sys_ioctl
 SYSCALL 20, sys_writev
 SYSCALL 21, sys_path                    # access
 SYSCALL 24, sys_sched_yield
+SYSCALL 25, sys_mremap
+SYSCALL 26, sys_msync
+SYSCALL 27, sys_mincore
+SYSCALL 28, sys_madvise
 SYSCALL 35, sys_nanosleep
 SYSCALL 39, sys_getpid
 SYSCALL 60, sys_exit

@@ -58,6 +58,10 @@ page_fault:
     jz resume
     mov %rbx, %rdi
     mov $SIGSEGV, %esi
+    cmp $VM_FAULT_OOM, %eax             # out of memory: killed as by the OOM killer
+    jne 2f
+    mov $SIGKILL, %esi
+2:
     mov %r12, %rdx
     call kill_process
 
