@@ -657,6 +657,8 @@ sys_mremap:
     jnz 9f
 42: test $MREMAP_FIXED, %r15d
     jnz 20f
+    test $MREMAP_DONTUNMAP, %r15d       # always a move
+    jnz 11f
     cmp %r12, %r13
     ja 10f
     lea (%rbx,%r13), %rdi               # shrink: the tail goes
