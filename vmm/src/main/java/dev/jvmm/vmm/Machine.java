@@ -9,6 +9,7 @@ import dev.jvmm.vmm.boot.ElfImage;
 import dev.jvmm.vmm.boot.PvhBoot;
 import dev.jvmm.vmm.devices.ExitDevice;
 import dev.jvmm.vmm.devices.IoBus;
+import dev.jvmm.vmm.devices.PageDiscard;
 import dev.jvmm.vmm.devices.Serial16550;
 import dev.jvmm.vmm.kvm.Cpuid;
 import dev.jvmm.vmm.kvm.Kvm;
@@ -76,6 +77,7 @@ public final class Machine {
              GuestMemory memory = GuestMemory.allocate(config.memorySize());
              Arena arena = Arena.ofConfined()) {
             vm.setUserMemoryRegion(0, 0, memory.hostMapping());
+            ioBus.register(PageDiscard.PORT, PageDiscard.PORT_COUNT, new PageDiscard(memory));
             long startInfo = PvhBoot.load(config.image(), memory, config.cmdline(), config.program());
             Cpuid supported = kvm.supportedCpuid(arena);
             int adjustClock = kvm.checkExtension(KVM_CAP_ADJUST_CLOCK);

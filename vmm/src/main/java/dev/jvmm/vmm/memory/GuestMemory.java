@@ -75,6 +75,20 @@ public final class GuestMemory implements AutoCloseable {
         return ram.asSlice(address, length);
     }
 
+    /**
+     * Drops guest-physical {@code [address, address + length)} (page-aligned) from the host
+     * (MADV_DONTNEED on the private anonymous mapping): it reads back as zeros, and costs the host
+     * nothing until the guest touches it again. KVM learns of it through its MMU notifier.
+     */
+    public void discard(long address, long length) {
+        if (address % PAGE != 0 || length % PAGE != 0) {
+            throw new IllegalArgumentException("discard of an unaligned range 0x" + Long.toHexString(address) + "+" + length);
+        }
+        if (Libc.madvise(slice(address, length), length, Libc.MADV_DONTNEED) != 0) {
+            throw new IllegalStateException("madvise(MADV_DONTNEED) of guest memory failed");
+        }
+    }
+
     public void write(long address, byte[] bytes) {
         MemorySegment.copy(bytes, 0, slice(address, bytes.length), JAVA_BYTE, 0, bytes.length);
     }

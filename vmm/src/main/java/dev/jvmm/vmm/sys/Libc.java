@@ -30,6 +30,7 @@ public final class Libc {
     public static final int MAP_PRIVATE = 0x02;
     public static final int MAP_ANONYMOUS = 0x20;
     public static final int MAP_NORESERVE = 0x4000;
+    public static final int MADV_DONTNEED = 4;
     public static final int SIG_BLOCK = 0;
     public static final int SIG_SETMASK = 2;
     public static final int SIGUSR1 = 10;
@@ -69,6 +70,10 @@ public final class Libc {
 
     private static final class Munmap {
         static final MethodHandle HANDLE = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class Madvise {
+        static final MethodHandle HANDLE = downcall("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     }
 
     private static final class Strerror {
@@ -151,6 +156,15 @@ public final class Libc {
     public static void munmap(MemorySegment address, long length) {
         try {
             int ignored = (int) Munmap.HANDLE.invokeExact(address, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** madvise; returns 0, or -1 (a bad range or advice: the caller checked both). */
+    public static int madvise(MemorySegment address, long length, int advice) {
+        try {
+            return (int) Madvise.HANDLE.invokeExact(address, length, advice);
         } catch (Throwable t) {
             throw rethrow(t);
         }
