@@ -57,14 +57,17 @@ load_elf:
     mov %rsi, %r12                      # size
     mov %rdx, %r13                      # physical
     lea err_truncated(%rip), %rax
-    cmp $64, %r12
+    cmp $16, %r12                       # e_ident
     jb fail
     lea err_not_elf(%rip), %rax
     cmpl $0x464c457f, (%rbx)
     jne fail
     lea err_32bit(%rip), %rax
-    cmpb $1, 4(%rbx)                    # ELFCLASS32
+    cmpb $1, 4(%rbx)                    # ELFCLASS32 (its header is shorter than ELF64's)
     je fail
+    lea err_truncated(%rip), %rax
+    cmp $64, %r12
+    jb fail
     lea err_not_elf64(%rip), %rax
     cmpw $0x0102, 4(%rbx)               # ELFCLASS64, ELFDATA2LSB
     jne fail
