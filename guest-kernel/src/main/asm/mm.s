@@ -13,6 +13,7 @@
 .include "mm.inc"
 
 .equ STACK_GUARD_GAP, 256 * PAGE_SIZE   # Linux's stack_guard_gap
+.equ FAULT_AROUND, 0x10000              # 64 KiB: anonymous pages mapped per fault
 .equ FRAME_DIRTY, 0x80000000            # free-stack entry: the frame holds old data
 
 .text
@@ -39,6 +40,25 @@ mm_init:
     mov %rcx, frames_start(%rip)
     mov %rcx, next_frame(%rip)
     mov %rsi, frames_end(%rip)
+    xor %ecx, %ecx                      # leaf flags by PROT_* (NX known: cpu_init ran)
+    lea prot_pte(%rip), %rdi
+1:  xor %eax, %eax
+    test %ecx, %ecx
+    jz 3f
+    mov $(PTE_P | PTE_U), %eax
+    test $PROT_WRITE, %ecx
+    jz 2f
+    or $PTE_W, %eax
+2:  test $PROT_EXEC, %ecx
+    jnz 3f
+    cmpb $0, nx_supported(%rip)
+    je 3f
+    movabs $PTE_NX, %rdx
+    or %rdx, %rax
+3:  mov %rax, (%rdi,%rcx,8)
+    inc %ecx
+    cmp $8, %ecx
+    jb 1b
     mov $DISCARD_PORT, %dx              # an unclaimed port reads as all ones
     in %dx, %eax
     cmp $DISCARD_MAGIC, %eax
@@ -637,20 +657,10 @@ pt_level:
 # (P|U, W, NX unless PROT_EXEC), or 0 for PROT_NONE. x86 pages are always readable.
 .globl user_pte_flags
 user_pte_flags:
-    xor %eax, %eax
-    test $VMA_PROT_MASK, %edi
-    jz 2f
-    mov $(PTE_P | PTE_U), %eax
-    test $PROT_WRITE, %edi
-    jz 1f
-    or $PTE_W, %eax
-1:  test $PROT_EXEC, %edi
-    jnz 2f
-    cmpb $0, nx_supported(%rip)
-    je 2f
-    movabs $PTE_NX, %rdx
-    or %rdx, %rax
-2:  ret
+    and $VMA_PROT_MASK, %edi
+    lea prot_pte(%rip), %rax
+    mov (%rax,%rdi,8), %rax
+    ret
 
 # ---- Regions ------------------------------------------------------------------------------
 # vma_find(%rdi = address) -> %rax: the index of the first region that ends above the address
@@ -940,50 +950,94 @@ populate:
     mov %rdi, %r12
     mov %rsi, %rbx
     mov %edx, %r13d
-    mov VMA_FLAGS(%rbx), %edi
-    call user_pte_flags
-    mov %rax, %r14                      # leaf flags
     mov VMA_FLAGS(%rbx), %eax
+    mov %eax, %ecx
+    and $VMA_PROT_MASK, %ecx
+    lea prot_pte(%rip), %rdx
+    mov (%rdx,%rcx,8), %r14             # leaf flags
     and $VMA_KIND_MASK, %eax
     cmp $KIND_BACKED_MIN, %eax
     jae 20f
-    cmp $KIND_STACK, %eax
-    je 10f
-    mov %r12, %rdi                      # anonymous: a large page if the region holds it
-    and $~(LARGE_PAGE_SIZE - 1), %rdi
-    cmp VMA_START(%rbx), %rdi
-    jb 10f
-    lea LARGE_PAGE_SIZE(%rdi), %rax
-    cmp VMA_END(%rbx), %rax
-    ja 10f
+    mov %r12, %rdi                      # anonymous
     mov $1, %esi
     mov $1, %edx
-    call pt_entry
+    call pt_entry                       # the 2 MiB-level entry
     test %rax, %rax
-    jz 10f
-    cmpq $0, (%rax)
-    jne 10f
+    jz 9f
     mov %rax, %r13
+    mov (%r13), %rax
+    test %rax, %rax
+    jnz 10f
+    mov VMA_FLAGS(%rbx), %ecx
+    and $VMA_KIND_MASK, %ecx
+    cmp $KIND_STACK, %ecx
+    je 11f
+    mov %r12, %rdi                      # a large page if the region holds the aligned 2 MiB
+    and $~(LARGE_PAGE_SIZE - 1), %rdi
+    cmp VMA_START(%rbx), %rdi
+    jb 11f
+    add $LARGE_PAGE_SIZE, %rdi
+    cmp VMA_END(%rbx), %rdi
+    ja 11f
     call frame_alloc_large
     test %rax, %rax
-    jz 10f
+    jz 11f
     or %r14, %rax
     or $PTE_PS, %rax
     mov %rax, (%r13)
     jmp 8f
-10: mov %r12, %rdi                      # a 4 KiB page
-    xor %esi, %esi
-    mov $1, %edx
-    call pt_entry
+11: call frame_alloc                    # a new table
     test %rax, %rax
     jz 9f
-    mov %rax, %r13
+    or $TABLE_FLAGS, %rax
+    mov %rax, (%r13)
+10: test $PTE_PS, %al                   # a large PROT_NONE entry in an accessible region: no
+    jnz 6f
+    movabs $PTE_ADDR_MASK, %rdx
+    and %rdx, %rax
+    movabs $DIRECT_MAP_BASE, %rdx
+    add %rdx, %rax
+    mov %rax, %r13                      # the table
     call frame_alloc
     test %rax, %rax
     jz 9f
     or %r14, %rax
-    mov %rax, (%r13)
-    jmp 8f
+    mov %r12, %rcx
+    shr $12, %rcx
+    and $511, %ecx
+    mov %rax, (%r13,%rcx,8)
+    # Fault-around: the rest of the aligned 64 KiB block inside the region (not the stack, which
+    # grows a page at a time) gets its frames now: one fault instead of up to sixteen, each of
+    # which costs an exit and ~180 emulated instructions on our hosts.
+    mov VMA_FLAGS(%rbx), %ecx
+    and $VMA_KIND_MASK, %ecx
+    cmp $KIND_STACK, %ecx
+    je 8f
+    mov VMA_END(%rbx), %rax
+    mov VMA_START(%rbx), %rdx
+    and $~(FAULT_AROUND - 1), %r12
+    lea FAULT_AROUND(%r12), %rbx
+    cmp %rax, %rbx
+    cmova %rax, %rbx                    # end
+    cmp %rdx, %r12
+    cmovb %rdx, %r12                    # first page
+12: cmp %rbx, %r12
+    jae 8f
+    mov %r12, %rcx
+    shr $12, %rcx
+    and $511, %ecx
+    cmpq $0, (%r13,%rcx,8)
+    jne 13f
+    call frame_alloc
+    test %rax, %rax
+    jz 8f                               # no frame to spare: the fault itself is served
+    or %r14, %rax
+    mov %r12, %rcx
+    shr $12, %rcx
+    and $511, %ecx
+    mov %rax, (%r13,%rcx,8)
+13: add $PAGE_SIZE, %r12
+    jmp 12b
 20: test $PF_PRESENT, %r13b             # backed: a write to its present frame copies it
     jz 21f
     mov %r12, %rdi
@@ -1025,6 +1079,8 @@ populate:
     mov %rsi, (%rax)
     invlpg (%r12)
 8:  xor %eax, %eax
+    jmp 7f
+6:  mov $SEGV_ACCERR, %eax
     jmp 7f
 9:  mov $VM_FAULT_OOM, %eax
 7:  pop %r14
@@ -1171,6 +1227,8 @@ pt_arg: .skip 8
 vma_count: .skip 8
 discard_list: .skip 8 + DISCARD_BATCH * 8   # {count, entries}: the device reads it
 discard_present: .skip 1
+.p2align 3
+prot_pte: .skip 8 * 8                   # user_pte_flags by PROT_* bits
 .p2align 5
 .globl vmas
 vmas: .skip VMA_MAX * VMA_SIZE
