@@ -4,8 +4,15 @@
 #
 # One CPU and no interrupts: an entry from user mode always finds the entry stack empty, and
 # SYSCALL can park the user's RSP in a global, with no SWAPGS and no per-CPU area.
+#
+# Every return to user mode tests current_task's T_WORK (task.inc): when it is not zero, the
+# return goes through return_iret, which lets signal_work deliver signals first. System calls
+# enter with their number kept in F_ORIG_RAX (the error code's slot), for restarts. A system call
+# that rewrites its frame's RIP, RSP, RFLAGS or CS (rt_sigreturn) sets TW_IRET: SYSRET and
+# SYSEXIT return only what the entry left in RCX/R11 (RDX/RCX), and take IRETQ otherwise.
 
 .include "defs.inc"
+.include "task.inc"
 
 .text
 
@@ -56,32 +63,47 @@ exception_common:
     cld
     SAVE_REGS
     mov %rsp, %rdi
+    testb $3, F_CS(%rsp)
+    jz 1f
     call handle_exception
-    # fall through: resume the (possibly rewritten) frame
+    jmp return_iret
+1:  call handle_kernel_exception        # returns only to resume the kernel where it was
+    RESTORE_REGS
+    add $16, %rsp
+    iretq
 
+# The way back to user mode for every entry but the fast SYSRET and SYSEXIT returns.
 .globl return_iret
 return_iret:
-    # Every return goes to user mode; a return address outside user memory would fault in the
-    # kernel (on IRETQ itself): the process dies of it instead, as on Linux, with SIGSEGV.
-    movabs $USER_TOP, %rax
-    cmp %rax, F_RIP(%rsp)
-    jae bad_return
+    mov current_task(%rip), %rax
+    cmpq $0, T_WORK(%rax)
+    jne 2f
+1:  mov F_RIP(%rsp), %rax               # IRETQ to a non-canonical RIP faults in the kernel: the
+    sar $47, %rax                       # process gets SIGSEGV instead, as from Linux's IRET fixup
+    inc %rax
+    cmp $1, %rax
+    ja 3f
     RESTORE_REGS
     add $16, %rsp                       # F_KIND, F_ERROR
     iretq
-
-bad_return:
-    mov %rsp, %rdi
-    mov $SIGSEGV, %esi
-    mov F_RIP(%rsp), %rdx
-    call kill_process                   # does not return
+2:  mov %rsp, %rdi
+    call signal_work
+    jmp 1b
+3:  mov current_task(%rip), %rax
+    movq $13, T_TRAPNO(%rax)            # as the #GP it would have been
+    movq $0, T_ERROR(%rax)
+    mov $SIGSEGV, %edi
+    mov $SI_KERNEL, %esi
+    xor %edx, %edx
+    call force_sig_fault
+    jmp 2b
 
 # ---- INT 0x80 ---------------------------------------------------------------------------
 # jvmm's INT 0x80 takes the x86-64 system-call numbers and registers, like SYSCALL (Linux's
 # own INT 0x80 is the i386 ABI): the gate is one way in to one system-call table.
 .globl int80_entry
 int80_entry:
-    push $0
+    push %rax                           # F_ORIG_RAX
     push $ENTRY_INT80
     cld
     SAVE_REGS
@@ -100,23 +122,24 @@ syscall_entry:
     push %r11
     push $USER_CS
     push %rcx
-    push $0
+    push %rax                           # F_ORIG_RAX
     push $ENTRY_SYSCALL
     cld
     SAVE_REGS
     mov %rsp, %rdi
     call syscall_dispatch
+    mov current_task(%rip), %rax        # signals to deliver, or a rewritten frame: IRETQ
+    cmpq $0, T_WORK(%rax)
+    jne return_iret
     # SYSRET to a non-canonical RCX raises #GP in ring 0 on Intel CPUs, on the user's stack
-    # (CVE-2012-0217); such returns, and any return the dispatcher redirected, take IRETQ.
+    # (CVE-2012-0217): such returns take IRETQ.
     movabs $USER_TOP, %rax
     cmp %rax, F_RIP(%rsp)
     jae return_iret
-    cmpq $USER_CS, F_CS(%rsp)
-    jne return_iret
-    mov F_RIP(%rsp), %rax
-    mov %rax, F_RCX(%rsp)               # SYSRET: RIP = RCX
-    mov F_RFLAGS(%rsp), %rax
-    mov %rax, F_R11(%rsp)               # SYSRET: RFLAGS = R11
+    # SYSRET with TF set traps at once in user mode, reporting the next instruction: one
+    # SIGTRAP too many. SYSRET cannot set RF. Linux takes IRETQ for both; so does jvmm.
+    testl $(RFLAGS_TF | RFLAGS_RF), F_RFLAGS(%rsp)
+    jnz return_iret
     RESTORE_REGS
     mov 40(%rsp), %rsp                  # the user's RSP (F_RSP - F_KIND)
     sysretq
@@ -145,33 +168,43 @@ syscall_compat_entry:
 # SYSENTER keeps neither the user RIP nor RSP. jvmm's 64-bit convention (the gate in the user
 # page follows it): the caller pushes RDX (argument 3), then sets RCX = RSP and RDX = the
 # return address; SYSEXITQ returns with RIP = RDX and RSP = RCX, and the gate pops RDX.
+#
+# SYSENTER clears only IF and VM: TF, NT and AC arrive as the user set them. They are cleared
+# before anything can trap (Linux's entry_SYSENTER_compat): NT would make the kernel's IRETQ
+# fault, TF single-steps the kernel until the POPFQ. Those steps trap here, in ring 0, between
+# sysenter_entry and sysenter_flags_clean: handle_kernel_exception resumes them. The user's TF
+# stays in the frame's RFLAGS, so the user sees its single step after the call, as on Linux.
 .globl sysenter_entry
 sysenter_entry:
     push $USER_DS
     push %rcx
     pushfq                              # the user's flags, but IF (SYSENTER cleared it)
+    push $RFLAGS_FIXED
+    popfq
+.globl sysenter_flags_clean
+sysenter_flags_clean:
     orq $RFLAGS_IF, (%rsp)
     push $USER_CS
     push %rdx
-    push $0
+    push %rax                           # F_ORIG_RAX
     push $ENTRY_SYSENTER
     cld
     SAVE_REGS
     mov %rsp, %rdi
     call syscall_dispatch
+    mov current_task(%rip), %rax        # signals to deliver, or a rewritten frame: IRETQ
+    cmpq $0, T_WORK(%rax)
+    jne return_iret
     # SYSEXIT to a non-canonical RDX or RCX faults in ring 0, like SYSRET: take IRETQ.
     movabs $USER_TOP, %rax
     cmp %rax, F_RIP(%rsp)
     jae return_iret
     cmp %rax, F_RSP(%rsp)
     jae return_iret
-    cmpq $USER_CS, F_CS(%rsp)
-    jne return_iret
-    mov F_RIP(%rsp), %rax
-    mov %rax, F_RDX(%rsp)               # SYSEXIT: RIP = RDX
-    mov F_RSP(%rsp), %rax
-    mov %rax, F_RCX(%rsp)               # SYSEXIT: RSP = RCX
-    RESTORE_REGS
+    # POPFQ with TF set would trap on the SYSEXITQ itself, in ring 0.
+    testl $(RFLAGS_TF | RFLAGS_RF), F_RFLAGS(%rsp)
+    jnz return_iret
+    RESTORE_REGS                        # RDX = RIP and RCX = RSP, as they arrived
     add $16, %rsp
     pushq 16(%rsp)                      # the user's RFLAGS: SYSEXIT leaves RFLAGS alone
     popfq

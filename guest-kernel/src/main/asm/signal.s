@@ -1,66 +1,754 @@
-# Signals: handlers and the mask are kept, as Linux keeps them; jvmm delivers no signal yet
-# (a fault ends the process), so they are never called.
+# Signals, as Linux sends, blocks, queues and delivers them (kernel/signal.c,
+# arch/x86/kernel/signal.c, signal_64.c): the system calls, the delivery that runs on every
+# return to user mode with work to do (signal_work, called from entry.s), the rt_sigframe built
+# on the user's stack, and rt_sigreturn with the checks a forged frame must pass.
+#
+# Per-thread state is in struct task (task.inc), reached through current_task; the actions and
+# the process-wide pending set in struct process. One task exists until threads come.
 
 .include "defs.inc"
+.include "task.inc"
+
+# Linux's FIX_EFLAGS: the RFLAGS bits rt_sigreturn takes from the frame (AC, OF, DF, TF, SF,
+# ZF, AF, PF, CF, RF); IF, IOPL, NT, VM and the rest stay as the kernel has them.
+.equ SIGRETURN_RFLAGS, 0x50dd5
+
+# The general registers of struct sigcontext and of the entry frame, pair by pair.
+.macro FOR_SIGCONTEXT_REGS m
+    \m SC_R8, F_R8
+    \m SC_R9, F_R9
+    \m SC_R10, F_R10
+    \m SC_R11, F_R11
+    \m SC_R12, F_R12
+    \m SC_R13, F_R13
+    \m SC_R14, F_R14
+    \m SC_R15, F_R15
+    \m SC_RDI, F_RDI
+    \m SC_RSI, F_RSI
+    \m SC_RBP, F_RBP
+    \m SC_RBX, F_RBX
+    \m SC_RDX, F_RDX
+    \m SC_RAX, F_RAX
+    \m SC_RCX, F_RCX
+    \m SC_RSP, F_RSP
+    \m SC_RIP, F_RIP
+.endm
+.macro FRAME_TO_SIGCONTEXT sc, f        # %rbx = frame, %rdi = sigcontext
+    mov \f(%rbx), %rax
+    mov %rax, \sc(%rdi)
+.endm
+.macro SIGCONTEXT_TO_FRAME sc, f
+    mov \sc(%rdi), %rax
+    mov %rax, \f(%rbx)
+.endm
 
 .text
-.globl sys_rt_sigaction
-sys_rt_sigaction:
-    cmp $8, %rcx
-    jne einval
-    lea -1(%rdi), %rax
-    cmp $63, %rax
-    ja einval
+# ---- Sending ----------------------------------------------------------------------------
+
+# recalc_sigpending(): TW_SIGPENDING in T_WORK from the pending sets and the mask, so the return
+# to user mode tests one word. Clobbers %rax, %rcx, %rdx.
+.globl recalc_sigpending
+recalc_sigpending:
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %rcx
+    mov P_PENDING(%rcx), %rdx
+    or T_PENDING(%rax), %rdx
+    mov T_BLOCKED(%rax), %rcx
+    not %rcx
+    andq $~TW_SIGPENDING, T_WORK(%rax)
+    test %rcx, %rdx
+    jz 1f
+    orq $TW_SIGPENDING, T_WORK(%rax)
+1:  ret
+
+# send_signal(%edi = signal 1..64, %rsi = kernel siginfo, %edx = 1 to the thread, 0 to the
+# process): make it pending, unless it is ignored and not blocked (Linux's sig_ignored), or
+# already pending (one instance: real-time signals are not queued).
+send_signal:
     push %rbx
     push %r12
     push %r13
-    mov %rdi, %rbx                      # signal
-    mov %rsi, %r12                      # act
-    mov %rdx, %r13                      # oact
-    test %r12, %r12
-    jz 1f
-    cmp $9, %rbx                        # SIGKILL and SIGSTOP cannot be caught
-    je 6f
-    cmp $19, %rbx
-    je 6f
-    mov %r12, %rdi
-    mov $32, %esi
-    xor %edx, %edx
-    call user_range_ok
-    test %rax, %rax
-    jnz 9f
-1:  test %r13, %r13
-    jz 2f
-    mov %r13, %rdi
-    mov $32, %esi
-    mov $1, %edx
-    call user_range_ok
-    test %rax, %rax
-    jnz 9f
-    mov %r13, %rdi                      # old action out
-    lea sigactions - 32(%rip), %rsi
-    mov %rbx, %rax
-    shl $5, %rax
-    add %rax, %rsi
-    mov $32, %edx
-    call memcpy
-2:  test %r12, %r12
-    jz 3f
-    lea sigactions - 32(%rip), %rdi     # new action in
-    mov %rbx, %rax
-    shl $5, %rax
-    add %rax, %rdi
+    lea -1(%rdi), %ebx                  # its bit
+    mov %rsi, %r12
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %rcx
+    mov T_BLOCKED(%rax), %r8
+    bt %rbx, %r8
+    jc 2f
+    mov %rbx, %r8
+    shl $5, %r8
+    mov P_ACTIONS + SA_HANDLER(%rcx,%r8), %r8
+    cmp $SIG_IGN, %r8
+    je 9f
+    test %r8, %r8
+    jnz 2f
+    mov $SIGMASK_KERNEL_IGNORE, %r8d
+    bt %rbx, %r8
+    jc 9f
+2:  lea T_PENDING(%rax), %r13
+    mov T_SIGINFO(%rax), %rdi
+    test %edx, %edx
+    jnz 3f
+    lea P_PENDING(%rcx), %r13
+    mov P_SIGINFO(%rcx), %rdi
+3:  mov (%r13), %r8
+    bts %rbx, %r8
+    jc 9f
+    mov %r8, (%r13)
+    shl $6, %ebx                        # SIGINFO_SLOT
+    add %rbx, %rdi
     mov %r12, %rsi
-    mov $32, %edx
+    mov $KSIGINFO_SIZE, %edx
     call memcpy
-3:  xor %eax, %eax
-    jmp 9f
-6:  mov $-EINVAL, %rax
+    call recalc_sigpending
 9:  pop %r13
     pop %r12
     pop %rbx
     ret
 
+# force_sig_fault(%edi = signal, %esi = si_code, %rdx = si_addr): a signal the thread caused
+# (a fault, a frame that could not be built or restored). As Linux's force_sig_info: if it is
+# blocked or ignored, the action becomes SIG_DFL and it is unblocked, so the process dies of it.
+.globl force_sig_fault
+force_sig_fault:
+    push %rbx
+    sub $KSIGINFO_SIZE, %rsp
+    mov %edi, SI_SIGNO(%rsp)
+    movl $0, SI_ERRNO(%rsp)
+    mov %esi, SI_CODE(%rsp)
+    movl $0, SI_CODE + 4(%rsp)
+    mov %rdx, SI_ADDR(%rsp)
+    movq $0, 24(%rsp)
+    movq $0, 32(%rsp)
+    movq $0, 40(%rsp)
+    lea -1(%rdi), %ebx
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %rcx
+    mov %rbx, %rdx
+    shl $5, %rdx
+    lea P_ACTIONS(%rcx,%rdx), %rdx
+    mov T_BLOCKED(%rax), %r8
+    btr %rbx, %r8
+    jc 1f
+    cmpq $SIG_IGN, SA_HANDLER(%rdx)
+    jne 2f
+1:  mov %r8, T_BLOCKED(%rax)
+    movq $SIG_DFL, SA_HANDLER(%rdx)
+2:  mov %rsp, %rsi
+    mov $1, %edx
+    call send_signal
+    call recalc_sigpending
+    add $KSIGINFO_SIZE, %rsp
+    pop %rbx
+    ret
+
+# ---- Delivery ---------------------------------------------------------------------------
+
+# signal_work(%rdi = frame): T_WORK was not zero on the way back to user mode. Delivers every
+# deliverable signal (synchronous ones first, then the lowest number, as Linux's next_signal):
+# a handler gets a frame on the user stack (nested when several are delivered at once), a
+# default action ignores or ends the process. Then an interrupted system call without a
+# handler restarts, and rt_sigsuspend's mask comes back.
+.globl signal_work
+signal_work:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    sub $56, %rsp                       # the dequeued kernel siginfo
+    mov %rdi, %rbx
+    mov current_task(%rip), %r12
+    mov T_PROCESS(%r12), %r13
+1:  mov T_PENDING(%r12), %rax
+    or P_PENDING(%r13), %rax
+    mov T_BLOCKED(%r12), %rcx
+    not %rcx
+    and %rcx, %rax
+    jz 8f
+    mov $SIGMASK_SYNCHRONOUS, %ecx
+    and %rax, %rcx
+    cmovnz %rcx, %rax
+    bsf %rax, %rbp                      # its bit: the thread's own pending set first
+    mov T_PENDING(%r12), %rax
+    lea T_PENDING(%r12), %rdx
+    mov T_SIGINFO(%r12), %rsi
+    bt %rbp, %rax
+    jc 2f
+    mov P_PENDING(%r13), %rax
+    lea P_PENDING(%r13), %rdx
+    mov P_SIGINFO(%r13), %rsi
+2:  btr %rbp, %rax
+    mov %rax, (%rdx)
+    mov %rbp, %rax
+    shl $6, %rax                        # SIGINFO_SLOT
+    add %rax, %rsi
+    mov %rsp, %rdi
+    mov $KSIGINFO_SIZE, %edx
+    call memcpy
+    call recalc_sigpending
+    mov %rbp, %r14
+    shl $5, %r14
+    lea P_ACTIONS(%r13,%r14), %r14      # its action
+    inc %ebp                            # the signal
+    mov SA_HANDLER(%r14), %rax
+    cmp $SIG_IGN, %rax
+    je 1b
+    test %rax, %rax
+    jnz 4f
+    lea -1(%rbp), %ecx                  # SIG_DFL: ignore, or the process ends
+    mov $(SIGMASK_KERNEL_IGNORE | SIGMASK_TTY_STOP), %eax
+    bt %rcx, %rax
+    jc 1b
+    xor %edx, %edx                      # the report names the fault's address
+    cmpl $0, SI_CODE(%rsp)
+    jle 3f
+    mov $SIGMASK_SYNCHRONOUS, %eax
+    bt %rcx, %rax
+    jnc 3f
+    mov SI_ADDR(%rsp), %rdx
+3:  mov %rbx, %rdi
+    mov %ebp, %esi
+    call kill_process                   # does not return
+
+4:  mov $1, %esi                        # a handler runs: restart, or -EINTR (Linux's handle_signal)
+    testl $SA_RESTART, SA_FLAGS(%r14)
+    jz 5f
+    mov $2, %esi
+5:  mov %rbx, %rdi
+    call syscall_restart
+    mov T_BLOCKED(%r12), %r8            # the mask the frame keeps for rt_sigreturn
+    testq $TW_RESTORE_MASK, T_WORK(%r12)
+    jz 6f
+    mov T_SAVED_MASK(%r12), %r8
+6:  mov %rbx, %rdi
+    mov %ebp, %esi
+    mov %r14, %rdx
+    mov %rsp, %rcx
+    call setup_frame
+    test %rax, %rax
+    jnz 7f
+    andq $~TW_RESTORE_MASK, T_WORK(%r12)
+    mov SA_MASK(%r14), %rax
+    mov SA_FLAGS(%r14), %ecx
+    test $SA_NODEFER, %ecx
+    jnz 61f
+    lea -1(%rbp), %edx
+    bts %rdx, %rax
+61: or %rax, T_BLOCKED(%r12)
+    test $SA_RESETHAND, %ecx
+    jz 62f
+    movq $SIG_DFL, SA_HANDLER(%r14)
+62: call recalc_sigpending
+    jmp 1b
+
+7:  cmp $SIGSEGV, %ebp                  # no frame: Linux's force_sigsegv
+    jne 71f
+    movq $SIG_DFL, P_ACTIONS + (SIGSEGV - 1) * SIGACTION_SIZE + SA_HANDLER(%r13)
+71: mov $SIGSEGV, %edi
+    mov $SI_KERNEL, %esi
+    xor %edx, %edx
+    call force_sig_fault
+    jmp 1b
+
+8:  mov %rbx, %rdi                      # nothing (more) to deliver
+    xor %esi, %esi
+    call syscall_restart
+    testq $TW_RESTORE_MASK, T_WORK(%r12)
+    jz 9f
+    andq $~TW_RESTORE_MASK, T_WORK(%r12)
+    mov T_SAVED_MASK(%r12), %rax
+    mov %rax, T_BLOCKED(%r12)
+    call recalc_sigpending
+    testq $TW_SIGPENDING, T_WORK(%r12)  # the old mask may let a pending signal through
+    jnz 1b
+9:  andq $~TW_IRET, T_WORK(%r12)
+    add $56, %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+# syscall_restart(%rdi = frame, %esi = 0 no handler runs, 1 a handler without SA_RESTART,
+# 2 a handler with SA_RESTART): a system call that returned -ERESTART* is made again (RAX =
+# the number it arrived with, RIP back over the 2-byte SYSCALL, SYSENTER or INT 0x80) or
+# returns -EINTR, as Linux decides. -ERESTART_RESTARTBLOCK always gives -EINTR: jvmm has no
+# restart_syscall.
+syscall_restart:
+    cmpq $ENTRY_SYSCALL, F_KIND(%rdi)
+    jb 9f
+    cmpq $-1, F_ORIG_RAX(%rdi)
+    je 9f
+    mov F_RAX(%rdi), %rax
+    cmp $-ERESTART_RESTARTBLOCK, %rax
+    je 7f
+    cmp $-ERESTARTNOHAND, %rax
+    je 1f
+    cmp $-ERESTARTSYS, %rax
+    je 2f
+    cmp $-ERESTARTNOINTR, %rax
+    je 8f
+9:  ret
+1:  test %esi, %esi
+    jnz 7f
+    jmp 8f
+2:  cmp $1, %esi
+    je 7f
+8:  mov F_ORIG_RAX(%rdi), %rax
+    mov %rax, F_RAX(%rdi)
+    subq $2, F_RIP(%rdi)
+    ret
+7:  movq $-EINTR, F_RAX(%rdi)
+    ret
+
+# setup_frame(%rdi = frame, %esi = signal, %rdx = action, %rcx = kernel siginfo, %r8 = the
+# mask to save) -> %rax: 0, the frame now enters the handler; -EFAULT when the frame cannot be
+# written (no SA_RESTORER, a bad stack, an alternate stack it would overflow).
+setup_frame:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    sub $24, %rsp                       # 0: mask, 8: siginfo, 16: on the alternate stack
+    mov %rdi, %rbx
+    mov %esi, %ebp
+    mov %rdx, %r14
+    mov %r8, 0(%rsp)
+    mov %rcx, 8(%rsp)
+    mov current_task(%rip), %r12
+    testl $SA_RESTORER_FLAG, SA_FLAGS(%r14)  # x86-64 requires SA_RESTORER, as Linux
+    jz 8f
+    mov F_RSP(%rbx), %rdi               # Linux's get_sigframe
+    call on_sig_stack
+    mov %rax, 16(%rsp)
+    mov F_RSP(%rbx), %r13
+    sub $128, %r13                      # the red zone
+    testl $SA_ONSTACK, SA_FLAGS(%r14)
+    jz 1f
+    cmpq $0, T_SS_SIZE(%r12)
+    je 1f
+    mov %r13, %rdi
+    call on_sig_stack
+    test %rax, %rax
+    jnz 1f
+    mov T_SS_SP(%r12), %r13
+    add T_SS_SIZE(%r12), %r13
+    movq $1, 16(%rsp)
+1:  sub $FX_SIZE, %r13
+    and $~63, %r13                      # the FXSAVE image
+    lea -RSF_SIZE(%r13), %r15
+    and $~15, %r15
+    sub $8, %r15                        # the frame: (RSP + 8) % 16 == 0 at entry, as after a call
+    cmpq $0, 16(%rsp)
+    je 2f
+    mov %r15, %rax                      # it must not overflow the alternate stack
+    sub T_SS_SP(%r12), %rax
+    jbe 8f
+    cmp T_SS_SIZE(%r12), %rax
+    ja 8f
+2:  mov %r15, %rdi
+    lea FX_SIZE(%r13), %rsi
+    sub %r15, %rsi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 8f
+    mov SA_RESTORER(%r14), %rax
+    mov %rax, RSF_PRETCODE(%r15)
+    movq $(UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS), RSF_UC + UC_FLAGS(%r15)
+    movq $0, RSF_UC + UC_LINK(%r15)
+    mov T_SS_SP(%r12), %rax
+    mov %rax, RSF_UC + UC_STACK + SS_SP(%r15)
+    mov T_SS_FLAGS(%r12), %rax
+    mov %rax, RSF_UC + UC_STACK + SS_FLAGS(%r15)
+    mov T_SS_SIZE(%r12), %rax
+    mov %rax, RSF_UC + UC_STACK + SS_SIZE(%r15)
+    lea RSF_UC + UC_MCONTEXT(%r15), %rdi
+    FOR_SIGCONTEXT_REGS FRAME_TO_SIGCONTEXT
+    mov F_RFLAGS(%rbx), %rax
+    mov %rax, SC_EFLAGS(%rdi)
+    movzwl F_CS(%rbx), %eax             # cs, gs = 0, fs = 0, ss
+    movzwl F_SS(%rbx), %ecx
+    shl $48, %rcx
+    or %rcx, %rax
+    mov %rax, SC_SEGMENTS(%rdi)
+    mov T_ERROR(%r12), %rax
+    mov %rax, SC_ERR(%rdi)
+    mov T_TRAPNO(%r12), %rax
+    mov %rax, SC_TRAPNO(%rdi)
+    mov 0(%rsp), %rax
+    mov %rax, SC_OLDMASK(%rdi)
+    mov %rax, RSF_UC + UC_SIGMASK(%r15)
+    mov T_CR2(%r12), %rax
+    mov %rax, SC_CR2(%rdi)
+    mov %r13, SC_FPSTATE(%rdi)
+    lea SC_RESERVED(%rdi), %rdi
+    xor %eax, %eax
+    mov $8, %ecx
+    rep stosq
+    lea RSF_INFO(%r15), %rdi
+    mov 8(%rsp), %rsi
+    mov $KSIGINFO_SIZE, %edx
+    call memcpy
+    lea RSF_INFO + KSIGINFO_SIZE(%r15), %rdi
+    xor %eax, %eax
+    mov $((SIGINFO_SIZE - KSIGINFO_SIZE) / 8), %ecx
+    rep stosq
+    # The user's FPU and SSE state is live in the registers (the kernel never uses them).
+    fxsave64 (%r13)
+    lea FX_SW_RESERVED(%r13), %rdi      # no XSAVE: no magic in the software-reserved bytes
+    mov $((FX_SIZE - FX_SW_RESERVED) / 8), %ecx
+    rep stosq
+    mov %ebp, %eax                      # the handler: (signo, &info, &uc), RAX = 0
+    mov %rax, F_RDI(%rbx)
+    lea RSF_INFO(%r15), %rax
+    mov %rax, F_RSI(%rbx)
+    lea RSF_UC(%r15), %rax
+    mov %rax, F_RDX(%rbx)
+    movq $0, F_RAX(%rbx)
+    mov %r15, F_RSP(%rbx)
+    mov SA_HANDLER(%r14), %rax
+    mov %rax, F_RIP(%rbx)
+    movq $USER_CS, F_CS(%rbx)
+    movq $USER_DS, F_SS(%rbx)
+    andq $~(RFLAGS_DF | RFLAGS_RF | RFLAGS_TF), F_RFLAGS(%rbx)
+    fxrstor64 fpu_init_state(%rip)      # the handler starts with a clean FPU, as on Linux
+    testl $SS_AUTODISARM, T_SS_FLAGS(%r12)
+    jz 3f
+    movq $0, T_SS_SP(%r12)
+    movq $SS_DISABLE, T_SS_FLAGS(%r12)
+    movq $0, T_SS_SIZE(%r12)
+3:  xor %eax, %eax
+    jmp 9f
+8:  mov $-EFAULT, %rax
+9:  add $24, %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+# on_sig_stack(%rdi = user stack pointer) -> %rax: 1 if it lies on the alternate stack (Linux:
+# never with SS_AUTODISARM). Clobbers %rcx, %rdi.
+on_sig_stack:
+    mov current_task(%rip), %rcx
+    xor %eax, %eax
+    testl $SS_AUTODISARM, T_SS_FLAGS(%rcx)
+    jnz 1f
+    sub T_SS_SP(%rcx), %rdi
+    jbe 1f
+    cmp T_SS_SIZE(%rcx), %rdi
+    ja 1f
+    inc %eax
+1:  ret
+
+# ---- rt_sigreturn -------------------------------------------------------------------------
+# The frame is at the user's RSP - 8 (the handler's RET took pretcode). What a forged frame
+# cannot get: CS and SS are the user's selectors, RFLAGS takes only SIGRETURN_RFLAGS, a
+# non-canonical RIP becomes a SIGSEGV on the way out (entry.s), MXCSR is masked with the CPU's
+# mask before FXRSTOR. A frame the user cannot read gives SIGSEGV, as Linux's badframe.
+.globl sys_rt_sigreturn
+sys_rt_sigreturn:
+    push %rbx
+    push %r12
+    push %r13
+    mov current_task(%rip), %r12
+    mov T_FRAME(%r12), %rbx
+    mov F_RSP(%rbx), %r13
+    sub $8, %r13
+    mov %r13, %rdi
+    mov $RSF_SIZE, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 8f
+    mov RSF_UC + UC_MCONTEXT + SC_FPSTATE(%r13), %rdi
+    test %rdi, %rdi
+    jz 1f
+    test $15, %dil                      # FXRSTOR faults on a misaligned image
+    jnz 8f
+    mov $FX_SIZE, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 8f
+1:  mov RSF_UC + UC_SIGMASK(%r13), %rax
+    and $~SIGMASK_UNBLOCKABLE, %rax
+    mov %rax, T_BLOCKED(%r12)
+    lea RSF_UC + UC_MCONTEXT(%r13), %rdi
+    FOR_SIGCONTEXT_REGS SIGCONTEXT_TO_FRAME
+    mov SC_EFLAGS(%rdi), %rax
+    and $SIGRETURN_RFLAGS, %eax
+    mov F_RFLAGS(%rbx), %rcx
+    and $~SIGRETURN_RFLAGS, %rcx
+    or %rcx, %rax
+    mov %rax, F_RFLAGS(%rbx)
+    movq $USER_CS, F_CS(%rbx)
+    movq $USER_DS, F_SS(%rbx)
+    movq $-1, F_ORIG_RAX(%rbx)          # no system-call restart for this frame
+    mov SC_FPSTATE(%rdi), %rdi
+    call fpu_restore
+    lea RSF_UC + UC_STACK(%r13), %rdi   # Linux's restore_altstack: errors ignored
+    xor %esi, %esi
+    mov F_RSP(%rbx), %rdx
+    call do_sigaltstack
+    orq $TW_IRET, T_WORK(%r12)          # RCX and R11 come back too: SYSRET cannot return them
+    call recalc_sigpending
+    mov F_RAX(%rbx), %rax
+    jmp 9f
+8:  mov $SIGSEGV, %edi
+    mov $SI_KERNEL, %esi
+    xor %edx, %edx
+    call force_sig_fault
+    xor %eax, %eax
+9:  pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# fpu_restore(%rdi = the user's FXSAVE image, checked readable and aligned, or 0): load it,
+# its MXCSR masked with the CPU's MXCSR_MASK (reserved bits would #GP the kernel's FXRSTOR),
+# as Linux's fpu__restore_sig; 0 loads the initial state.
+fpu_restore:
+    test %rdi, %rdi
+    jz 2f
+    call mxcsr_mask
+    mov FX_MXCSR(%rdi), %ecx
+    not %eax
+    test %eax, %ecx
+    jnz 1f
+    fxrstor64 (%rdi)
+    ret
+1:  mov %rdi, %rsi                      # a hostile MXCSR: restore a masked copy
+    lea fpu_buffer(%rip), %rdi
+    mov $FX_SIZE, %edx
+    call memcpy
+    call mxcsr_mask
+    and %eax, fpu_buffer + FX_MXCSR(%rip)
+    fxrstor64 fpu_buffer(%rip)
+    ret
+2:  fxrstor64 fpu_init_state(%rip)
+    ret
+
+# mxcsr_mask() -> %eax: the MXCSR bits this CPU accepts (SDM Vol. 1, 11.6.6: FXSAVE's
+# MXCSR_MASK, 0xffbf when that reads 0). Found once. Clobbers fpu_buffer.
+mxcsr_mask:
+    mov mxcsr_feature_mask(%rip), %eax
+    test %eax, %eax
+    jnz 1f
+    fxsave64 fpu_buffer(%rip)
+    mov fpu_buffer + FX_MXCSR_MASK(%rip), %eax
+    test %eax, %eax
+    jnz 2f
+    mov $0xffbf, %eax
+2:  mov %eax, mxcsr_feature_mask(%rip)
+1:  ret
+
+# ---- sigaltstack --------------------------------------------------------------------------
+# do_sigaltstack(%rdi = new stack_t in readable memory or 0, %rsi = where to put the old one
+# or 0, %rdx = the user's stack pointer) -> %rax: 0, -EPERM (on the alternate stack now),
+# -EINVAL (flags), -ENOMEM (smaller than MINSIGSTKSZ). Linux's do_sigaltstack.
+do_sigaltstack:
+    push %rbx
+    push %r12
+    push %r13
+    mov %rdi, %rbx
+    mov %rsi, %r12
+    mov %rdx, %r13
+    test %r12, %r12
+    jz 2f
+    mov current_task(%rip), %r8
+    mov T_SS_SP(%r8), %rax
+    mov %rax, SS_SP(%r12)
+    mov T_SS_SIZE(%r8), %rax
+    mov %rax, SS_SIZE(%r12)
+    mov $SS_DISABLE, %eax
+    cmpq $0, T_SS_SIZE(%r8)
+    je 1f
+    mov %r13, %rdi
+    call on_sig_stack                   # 1 = SS_ONSTACK
+1:  mov current_task(%rip), %r8
+    mov T_SS_FLAGS(%r8), %ecx
+    and $SS_AUTODISARM, %ecx
+    or %ecx, %eax
+    mov %rax, SS_FLAGS(%r12)
+2:  test %rbx, %rbx
+    jz 8f
+    mov %r13, %rdi
+    call on_sig_stack
+    test %rax, %rax
+    jnz 5f
+    mov SS_FLAGS(%rbx), %ecx
+    mov %ecx, %eax
+    and $~SS_AUTODISARM & 0xffffffff, %eax
+    cmp $SS_DISABLE, %eax
+    je 3f
+    cmp $SS_ONSTACK, %eax
+    je 4f
+    test %eax, %eax
+    jnz 6f
+4:  mov SS_SIZE(%rbx), %rdx
+    cmp $MINSIGSTKSZ, %rdx
+    jb 7f
+    mov SS_SP(%rbx), %rax
+    jmp 41f
+3:  xor %eax, %eax
+    xor %edx, %edx
+41: mov current_task(%rip), %r8
+    mov %rax, T_SS_SP(%r8)
+    mov %rcx, T_SS_FLAGS(%r8)
+    mov %rdx, T_SS_SIZE(%r8)
+8:  xor %eax, %eax
+    jmp 9f
+5:  mov $-EPERM, %rax
+    jmp 9f
+6:  mov $-EINVAL, %rax
+    jmp 9f
+7:  mov $-ENOMEM, %rax
+9:  pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# sigaltstack(ss, old_ss)
+.globl sys_sigaltstack
+sys_sigaltstack:
+    push %rbx
+    push %r12
+    sub $56, %rsp                       # 0: the new stack_t, 24: the old one
+    mov %rdi, %rbx
+    mov %rsi, %r12
+    test %rbx, %rbx
+    jz 1f
+    mov $STACK_T_SIZE, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov %rsp, %rdi
+    mov %rbx, %rsi
+    mov $STACK_T_SIZE, %edx
+    call memcpy
+    mov %rsp, %rbx
+1:  mov %rbx, %rdi
+    lea 24(%rsp), %rsi
+    mov current_task(%rip), %rax
+    mov T_FRAME(%rax), %rax
+    mov F_RSP(%rax), %rdx
+    call do_sigaltstack
+    test %rax, %rax
+    jnz 9f
+    test %r12, %r12
+    jz 9f
+    mov %r12, %rdi
+    mov $STACK_T_SIZE, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov %r12, %rdi
+    lea 24(%rsp), %rsi
+    mov $STACK_T_SIZE, %edx
+    call memcpy
+    xor %eax, %eax
+9:  add $56, %rsp
+    pop %r12
+    pop %rbx
+    ret
+
+# ---- Actions and masks ----------------------------------------------------------------------
+# rt_sigaction(sig, act, oact, sigsetsize)
+.globl sys_rt_sigaction
+sys_rt_sigaction:
+    cmp $8, %rcx
+    jne einval
+    lea -1(%rdi), %rax
+    cmp $(NSIG - 1), %rax
+    ja einval
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    sub $40, %rsp                       # the new action
+    mov %rdi, %rbx                      # signal
+    mov %rsi, %r12                      # act
+    mov %rdx, %r13                      # oact
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %r14
+    lea -1(%rbx), %rax
+    shl $5, %rax
+    lea P_ACTIONS(%r14,%rax), %r14      # this signal's action
+    test %r12, %r12
+    jz 1f
+    cmp $SIGKILL, %ebx                  # SIGKILL and SIGSTOP cannot be caught
+    je 6f
+    cmp $SIGSTOP, %ebx
+    je 6f
+    mov %r12, %rdi
+    mov $SIGACTION_SIZE, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov %rsp, %rdi
+    mov %r12, %rsi
+    mov $SIGACTION_SIZE, %edx
+    call memcpy
+    mov $SA_KNOWN_FLAGS, %eax
+    and %rax, SA_FLAGS(%rsp)
+    andq $~SIGMASK_UNBLOCKABLE, SA_MASK(%rsp)
+1:  test %r13, %r13
+    jz 2f
+    mov %r13, %rdi
+    mov $SIGACTION_SIZE, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov %r13, %rdi
+    mov %r14, %rsi
+    mov $SIGACTION_SIZE, %edx
+    call memcpy
+2:  test %r12, %r12
+    jz 8f
+    mov %r14, %rdi
+    mov %rsp, %rsi
+    mov $SIGACTION_SIZE, %edx
+    call memcpy
+    mov SA_HANDLER(%r14), %rax          # now ignored: a pending instance is discarded (Linux)
+    cmp $SIG_IGN, %rax
+    je 3f
+    test %rax, %rax
+    jnz 8f
+    mov $SIGMASK_KERNEL_IGNORE, %eax
+    lea -1(%rbx), %ecx
+    bt %rcx, %rax
+    jnc 8f
+3:  lea -1(%rbx), %ecx
+    mov current_task(%rip), %rax
+    btrq %rcx, T_PENDING(%rax)
+    mov T_PROCESS(%rax), %rax
+    btrq %rcx, P_PENDING(%rax)
+    call recalc_sigpending
+8:  xor %eax, %eax
+    jmp 9f
+6:  mov $-EINVAL, %rax
+9:  add $40, %rsp
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# rt_sigprocmask(how, set, oset, sigsetsize)
 .globl sys_rt_sigprocmask
 sys_rt_sigprocmask:
     cmp $8, %rcx
@@ -89,12 +777,12 @@ sys_rt_sigprocmask:
     call user_range_ok
     test %rax, %rax
     jnz 9f
-    mov signal_mask(%rip), %rax
-    mov %rax, (%r13)
-2:  test %r12, %r12
-    jz 8f
+2:  mov current_task(%rip), %rcx
+    mov T_BLOCKED(%rcx), %r8            # the old mask
+    test %r12, %r12
+    jz 7f
     mov (%r12), %rax
-    mov signal_mask(%rip), %rdx
+    mov %r8, %rdx
     cmp $1, %ebx
     je 4f
     jb 3f
@@ -104,8 +792,12 @@ sys_rt_sigprocmask:
     jmp 5f
 4:  not %rax                            # SIG_UNBLOCK
     and %rax, %rdx
-5:  and $~((1 << 8) | (1 << 18)), %rdx  # SIGKILL and SIGSTOP stay unblocked
-    mov %rdx, signal_mask(%rip)
+5:  and $~SIGMASK_UNBLOCKABLE, %rdx
+    mov %rdx, T_BLOCKED(%rcx)
+    call recalc_sigpending
+7:  test %r13, %r13
+    jz 8f
+    mov %r8, (%r13)
 8:  xor %eax, %eax
     jmp 9f
 6:  mov $-EINVAL, %rax
@@ -114,7 +806,269 @@ sys_rt_sigprocmask:
     pop %rbx
     ret
 
-.section .bss
+# rt_sigpending(set, sigsetsize): the pending signals that are blocked
+.globl sys_rt_sigpending
+sys_rt_sigpending:
+    cmp $8, %rsi
+    ja einval
+    push %rbx
+    push %r12
+    sub $8, %rsp
+    mov %rdi, %rbx
+    mov %rsi, %r12
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %rcx
+    mov P_PENDING(%rcx), %rcx
+    or T_PENDING(%rax), %rcx
+    and T_BLOCKED(%rax), %rcx
+    mov %rcx, (%rsp)
+    mov %rbx, %rdi
+    mov %rsp, %rsi
+    mov %r12, %rdx
+    call memcpy
+    xor %eax, %eax
+9:  add $8, %rsp
+    pop %r12
+    pop %rbx
+    ret
+
+# ---- Waiting ----------------------------------------------------------------------------------
+# rt_sigsuspend(mask, sigsetsize): wait with this mask for a signal; -ERESTARTNOHAND (a handler
+# makes it -EINTR; an ignored signal makes it wait again), the old mask back afterwards.
+.globl sys_rt_sigsuspend
+sys_rt_sigsuspend:
+    cmp $8, %rsi
+    jne einval
+    push %rbx
+    mov %rdi, %rbx
+    mov $8, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov current_task(%rip), %rcx
+    mov T_BLOCKED(%rcx), %rax
+    mov %rax, T_SAVED_MASK(%rcx)
+    mov (%rbx), %rax
+    and $~SIGMASK_UNBLOCKABLE, %rax
+    mov %rax, T_BLOCKED(%rcx)
+    orq $TW_RESTORE_MASK, T_WORK(%rcx)
+    call recalc_sigpending
+    call wait_for_signal
+9:  pop %rbx
+    ret
+
+# pause()
+.globl sys_pause
+sys_pause:
+    jmp wait_for_signal
+
+# wait_for_signal() -> %rax: -ERESTARTNOHAND once a signal can be delivered. Nothing sends one
+# while the process waits (one thread, no timer, no other process), so when none is deliverable
+# now the wait would last forever: the kernel says so and halts with interrupts off, which ends
+# the run (jvmm reports a HLT nothing can wake) instead of spending a host CPU.
+wait_for_signal:
+    mov current_task(%rip), %rax
+    testq $TW_SIGPENDING, T_WORK(%rax)
+    jz 1f
+    mov $-ERESTARTNOHAND, %rax
+    ret
+1:  lea msg_wait_forever(%rip), %rdi
+    call serial_puts
+2:  cli
+    hlt
+    jmp 2b
+
+# ---- Sending to itself ---------------------------------------------------------------------
+# The process is pid 1 and its thread tid 1; every other target does not exist (-ESRCH).
+
+# kill(pid, sig): 1, 0 (its own process group) and -1 (every process but init and itself: none)
+.globl sys_kill
+sys_kill:
+    cmp $1, %edi
+    je 1f
+    test %edi, %edi
+    jnz esrch
+1:  mov %esi, %edi
+    mov $SI_USER, %esi
+    xor %edx, %edx
+    jmp send_from_user
+
+# tkill(tid, sig)
+.globl sys_tkill
+sys_tkill:
+    test %edi, %edi
+    jle einval
+    cmp $1, %edi
+    jne esrch
+    mov %esi, %edi
+    mov $SI_TKILL, %esi
+    mov $1, %edx
+    jmp send_from_user
+
+# tgkill(tgid, tid, sig)
+.globl sys_tgkill
+sys_tgkill:
+    test %edi, %edi
+    jle einval
+    test %esi, %esi
+    jle einval
+    cmp $1, %edi
+    jne esrch
+    cmp $1, %esi
+    jne esrch
+    mov %edx, %edi
+    mov $SI_TKILL, %esi
+    mov $1, %edx
+    jmp send_from_user
+
+# send_from_user(%edi = signal, %esi = si_code, %edx = 1 to the thread): with the sender's pid
+# and uid; signal 0 only checks that the target exists.
+send_from_user:
+    cmp $NSIG, %edi
+    ja einval
+    test %edi, %edi
+    jz 1f
+    sub $KSIGINFO_SIZE, %rsp
+    mov %edi, SI_SIGNO(%rsp)
+    movl $0, SI_ERRNO(%rsp)
+    mov %esi, SI_CODE(%rsp)
+    movl $0, SI_CODE + 4(%rsp)
+    movl $1, SI_PID(%rsp)
+    movl $0, SI_UID(%rsp)
+    movq $0, 24(%rsp)
+    movq $0, 32(%rsp)
+    movq $0, 40(%rsp)
+    mov %rsp, %rsi
+    call send_signal
+    add $KSIGINFO_SIZE, %rsp
+1:  xor %eax, %eax
+    ret
+
+# rt_sigqueueinfo(pid, sig, uinfo)
+.globl sys_rt_sigqueueinfo
+sys_rt_sigqueueinfo:
+    mov %rdx, %rcx
+    mov %esi, %edx
+    mov %edi, %esi
+    xor %edi, %edi
+    jmp queue_from_user
+
+# rt_tgsigqueueinfo(tgid, tid, sig, uinfo)
+.globl sys_rt_tgsigqueueinfo
+sys_rt_tgsigqueueinfo:
+    test %edi, %edi
+    jnz queue_from_user
+    mov $-1, %edi                       # tgid 0 is invalid, not "to the process"
+    jmp queue_from_user
+
+# queue_from_user(%edi = tgid, 0 for the process, %esi = pid or tid, %edx = signal, %rcx = the
+# user's siginfo): Linux's do_rt_sigqueueinfo and do_rt_tgsigqueueinfo, in their order of checks.
+queue_from_user:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    sub $56, %rsp
+    mov %edi, %ebx
+    mov %esi, %r12d
+    mov %edx, %r13d
+    mov %rcx, %r14
+    mov %r14, %rdi
+    mov $KSIGINFO_SIZE, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov %rsp, %rdi
+    mov %r14, %rsi
+    mov $KSIGINFO_SIZE, %edx
+    call memcpy
+    mov %r13d, SI_SIGNO(%rsp)
+    test %ebx, %ebx
+    jz 1f
+    mov $-EINVAL, %rax                  # tgsigqueueinfo: a single thread only
+    cmp $0, %r12d
+    jle 9f
+    cmp $0, %ebx
+    jle 9f
+1:  mov SI_CODE(%rsp), %eax             # nobody may pose as the kernel, or as kill/tgkill, to another
+    cmp $SI_TKILL, %eax
+    je 2f
+    test %eax, %eax
+    js 3f
+2:  mov $-EPERM, %rax
+    cmp $1, %r12d
+    jne 9f
+3:  mov $-ESRCH, %rax
+    cmp $1, %r12d
+    jne 9f
+    test %ebx, %ebx
+    jz 4f
+    cmp $1, %ebx
+    jne 9f
+4:  mov $-EINVAL, %rax
+    cmp $NSIG, %r13d
+    ja 9f
+    xor %eax, %eax
+    test %r13d, %r13d
+    jz 9f
+    mov %r13d, %edi
+    mov %rsp, %rsi
+    xor %edx, %edx
+    test %ebx, %ebx
+    setnz %dl
+    call send_signal
+    xor %eax, %eax
+9:  add $56, %rsp
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+.section .rodata
+.p2align 4
+# The FPU state after FNINIT with MXCSR at its reset value: what a handler starts with.
+fpu_init_state:
+    .word 0x037f                        # FCW
+    .fill FX_MXCSR - 2, 1, 0
+    .long 0x1f80                        # MXCSR
+    .fill FX_SIZE - FX_MXCSR - 4, 1, 0
+msg_wait_forever: .asciz "jvmm-kernel: the process waits for a signal and nothing can send one: halting\n"
+
+.section .data
 .p2align 3
-sigactions: .skip 64 * 32
-signal_mask: .skip 8
+.globl current_task
+current_task: .quad init_task
+init_task:
+    .quad 1                             # T_TID
+    .quad 0                             # T_WORK
+    .quad 0, 0, 0                       # T_BLOCKED, T_PENDING, T_SAVED_MASK
+    .quad entry_stack_top - F_SIZE      # T_FRAME: every entry from user mode starts at the top
+    .quad 0, 0, 0                       # T_SS_SP, T_SS_FLAGS (Linux: 0 until set), T_SS_SIZE
+    .quad init_process                  # T_PROCESS
+    .quad 0, 0, 0                       # T_TRAPNO, T_ERROR, T_CR2
+    .quad init_task_siginfo             # T_SIGINFO
+.if . - init_task != TASK_SIZE
+.error "init_task does not match struct task"
+.endif
+init_process:
+    .quad 0                             # P_PENDING
+    .quad init_process_siginfo          # P_SIGINFO
+    .fill NSIG * SIGACTION_SIZE, 1, 0   # P_ACTIONS: all SIG_DFL
+.if . - init_process != PROCESS_SIZE
+.error "init_process does not match struct process"
+.endif
+
+.section .bss
+.p2align 4
+fpu_buffer: .skip FX_SIZE
+.p2align 3
+init_task_siginfo: .skip NSIG * SIGINFO_SLOT
+init_process_siginfo: .skip NSIG * SIGINFO_SLOT
+mxcsr_feature_mask: .skip 4

@@ -206,6 +206,7 @@ SYSCALL 11, sys_munmap
 SYSCALL 12, sys_brk
 SYSCALL 13, sys_rt_sigaction
 SYSCALL 14, sys_rt_sigprocmask
+SYSCALL 15, sys_rt_sigreturn
 SYSCALL 16, sys_ioctl
 SYSCALL 20, sys_writev
 SYSCALL 21, sys_path                    # access
@@ -214,9 +215,11 @@ SYSCALL 25, sys_mremap
 SYSCALL 26, sys_msync
 SYSCALL 27, sys_mincore
 SYSCALL 28, sys_madvise
+SYSCALL 34, sys_pause
 SYSCALL 35, sys_nanosleep
 SYSCALL 39, sys_getpid
 SYSCALL 60, sys_exit
+SYSCALL 62, sys_kill
 SYSCALL 63, sys_uname
 SYSCALL 79, sys_getcwd
 SYSCALL 89, sys_path                    # readlink
@@ -227,19 +230,26 @@ SYSCALL 104, sys_getgid
 SYSCALL 107, sys_geteuid
 SYSCALL 108, sys_getegid
 SYSCALL 110, sys_getppid
+SYSCALL 127, sys_rt_sigpending
+SYSCALL 129, sys_rt_sigqueueinfo
+SYSCALL 130, sys_rt_sigsuspend
+SYSCALL 131, sys_sigaltstack
 SYSCALL 157, sys_prctl
 SYSCALL 158, sys_arch_prctl
 SYSCALL 186, sys_gettid
+SYSCALL 200, sys_tkill
 SYSCALL 201, sys_time
 SYSCALL 218, sys_set_tid_address
 SYSCALL 228, sys_clock_gettime
 SYSCALL 229, sys_clock_getres
 SYSCALL 230, sys_clock_nanosleep
 SYSCALL 231, sys_exit_group
+SYSCALL 234, sys_tgkill
 SYSCALL 257, sys_path_at                # openat
 SYSCALL 262, sys_newfstatat
 SYSCALL 269, sys_path_at                # faccessat
 SYSCALL 273, sys_set_robust_list
+SYSCALL 297, sys_rt_tgsigqueueinfo
 SYSCALL 302, sys_prlimit64
 SYSCALL 318, sys_getrandom
 SYSCALL 334, sys_rseq

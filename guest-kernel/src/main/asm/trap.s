@@ -1,37 +1,58 @@
 # Exceptions: the system-call paths that arrive as faults on some hosts, the probe's traps,
-# user faults (the process dies with the signal Linux would send), and kernel panics.
+# user faults (they become the signals Linux sends, delivered on the way back to user mode), the
+# one kernel-mode trap the kernel expects (a single step into SYSENTER), and kernel panics.
 
 .include "defs.inc"
+.include "task.inc"
 
+.equ PF_PROT, 1 << 0
 .equ PF_USER, 1 << 2
+.equ FAULT_AT_RIP, 1                    # fault_signals: si_addr is the faulting instruction
+.equ FAULT_FPU_CODE, 2                  # fault_signals: si_code from the FPU's or SSE's status
 
 .text
-# handle_exception(%rdi = frame): returns to resume the frame (IRETQ), or does not return.
+# handle_exception(%rdi = frame): an exception from user mode. Returns to resume the frame
+# (return_iret delivers what it made pending), or does not return.
 .globl handle_exception
 handle_exception:
     push %rbx
     push %r12
     mov %rdi, %rbx
-    testb $3, F_CS(%rbx)
-    jz kernel_panic
     mov F_KIND(%rbx), %rax
     cmp $14, %eax
     je page_fault
     cmp $6, %eax
     je invalid_opcode
-user_exception:                         # nothing to serve: a probe step failed, or the user faulted
+user_fault:                             # nothing to serve: a probe step failed, or the user faulted
     cmpb $0, probe_active(%rip)
     jne probe_trap
     mov F_KIND(%rbx), %rax
-    lea signal_for_vector(%rip), %rcx
-    movzbl (%rcx,%rax), %esi
-    mov %rbx, %rdi
-    xor %edx, %edx
-    call kill_process
+    mov current_task(%rip), %rcx
+    mov %rax, T_TRAPNO(%rcx)
+    mov F_ERROR(%rbx), %rdx
+    mov %rdx, T_ERROR(%rcx)
+    lea fault_signals(%rip), %r12
+    lea (%r12,%rax,4), %r12             # {signal, si_code, FAULT_* flags}
+    movzbl 1(%r12), %esi
+    testb $FAULT_FPU_CODE, 2(%r12)
+    jz 1f
+    mov %eax, %edi
+    call fpu_exception_code
+    test %eax, %eax                     # no unmasked exception: spurious, as Linux ignores it
+    jz resume
+    mov %eax, %esi
+1:  xor %edx, %edx
+    testb $FAULT_AT_RIP, 2(%r12)
+    jz 2f
+    mov F_RIP(%rbx), %rdx
+2:  movzbl (%r12), %edi
+    call force_sig_fault
+    jmp resume
 
 # A #PF from user mode at RIP == LSTAR with CR2 == LSTAR is a SYSCALL that did not enter the
 # kernel: on PVM-style hosts the CPU jumps to LSTAR but stays in user mode, and LSTAR is
-# supervisor-only (HOST-NOTES.md). RCX and R11 hold what SYSCALL put there.
+# supervisor-only (HOST-NOTES.md). RCX and R11 hold what SYSCALL put there; the exception
+# cleared TF and NT for the kernel, and R11's flags (NT included, as SYSRET keeps it) go back.
 page_fault:
     mov %cr2, %r12
     lea syscall_entry(%rip), %rax
@@ -44,7 +65,7 @@ page_fault:
     mov F_RCX(%rbx), %rax
     mov %rax, F_RIP(%rbx)
     mov F_R11(%rbx), %rax
-    and $USER_RFLAGS_MASK, %eax
+    and $(USER_RFLAGS_MASK | RFLAGS_NT), %eax
     or $(RFLAGS_IF | RFLAGS_FIXED), %eax
     mov %rax, F_RFLAGS(%rbx)
     movq $ENTRY_SYSCALL_EMULATED, F_KIND(%rbx)
@@ -56,14 +77,24 @@ page_fault:
     call handle_page_fault
     test %rax, %rax
     jz resume
-    mov %rbx, %rdi
-    mov $SIGSEGV, %esi
+    mov current_task(%rip), %rcx
+    movq $14, T_TRAPNO(%rcx)
+    mov %r12, T_CR2(%rcx)
+    mov F_ERROR(%rbx), %rdx
+    movabs $USER_TOP, %rsi              # Linux's sanitize_error_code: a kernel address reads as
+    cmp %rsi, %r12                      # a protection fault, hiding the kernel's page tables
+    jb 2f
+    or $PF_PROT, %edx
+2:  mov %rdx, T_ERROR(%rcx)
+    mov $SIGSEGV, %edi
     cmp $VM_FAULT_OOM, %eax             # out of memory: killed as by the OOM killer
-    jne 2f
-    mov $SIGKILL, %esi
-2:
+    jne 3f
+    mov $SIGKILL, %edi
+    mov $SI_KERNEL, %eax
+3:  mov %eax, %esi
     mov %r12, %rdx
-    call kill_process
+    call force_sig_fault
+    jmp resume
 
 # A #UD on an entry instruction the CPU would not run from user mode: serve the system call
 # as that path would have (SYSCALL 0f 05, SYSENTER 0f 34, INT 0x80 cd 80).
@@ -73,7 +104,7 @@ invalid_opcode:
     xor %edx, %edx
     call user_range_ok
     test %rax, %rax
-    jnz user_exception
+    jnz user_fault
     mov F_RIP(%rbx), %rax
     movzwl (%rax), %eax
     cmp $0x050f, %eax                   # SYSCALL: RCX = next RIP, R11 = RFLAGS
@@ -81,7 +112,7 @@ invalid_opcode:
     cmp $0x340f, %eax                   # SYSENTER: jvmm's convention, RIP = RDX, RSP = RCX
     je 2f
     cmp $0x80cd, %eax                   # INT 0x80
-    jne user_exception
+    jne user_fault
     addq $2, F_RIP(%rbx)
     movq $ENTRY_INT80_EMULATED, F_KIND(%rbx)
     jmp serve
@@ -98,6 +129,8 @@ invalid_opcode:
     mov %rax, F_RSP(%rbx)
     movq $ENTRY_SYSENTER_EMULATED, F_KIND(%rbx)
 serve:
+    mov F_RAX(%rbx), %rax               # the error code's slot keeps the number, for restarts
+    mov %rax, F_ORIG_RAX(%rbx)
     mov %rbx, %rdi
     call syscall_dispatch
 resume:
@@ -105,8 +138,61 @@ resume:
     pop %rbx
     ret
 
+# fpu_exception_code(%edi = 16 (#MF) or 19 (#XM)) -> %eax: the SIGFPE si_code for the unmasked
+# exception the x87 status word or MXCSR shows, 0 if none (Linux's fpu__exception_code).
+fpu_exception_code:
+    fxsave64 fault_fxsave(%rip)
+    cmp $16, %edi
+    jne 1f
+    movzwl fault_fxsave(%rip), %ecx     # FCW: the masks
+    not %ecx
+    movzwl fault_fxsave + 2(%rip), %eax # FSW: the flags
+    and %ecx, %eax
+    jmp 2f
+1:  mov fault_fxsave + FX_MXCSR(%rip), %eax   # flags in bits 0-5, masks in bits 7-12
+    mov %eax, %ecx
+    shr $7, %ecx
+    not %ecx
+    and %ecx, %eax
+2:  mov $FPE_FLTINV, %ecx
+    test $0x01, %al
+    jnz 3f
+    mov $FPE_FLTDIV, %ecx
+    test $0x04, %al
+    jnz 3f
+    mov $FPE_FLTOVF, %ecx
+    test $0x08, %al
+    jnz 3f
+    mov $FPE_FLTUND, %ecx
+    test $0x12, %al
+    jnz 3f
+    mov $FPE_FLTRES, %ecx
+    test $0x20, %al
+    jnz 3f
+    xor %ecx, %ecx
+3:  mov %ecx, %eax
+    ret
+
+# handle_kernel_exception(%rdi = frame): an exception in supervisor mode. SYSENTER leaves TF
+# set: the single-step trap then arrives on the first instructions of sysenter_entry, before it
+# clears TF (Linux's is_sysenter_singlestep); resume those. Anything else is a panic.
+.globl handle_kernel_exception
+handle_kernel_exception:
+    cmpq $1, F_KIND(%rdi)
+    jne 1f
+    lea sysenter_entry(%rip), %rax
+    mov F_RIP(%rdi), %rcx
+    sub %rax, %rcx
+    lea sysenter_flags_clean(%rip), %rdx
+    sub %rax, %rdx
+    cmp %rdx, %rcx
+    ja 1f
+    ret
+1:  mov %rdi, %rbx
+    jmp kernel_panic
+
 # ---- The end of a process ------------------------------------------------------------------
-# kill_process(%rdi = frame, %esi = signal, %rdx = fault address): report, exit 128 + signal.
+# kill_process(%rdi = frame, %esi = signal, %rdx = fault address or 0): report, exit 128 + signal.
 .globl kill_process
 kill_process:
     mov %rdi, %rbx
@@ -118,11 +204,8 @@ kill_process:
     call serial_put_dec
     lea msg_open_paren(%rip), %rdi
     call serial_puts
-    mov %r12d, %eax
-    lea signal_names(%rip), %rdi
-    imul $8, %rax, %rax
-    add %rax, %rdi
-    call serial_puts
+    mov %r12d, %edi
+    call put_signal_name
     lea msg_at_rip(%rip), %rdi
     call serial_puts
     mov F_RIP(%rbx), %rdi
@@ -135,6 +218,34 @@ kill_process:
     call serial_putc
     lea 128(%r12), %edi
     jmp process_exit_quietly
+
+# put_signal_name(%edi = signal 1..64): its name; the real-time ones by the kernel's SIGRTMIN (32)
+put_signal_name:
+    push %rbx
+    mov %edi, %ebx
+    cmp $SIGRTMIN, %ebx
+    jae 1f
+    mov %ebx, %eax
+    shl $4, %eax
+    lea signal_names(%rip), %rdi
+    add %rax, %rdi
+    call serial_puts
+    jmp 9f
+1:  lea name_sigrtmax(%rip), %rdi
+    cmp $NSIG, %ebx
+    je 2f
+    lea name_sigrtmin(%rip), %rdi
+    call serial_puts
+    cmp $SIGRTMIN, %ebx
+    je 9f
+    mov $'+', %edi
+    call serial_putc
+    lea -SIGRTMIN(%rbx), %edi
+    call serial_put_dec
+    jmp 9f
+2:  call serial_puts
+9:  pop %rbx
+    ret
 
 # process_exit(%edi = status): the program ended; its status is the VM's.
 .globl process_exit
@@ -188,21 +299,43 @@ kernel_panic:
     jmp vm_exit
 
 .section .rodata
-# The signal Linux sends for each exception vector (arch/x86/kernel/traps.c).
-signal_for_vector:
-    .byte SIGFPE, SIGTRAP, SIGSEGV, SIGTRAP, SIGSEGV, SIGSEGV, SIGILL, SIGFPE   # 0-7
-    .byte SIGSEGV, SIGFPE, SIGSEGV, SIGBUS, SIGBUS, SIGSEGV, SIGSEGV, SIGSEGV   # 8-15
-    .byte SIGFPE, SIGBUS, SIGBUS, SIGFPE, SIGSEGV, SIGSEGV, SIGSEGV, SIGSEGV    # 16-23
-    .byte SIGSEGV, SIGSEGV, SIGSEGV, SIGSEGV, SIGSEGV, SIGSEGV, SIGSEGV, SIGSEGV # 24-31
-.p2align 3
-signal_names:                           # 8 bytes each, by signal number
-    .irp name, "?", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV"
-    .asciz "\name"
-    .p2align 3
+# Per exception vector: the signal Linux sends (arch/x86/kernel/traps.c), its si_code, and
+# FAULT_* flags. #PF has its own path; #DB from user mode is a single step (TRAP_TRACE).
+.macro FAULT signal, code, flags
+    .byte \signal, \code, \flags, 0
+.endm
+fault_signals:
+    FAULT SIGFPE, FPE_INTDIV, FAULT_AT_RIP         # 0 #DE
+    FAULT SIGTRAP, TRAP_TRACE, FAULT_AT_RIP        # 1 #DB
+    FAULT SIGSEGV, SI_KERNEL, 0                    # 2 NMI
+    FAULT SIGTRAP, SI_KERNEL, 0                    # 3 #BP (int3)
+    FAULT SIGSEGV, SI_KERNEL, 0                    # 4 #OF
+    FAULT SIGSEGV, SI_KERNEL, 0                    # 5 #BR
+    FAULT SIGILL, ILL_ILLOPN, FAULT_AT_RIP         # 6 #UD
+    FAULT SIGSEGV, SI_KERNEL, 0                    # 7 #NM
+    FAULT SIGSEGV, SI_KERNEL, 0                    # 8 #DF
+    FAULT SIGFPE, SI_KERNEL, 0                     # 9 coprocessor segment overrun
+    FAULT SIGSEGV, SI_KERNEL, 0                    # 10 #TS
+    FAULT SIGBUS, SI_KERNEL, 0                     # 11 #NP
+    FAULT SIGBUS, SI_KERNEL, 0                     # 12 #SS
+    FAULT SIGSEGV, SI_KERNEL, 0                    # 13 #GP
+    FAULT SIGSEGV, SEGV_MAPERR, 0                  # 14 #PF (page_fault)
+    FAULT SIGSEGV, SI_KERNEL, 0                    # 15
+    FAULT SIGFPE, 0, FAULT_AT_RIP | FAULT_FPU_CODE # 16 #MF
+    FAULT SIGBUS, BUS_ADRALN, 0                    # 17 #AC
+    FAULT SIGBUS, SI_KERNEL, 0                     # 18 #MC
+    FAULT SIGFPE, 0, FAULT_AT_RIP | FAULT_FPU_CODE # 19 #XM
+    .rept 32 - 20
+    FAULT SIGSEGV, SI_KERNEL, 0                    # 20-31
     .endr
-    .fill 8 * (31 - 12), 1, 0
-    .asciz "SIGSYS"
-    .p2align 3
+.p2align 4
+signal_names:                           # 16 bytes each, by signal number, up to SIGSYS
+    .irp name, "?", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM", "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"
+    .asciz "\name"
+    .p2align 4
+    .endr
+name_sigrtmin:     .asciz "SIGRTMIN"
+name_sigrtmax:     .asciz "SIGRTMAX"
 msg_killed:        .asciz "jvmm-kernel: killed by signal "
 msg_open_paren:    .asciz " ("
 msg_at_rip:        .asciz ") at rip "
@@ -211,3 +344,7 @@ msg_exit:          .asciz "jvmm-kernel: exit "
 msg_panic:         .asciz "jvmm-kernel: panic: exception "
 msg_error:         .asciz " (error "
 msg_cr2:           .asciz ", cr2 "
+
+.section .bss
+.p2align 4
+fault_fxsave: .skip FX_SIZE
