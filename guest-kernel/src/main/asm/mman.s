@@ -146,7 +146,8 @@ sys_mmap:
 6:  mov $-EINVAL, %rax
     jmp 9f
 8:  mov %r8, %rdi                       # a file mapping: the descriptor cannot be mapped
-    call console_fd
+    call fd_file
+    test %rax, %rax
     mov $-EBADF, %rax
     jz 9f
     mov $-ENODEV, %rax
