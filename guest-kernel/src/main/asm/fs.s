@@ -411,6 +411,7 @@ sys_pwritev:
 # 1 write): as Linux's import_iovec (every vector checked first: EINVAL for a negative length,
 # EFAULT outside user space; the total is cut at MAX_RW_COUNT), then the operation once per
 # vector until one moves less than asked (the bytes so far, or its error if there were none).
+# A write's vectors must be readable before the first byte goes.
 rw_vector:
     mov FILE_FLAGS(%rdi), %eax
     inc %eax
@@ -434,26 +435,40 @@ rw_vector:
     mov %r9, %r15                       # operation
     shl $4, %rdx
     lea (%rsi,%rdx), %r13               # end of the iov array
+    mov %r8, %rbp                       # 1: writing
     mov %rsi, %rdi
     mov %rdx, %rsi
     xor %edx, %edx
     call user_range_ok
     test %rax, %rax
     jnz 9f
-    mov %r12, %rcx
-    movabs $USER_TOP, %r8
-1:  cmp %r13, %rcx
+    push %r12
+1:  cmp %r13, %r12
     je 2f
-    mov 8(%rcx), %rax
+    mov 8(%r12), %rsi
+    test %rsi, %rsi
+    js 61f
+    mov (%r12), %rdi
+    mov %rsi, %rax
+    add %rdi, %rax
+    jc 51f
+    movabs $USER_TOP, %rcx
+    cmp %rcx, %rax
+    ja 51f
+    test %rbp, %rbp                     # the bytes to write are all readable first, so that a
+    jz 11f                              # fault writes nothing, as on a pipe or a terminal
+    xor %edx, %edx
+    call user_range_ok
     test %rax, %rax
-    js 6f
-    add (%rcx), %rax
-    jc 5f
-    cmp %r8, %rax
-    ja 5f
-    add $16, %rcx
+    jnz 51f
+11: add $16, %r12
     jmp 1b
-2:  xor %ebp, %ebp                      # bytes moved
+51: pop %r12
+    jmp 5f
+61: pop %r12
+    jmp 6f
+2:  pop %r12
+    xor %ebp, %ebp                      # bytes moved
 3:  cmp %r13, %r12
     je 8f
     mov 8(%r12), %rdx
