@@ -504,6 +504,146 @@ rw_vector:
     pop %rbx
     ret
 
+# io_buffer_ok(%rdi = buffer, %rsi = length, %edx = 1 to write into it) -> %rax: 0 or -EFAULT.
+# What a file operation checks its buffer with: user memory, or the kernel's own buffer while
+# sendfile moves data between two files through it (sendfile_buffer, one CPU, never preempted).
+.globl io_buffer_ok
+io_buffer_ok:
+    lea sendfile_buffer(%rip), %rax
+    cmp %rax, %rdi
+    jne user_range_ok
+    cmpb $0, sendfile_active(%rip)
+    je user_range_ok
+    xor %eax, %eax
+    ret
+
+# sendfile(out_fd, in_fd, offset, count): Linux's checks (do_sendfile), then the input file's read
+# and the output file's write through a kernel buffer, a page at a time, until count bytes have
+# moved or a read comes back short.
+.globl sys_sendfile
+sys_sendfile:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    push %rbp
+    sub $8, %rsp                        # the offset, when one is given
+    mov %edi, %r15d                     # out_fd
+    mov %rdx, %r13                      # offset pointer
+    mov %rcx, %r14                      # count
+    mov %esi, %ebx                      # in_fd
+    test %r13, %r13                     # the offset is read first
+    jz 1f
+    mov %r13, %rdi
+    mov $8, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov (%r13), %rax
+    mov %rax, (%rsp)
+1:  mov %ebx, %edi
+    call fd_file
+    mov %rax, %rbx
+    test %rbx, %rbx
+    jz 81f
+    mov FILE_FLAGS(%rbx), %eax
+    inc %eax
+    test $1, %al                        # readable
+    jz 81f
+    lea FILE_POS(%rbx), %r12            # the input's offset
+    test %r13, %r13
+    jz 1f
+    mov FILE_OPS(%rbx), %rax
+    cmpq $0, FOP_LSEEK(%rax)
+    je 82f
+    mov %rsp, %r12
+    cmpq $0, (%rsp)
+    jl 83f
+1:  test %r14, %r14
+    js 83f
+    mov $MAX_RW_COUNT, %eax
+    cmp %rax, %r14
+    cmova %rax, %r14
+    mov %r15d, %edi
+    call fd_file
+    mov %rax, %r15                      # the output
+    test %r15, %r15
+    jz 81f
+    mov FILE_FLAGS(%r15), %eax
+    inc %eax
+    test $2, %al                        # writable
+    jz 81f
+    mov FILE_OPS(%rbx), %rax
+    cmpq $0, FOP_READ(%rax)
+    je 83f
+    mov FILE_OPS(%r15), %rax
+    cmpq $0, FOP_WRITE(%rax)
+    je 83f
+    xor %ebp, %ebp                      # bytes moved
+    movb $1, sendfile_active(%rip)
+2:  cmp %r14, %rbp
+    jae 7f
+    mov %r14, %rdx
+    sub %rbp, %rdx
+    mov $PAGE_SIZE, %eax
+    cmp %rax, %rdx
+    cmova %rax, %rdx
+    mov %rbx, %rdi
+    lea sendfile_buffer(%rip), %rsi
+    mov %r12, %rcx
+    mov FILE_OPS(%rbx), %rax
+    push %rdx
+    call *FOP_READ(%rax)
+    pop %rdx
+    test %rax, %rax
+    jle 6f
+    push %rdx
+    push %rax
+    mov %r15, %rdi
+    lea sendfile_buffer(%rip), %rsi
+    mov %rax, %rdx
+    lea FILE_POS(%r15), %rcx
+    mov FILE_OPS(%r15), %rax
+    call *FOP_WRITE(%rax)
+    pop %rcx                            # read
+    pop %rdx                            # asked
+    test %rax, %rax
+    js 6f
+    add %rax, %rbp
+    cmp %rcx, %rax
+    jb 7f
+    cmp %rdx, %rcx
+    jb 7f
+    jmp 2b
+6:  test %rbp, %rbp                     # an error after some bytes: the bytes
+    jnz 7f
+    test %rax, %rax
+    jnz 8f
+7:  mov %rbp, %rax
+8:  movb $0, sendfile_active(%rip)
+    test %r13, %r13
+    jz 9f
+    cmp %rsp, %r12
+    jne 9f
+    mov (%rsp), %rcx                    # the offset moves; the file's does not
+    mov %rcx, (%r13)
+    jmp 9f
+81: mov $-EBADF, %rax
+    jmp 9f
+82: mov $-ESPIPE, %rax
+    jmp 9f
+83: mov $-EINVAL, %rax
+9:  add $8, %rsp
+    pop %rbp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
 .globl sys_lseek
 sys_lseek:
     call fd_file
@@ -826,7 +966,7 @@ console_write:
     mov %rsi, %rdi
     mov %rdx, %rsi
     xor %edx, %edx
-    call user_range_ok
+    call io_buffer_ok
     pop %rsi
     pop %rdi
     test %rax, %rax
@@ -886,3 +1026,6 @@ console_stderr: .quad console_out_ops
 .section .bss
 .p2align 3
 init_files: .skip FILES_SIZE
+.p2align 12
+sendfile_buffer: .skip PAGE_SIZE
+sendfile_active: .skip 1

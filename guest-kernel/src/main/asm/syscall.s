@@ -240,6 +240,7 @@ SYSCALL 32, sys_dup
 SYSCALL 33, sys_dup2
 SYSCALL 35, sys_nanosleep
 SYSCALL 39, sys_getpid
+SYSCALL 40, sys_sendfile
 SYSCALL 60, sys_exit
 SYSCALL 63, sys_uname
 SYSCALL 72, sys_fcntl

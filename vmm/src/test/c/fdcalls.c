@@ -229,6 +229,14 @@ static void reading_and_writing(void) {
     show("preadv stdout", S5(SYS_preadv, 1, in, 2, 0, 0));
     show("pwritev stdout", S5(SYS_pwritev, 1, iov, 1, 0, 0));
     show("pwritev at -1", S5(SYS_pwritev, 1, iov, 1, -1, 0));
+    long offset = 0;
+    show("sendfile stdin to stdout, count -1", S4(SYS_sendfile, 1, 0, NULL, -1));
+    show("sendfile from stdout", S4(SYS_sendfile, 2, 1, NULL, 1));
+    show("sendfile to stdin", S4(SYS_sendfile, 0, 0, NULL, 1));
+    show("sendfile from a closed fd", S4(SYS_sendfile, 1, 42, NULL, 1));
+    show("sendfile to a closed fd", S4(SYS_sendfile, 42, 0, NULL, 1));
+    show("sendfile an offset in kernel memory", S4(SYS_sendfile, 1, 0, KERNEL, 1));
+    show("sendfile from stdout at an offset", S4(SYS_sendfile, 2, 1, &offset, 1));
     show("lseek stdout", S3(SYS_lseek, 1, 0, SEEK_CUR));
     show("lseek stdout whence 7", S3(SYS_lseek, 1, 0, 7));
     show("lseek a closed fd", S3(SYS_lseek, 42, 0, SEEK_SET));
@@ -424,6 +432,9 @@ static void console(void) {
     show("read stdin from unmapped memory", S3(SYS_read, 0, UNMAPPED, 8));
     show("pread64 stdin", S4(SYS_pread64, 0, buf, 1, 0));
     show("lseek stdin", S3(SYS_lseek, 0, 0, SEEK_SET));
+    long offset = 0;
+    show("sendfile stdin at an offset", S4(SYS_sendfile, 1, 0, &offset, 1));
+    show("sendfile stdin to stdout", S4(SYS_sendfile, 1, 0, NULL, 100));
     struct pollfd p[3] = {{0, POLLIN | POLLOUT, 0}, {1, POLLIN | POLLOUT, 0}, {2, POLLIN | POLLOUT, 0}};
     show("poll the console for everything", S3(SYS_poll, p, 3, 0));
     printf("revents: %#x %#x %#x\n", p[0].revents, p[1].revents, p[2].revents);
