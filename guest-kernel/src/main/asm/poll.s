@@ -1,7 +1,7 @@
 # Waiting for descriptors: poll, ppoll, select, pselect6.
 #
 # Each call scans its descriptors through their files' poll operations; if none is ready and the
-# timeout has not passed, it sleeps (poll_sleep) and scans again. Linux's checks and errnos: nfds
+# timeout has not passed, it sleeps (wait_until) and scans again. Linux's checks and errnos: nfds
 # beyond RLIMIT_NOFILE (poll: EINVAL), select's nfds clamped to the descriptor table's size, a
 # closed descriptor is POLLNVAL (poll) or EBADF (select), the remaining time is written back for
 # a timeout that was not zero (and a failure to write it back is ignored).
@@ -29,15 +29,17 @@
 .equ SEL_SIZE, 56
 
 .text
-# poll_sleep(%rdi = CLOCK_MONOTONIC deadline in ns): returns when something may have become
-# ready, or the deadline has passed. With no interrupt yet, nothing wakes the kernel, so it
-# watches the clock (as nanosleep does) until the deadline: the one place a timer replaces.
-poll_sleep:
+# wait_until(%rdi = CLOCK_MONOTONIC deadline in ns): returns when something may have become
+# ready, or the deadline has passed (poll, select and futex then look again). With no interrupt
+# yet, nothing wakes the kernel, so it watches the clock (as nanosleep does) until the deadline:
+# the one place a timer replaces.
+.globl wait_until
+wait_until:
     push %rbx
     mov %rdi, %rbx
 1:  call clock_monotonic_ns
-    cmp %rbx, %rax
-    jae 2f
+    cmp %rbx, %rax                      # signed: a deadline before the clock's origin has passed
+    jge 2f
     pause
     jmp 1b
 2:  pop %rbx
@@ -241,7 +243,7 @@ do_poll:
     cmp %r13, %rax
     jae 8f
     mov %r13, %rdi
-    call poll_sleep
+    call wait_until
     jmp 1b
 8:  xor %eax, %eax
 9:  pop %r13
@@ -411,7 +413,7 @@ do_select:
     cmp %r14, %rax
     jae 4f
     mov %r14, %rdi
-    call poll_sleep
+    call wait_until
     jmp 3b
 4:  mov $1, %r12d
     call select_scan

@@ -1,7 +1,7 @@
 # The system-call dispatcher, the table, and the error returns the handlers share.
 #
 # Numbers and semantics are Linux's (arch/x86/entry/syscalls/syscall_64.tbl); each subsystem's
-# file serves its calls (fs.s, poll.s, mman.s, signal.s, process.s, time.s). Where the kernel
+# file serves its calls (fs.s, poll.s, futex.s, mman.s, signal.s, process.s, time.s). Where the kernel
 # has no such object, a call fails with the errno Linux gives for a missing one. Calls without a
 # handler return -ENOSYS and are counted, and the exit report names them (syscall_names.s).
 
@@ -274,6 +274,7 @@ SYSCALL 157, sys_prctl
 SYSCALL 158, sys_arch_prctl
 SYSCALL 186, sys_gettid
 SYSCALL 201, sys_time
+SYSCALL 202, sys_futex
 SYSCALL 203, sys_sched_setaffinity
 SYSCALL 204, sys_sched_getaffinity
 SYSCALL 218, sys_set_tid_address

@@ -51,6 +51,7 @@ static const char *errno_name(long e) {
     case ESPIPE: return "ESPIPE";
     case ENAMETOOLONG: return "ENAMETOOLONG";
     case ENOSYS: return "ENOSYS";
+    case ETIMEDOUT: return "ETIMEDOUT";
     default: return "other";
     }
 }
@@ -353,6 +354,42 @@ static void polling(void) {
     show("pselect6 timeout 1e9 ns", S6(SYS_pselect6, 2, NULL, &w, NULL, &bad, NULL));
 }
 
+/* linux/futex.h, which musl does not install */
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE 1
+#define FUTEX_WAKE_PRIVATE 129
+#define FUTEX_REQUEUE_PRIVATE 131
+#define FUTEX_CMP_REQUEUE_PRIVATE 132
+#define FUTEX_WAIT_BITSET_PRIVATE 137
+#define FUTEX_WAKE_BITSET_PRIVATE 138
+#define FUTEX_CLOCK_REALTIME 256
+
+/* One thread: a wake finds nobody, a wait lasts until its timeout. */
+static void futexes(void) {
+    static uint32_t word = 7;
+    struct timespec ten_ms = {0, 10000000}, bad = {0, -1}, past = {1, 0};
+    show("FUTEX_WAKE_PRIVATE", S3(SYS_futex, &word, FUTEX_WAKE_PRIVATE, 1));
+    show("FUTEX_WAKE shared", S3(SYS_futex, &word, FUTEX_WAKE, 1));
+    show("FUTEX_WAKE unaligned", S3(SYS_futex, (char *) &word + 1, FUTEX_WAKE_PRIVATE, 1));
+    show("FUTEX_WAKE kernel address", S3(SYS_futex, KERNEL, FUTEX_WAKE_PRIVATE, 1));
+    show("FUTEX_WAKE shared, unmapped", S3(SYS_futex, UNMAPPED, FUTEX_WAKE, 1));
+    show("FUTEX_WAKE_BITSET 0", S6(SYS_futex, &word, FUTEX_WAKE_BITSET_PRIVATE, 1, NULL, NULL, 0));
+    show("FUTEX_WAIT another value", S4(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 8, NULL));
+    long start = now_ns();
+    show("FUTEX_WAIT 10 ms", S4(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 7, &ten_ms));
+    show("it waited 10 ms", now_ns() - start >= 10000000);
+    show("FUTEX_WAIT bad timeout", S4(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 7, &bad));
+    show("FUTEX_WAIT timeout in kernel memory", S4(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 7, KERNEL));
+    show("FUTEX_WAIT_BITSET realtime, in 1970", S6(SYS_futex, &word, FUTEX_WAIT_BITSET_PRIVATE | FUTEX_CLOCK_REALTIME, 7, &past, NULL, -1));
+    show("FUTEX_WAIT_BITSET monotonic, at 1 s", S6(SYS_futex, &word, FUTEX_WAIT_BITSET_PRIVATE, 7, &past, NULL, -1));
+    show("FUTEX_WAIT_BITSET 0", S6(SYS_futex, &word, FUTEX_WAIT_BITSET_PRIVATE, 7, &past, NULL, 0));
+    show("FUTEX_WAIT with FUTEX_CLOCK_REALTIME", S4(SYS_futex, &word, FUTEX_WAIT_PRIVATE | FUTEX_CLOCK_REALTIME, 7, &ten_ms));
+    show("FUTEX_CMP_REQUEUE another value", S6(SYS_futex, &word, FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, &word, 8));
+    show("FUTEX_CMP_REQUEUE", S6(SYS_futex, &word, FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, &word, 7));
+    show("FUTEX_REQUEUE negative count", S6(SYS_futex, &word, FUTEX_REQUEUE_PRIVATE, -1, 1, &word, 0));
+    show("futex op 99", S3(SYS_futex, &word, 99, 0));
+}
+
 static void process(void) {
     unsigned cpu, node;
     show("getcpu into kernel memory", S3(SYS_getcpu, KERNEL, &node, NULL));
@@ -504,6 +541,7 @@ int main(int argc, char **argv) {
     reading_and_writing();
     status();
     polling();
+    futexes();
     process();
     return 0;
 }
