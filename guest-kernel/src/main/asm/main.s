@@ -115,7 +115,8 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     movzbl %al, %edi                    # the exit device takes a byte
     jmp vm_exit
 
-3:  call program_image                  # %rax = image, %rdx = size, %rcx = physical
+3:  call files_init
+    call program_image                  # %rax = image, %rdx = size, %rcx = physical
     mov %rax, %rdi
     mov %rdx, %rsi
     mov %rcx, %rdx

@@ -398,7 +398,8 @@ sys_mmap:
 81: mov $-ENOTSUP, %rax
     jmp 9f
 80: mov %r8, %rdi                       # a file mapping: the descriptor cannot be mapped
-    call console_fd
+    call fd_file
+    test %rax, %rax
     mov $-EBADF, %rax
     jz 9f
     mov $-ENODEV, %rax

@@ -1,8 +1,17 @@
-# The process: identity, limits, name, the FS and GS bases, its end.
+# The process: identity, session and group, limits, scheduling and accounting, name, the FS and
+# GS bases, its end. There is one process (pid 1), the leader of its own session and process
+# group, on one CPU.
 
 .include "defs.inc"
+.include "file.inc"
 
 .equ UTSNAME_FIELD, 65
+.equ NGROUPS_MAX, 65536
+.equ NGROUPS_KEPT, 256                  # supplementary groups the kernel keeps (setgroups: ENOMEM past)
+.equ SYSINFO_SIZE, 112
+.equ RUSAGE_SIZE, 144
+.equ NSEC_PER_SEC, 1000000000
+.equ USER_HZ, 100
 
 .text
 .globl sys_getpid
@@ -107,6 +116,11 @@ sys_prlimit64:
     mov (%r12), %rax
     cmp 8(%r12), %rax
     ja 6f
+    lea rlimits + RLIMIT_NOFILE * RLIMIT_SIZE(%rip), %rax
+    cmp %rax, %rbx
+    jne 2f
+    cmpq $FD_TABLE_SIZE, 8(%r12)        # Linux: EPERM above nr_open, the table's size here
+    ja 7f
 2:  test %r13, %r13
     jz 3f
     mov %r13, %rdi
@@ -128,6 +142,8 @@ sys_prlimit64:
 8:  xor %eax, %eax
     jmp 9f
 6:  mov $-EINVAL, %rax
+    jmp 9f
+7:  mov $-EPERM, %rax
 9:  pop %r13
     pop %r12
     pop %rbx
@@ -269,6 +285,410 @@ sys_arch_prctl:
     xor %eax, %eax
 7:  ret
 
+# ---- Session and process group: pid 1 leads both -----------------------------------------------
+# getpgid(pid), getsid(pid): 1 for this process (pid 0 or 1), else ESRCH
+.globl sys_getpgid
+sys_getpgid:
+.globl sys_getsid
+sys_getsid:
+    test %edi, %edi
+    jz sys_getpgrp
+    cmp $1, %edi
+    jne esrch
+.globl sys_getpgrp
+sys_getpgrp:
+    mov $1, %eax
+    ret
+
+# setsid(): a process group leader may not start a session (EPERM).
+.globl sys_setsid
+sys_setsid:
+    jmp eperm
+
+# setpgid(pid, pgid): Linux's order of checks; a session leader may not move (EPERM).
+.globl sys_setpgid
+sys_setpgid:
+    test %edi, %edi
+    jnz 1f
+    mov $1, %edi
+1:  test %esi, %esi
+    js einval
+    cmp $1, %edi
+    jne esrch
+    jmp eperm
+
+# ---- Identity ---------------------------------------------------------------------------------
+# getgroups(size, list): the supplementary groups (none at boot, as Linux's first process)
+.globl sys_getgroups
+sys_getgroups:
+    test %edi, %edi
+    js einval
+    mov group_count(%rip), %ecx
+    test %edi, %edi                     # size 0: only the count
+    jz 1f
+    cmp %edi, %ecx
+    ja einval
+    push %rcx
+    mov %rsi, %rdi
+    lea (,%rcx,4), %rsi
+    push %rdi
+    push %rsi
+    mov $1, %edx
+    call user_range_ok
+    pop %rdx
+    pop %rdi
+    test %rax, %rax
+    jnz 2f
+    lea groups(%rip), %rsi
+    call memcpy
+    pop %rax
+    ret
+2:  pop %rcx
+    ret
+1:  mov %ecx, %eax
+    ret
+
+# setgroups(size, list): kept sorted, as Linux's groups_sort
+.globl sys_setgroups
+sys_setgroups:
+    cmp $NGROUPS_MAX, %edi
+    ja einval                           # also a negative size
+    cmp $NGROUPS_KEPT, %edi
+    ja 9f
+    push %rbx
+    mov %edi, %ebx
+    push %rsi
+    mov %rsi, %rdi
+    lea (,%rbx,4), %rsi
+    xor %edx, %edx
+    call user_range_ok
+    pop %rsi
+    test %rax, %rax
+    jnz 8f
+    lea groups(%rip), %rdi
+    lea (,%rbx,4), %rdx
+    call memcpy
+    mov %ebx, group_count(%rip)
+    lea groups(%rip), %rdi              # insertion sort, unsigned
+    mov $1, %ecx
+1:  cmp %ebx, %ecx
+    jae 4f
+    mov (%rdi,%rcx,4), %eax
+    mov %ecx, %edx
+2:  test %edx, %edx
+    jz 3f
+    mov -4(%rdi,%rdx,4), %esi
+    cmp %eax, %esi
+    jbe 3f
+    mov %esi, (%rdi,%rdx,4)
+    dec %edx
+    jmp 2b
+3:  mov %eax, (%rdi,%rdx,4)
+    inc %ecx
+    jmp 1b
+4:  xor %eax, %eax
+8:  pop %rbx
+    ret
+9:  mov $-ENOMEM, %rax
+    ret
+
+# umask(mask) -> the previous mask
+.globl sys_umask
+sys_umask:
+    and $0777, %edi
+    mov process_umask(%rip), %eax
+    mov %edi, process_umask(%rip)
+    ret
+
+# ---- Scheduling -------------------------------------------------------------------------------
+# this_process(%edi = pid) -> ZF set if the pid names this process (0 or 1)
+this_process:
+    test %edi, %edi
+    jz 1f
+    cmp $1, %edi
+1:  ret
+
+# getcpu(cpu, node, cache): CPU 0 on node 0, as the vDSO's __vdso_getcpu answers
+.globl sys_getcpu
+sys_getcpu:
+    push %rbx
+    push %r12
+    mov %rsi, %r12
+    xor %ebx, %ebx                      # the result
+    test %rdi, %rdi
+    jz 1f
+    call put_user_zero32
+    or %rax, %rbx
+1:  test %r12, %r12
+    jz 2f
+    mov %r12, %rdi
+    call put_user_zero32
+    or %rax, %rbx
+2:  mov %rbx, %rax
+    pop %r12
+    pop %rbx
+    ret
+
+# put_user_zero32(%rdi = user pointer) -> %rax: 0 once it holds a zero u32, else -EFAULT
+put_user_zero32:
+    push %rdi
+    mov $4, %esi
+    mov $1, %edx
+    call user_range_ok
+    pop %rdi
+    test %rax, %rax
+    jnz 1f
+    movl $0, (%rdi)
+1:  ret
+
+# sched_getaffinity(pid, len, mask) -> the mask's size: 8 bytes, CPU 0
+.globl sys_sched_getaffinity
+sys_sched_getaffinity:
+    test %esi, %esi
+    jz einval
+    test $7, %esi
+    jnz einval
+    call this_process
+    jne esrch
+    push %rdx
+    mov %rdx, %rdi
+    mov $8, %esi
+    mov $1, %edx
+    call user_range_ok
+    pop %rdi
+    test %rax, %rax
+    jnz 1f
+    movq $1, (%rdi)
+    mov $8, %eax
+1:  ret
+
+# sched_setaffinity(pid, len, mask): the mask must hold CPU 0
+.globl sys_sched_setaffinity
+sys_sched_setaffinity:
+    push %rbx
+    push %r12
+    mov %edi, %r12d
+    mov %rdx, %rbx
+    xor %eax, %eax                      # an empty mask if nothing is copied
+    mov %esi, %esi
+    test %rsi, %rsi
+    jz 1f
+    mov $8, %eax
+    cmp %rax, %rsi
+    cmova %rax, %rsi
+    mov %rdx, %rdi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    movzbl (%rbx), %eax
+1:  mov %r12d, %edi
+    mov %eax, %ebx
+    call this_process
+    jne 7f
+    test $1, %bl
+    jz 8f
+    xor %eax, %eax
+    jmp 9f
+7:  mov $-ESRCH, %rax
+    jmp 9f
+8:  mov $-EINVAL, %rax
+9:  pop %r12
+    pop %rbx
+    ret
+
+# sched_getparam(pid, param): priority 0 (SCHED_OTHER)
+.globl sys_sched_getparam
+sys_sched_getparam:
+    test %rsi, %rsi
+    jz einval
+    test %edi, %edi
+    js einval
+    call this_process
+    jne esrch
+    mov %rsi, %rdi
+    jmp put_user_zero32
+
+# sched_getscheduler(pid): SCHED_OTHER
+.globl sys_sched_getscheduler
+sys_sched_getscheduler:
+    test %edi, %edi
+    js einval
+    call this_process
+    jne esrch
+    xor %eax, %eax
+    ret
+
+# sched_get_priority_max/min(policy): 99 and 1 for SCHED_FIFO and SCHED_RR, 0 for SCHED_OTHER,
+# SCHED_BATCH, SCHED_IDLE and SCHED_DEADLINE
+.globl sys_sched_get_priority_max
+sys_sched_get_priority_max:
+    mov $99, %eax
+    jmp 1f
+.globl sys_sched_get_priority_min
+sys_sched_get_priority_min:
+    mov $1, %eax
+1:  cmp $1, %edi                        # SCHED_FIFO
+    je 2f
+    cmp $2, %edi                        # SCHED_RR
+    je 2f
+    cmp $6, %edi                        # SCHED_DEADLINE
+    ja einval
+    cmp $4, %edi                        # 4 is not a policy
+    je einval
+    xor %eax, %eax
+2:  ret
+
+# getpriority(which, who) -> 20 - nice; setpriority(which, who, nice). PRIO_PROCESS and
+# PRIO_PGRP name this process as 0 or 1, PRIO_USER as uid 0.
+# priority_target(%edi = which, %esi = who) -> %rax: 0, -EINVAL or -ESRCH
+priority_target:
+    cmp $2, %edi                        # PRIO_USER
+    ja einval
+    je 1f
+    mov %esi, %edi
+    call this_process
+    jne esrch
+    xor %eax, %eax
+    ret
+1:  test %esi, %esi
+    jnz esrch
+    xor %eax, %eax
+    ret
+
+.globl sys_getpriority
+sys_getpriority:
+    call priority_target
+    test %rax, %rax
+    jnz 1f
+    mov $20, %eax
+    sub process_nice(%rip), %eax
+1:  ret
+
+.globl sys_setpriority
+sys_setpriority:
+    push %rdx
+    call priority_target
+    pop %rdx
+    test %rax, %rax
+    jnz 1f
+    mov $-20, %ecx                      # clamped to [-20, 19]
+    cmp %ecx, %edx
+    cmovl %ecx, %edx
+    mov $19, %ecx
+    cmp %ecx, %edx
+    cmovg %ecx, %edx
+    mov %edx, process_nice(%rip)
+1:  ret
+
+# ---- Accounting ------------------------------------------------------------------------------
+# The process has had the CPU since boot: its user time is the monotonic clock, its system time 0
+# (the kernel does not measure itself); children have used nothing.
+
+# getrusage(who, usage): RUSAGE_SELF (0), RUSAGE_THREAD (1), RUSAGE_CHILDREN (-1)
+.globl sys_getrusage
+sys_getrusage:
+    cmp $-1, %edi
+    je 1f
+    cmp $1, %edi
+    ja einval
+1:  push %rbx
+    push %r12
+    mov %edi, %r12d
+    mov %rsi, %rbx
+    mov %rsi, %rdi
+    mov $RUSAGE_SIZE, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov %rbx, %rdi
+    mov $(RUSAGE_SIZE / 8), %ecx
+    rep stosq
+    cmp $-1, %r12d
+    je 8f
+    call clock_monotonic_ns             # ru_utime
+    xor %edx, %edx
+    mov $NSEC_PER_SEC, %ecx
+    div %rcx
+    mov %rax, (%rbx)
+    mov %rdx, %rax
+    xor %edx, %edx
+    mov $1000, %ecx
+    div %rcx
+    mov %rax, 8(%rbx)
+    call mm_total_pages                 # ru_maxrss, KiB: the memory in use
+    mov %rax, %r12
+    call mm_free_pages
+    sub %rax, %r12
+    shl $2, %r12
+    mov %r12, 32(%rbx)
+8:  xor %eax, %eax
+9:  pop %r12
+    pop %rbx
+    ret
+
+# times(buf) -> clock ticks (USER_HZ) since boot
+.globl sys_times
+sys_times:
+    push %rbx
+    mov %rdi, %rbx
+    call clock_monotonic_ns
+    xor %edx, %edx
+    mov $(NSEC_PER_SEC / USER_HZ), %ecx
+    div %rcx
+    test %rbx, %rbx
+    jz 9f
+    push %rax
+    mov %rbx, %rdi
+    mov $32, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 1f
+    pop %rax
+    mov %rax, (%rbx)                    # tms_utime
+    movq $0, 8(%rbx)                    # tms_stime, tms_cutime, tms_cstime
+    movq $0, 16(%rbx)
+    movq $0, 24(%rbx)
+    jmp 9f
+1:  pop %rdx
+9:  pop %rbx
+    ret
+
+# sysinfo(info): uptime (seconds, rounded up), memory in bytes (mem_unit 1), one process
+.globl sys_sysinfo
+sys_sysinfo:
+    push %rbx
+    mov %rdi, %rbx
+    mov $SYSINFO_SIZE, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov %rbx, %rdi
+    mov $(SYSINFO_SIZE / 8), %ecx
+    rep stosq
+    call clock_monotonic_ns
+    xor %edx, %edx
+    mov $NSEC_PER_SEC, %ecx
+    div %rcx
+    cmp $1, %rdx
+    cmc
+    adc $0, %rax
+    mov %rax, (%rbx)                    # uptime
+    call mm_total_pages
+    shl $12, %rax
+    mov %rax, 32(%rbx)                  # totalram
+    call mm_free_pages
+    shl $12, %rax
+    mov %rax, 40(%rbx)                  # freeram
+    movw $1, 80(%rbx)                   # procs
+    movl $1, 104(%rbx)                  # mem_unit
+    xor %eax, %eax
+9:  pop %rbx
+    ret
+
 .globl sys_exit
 sys_exit:
 .globl sys_exit_group
@@ -294,8 +714,10 @@ utsname:
 
 
 .section .data
+process_umask: .long 022
 .p2align 3
 # {rlim_cur, rlim_max} per resource; RLIM_INFINITY is all ones.
+.globl rlimits
 rlimits:
     .quad -1, -1                        # RLIMIT_CPU
     .quad -1, -1                        # RLIMIT_FSIZE
@@ -320,3 +742,6 @@ clear_child_tid: .skip 8
 rseq_area: .skip 8
 rseq_signature: .skip 4
 process_name: .skip 16
+group_count: .skip 4
+groups: .skip NGROUPS_KEPT * 4
+process_nice: .skip 4

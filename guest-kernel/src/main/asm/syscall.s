@@ -1,9 +1,9 @@
 # The system-call dispatcher, the table, and the error returns the handlers share.
 #
 # Numbers and semantics are Linux's (arch/x86/entry/syscalls/syscall_64.tbl); each subsystem's
-# file serves its calls (fs.s, mman.s, signal.s, process.s, time.s). Where the kernel has no
-# such object, a call fails with the errno Linux gives for a missing one. Calls without a
-# handler return -ENOSYS and are counted.
+# file serves its calls (fs.s, poll.s, futex.s, mman.s, signal.s, process.s, time.s). Where the kernel
+# has no such object, a call fails with the errno Linux gives for a missing one. Calls without a
+# handler return -ENOSYS and are counted, and the exit report names them (syscall_names.s).
 
 .include "defs.inc"
 
@@ -60,8 +60,9 @@ syscall_dispatch:
     ret
 
 # ---- The exit report ----------------------------------------------------------------------
-# report_syscalls(): "jvmm-kernel: syscalls N (nr xcount, ...), unimplemented M[: nr (xcount), ...]",
-# where the numbers at or above NR_SYSCALLS count together as ">=512".
+# report_syscalls(): "jvmm-kernel: syscalls N (nr xcount, ...), unimplemented M[: nr name (xcount), ...]",
+# where the numbers at or above NR_SYSCALLS count together as ">=512", and a number Linux does
+# not assign has no name.
 .globl report_syscalls
 report_syscalls:
     push %rbx
@@ -121,7 +122,18 @@ report_syscalls:
     lea msg_separator(%rip), %r14
     mov %rbx, %rdi
     call serial_put_dec
-    call put_times
+    lea syscall_name_offsets(%rip), %rax
+    movzwl (%rax,%rbx,2), %eax
+    cmp $0xffff, %eax
+    je 2f
+    push %rax
+    mov $' ', %edi
+    call serial_putc
+    pop %rax
+    lea syscall_names(%rip), %rdi
+    add %rax, %rdi
+    call serial_puts
+2:  call put_times
 4:  inc %ebx
     cmp $NR_SYSCALLS, %ebx
     jb 3b
@@ -160,7 +172,7 @@ put_times:
     jmp serial_putc
 
 # ---- Shared error returns: tail-called by handlers ---------------------------------------------
-.globl ebadf, einval, enoent, eperm, esrch, erange
+.globl ebadf, einval, enoent, eperm, esrch, erange, efault, espipe, enotty
 ebadf:
     mov $-EBADF, %rax
     ret
@@ -178,6 +190,15 @@ esrch:
     ret
 erange:
     mov $-ERANGE, %rax
+    ret
+efault:
+    mov $-EFAULT, %rax
+    ret
+espipe:
+    mov $-ESPIPE, %rax
+    ret
+enotty:
+    mov $-ENOTTY, %rax
     ret
 
 # ---- The table ---------------------------------------------------------------------------------
@@ -199,6 +220,7 @@ SYSCALL 3, sys_close
 SYSCALL 4, sys_path                     # stat
 SYSCALL 5, sys_fstat
 SYSCALL 6, sys_path                     # lstat
+SYSCALL 7, sys_poll
 SYSCALL 8, sys_lseek
 SYSCALL 9, sys_mmap
 SYSCALL 10, sys_mprotect
@@ -208,37 +230,65 @@ SYSCALL 13, sys_rt_sigaction
 SYSCALL 14, sys_rt_sigprocmask
 SYSCALL 15, sys_rt_sigreturn
 SYSCALL 16, sys_ioctl
+SYSCALL 17, sys_pread64
+SYSCALL 18, sys_pwrite64
+SYSCALL 19, sys_readv
 SYSCALL 20, sys_writev
 SYSCALL 21, sys_path                    # access
+SYSCALL 23, sys_select
 SYSCALL 24, sys_sched_yield
 SYSCALL 25, sys_mremap
 SYSCALL 26, sys_msync
 SYSCALL 27, sys_mincore
 SYSCALL 28, sys_madvise
+SYSCALL 32, sys_dup
+SYSCALL 33, sys_dup2
 SYSCALL 34, sys_pause
 SYSCALL 35, sys_nanosleep
 SYSCALL 39, sys_getpid
+SYSCALL 40, sys_sendfile
 SYSCALL 60, sys_exit
 SYSCALL 62, sys_kill
 SYSCALL 63, sys_uname
+SYSCALL 72, sys_fcntl
 SYSCALL 79, sys_getcwd
 SYSCALL 89, sys_path                    # readlink
+SYSCALL 95, sys_umask
 SYSCALL 96, sys_gettimeofday
 SYSCALL 97, sys_getrlimit
+SYSCALL 98, sys_getrusage
+SYSCALL 99, sys_sysinfo
+SYSCALL 100, sys_times
 SYSCALL 102, sys_getuid
 SYSCALL 104, sys_getgid
 SYSCALL 107, sys_geteuid
 SYSCALL 108, sys_getegid
+SYSCALL 109, sys_setpgid
 SYSCALL 110, sys_getppid
+SYSCALL 111, sys_getpgrp
+SYSCALL 112, sys_setsid
+SYSCALL 115, sys_getgroups
+SYSCALL 116, sys_setgroups
+SYSCALL 121, sys_getpgid
+SYSCALL 124, sys_getsid
 SYSCALL 127, sys_rt_sigpending
 SYSCALL 129, sys_rt_sigqueueinfo
 SYSCALL 130, sys_rt_sigsuspend
 SYSCALL 131, sys_sigaltstack
+SYSCALL 140, sys_getpriority
+SYSCALL 141, sys_setpriority
+SYSCALL 143, sys_sched_getparam
+SYSCALL 145, sys_sched_getscheduler
+SYSCALL 146, sys_sched_get_priority_max
+SYSCALL 147, sys_sched_get_priority_min
 SYSCALL 157, sys_prctl
 SYSCALL 158, sys_arch_prctl
 SYSCALL 186, sys_gettid
 SYSCALL 200, sys_tkill
 SYSCALL 201, sys_time
+SYSCALL 202, sys_futex
+SYSCALL 203, sys_sched_setaffinity
+SYSCALL 204, sys_sched_getaffinity
 SYSCALL 218, sys_set_tid_address
 SYSCALL 228, sys_clock_gettime
 SYSCALL 229, sys_clock_getres
@@ -247,12 +297,21 @@ SYSCALL 231, sys_exit_group
 SYSCALL 234, sys_tgkill
 SYSCALL 257, sys_path_at                # openat
 SYSCALL 262, sys_newfstatat
+SYSCALL 267, sys_path_at                # readlinkat
 SYSCALL 269, sys_path_at                # faccessat
+SYSCALL 270, sys_pselect6
+SYSCALL 271, sys_ppoll
 SYSCALL 273, sys_set_robust_list
+SYSCALL 292, sys_dup3
+SYSCALL 295, sys_preadv
+SYSCALL 296, sys_pwritev
 SYSCALL 297, sys_rt_tgsigqueueinfo
 SYSCALL 302, sys_prlimit64
+SYSCALL 309, sys_getcpu
 SYSCALL 318, sys_getrandom
+SYSCALL 332, sys_statx
 SYSCALL 334, sys_rseq
+SYSCALL 436, sys_close_range
     .org syscall_table + NR_SYSCALLS * 8
 
 .section .rodata
