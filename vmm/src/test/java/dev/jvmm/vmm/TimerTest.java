@@ -69,8 +69,8 @@ class TimerTest {
 
     /**
      * The host CPU a 1 s guest sleep may cost QEMU under TCG, as a share of its wall time.
-     * Measured on our 2-core machines: about 1-2% with the timer; the kernel's old wait on the
-     * clock cost 35-40% (TCG's PAUSE leaves the vCPU loop, or it would be 100%).
+     * Measured on our 2-core machines: 0-1% with the timer; the kernel's old wait on the clock
+     * cost about 30% (TCG's PAUSE leaves the vCPU loop, or it would be 100%).
      */
     static final double MAX_CPU_SHARE_WHILE_SLEEPING = 0.15;
 
