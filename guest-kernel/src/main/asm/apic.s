@@ -52,11 +52,6 @@
 .equ APIC_LVT_TSC_DEADLINE, 2 << 17
 .equ APIC_DIVIDE_BY_1,   0xb
 
-# timer_mode values
-.equ TIMER_NONE,        0
-.equ TIMER_ONE_SHOT,    1
-.equ TIMER_TSC_DEADLINE, 2
-
 .equ CALIBRATION_NS,    2000000         # 2 ms of the clock against the APIC timer's count
 .equ PROOF_ARM_NS,      100000          # the test interrupt: 100 us ahead...
 .equ PROOF_WAIT_NS,     250000000       # ...waited for at most 250 ms

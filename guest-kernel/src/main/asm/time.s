@@ -454,7 +454,7 @@ sleep_until:
     call clock_ns
     cmp %rbx, %rax
     jae 9f
-    cmpl $0, timer_mode(%rip)           # TIMER_NONE
+    cmpl $TIMER_NONE, timer_mode(%rip)
     je 2f
     mov %rbx, %rdi
     sub %rax, %rdi
