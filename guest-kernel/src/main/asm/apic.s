@@ -207,32 +207,14 @@ apic_probe_gp:
     add $8, %rsp                        # the error code
     iretq
 
-# apic_setup(): the 8259s remapped and masked, then the APIC software-enabled (the LVT masks
-# cannot be cleared before, SDM 10.4.7.2) with its spurious and error vectors and no task
-# priority; LINT0 masked, so the 8259's ExtINT never reaches the CPU; the timer masked until
-# proven. The 8259s go first: their output drops while LINT0 still passes it on, so no
-# interrupt request they raised under the firmware stays pending (QEMU's TCG would otherwise
-# deliver one with no vector once interrupts are enabled).
+# apic_setup(): the 8259s masked, then the APIC software-enabled (the LVT masks cannot be
+# cleared before, SDM 10.4.7.2) with its spurious and error vectors and no task priority; LINT0
+# masked, so the 8259's ExtINT never reaches the CPU; the timer masked until proven. The 8259s
+# go first: their output drops while LINT0 still passes it on, so no interrupt request they
+# raised under the firmware stays pending (QEMU's TCG would otherwise deliver one with no
+# vector once interrupts are enabled).
 apic_setup:
-    # ICW1-ICW4, then OCW1: the vectors moved off the exceptions, where firmware leaves them
-    # (0x08-0x0f), and every line masked.
-    mov $0x11, %al                      # ICW1: initialise, ICW4 follows
-    out %al, $0x20
-    out %al, $0xa0
-    mov $VECTOR_PIC_BASE, %al           # ICW2: vector bases
-    out %al, $0x21
-    mov $(VECTOR_PIC_BASE + 8), %al
-    out %al, $0xa1
-    mov $4, %al                         # ICW3: the slave on line 2
-    out %al, $0x21
-    mov $2, %al
-    out %al, $0xa1
-    mov $1, %al                         # ICW4: 8086 mode
-    out %al, $0x21
-    out %al, $0xa1
-    mov $0xff, %al                      # OCW1: all masked
-    out %al, $0x21
-    out %al, $0xa1
+    call pic_mask
     mov $APIC_SVR, %edi
     mov $(APIC_SVR_ENABLE | VECTOR_SPURIOUS), %esi
     call apic_write
@@ -251,6 +233,34 @@ apic_setup:
     mov $APIC_ESR, %edi                 # errors latched before now are cleared (SDM 10.5.3)
     xor %esi, %esi
     jmp apic_write
+
+# pic_mask(): the 8259 PICs, where a machine has them (ICW1-ICW4, then OCW1): their vectors
+# moved off the exceptions, where firmware leaves them (0x08-0x0f), to VECTOR_PIC_BASE, and
+# every line masked. Called where 8259s can exist: with a local APIC (KVM makes both, or
+# neither), and where the kernel drove the PIT (time.s), which then ticks on line 0.
+.globl pic_mask
+pic_mask:
+    cmpb $0, pic_masked(%rip)
+    jne 1f
+    movb $1, pic_masked(%rip)
+    mov $0x11, %al                      # ICW1: initialise, ICW4 follows
+    out %al, $0x20
+    out %al, $0xa0
+    mov $VECTOR_PIC_BASE, %al           # ICW2: vector bases
+    out %al, $0x21
+    mov $(VECTOR_PIC_BASE + 8), %al
+    out %al, $0xa1
+    mov $4, %al                         # ICW3: the slave on line 2
+    out %al, $0x21
+    mov $2, %al
+    out %al, $0xa1
+    mov $1, %al                         # ICW4: 8086 mode
+    out %al, $0x21
+    out %al, $0xa1
+    mov $0xff, %al                      # OCW1: all masked
+    out %al, $0x21
+    out %al, $0xa1
+1:  ret
 
 # timer_setup() -> %rax: 0, or why the timer cannot be used. Chooses the mode; for one-shot,
 # measures the timer's rate against the clock over CALIBRATION_NS (bounded by WAIT_LOOPS too).
@@ -475,3 +485,4 @@ timer_interrupts:   .skip 8
 saved_gp_gate:      .skip 16
 apic_x2:            .skip 1
 apic_fault:         .skip 1
+pic_masked:         .skip 1

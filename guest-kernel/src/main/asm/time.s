@@ -73,6 +73,7 @@ time_init:
 
 2:  call pit_calibrate_tsc              # no KVM clock: the TSC
     mov %rax, %rbx
+    call pic_mask                       # the PIT now ticks on line 0: no 8259 may pass it on
     movl $VCLOCK_PVCLOCK, vvar + VVAR_CLOCK_MODE(%rip)
     test %rbx, %rbx
     jnz 3f
