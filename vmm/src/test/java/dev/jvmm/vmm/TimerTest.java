@@ -77,8 +77,9 @@ class TimerTest {
     /** A QEMU run, with QEMU's own CPU time across the program's last sleep. */
     record Measured(int status, List<String> serial, Duration sleepWall, Duration sleepCpu) {}
 
-    static Measured runMeasured(Environment environment, String machine, Path initrd, String append) throws Exception {
-        List<String> command = new ArrayList<>(Peers.qemuCommand(environment.accel, environment.cpu, BundledImage.file(dir), initrd, append));
+    static Measured runMeasured(Environment environment, String cpuOptions, String machine, Path initrd, String append) throws Exception {
+        List<String> command = new ArrayList<>(Peers.qemuCommand(environment.accel, environment.cpu + cpuOptions,
+                BundledImage.file(dir), initrd, append));
         command.set(command.indexOf("microvm"), machine);
         Process qemu = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -122,7 +123,7 @@ class TimerTest {
     @MethodSource("qemuMachines")
     void underQemuTheKernelSleepsOnTheApicTimerAndCostsTheHostLittle(Environment environment, String machine) throws Exception {
         for (Libc libc : Libc.values()) {
-            Measured run = runMeasured(environment, machine, GuestPrograms.build("sleep", libc), "-- sleep 1000");
+            Measured run = runMeasured(environment, "", machine, GuestPrograms.build("sleep", libc), "-- sleep 1000");
             assertEquals(1, run.status() & 1, "QEMU did not exit through isa-debug-exit: " + run.serial());
             assertEquals(0, run.status() >> 1, run.serial().toString());
             String timer = KernelReport.parse(run.serial()).timer();
@@ -133,6 +134,19 @@ class TimerTest {
             assertTrue(share < MAX_CPU_SHARE_WHILE_SLEEPING, environment + " " + machine + " " + libc + ": QEMU used "
                     + run.sleepCpu().toMillis() + " ms of CPU during " + run.sleepWall().toMillis() + " ms of guest sleep");
         }
+    }
+
+    /**
+     * A CPU without a local APIC (QEMU's -apic), on a PC whose firmware left the 8259 and the PIT
+     * running: no timer, so sleeps wait on the clock, as correct as ever.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Environment.class, names = {"TCG_INTEL", "TCG_AMD"})
+    void withoutALocalApicSleepsWaitOnTheClock(Environment environment) throws Exception {
+        Measured run = runMeasured(environment, ",-apic", "pc", GuestPrograms.build("sleep", Libc.MUSL), "-- sleep 300");
+        assertEquals(1, run.status(), run.serial().toString());
+        assertEquals("none (no local APIC)", KernelReport.parse(run.serial()).timer());
+        assertEquals(expectedOutput(300), ProgramsTest.programOutput(run.serial()));
     }
 
     /** The same program on jvmm: correct with the timer or, without an in-kernel APIC, with the wait on the clock. */
