@@ -6,7 +6,6 @@
 .equ CPUID_1_EDX_SEP,        1 << 11
 .equ CPUID_80000001_EDX_SYSCALL, 1 << 11
 .equ CPUID_80000001_EDX_NX,  1 << 20
-.equ GATE_INTERRUPT,         0x8e       # present, DPL 0, 64-bit interrupt gate
 .equ GATE_INTERRUPT_USER,    0xee       # present, DPL 3: reachable with INT n from user mode
 .equ TSS_RSP0, 4
 .equ TSS_IST1, 36
@@ -123,7 +122,9 @@ tss_init:
     movl $0, 12(%rsi)
     ret
 
-# idt_init(): gates for the 32 exceptions and INT 0x80.
+# idt_init(): gates for the 32 exceptions, INT 0x80, and the interrupts (irq.s): the local APIC's
+# timer, error and spurious vectors, and the 8259's sixteen vectors, where a stray interrupt of
+# a masked PIC would arrive. Interrupt gates are DPL 0: INT n from user mode raises #GP.
 idt_init:
     push %rbx
     xor %ebx, %ebx
@@ -153,10 +154,35 @@ idt_init:
     mov $GATE_INTERRUPT_USER, %edx
     xor %ecx, %ecx
     call idt_set
+    mov $VECTOR_PIC_BASE, %ebx
+6:  mov %ebx, %edi
+    lea irq_spurious(%rip), %rsi
+    mov $GATE_INTERRUPT, %edx
+    xor %ecx, %ecx
+    call idt_set
+    inc %ebx
+    cmp $(VECTOR_PIC_BASE + 16), %ebx
+    jb 6b
+    mov $VECTOR_TIMER, %edi
+    lea irq_timer(%rip), %rsi
+    mov $GATE_INTERRUPT, %edx
+    xor %ecx, %ecx
+    call idt_set
+    mov $VECTOR_APIC_ERROR, %edi
+    lea irq_apic_error(%rip), %rsi
+    mov $GATE_INTERRUPT, %edx
+    xor %ecx, %ecx
+    call idt_set
+    mov $VECTOR_SPURIOUS, %edi
+    lea irq_spurious(%rip), %rsi
+    mov $GATE_INTERRUPT, %edx
+    xor %ecx, %ecx
+    call idt_set
     pop %rbx
     ret
 
 # idt_set(%edi = vector, %rsi = handler, %edx = type/attributes, %ecx = IST index)
+.globl idt_set
 idt_set:
     shl $4, %edi
     lea idt(%rip), %rax
@@ -198,6 +224,7 @@ nx_supported: .byte 0
 
 .section .bss
 .p2align 12
+.globl idt
 idt: .skip 256 * 16
 .p2align 4
 tss: .skip TSS_SIZE

@@ -20,6 +20,10 @@
 .equ PIT_CALIBRATION_TICKS, 59659       # 50 ms
 .equ PIT_GIVE_UP_TSC, 0x40000000        # about 0.4 s at 2.6 GHz: there is no PIT
 .equ NSEC_PER_SEC, 1000000000
+# Clock ids, as bit masks (include/uapi/linux/time.h): those Linux knows (0-11 but 10, TAI 11),
+# and those it can sleep on (REALTIME 0, MONOTONIC 1, PROCESS_CPUTIME 2, BOOTTIME 7, TAI 11).
+.equ LINUX_CLOCKS, 0xbff
+.equ NSLEEP_CLOCKS, 0x887
 
 .text
 # time_init(): sets up the clock and reports it: "jvmm-kernel: clock <source>".
@@ -69,6 +73,7 @@ time_init:
 
 2:  call pit_calibrate_tsc              # no KVM clock: the TSC
     mov %rax, %rbx
+    call pic_mask                       # the PIT now ticks on line 0: no 8259 may pass it on
     movl $VCLOCK_PVCLOCK, vvar + VVAR_CLOCK_MODE(%rip)
     test %rbx, %rbx
     jnz 3f
@@ -92,7 +97,8 @@ time_init:
     jne 4f
     lea msg_guessed(%rip), %rdi
 4:  call serial_puts
-9:  mov $'\n', %edi
+9:  call timer_init                     # "; timer ...": the clock line ends with the timer
+    mov $'\n', %edi
     call serial_putc
     pop %r12
     pop %rbx
@@ -434,9 +440,42 @@ sys_time:
 9:  pop %rbx
     ret
 
-# clock_nanosleep(clock, flags, req, rem): jvmm gives the guest no timer interrupt yet, so the
-# kernel waits on the clock with PAUSE; the wait ends once the time has passed, however slowly
-# each step is emulated. TIMER_ABSTIME (flags bit 0) makes req a time on that clock.
+# sleep_until(%edi = clock, %rsi = deadline in ns on that clock) -> %rax: 0 once the clock has
+# reached the deadline. The clock must be one clock_ns knows. With a timer (apic.s) the CPU
+# halts between timer interrupts, so a sleeping guest costs its host nothing; without one the
+# kernel waits on the clock with PAUSE, as long as it takes. Every wake-up re-reads the clock:
+# an early or unrelated interrupt only costs another arming.
+.globl sleep_until
+sleep_until:
+    push %rbx
+    push %r12
+    mov %edi, %r12d
+    mov %rsi, %rbx
+1:  mov %r12d, %edi
+    call clock_ns
+    cmp %rbx, %rax
+    jae 9f
+    cmpl $TIMER_NONE, timer_mode(%rip)
+    je 2f
+    mov %rbx, %rdi
+    sub %rax, %rdi
+    call timer_arm                      # the realtime clocks run at the monotonic rate, so the
+    call cpu_idle                       # time left on any clock is time left on the timer's
+    jmp 1b
+2:  pause
+    jmp 1b
+9:  xor %eax, %eax
+    pop %r12
+    pop %rbx
+    ret
+
+# clock_nanosleep(clock, flags, req, rem): sleeps until the clock reaches req (TIMER_ABSTIME,
+# flags bit 0) or for req. As Linux: the clock is checked first (-EINVAL for one it does not
+# know, -EOPNOTSUPP for one it cannot sleep on: THREAD_CPUTIME, MONOTONIC_RAW, the COARSE
+# clocks, the ALARM clocks), then req (-EFAULT, then -EINVAL outside [0, 1e9) ns and sec >= 0).
+# A time beyond the clock's range sleeps until its end. CLOCK_PROCESS_CPUTIME_ID sleeps on the
+# monotonic clock (the kernel keeps no CPU time; Linux would wait for the process to use that
+# much CPU). rem is written only when a signal interrupts the sleep, which none does yet.
 .globl sys_clock_nanosleep
 sys_clock_nanosleep:
     push %rbx
@@ -446,40 +485,51 @@ sys_clock_nanosleep:
     mov %edi, %r13d                     # clock
     mov %esi, %r14d                     # flags
     mov %rdx, %rbx                      # req
-    call clock_ns
-    test %rax, %rax
-    js 9f
-    mov %rax, %r12                      # now
-    mov %rbx, %rdi
+    mov $-EINVAL, %rax
+    cmp $31, %r13d                      # negative ids (CPU clocks of other processes) too
+    ja 9f
+    mov $NSLEEP_CLOCKS, %eax
+    bt %r13d, %eax
+    jc 1f
+    mov $-EINVAL, %rax
+    mov $LINUX_CLOCKS, %ecx
+    bt %r13d, %ecx
+    jnc 9f
+    mov $-ENOTSUP, %rax
+    jmp 9f
+1:  mov %rbx, %rdi
     mov $16, %esi
     xor %edx, %edx
     call user_range_ok
     test %rax, %rax
     jnz 9f
-    mov 8(%rbx), %rax                   # tv_nsec in [0, 1e9), tv_sec >= 0
-    cmp $NSEC_PER_SEC, %rax
-    jae 6f
+    mov $-EINVAL, %rax
+    mov 8(%rbx), %rcx                   # tv_nsec in [0, 1e9), tv_sec >= 0
+    cmp $NSEC_PER_SEC, %rcx
+    jae 9f
     mov (%rbx), %rax
     test %rax, %rax
     js 6f
-    mov $NSEC_PER_SEC, %ecx
-    mul %rcx
-    jc 6f
-    add 8(%rbx), %rax
+    mov $NSEC_PER_SEC, %edx
+    mul %rdx
+    jc 7f
+    test %rax, %rax
+    js 7f
+    add %rcx, %rax
+    js 7f
+    mov %rax, %r12                      # req in ns
     test $1, %r14d
-    jnz 1f
-    add %rax, %r12                      # relative: the deadline is now + req
-    mov %r12, %rax
-1:  mov %rax, %r12                      # deadline on this clock
-2:  mov %r13d, %edi
+    jnz 2f
+    mov %r13d, %edi                     # relative: the deadline is now + req
     call clock_ns
-    cmp %r12, %rax
-    jae 8f
-    pause
-    jmp 2b
-6:  mov $-EINVAL, %rax
+    add %rax, %r12
+    jns 2f
+7:  movabs $0x7fffffffffffffff, %r12    # beyond the clock's range: its end
+2:  mov %r13d, %edi
+    mov %r12, %rsi
+    call sleep_until
     jmp 9f
-8:  xor %eax, %eax
+6:  mov $-EINVAL, %rax
 9:  pop %r14
     pop %r13
     pop %r12

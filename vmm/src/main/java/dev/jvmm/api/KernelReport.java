@@ -10,22 +10,25 @@ import java.util.regex.Pattern;
 
 /**
  * What the bundled kernel reported on its console (docs/kernel.md, "Boot report"): the CPU, the
- * clock, the entry-path probe and the gate it chose, how the program ended, and the system calls
+ * clock and the timer, the entry-path probe and the gate it chose, how the program ended, and the system calls
  * that entered the kernel, by number. Fields are null (or empty) when the kernel did not get as
  * far as reporting them, or when the image is not jvmm's kernel.
  *
+ * @param clock           the clock the kernel and the vDSO read: "kvm-clock", or "tsc ... kHz, ..."
+ * @param timer           the interrupt sleeps wait for: "x2apic tsc-deadline", "xapic one-shot N kHz", ...,
+ *                        or "none (why)" when sleeps wait on the clock
  * @param entryPaths      syscall, sysenter, int80 -> native, emulated or unavailable
  * @param exitStatus      the program's exit status, if it exited
  * @param killedBySignal  the signal that killed the program, if one did
  * @param syscalls        system calls that entered the kernel, by number (those the vDSO served are not here)
  * @param unimplemented   calls without a handler, by number (-1 for numbers at or above 512)
  */
-public record KernelReport(String cpuVendor, String clock, Map<String, String> entryPaths, String gate,
+public record KernelReport(String cpuVendor, String clock, String timer, Map<String, String> entryPaths, String gate,
                            Integer exitStatus, Integer killedBySignal, long syscallsTotal,
                            Map<Integer, Long> syscalls, Map<Integer, Long> unimplemented) {
 
     private static final Pattern ENTRY = Pattern.compile("jvmm-kernel: entry cpu=(\\S+) (.*) gate=(\\S+)");
-    private static final Pattern CLOCK = Pattern.compile("jvmm-kernel: clock (.*)");
+    private static final Pattern CLOCK = Pattern.compile("jvmm-kernel: clock (.*?)(?:; timer (.*))?");
     private static final Pattern EXIT = Pattern.compile("jvmm-kernel: exit (\\d+)");
     private static final Pattern KILLED = Pattern.compile("jvmm-kernel: killed by signal (\\d+) .*");
     private static final Pattern SYSCALLS = Pattern.compile("jvmm-kernel: syscalls (\\d+)(?: \\((.*)\\))?, unimplemented (\\d+)(?:: (.*))?");
@@ -34,6 +37,7 @@ public record KernelReport(String cpuVendor, String clock, Map<String, String> e
     public static KernelReport parse(List<String> serial) {
         String vendor = null;
         String clock = null;
+        String timer = null;
         String gate = null;
         Integer exit = null;
         Integer signal = null;
@@ -52,6 +56,7 @@ public record KernelReport(String cpuVendor, String clock, Map<String, String> e
                 }
             } else if ((m = CLOCK.matcher(line)).matches()) {
                 clock = m.group(1);
+                timer = m.group(2);
             } else if ((m = EXIT.matcher(line)).matches()) {
                 exit = Integer.parseInt(m.group(1));
             } else if ((m = KILLED.matcher(line)).matches()) {
@@ -62,7 +67,7 @@ public record KernelReport(String cpuVendor, String clock, Map<String, String> e
                 counts(m.group(4), unimplemented);
             }
         }
-        return new KernelReport(vendor, clock, Collections.unmodifiableMap(paths), gate, exit, signal, total,
+        return new KernelReport(vendor, clock, timer, Collections.unmodifiableMap(paths), gate, exit, signal, total,
                 Collections.unmodifiableMap(syscalls), Collections.unmodifiableMap(unimplemented));
     }
 

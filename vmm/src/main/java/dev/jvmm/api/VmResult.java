@@ -43,6 +43,7 @@ public record VmResult(int exitStatus, RunResult.Outcome outcome, String serial,
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("cpu_vendor", kernel.cpuVendor());
         report.put("clock", kernel.clock());
+        report.put("timer", kernel.timer());
         report.put("entry_paths", kernel.entryPaths());
         report.put("gate", kernel.gate());
         report.put("program_exit_status", kernel.exitStatus());

@@ -15,13 +15,14 @@ class KernelReportTest {
                 "jvmm-kernel: booted in long mode (PVH start_info v1)",
                 "jvmm-kernel: cpu GenuineIntel, memory 127 MiB",
                 "jvmm-kernel: cmdline \"-- hostile null\"",
-                "jvmm-kernel: clock tsc 2595733 kHz, calibrated against the PIT",
+                "jvmm-kernel: clock tsc 2595733 kHz, calibrated against the PIT; timer xapic one-shot 995709 kHz",
                 "jvmm-kernel: entry cpu=GenuineIntel syscall=native sysenter=native int80=native gate=sysenter",
                 "hostile: null",
                 "jvmm-kernel: killed by signal 11 (SIGSEGV) at rip 0x401572, address 0x0",
                 "jvmm-kernel: syscalls 21 (1 x2, 12 x5, 231 x1), unimplemented 3: 99 (x2), >=512 (x1)"));
         assertEquals("GenuineIntel", report.cpuVendor());
         assertEquals("tsc 2595733 kHz, calibrated against the PIT", report.clock());
+        assertEquals("xapic one-shot 995709 kHz", report.timer());
         assertEquals(Map.of("syscall", "native", "sysenter", "native", "int80", "native"), report.entryPaths());
         assertEquals("sysenter", report.gate());
         assertNull(report.exitStatus());
@@ -31,6 +32,20 @@ class KernelReportTest {
         assertEquals(Map.of(99, 2L, -1, 1L), report.unimplemented());
         assertEquals(2, report.syscallCount(99));
         assertEquals(0, report.syscallCount(228));
+    }
+
+    @Test
+    void theClockLineEndsWithTheTimerWhenThereIsOne() {
+        KernelReport none = KernelReport.parse(List.of("jvmm-kernel: clock kvm-clock; timer none (no local APIC)"));
+        assertEquals("kvm-clock", none.clock());
+        assertEquals("none (no local APIC)", none.timer());
+        KernelReport unstable = KernelReport.parse(List.of(
+                "jvmm-kernel: clock kvm-clock (TSC not stable: the vDSO makes system calls); timer x2apic tsc-deadline"));
+        assertEquals("kvm-clock (TSC not stable: the vDSO makes system calls)", unstable.clock());
+        assertEquals("x2apic tsc-deadline", unstable.timer());
+        KernelReport older = KernelReport.parse(List.of("jvmm-kernel: clock kvm-clock"));
+        assertEquals("kvm-clock", older.clock());
+        assertNull(older.timer());
     }
 
     @Test
