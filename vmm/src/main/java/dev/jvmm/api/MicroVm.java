@@ -3,6 +3,7 @@ package dev.jvmm.api;
 import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.Machine;
 import dev.jvmm.vmm.RunResult;
+import dev.jvmm.vmm.boot.ArgumentBlock;
 import dev.jvmm.vmm.boot.ElfImage;
 import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.KernelCommandLine.EntryPath;
@@ -19,8 +20,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.SequencedMap;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +48,12 @@ import java.util.function.Consumer;
 public final class MicroVm {
     /** The bundled kernel's own programs, run by name when no file of that name exists. */
     public static final List<String> BUILT_IN_PROGRAMS = List.of("demo", "jvmm-bench");
+    /**
+     * The environment a program gets unless told otherwise, as container runtimes give one (docker
+     * run: the same PATH, HOME=/root for uid 0): {@link Builder#env} adds to it and overrides it,
+     * {@link Builder#environment} replaces it.
+     */
+    public static final SequencedMap<String, String> DEFAULT_ENVIRONMENT = defaultEnvironment();
     private static final String RESOURCES = "/dev/jvmm/guest/";
     private static final long DEFAULT_CAPTURE_LIMIT = 16L << 20;
 
@@ -56,23 +67,47 @@ public final class MicroVm {
         return new Builder();
     }
 
+    private static SequencedMap<String, String> defaultEnvironment() {
+        SequencedMap<String, String> environment = new LinkedHashMap<>();
+        environment.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        environment.put("HOME", "/root");
+        return Collections.unmodifiableSequencedMap(environment);
+    }
+
     /** Boots the VM and runs it until the guest exits, dies, or times out. */
     public VmResult run() {
         Builder s = settings;
         ElfImage image = s.image != null ? s.image : bundledImage();
-        List<String> argv = s.argv;
-        byte[] program = s.program;
-        if (program == null && !argv.isEmpty() && !isBuiltIn(argv.getFirst())) {
-            program = readProgram(Path.of(argv.getFirst()));
-        }
-        String cmdline = KernelCommandLine.of(s.cmdline, s.entryPath, argv);
+        Boot boot = boot();
         SerialCapture serial = new SerialCapture(s.serialOutput, s.serialLines, s.captureLimit);
-        RunResult result = Machine.run(new Machine.Config(image, s.memory, cmdline, program, s.timeout, serial,
+        RunResult result = Machine.run(new Machine.Config(image, s.memory, boot.cmdline(), boot.module(), s.timeout, serial,
                 s.onStart, s.traceExits));
         serial.finish();
         String output = serial.captured();
         return new VmResult(result.outcome().exitStatus(), result.outcome(), output,
                 KernelReport.parse(output.lines().toList()), result.exits(), result.elapsed(), result.clock());
+    }
+
+    /** What the kernel is given: its command line, and the PVH module (argument block and program), or null. */
+    record Boot(String cmdline, byte[] module) {}
+
+    /**
+     * The command line and the module, every input checked (before anything boots). Without a
+     * program the bundled kernel runs its demo; another image gets no module.
+     */
+    Boot boot() {
+        Builder s = settings;
+        List<String> argv = s.argv.isEmpty() && s.image == null ? List.of("demo") : s.argv;
+        byte[] program = s.program;
+        if (program == null && !argv.isEmpty() && !isBuiltIn(argv.getFirst())) {
+            program = readProgram(Path.of(argv.getFirst()));
+        }
+        String cmdline = KernelCommandLine.of(s.cmdline, s.entryPath, !argv.isEmpty());
+        if (argv.isEmpty()) {
+            return new Boot(cmdline, null);
+        }
+        List<String> envp = s.environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        return new Boot(cmdline, ArgumentBlock.of(argv, envp).module(program == null ? new byte[0] : program));
     }
 
     public static final class Builder {
@@ -81,6 +116,7 @@ public final class MicroVm {
         private String cmdline = "";
         private List<String> argv = List.of();
         private byte[] program;
+        private final SequencedMap<String, String> environment = new LinkedHashMap<>(DEFAULT_ENVIRONMENT);
         private EntryPath entryPath = EntryPath.AUTO;
         private Duration timeout;
         private OutputStream serialOutput;
@@ -150,6 +186,50 @@ public final class MicroVm {
             this.argv = List.copyOf(argv);
             this.program = null;
             return this;
+        }
+
+        /**
+         * Sets one environment variable of the program, over {@link #DEFAULT_ENVIRONMENT} and earlier
+         * settings (a name set again keeps its place). The name must be non-empty, without '=' or NUL;
+         * the value without NUL.
+         */
+        public Builder env(String name, String value) {
+            checkName(name);
+            if (value.indexOf('\0') >= 0) {
+                throw new JvmmException("the value of environment variable " + name + " contains a NUL byte, "
+                        + "which a C string cannot hold");
+            }
+            environment.put(name, value);
+            return this;
+        }
+
+        /** The program's whole environment, in this order, instead of the defaults ({@code Map.of()} for none). */
+        public Builder environment(Map<String, String> variables) {
+            Builder checked = new Builder();
+            checked.environment.clear();
+            variables.forEach(checked::env);
+            environment.clear();
+            environment.putAll(checked.environment);
+            return this;
+        }
+
+        /** One "NAME=VALUE" setting, as {@code jvmm run --env} takes it. */
+        public Builder env(String setting) {
+            int equals = setting.indexOf('=');
+            if (equals < 0) {
+                throw new JvmmException("environment setting \"" + setting + "\" is not NAME=VALUE");
+            }
+            return env(setting.substring(0, equals), setting.substring(equals + 1));
+        }
+
+        private static void checkName(String name) {
+            if (name.isEmpty()) {
+                throw new JvmmException("an environment variable's name may not be empty");
+            }
+            if (name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+                throw new JvmmException("environment variable name \"" + name.replace("\0", "\\0")
+                        + "\" may not contain '=' or a NUL byte");
+            }
         }
 
         public Builder entryPath(EntryPath path) {

@@ -16,16 +16,20 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run",
         customSynopsis = "jvmm run [-hvV] [--json] [--trace-exits] [--memory=SIZE] [--timeout=DURATION] [--cmdline=STRING] "
-                + "[--entry-path=PATH] [IMAGE] [-- PROGRAM [ARGS...]]",
+                + "[--entry-path=PATH] [--clear-env] [-e=NAME=VALUE]... [IMAGE] [-- PROGRAM [ARGS...]]",
         description = {"Boot a PVH guest image on KVM and run it until it exits.",
                 "With a PROGRAM (a static x86-64 Linux executable), the guest kernel runs it with ARGS "
                         + "and jvmm exits with its status; without one, the bundled kernel runs its demo. "
-                        + "The bundled kernel's own programs, demo and jvmm-bench, run by name.",
+                        + "The bundled kernel's own programs, demo and jvmm-bench, run by name. "
+                        + "The program's arguments and environment reach it byte for byte (up to Linux's execve "
+                        + "limits); its environment is PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "
+                        + "and HOME=/root, with --env's settings over them.",
                 "The guest's COM1 output goes to standard output as it is written; "
                         + "jvmm's own messages go to standard error."},
         mixinStandardHelpOptions = true)
@@ -42,6 +46,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--cmdline", paramLabel = "STRING", defaultValue = "",
             description = "The guest kernel's command line (at most " + PvhBoot.CMDLINE_MAX + " bytes).")
     String cmdline;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE",
+            description = "Set an environment variable of the program (repeatable; over the defaults, "
+                    + "PATH and HOME, and earlier settings).")
+    List<String> env = List.of();
+
+    @Option(names = "--clear-env", description = "Start the program's environment empty, without the default PATH and HOME.")
+    boolean clearEnv;
 
     @Option(names = "--entry-path", paramLabel = "PATH", defaultValue = "auto",
             description = "The system-call entry the kernel's gate uses: ${COMPLETION-CANDIDATES} "
@@ -81,6 +93,10 @@ final class RunCommand implements Callable<Integer> {
                         err.println("jvmm: " + clock.describe());
                     }
                 });
+        if (clearEnv) {
+            builder.environment(Map.of());
+        }
+        env.forEach(builder::env);
         if (image != null) {
             builder.image(image);
         }

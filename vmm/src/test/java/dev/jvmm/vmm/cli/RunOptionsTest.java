@@ -1,0 +1,63 @@
+package dev.jvmm.vmm.cli;
+
+import dev.jvmm.vmm.boot.ArgumentBlock;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** `jvmm run`'s refusals of bad arguments and environments: status 125 and one line, before anything boots (no KVM needed). */
+class RunOptionsTest {
+    record Result(int status, String err) {}
+
+    static Result jvmm(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            return new Result(Jvmm.execute(args), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    static void assertRefused(String message, String... args) {
+        Result result = jvmm(args);
+        assertEquals(new Result(Jvmm.JVMM_FAILED, message + "\n"), result);
+    }
+
+    @Test
+    void badEnvironmentSettingsAreRefused() {
+        assertRefused("jvmm: environment setting \"NOVALUE\" is not NAME=VALUE", "run", "--env", "NOVALUE", "--", "demo");
+        assertRefused("jvmm: an environment variable's name may not be empty", "run", "-e", "=value", "--", "demo");
+        assertRefused("jvmm: environment setting \"\" is not NAME=VALUE", "run", "--env", "", "--", "demo");
+    }
+
+    @Test
+    void tooMuchIsRefusedAsExecveWould() {
+        assertRefused("jvmm: argv[1] is 131073 bytes with its NUL; Linux's execve takes at most 131072 per string "
+                + "(MAX_ARG_STRLEN): argument list too long", "run", "--", "demo", "x".repeat(ArgumentBlock.MAX_ARG_STRLEN));
+        String[] args = new String[3 + 22];
+        args[0] = "run";
+        args[1] = "--";
+        args[2] = "demo";
+        for (int i = 3; i < args.length; i++) {
+            args[i] = "y".repeat(100_000);
+        }
+        assertRefused("jvmm: argv and the environment take 2200304 bytes (23 arguments, 2 variables: their strings and "
+                + "8-byte pointers); Linux's execve takes at most 2097152 (a quarter of the 8 MiB stack limit): argument list too long",
+                args);
+        assertRefused("jvmm: environment variable BIG is 131077 bytes with its NUL; Linux's execve takes at most 131072 per "
+                + "string (MAX_ARG_STRLEN): argument list too long", "run", "--env", "BIG=" + "z".repeat(ArgumentBlock.MAX_ARG_STRLEN),
+                "--", "demo");
+    }
+
+    @Test
+    void theKernelCommandLineMayNotCarryArgvBesideAProgram() {
+        assertRefused("jvmm: the kernel command line may not hold the word \"--\" when a program is given: jvmm passes the "
+                + "program's argv itself (give the arguments after the program)", "run", "--cmdline", "-- demo x");
+    }
+}
