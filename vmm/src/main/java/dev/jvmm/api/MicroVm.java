@@ -88,6 +88,15 @@ public final class MicroVm {
                 KernelReport.parse(output.lines().toList()), result.exits(), result.elapsed(), result.clock());
     }
 
+    /**
+     * The PVH module this VM's kernel is given: the argument block (argv and environment) and the
+     * program after it, which QEMU takes as {@code -initrd} for the same run
+     * (docs/boot-protocol.md); null for an image given without a program.
+     */
+    public byte[] initrd() {
+        return boot().module();
+    }
+
     /** What the kernel is given: its command line, and the PVH module (argument block and program), or null. */
     record Boot(String cmdline, byte[] module) {}
 

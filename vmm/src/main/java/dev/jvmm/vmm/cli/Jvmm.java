@@ -13,7 +13,7 @@ import java.util.List;
 @Command(name = "jvmm",
         mixinStandardHelpOptions = true,
         versionProvider = Jvmm.Version.class,
-        subcommands = {RunCommand.class, InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, InfoCommand.class, BenchCommand.class, InitrdCommand.class, CommandLine.HelpCommand.class},
         description = "A microVM runtime: boots tiny x86-64 guest kernels on /dev/kvm.",
         exitCodeOnInvalidInput = Jvmm.JVMM_FAILED,
         exitCodeOnExecutionException = Jvmm.JVMM_FAILED,

@@ -7,6 +7,7 @@ import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.PvhBoot;
 import dev.jvmm.vmm.kvm.VcpuExit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -16,7 +17,6 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -47,13 +47,8 @@ final class RunCommand implements Callable<Integer> {
             description = "The guest kernel's command line (at most " + PvhBoot.CMDLINE_MAX + " bytes).")
     String cmdline;
 
-    @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE",
-            description = "Set an environment variable of the program (repeatable; over the defaults, "
-                    + "PATH and HOME, and earlier settings).")
-    List<String> env = List.of();
-
-    @Option(names = "--clear-env", description = "Start the program's environment empty, without the default PATH and HOME.")
-    boolean clearEnv;
+    @Mixin
+    EnvironmentOptions environment;
 
     @Option(names = "--entry-path", paramLabel = "PATH", defaultValue = "auto",
             description = "The system-call entry the kernel's gate uses: ${COMPLETION-CANDIDATES} "
@@ -93,10 +88,7 @@ final class RunCommand implements Callable<Integer> {
                         err.println("jvmm: " + clock.describe());
                     }
                 });
-        if (clearEnv) {
-            builder.environment(Map.of());
-        }
-        env.forEach(builder::env);
+        environment.applyTo(builder);
         if (image != null) {
             builder.image(image);
         }

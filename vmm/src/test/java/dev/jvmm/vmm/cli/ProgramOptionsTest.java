@@ -1,16 +1,30 @@
 package dev.jvmm.vmm.cli;
 
+import dev.jvmm.vmm.BundledImage;
+import dev.jvmm.vmm.GuestPrograms;
+import dev.jvmm.vmm.Qemu;
 import dev.jvmm.vmm.boot.ArgumentBlock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** `jvmm run`'s refusals of bad arguments and environments: status 125 and one line, before anything boots (no KVM needed). */
-class RunOptionsTest {
+/**
+ * The program's arguments and environment on jvmm's command line: `jvmm run` refuses bad ones with
+ * status 125 and one line before anything boots (no KVM needed), and `jvmm initrd` writes them
+ * for QEMU, which then runs the program with them.
+ */
+class ProgramOptionsTest {
+    @TempDir
+    static Path dir;
+
     record Result(int status, String err) {}
 
     static Result jvmm(String... args) {
@@ -53,6 +67,33 @@ class RunOptionsTest {
         assertRefused("jvmm: environment variable BIG is 131077 bytes with its NUL; Linux's execve takes at most 131072 per "
                 + "string (MAX_ARG_STRLEN): argument list too long", "run", "--env", "BIG=" + "z".repeat(ArgumentBlock.MAX_ARG_STRLEN),
                 "--", "demo");
+    }
+
+    @Test
+    void initrdWritesTheBlockAndTheProgramForQemu() throws Exception {
+        Path program = GuestPrograms.build("argv_env", GuestPrograms.Libc.MUSL);
+        Path initrd = dir.resolve("initrd");
+        assertEquals(new Result(0, ""), jvmm("initrd", "-e", "GREETING=a \"quoted\" value", "-o", initrd.toString(), "--",
+                program.toString(), "say \"hi\"", "", "back\\slash"));
+        Qemu.Run qemu = Qemu.run(Qemu.Environment.TCG_INTEL, BundledImage.file(dir), initrd, "");
+        assertEquals(0, qemu.guestStatus(), qemu.serial().toString());
+        List<String> output = qemu.serial().stream().filter(line -> !line.startsWith("jvmm-kernel: ")).toList();
+        assertEquals(List.of(
+                "argv[0] = \"" + program + "\"",
+                "argv[1] = \"say \\\"hi\\\"\"",
+                "argv[2] = \"\"",
+                "argv[3] = \"back\\\\slash\"",
+                "envp[0] = \"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"",
+                "envp[1] = \"HOME=/root\"",
+                "envp[2] = \"GREETING=a \\\"quoted\\\" value\""), output.subList(3, output.size()));
+        assertTrue(output.getFirst().startsWith("argc 4 envc 3 "), output.toString());
+    }
+
+    @Test
+    void initrdNeedsAProgramAndAnOutput() {
+        assertRefused("jvmm: jvmm initrd needs a program: jvmm initrd -o FILE -- PROGRAM [ARGS...]",
+                "initrd", "-o", dir.resolve("x").toString());
+        assertEquals(Jvmm.JVMM_FAILED, jvmm("initrd", "--", "demo").status());
     }
 
     @Test
