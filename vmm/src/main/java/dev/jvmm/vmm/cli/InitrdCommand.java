@@ -13,10 +13,11 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "initrd",
-        customSynopsis = "jvmm initrd [-h] [--clear-env] [-e=NAME=VALUE]... -o=FILE -- PROGRAM [ARGS...]",
-        description = {"Write what `jvmm run -- PROGRAM ARGS...` gives the bundled kernel as its PVH module, "
-                + "the argument block (argv and environment, byte for byte) and the program after it, "
-                + "for QEMU: qemu-system-x86_64 -M microvm -kernel guest.img -initrd FILE ..."},
+        customSynopsis = "jvmm initrd [-hV] [--clear-env] [-e=NAME=VALUE]... -o=FILE -- PROGRAM [ARGS...]",
+        description = {"Write the PVH module that `jvmm run -- PROGRAM ARGS...` gives the bundled kernel "
+                + "(an argument block with argv and the environment, byte for byte, then the program), "
+                + "so that QEMU runs the program the same way: "
+                + "qemu-system-x86_64 -M microvm -kernel guest.img -initrd FILE ..."},
         mixinStandardHelpOptions = true)
 final class InitrdCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true, description = "The file to write.")

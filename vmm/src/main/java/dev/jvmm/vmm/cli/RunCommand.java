@@ -44,7 +44,8 @@ final class RunCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = "--cmdline", paramLabel = "STRING", defaultValue = "",
-            description = "The guest kernel's command line (at most " + PvhBoot.CMDLINE_MAX + " bytes).")
+            description = "The guest kernel's command line (at most " + PvhBoot.CMDLINE_MAX + " bytes; "
+                    + "with a program, without the word --: jvmm passes the program's argv itself).")
     String cmdline;
 
     @Mixin
