@@ -57,18 +57,17 @@ args_from_block:
     ja 9f
     cmpb $0, -1(%r10,%r11)              # so that every offset inside the area starts a string
     jne 9f
+    mov $-E2BIG, %rax                   # first, so that the loop below is short
+    lea (%r11,%rcx,8), %rdx
+    cmp $ARG_MAX_TOTAL, %rdx
+    ja 9f
+    mov $-EINVAL, %rax
 1:  dec %rcx                            # each offset inside the area
     js 2f
     cmp %r11d, (%r9,%rcx,4)
     jae 9f
     jmp 1b
-2:  mov $-E2BIG, %rax
-    mov args_argc(%rip), %rcx
-    add args_envc(%rip), %rcx
-    lea (%r11,%rcx,8), %rdx
-    cmp $ARG_MAX_TOTAL, %rdx
-    ja 9f
-    mov %r8, %rax
+2:  mov %r8, %rax
 9:  ret
 
 # args_from_cmdline(%rdi = the command line after "--", or 0) -> %rax: 0, or -E2BIG when the
