@@ -14,12 +14,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,8 +117,13 @@ public final class MicroVm {
         if (argv.isEmpty()) {
             return new Boot(cmdline, null);
         }
-        List<String> envp = s.environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-        return new Boot(cmdline, ArgumentBlock.of(argv, envp).module(program == null ? new byte[0] : program));
+        List<byte[]> argvBytes = s.argvBytes != null ? s.argvBytes : argv.stream().map(MicroVm::utf8).toList();
+        ArgumentBlock block = ArgumentBlock.ofBytes(argvBytes, List.copyOf(s.environment.values()));
+        return new Boot(cmdline, block.module(program == null ? new byte[0] : program));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     public static final class Builder {
@@ -124,8 +131,14 @@ public final class MicroVm {
         private long memory = 128L << 20;
         private String cmdline = "";
         private List<String> argv = List.of();
+        private List<byte[]> argvBytes;
         private byte[] program;
-        private final SequencedMap<String, String> environment = new LinkedHashMap<>(DEFAULT_ENVIRONMENT);
+        /** "NAME=VALUE" entries as bytes, by name, in the order names were first set. */
+        private final SequencedMap<ByteBuffer, byte[]> environment = new LinkedHashMap<>();
+
+        private Builder() {
+            DEFAULT_ENVIRONMENT.forEach(this::env);
+        }
         private EntryPath entryPath = EntryPath.AUTO;
         private Duration timeout;
         private OutputStream serialOutput;
@@ -133,8 +146,6 @@ public final class MicroVm {
         private long captureLimit = DEFAULT_CAPTURE_LIMIT;
         private PrintStream traceExits;
         private Consumer<RunResult.HostClock> onStart = clock -> { };
-
-        private Builder() {}
 
         /** A PVH ELF image instead of the bundled kernel. */
         public Builder image(Path path) {
@@ -164,6 +175,7 @@ public final class MicroVm {
             List<String> list = new ArrayList<>(List.of(program.toString()));
             list.addAll(List.of(args));
             this.argv = List.copyOf(list);
+            this.argvBytes = null;
             this.program = readProgram(program);
             return this;
         }
@@ -174,6 +186,7 @@ public final class MicroVm {
                 throw new IllegalArgumentException("argv needs at least argv[0]");
             }
             this.argv = List.copyOf(argv);
+            this.argvBytes = null;
             this.program = elf.clone();
             return this;
         }
@@ -186,6 +199,7 @@ public final class MicroVm {
             List<String> list = new ArrayList<>(List.of(name));
             list.addAll(List.of(args));
             this.argv = List.copyOf(list);
+            this.argvBytes = null;
             this.program = null;
             return this;
         }
@@ -193,7 +207,21 @@ public final class MicroVm {
         /** A program and arguments as on jvmm's command line: a file, or a built-in program's name. */
         public Builder commandLineProgram(List<String> argv) {
             this.argv = List.copyOf(argv);
+            this.argvBytes = null;
             this.program = null;
+            return this;
+        }
+
+        /**
+         * The program's argv as bytes (any byte but NUL), one for each string of the program's argv,
+         * for arguments that are not UTF-8 text: the program itself is still chosen by
+         * {@link #program}, {@link #builtInProgram} or {@link #commandLineProgram}, called before.
+         */
+        public Builder argvBytes(List<byte[]> bytes) {
+            if (bytes.size() != argv.size()) {
+                throw new IllegalArgumentException(bytes.size() + " argv strings as bytes for an argv of " + argv.size());
+            }
+            this.argvBytes = bytes.stream().map(byte[]::clone).toList();
             return this;
         }
 
@@ -203,12 +231,39 @@ public final class MicroVm {
          * the value without NUL.
          */
         public Builder env(String name, String value) {
-            checkName(name);
-            if (value.indexOf('\0') >= 0) {
-                throw new JvmmException("the value of environment variable " + name + " contains a NUL byte, "
-                        + "which a C string cannot hold");
+            if (name.indexOf('=') >= 0) {
+                throw new JvmmException("environment variable name \"" + name + "\" may not contain '='");
             }
-            environment.put(name, value);
+            return env(utf8(name + "=" + value));
+        }
+
+        /** One "NAME=VALUE" setting, as {@code jvmm run --env} takes it. */
+        public Builder env(String setting) {
+            return env(utf8(setting));
+        }
+
+        /** One "NAME=VALUE" setting as bytes: any byte but NUL, the name up to the first '=', non-empty. */
+        public Builder env(byte[] setting) {
+            int equals = 0;
+            while (equals < setting.length && setting[equals] != '=') {
+                equals++;
+            }
+            String text = new String(setting, StandardCharsets.UTF_8);
+            if (equals == setting.length) {
+                throw new JvmmException("environment setting \"" + text.replace("\0", "\\0") + "\" is not NAME=VALUE");
+            }
+            String name = text.substring(0, text.indexOf('='));
+            if (equals == 0) {
+                throw new JvmmException("an environment variable's name may not be empty");
+            }
+            for (int i = 0; i < setting.length; i++) {
+                if (setting[i] == 0) {
+                    throw new JvmmException(i < equals
+                            ? "environment variable name \"" + name.replace("\0", "\\0") + "\" may not contain a NUL byte"
+                            : "the value of environment variable " + name + " contains a NUL byte, which a C string cannot hold");
+                }
+            }
+            environment.put(ByteBuffer.wrap(Arrays.copyOf(setting, equals)), setting.clone());
             return this;
         }
 
@@ -220,25 +275,6 @@ public final class MicroVm {
             environment.clear();
             environment.putAll(checked.environment);
             return this;
-        }
-
-        /** One "NAME=VALUE" setting, as {@code jvmm run --env} takes it. */
-        public Builder env(String setting) {
-            int equals = setting.indexOf('=');
-            if (equals < 0) {
-                throw new JvmmException("environment setting \"" + setting + "\" is not NAME=VALUE");
-            }
-            return env(setting.substring(0, equals), setting.substring(equals + 1));
-        }
-
-        private static void checkName(String name) {
-            if (name.isEmpty()) {
-                throw new JvmmException("an environment variable's name may not be empty");
-            }
-            if (name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
-                throw new JvmmException("environment variable name \"" + name.replace("\0", "\\0")
-                        + "\" may not contain '=' or a NUL byte");
-            }
         }
 
         public Builder entryPath(EntryPath path) {
