@@ -221,7 +221,7 @@ public final class MicroVm {
             if (bytes.size() != argv.size()) {
                 throw new IllegalArgumentException(bytes.size() + " argv strings as bytes for an argv of " + argv.size());
             }
-            this.argvBytes = bytes.stream().map(byte[]::clone).toList();
+            this.argvBytes = bytes.isEmpty() ? null : bytes.stream().map(byte[]::clone).toList();
             return this;
         }
 

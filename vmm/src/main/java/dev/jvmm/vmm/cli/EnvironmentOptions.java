@@ -3,6 +3,8 @@ package dev.jvmm.vmm.cli;
 import dev.jvmm.api.MicroVm;
 import picocli.CommandLine.Option;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -16,10 +18,29 @@ final class EnvironmentOptions {
     @Option(names = "--clear-env", description = "Start the program's environment empty, without the default PATH and HOME.")
     boolean clear;
 
-    void applyTo(MicroVm.Builder builder) {
+    /** Sets the builder's environment, each setting with the bytes jvmm was given for it (see {@link RawArguments}). */
+    void applyTo(MicroVm.Builder builder, Jvmm jvmm) {
         if (clear) {
             builder.environment(Map.of());
         }
-        settings.forEach(builder::env);
+        List<String> args = jvmm.options();
+        int next = 0;
+        for (String setting : settings) {
+            byte[] bytes = null;
+            for (; next < args.size() && bytes == null; next++) {
+                bytes = settingBytes(args.get(next), jvmm.optionBytes().get(next), setting);
+            }
+            builder.env(bytes != null ? bytes : setting.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The setting's bytes if this argument carries it: whole (after a separate -e), or after "--env=", "-e=" or "-e". */
+    private static byte[] settingBytes(String arg, byte[] bytes, String setting) {
+        for (String prefix : List.of("", "--env=", "-e=", "-e")) {
+            if (arg.equals(prefix + setting)) {
+                return Arrays.copyOfRange(bytes, prefix.length(), bytes.length);
+            }
+        }
+        return null;
     }
 }

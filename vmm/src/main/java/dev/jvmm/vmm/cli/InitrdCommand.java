@@ -34,8 +34,8 @@ final class InitrdCommand implements Callable<Integer> {
         if (jvmm.programArgv().isEmpty()) {
             throw new JvmmException("jvmm initrd needs a program: jvmm initrd -o FILE -- PROGRAM [ARGS...]");
         }
-        MicroVm.Builder builder = MicroVm.builder().commandLineProgram(jvmm.programArgv());
-        environment.applyTo(builder);
+        MicroVm.Builder builder = MicroVm.builder().commandLineProgram(jvmm.programArgv()).argvBytes(jvmm.programArgvBytes());
+        environment.applyTo(builder, jvmm);
         byte[] initrd = builder.build().initrd();
         try {
             Files.write(output, initrd);

@@ -84,12 +84,13 @@ final class RunCommand implements Callable<Integer> {
                 .entryPath(entryPath)
                 .timeout(timeout)
                 .commandLineProgram(jvmm.programArgv())
+                .argvBytes(jvmm.programArgvBytes())
                 .onStart(clock -> {
                     if (verbose) {
                         err.println("jvmm: " + clock.describe());
                     }
                 });
-        environment.applyTo(builder);
+        environment.applyTo(builder, jvmm);
         if (image != null) {
             builder.image(image);
         }

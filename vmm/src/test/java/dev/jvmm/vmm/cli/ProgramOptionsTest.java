@@ -10,9 +10,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +91,27 @@ class ProgramOptionsTest {
                 "envp[1] = \"HOME=/root\"",
                 "envp[2] = \"GREETING=a \\\"quoted\\\" value\""), output.subList(3, output.size()));
         assertTrue(output.getFirst().startsWith("argc 4 envc 3 "), output.toString());
+    }
+
+    @Test
+    void bytesThatAreNotTextReachTheBlockAsGivenInAnyLocale() throws Exception {
+        for (String locale : List.of("C", "C.UTF-8")) {
+            Path initrd = dir.resolve("initrd-" + locale);
+            List<String> command = new ArrayList<>(List.of("bash", "-c",
+                    "exec \"$@\" -e $'B=\\xfe\\xc3\\xa9' --env=$'C=\\xff' -- demo $'\\xff' $'h\\xc3\\xa9llo' ''", "bash"));
+            command.addAll(JvmmCommandTest.jvmmCommand(List.of(), "initrd", "--clear-env", "-o", initrd.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("LC_ALL", locale);
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, process.waitFor(), output);
+            byte[] block = Files.readAllBytes(initrd);
+            ByteArrayOutputStream strings = new ByteArrayOutputStream();
+            strings.writeBytes(new byte[]{'d', 'e', 'm', 'o', 0, (byte) 0xff, 0, 'h', (byte) 0xc3, (byte) 0xa9, 'l', 'l', 'o', 0, 0,
+                    'B', '=', (byte) 0xfe, (byte) 0xc3, (byte) 0xa9, 0, 'C', '=', (byte) 0xff, 0});
+            int area = 32 + 4 * 6;
+            assertArrayEquals(strings.toByteArray(), Arrays.copyOfRange(block, area, area + strings.size()), locale);
+        }
     }
 
     @Test
