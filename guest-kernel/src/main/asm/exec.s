@@ -295,10 +295,10 @@ build_stack:
     shl $3, %rcx
     sub %rcx, %rbx
     and $~15, %rbx                      # %rbx: argc, the initial RSP
-    mov %rbx, %rdi                      # the pages all this needs (args.s bounds it far below
-    movabs $USER_STACK_TOP, %rsi        # the stack's 8 MiB)
-    sub %rbx, %rsi
-    mov $1, %edx
+    mov %rbx, %rdi                      # the pages all this needs, each one not yet present
+    movabs $USER_STACK_TOP, %rsi        # grown by grow_stack (args.s bounds the size far below
+    sub %rbx, %rsi                      # the stack's 8 MiB); fresh pages are zero, the end
+    mov $1, %edx                        # marker included
     call user_range_ok
     test %rax, %rax
     jnz 8f
