@@ -297,11 +297,13 @@ build_stack:
     and $~15, %rbx                      # %rbx: argc, the initial RSP
     mov %rbx, %rdi                      # the pages all this needs, each one not yet present
     movabs $USER_STACK_TOP, %rsi        # grown by grow_stack (args.s bounds the size far below
-    sub %rbx, %rsi                      # the stack's 8 MiB); fresh pages are zero, the end
-    mov $1, %edx                        # marker included
+    sub %rbx, %rsi                      # the stack's 8 MiB)
+    mov $1, %edx
     call user_range_ok
     test %rax, %rax
     jnz 8f
+    movabs $(USER_STACK_TOP - 8), %rax
+    movq $0, (%rax)                     # the end marker
     mov %r12, %rdi
     mov args_strings(%rip), %rsi
     mov args_strings_size(%rip), %rdx
