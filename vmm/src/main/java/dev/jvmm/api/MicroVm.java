@@ -80,9 +80,9 @@ public final class MicroVm {
     public VmResult run() {
         Builder s = settings;
         ElfImage image = s.image != null ? s.image : bundledImage();
-        Boot boot = boot();
+        KernelInput input = kernelInput();
         SerialCapture serial = new SerialCapture(s.serialOutput, s.serialLines, s.captureLimit);
-        RunResult result = Machine.run(new Machine.Config(image, s.memory, boot.cmdline(), boot.module(), s.timeout, serial,
+        RunResult result = Machine.run(new Machine.Config(image, s.memory, input.cmdline(), input.module(), s.timeout, serial,
                 s.onStart, s.traceExits));
         serial.finish();
         String output = serial.captured();
@@ -96,17 +96,17 @@ public final class MicroVm {
      * (docs/boot-protocol.md); null for an image given without a program.
      */
     public byte[] initrd() {
-        return boot().module();
+        return kernelInput().module();
     }
 
     /** What the kernel is given: its command line, and the PVH module (argument block and program), or null. */
-    record Boot(String cmdline, byte[] module) {}
+    record KernelInput(String cmdline, byte[] module) {}
 
     /**
      * The command line and the module, every input checked (before anything boots). Without a
      * program the bundled kernel runs its demo; another image gets no module.
      */
-    Boot boot() {
+    KernelInput kernelInput() {
         Builder s = settings;
         List<String> argv = s.argv.isEmpty() && s.image == null ? List.of("demo") : s.argv;
         byte[] program = s.program;
@@ -115,11 +115,11 @@ public final class MicroVm {
         }
         String cmdline = KernelCommandLine.of(s.cmdline, s.entryPath, !argv.isEmpty());
         if (argv.isEmpty()) {
-            return new Boot(cmdline, null);
+            return new KernelInput(cmdline, null);
         }
         List<byte[]> argvBytes = s.argvBytes != null ? s.argvBytes : argv.stream().map(MicroVm::utf8).toList();
         ArgumentBlock block = ArgumentBlock.ofBytes(argvBytes, List.copyOf(s.environment.values()));
-        return new Boot(cmdline, block.module(program == null ? new byte[0] : program));
+        return new KernelInput(cmdline, block.module(program == null ? new byte[0] : program));
     }
 
     private static byte[] utf8(String text) {
@@ -135,10 +135,6 @@ public final class MicroVm {
         private byte[] program;
         /** "NAME=VALUE" entries as bytes, by name, in the order names were first set. */
         private final SequencedMap<ByteBuffer, byte[]> environment = new LinkedHashMap<>();
-
-        private Builder() {
-            DEFAULT_ENVIRONMENT.forEach(this::env);
-        }
         private EntryPath entryPath = EntryPath.AUTO;
         private Duration timeout;
         private OutputStream serialOutput;
@@ -146,6 +142,10 @@ public final class MicroVm {
         private long captureLimit = DEFAULT_CAPTURE_LIMIT;
         private PrintStream traceExits;
         private Consumer<RunResult.HostClock> onStart = clock -> { };
+
+        private Builder() {
+            DEFAULT_ENVIRONMENT.forEach(this::env);
+        }
 
         /** A PVH ELF image instead of the bundled kernel. */
         public Builder image(Path path) {

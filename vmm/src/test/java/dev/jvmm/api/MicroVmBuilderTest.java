@@ -21,7 +21,7 @@ class MicroVmBuilderTest {
     private static final String PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     static ArgumentBlockTest.Decoded decoded(MicroVm.Builder builder) {
-        return ArgumentBlockTest.decode(builder.build().boot().module());
+        return ArgumentBlockTest.decode(builder.build().initrd());
     }
 
     @Test
@@ -40,7 +40,7 @@ class MicroVmBuilderTest {
         assertEquals(List.of("demo", "say \"hi\"", "", "a\\b"), block.argv());
         assertEquals(List.of("demo"), decoded(MicroVm.builder()).argv(), "no program: the demo");
         assertEquals("entry=int80", MicroVm.builder().entryPath(dev.jvmm.vmm.boot.KernelCommandLine.EntryPath.INT80)
-                .build().boot().cmdline());
+                .build().kernelInput().cmdline());
     }
 
     @Test
@@ -64,7 +64,7 @@ class MicroVmBuilderTest {
     @Test
     void anotherImageWithoutAProgramGetsNoModule() {
         byte[] image = MicroVm.bundledFile("exitloop.img");
-        assertNull(MicroVm.builder().image("exitloop", image).build().boot().module());
+        assertNull(MicroVm.builder().image("exitloop", image).build().initrd());
     }
 
     @Test
