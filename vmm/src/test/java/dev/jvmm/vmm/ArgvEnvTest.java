@@ -109,8 +109,11 @@ class ArgvEnvTest {
     static Stream<Arguments> qemuRuns() {
         List<Arguments> runs = new ArrayList<>();
         cases().forEach(c -> {
-            runs.add(Arguments.of(Environment.TCG_INTEL, Libc.GLIBC, c));
-            runs.add(Arguments.of(Environment.TCG_AMD, Libc.MUSL, c));
+            for (Environment environment : List.of(Environment.TCG_INTEL, Environment.TCG_AMD)) {
+                for (Libc libc : Libc.values()) {
+                    runs.add(Arguments.of(environment, libc, c));
+                }
+            }
         });
         return runs.stream();
     }

@@ -40,11 +40,12 @@ class ProgramsTest {
     @ParameterizedTest
     @EnumSource(Libc.class)
     void helloPrintsItsArgumentsAndItsStatusIsTheVmsStatus(Libc libc) {
-        MachineTest.Run run = run("hello", libc, "one", "two words", "");
-        assertEquals(new RunResult.Exited(3), run.result().outcome());
-        assertEquals(List.of("hello from hello", "argv[1] = \"one\"", "argv[2] = \"two words\"", "argv[3] = \"\""),
+        MachineTest.Run run = run("hello", libc, "one", "two words", "", "say \"hi\" \\o/");
+        assertEquals(new RunResult.Exited(4), run.result().outcome());
+        assertEquals(List.of("hello from hello", "argv[1] = \"one\"", "argv[2] = \"two words\"", "argv[3] = \"\"",
+                        "argv[4] = \"say \"hi\" \\o/\""),
                 programOutput(run.serial()));
-        assertEquals("jvmm-kernel: exit 3", run.serial().get(run.serial().size() - 2));
+        assertEquals("jvmm-kernel: exit 4", run.serial().get(run.serial().size() - 2));
         assertTrue(run.serial().getLast().matches("jvmm-kernel: syscalls \\d+ \\(.*\\), unimplemented 0"), run.serial().getLast());
     }
 
