@@ -21,7 +21,6 @@
 # 2 MiB steps (2 MiB keeps every p_align up to it, and large pages for the segments).
 .equ PIE_BASE, 0x555555400000
 .equ PIE_RANDOM_MASK, 0x3ffff
-.equ MAX_ARGS, 64
 .equ AT_NULL, 0
 .equ AT_PHDR, 3
 .equ AT_PHENT, 4
@@ -315,58 +314,11 @@ load_segment:
     pop %r14
     ret
 
-# parse_args(%rdi = the command line after "--", or 0; %rsi = default argv[0]) -> %rax: argc,
-# or 0 for too many arguments. Words are split at spaces; "..." keeps spaces in a word.
-.globl parse_args
-parse_args:
-    lea arg_strings(%rip), %rdx         # where the next word's bytes go
-    xor %eax, %eax                      # argc
-    test %rdi, %rdi
-    jz 7f
-1:  movzbl (%rdi), %ecx                 # skip spaces
-    test %ecx, %ecx
-    jz 6f
-    cmp $' ', %ecx
-    jne 2f
-    inc %rdi
-    jmp 1b
-2:  cmp $MAX_ARGS, %eax
-    jae 8f
-    lea arg_pointers(%rip), %r8
-    mov %rdx, (%r8,%rax,8)
-    inc %eax
-    xor %r9d, %r9d                      # inside quotes
-3:  movzbl (%rdi), %ecx
-    test %ecx, %ecx
-    jz 5f
-    cmp $'"', %ecx
-    jne 4f
-    xor $1, %r9d
-    inc %rdi
-    jmp 3b
-4:  cmp $' ', %ecx
-    jne 41f
-    test %r9d, %r9d
-    jz 5f
-41: mov %cl, (%rdx)
-    inc %rdx
-    inc %rdi
-    jmp 3b
-5:  movb $0, (%rdx)
-    inc %rdx
-    jmp 1b
-6:  test %eax, %eax
-    jnz 9f
-7:  lea arg_pointers(%rip), %r8         # no words: argv = { default }
-    mov %rsi, (%r8)
-    mov $1, %eax
-9:  mov %rax, arg_count(%rip)
-    ret
-8:  xor %eax, %eax
-    ret
-
-# build_stack(%rdi = the vDSO's address, for AT_SYSINFO_EHDR) -> %rax: the initial user RSP, below the
-# strings, argv, envp and auxv, 16-byte aligned (System V x86-64 ABI, 3.4.1).
+# build_stack(%rdi = the vDSO's address, for AT_SYSINFO_EHDR) -> %rax: the initial user RSP, or
+# -ENOMEM when the stack's pages cannot be had. As Linux's execve leaves it: at the top an 8-byte
+# end marker, below it the strings of args.s (argv's then envp's, copied as one block), the
+# AT_RANDOM bytes and AT_PLATFORM's string, then, 16-byte aligned (System V x86-64 ABI, 3.4.1),
+# argc, argv[argc + 1], envp[envc + 1] and the auxiliary vector.
 .globl build_stack
 build_stack:
     push %rbx
@@ -375,54 +327,43 @@ build_stack:
     push %r14
     push %r15
     mov %rdi, %r15
-    movabs $USER_STACK_TOP, %rbx        # %rbx: next free byte, going down
-    sub $16, %rbx
-    mov %rbx, %r14                      # AT_RANDOM: 16 random bytes
-    mov %rbx, %rdi
-    mov $16, %esi
-    call random_fill
-    sub $8, %rbx
-    movabs $0x34365f363878, %rax        # "x86_64" for AT_PLATFORM
-    mov %rax, (%rbx)
-    mov %rbx, %r13
-    mov arg_count(%rip), %r12           # copy the argument strings, last first
-1:  dec %r12
-    js 2f
-    lea arg_pointers(%rip), %rax
-    mov (%rax,%r12,8), %rdi
-    push %rdi
-    call strlen
-    pop %rsi
-    lea 1(%rax), %rdx
-    sub %rdx, %rbx
-    mov %rbx, %rdi
-    lea user_arg_pointers(%rip), %rax
-    mov %rbx, (%rax,%r12,8)
-    call memcpy
-    jmp 1b
-2:  and $~15, %rbx
-    # Words below the strings: argc, argv[argc + 1], envp[1], auxv[2 * AUXV_ENTRIES].
-    mov arg_count(%rip), %rax
+    movabs $(USER_STACK_TOP - 8), %r12
+    sub args_strings_size(%rip), %r12   # %r12: the strings
+    lea -16(%r12), %r14                 # %r14: AT_RANDOM's 16 bytes
+    lea -8(%r14), %r13                  # %r13: "x86_64" for AT_PLATFORM
+    mov %r13, %rbx
+    mov args_argc(%rip), %rax           # words: argc, argv, NULL, envp, NULL, auxv
+    add args_envc(%rip), %rax
     lea (1 + 1 + 1 + 2 * AUXV_ENTRIES)(%rax), %rcx
     shl $3, %rcx
     sub %rcx, %rbx
-    and $~15, %rbx
+    and $~15, %rbx                      # %rbx: argc, the initial RSP
+    mov %rbx, %rdi                      # the pages all this needs, each one not yet present
+    movabs $USER_STACK_TOP, %rsi        # grown by grow_stack (args.s bounds the size far below
+    sub %rbx, %rsi                      # the stack's 8 MiB)
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 8f
+    movabs $(USER_STACK_TOP - 8), %rax
+    movq $0, (%rax)                     # the end marker
+    mov %r12, %rdi
+    mov args_strings(%rip), %rsi
+    mov args_strings_size(%rip), %rdx
+    call memcpy
+    mov %r14, %rdi
+    mov $16, %esi
+    call random_fill
+    movabs $0x34365f363878, %rax        # "x86_64"
+    mov %rax, (%r13)
     mov %rbx, %rdi
-    mov arg_count(%rip), %rax
-    mov %rax, (%rdi)                    # argc
+    mov args_argc(%rip), %rcx
+    mov %rcx, (%rdi)                    # argc
     add $8, %rdi
-    xor %ecx, %ecx
-3:  cmp arg_count(%rip), %rcx
-    jae 4f
-    lea user_arg_pointers(%rip), %rax
-    mov (%rax,%rcx,8), %rax
-    mov %rax, (%rdi)
-    add $8, %rdi
-    inc %rcx
-    jmp 3b
-4:  movq $0, (%rdi)                     # argv terminator
-    movq $0, 8(%rdi)                    # envp: empty
-    add $16, %rdi
+    mov args_offsets(%rip), %rsi
+    call put_pointers                   # argv
+    mov args_envc(%rip), %rcx
+    call put_pointers                   # envp
 .macro AUX type, value
     movq $\type, (%rdi)
     mov \value, %rax
@@ -451,18 +392,35 @@ build_stack:
     AUX AT_CLKTCK, $100
     AUX AT_SECURE, $0
     AUX AT_RANDOM, %r14
-    mov user_arg_pointers(%rip), %rax
+    mov 8(%rbx), %rax                   # argv[0]
     AUX AT_EXECFN, %rax
     AUX AT_SYSINFO_EHDR, %r15
     AUX AT_NULL, $0
     mov %rbx, %rax
-    pop %r15
+    jmp 9f
+8:  mov $-ENOMEM, %rax
+9:  pop %r15
     pop %r14
     pop %r13
     pop %r12
     pop %rbx
     ret
 .equ AUXV_ENTRIES, 20
+
+# put_pointers(%rdi = where, %rsi = offsets, %rcx = count), with build_stack's %r12 = the strings:
+# count pointers and a NULL at %rdi; %rdi and %rsi end past what they covered.
+put_pointers:
+1:  dec %rcx
+    js 2f
+    mov (%rsi), %eax
+    add %r12, %rax
+    mov %rax, (%rdi)
+    add $4, %rsi
+    add $8, %rdi
+    jmp 1b
+2:  movq $0, (%rdi)
+    add $8, %rdi
+    ret
 
 .section .rodata
 msg_cannot_run:      .asciz "jvmm-kernel: cannot run the program: "
@@ -488,7 +446,3 @@ err_memory:          .asciz "out of memory"
 program_phdr: .skip 8
 program_phnum: .skip 8
 program_entry: .skip 8
-arg_count: .skip 8
-arg_pointers: .skip MAX_ARGS * 8
-user_arg_pointers: .skip MAX_ARGS * 8
-arg_strings: .skip 8192

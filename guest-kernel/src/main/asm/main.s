@@ -10,14 +10,15 @@
 #   jvmm-kernel: killed by signal <n> (<name>) at rip <addr>, address <addr>
 # and "jvmm-kernel: syscalls <n>, unimplemented <n> [<nr> (x<count>)...]".
 #
-# Command line words (the last of each key wins; everything after "--" is the program's argv):
+# Command line words (the last of each key wins; everything after "--" is the program's argv,
+# unless the first module begins with an argument block, args.s):
 #   entry=auto|syscall|sysenter|int80  the path the kernel's gate uses (default auto)
 #   exit=<decimal>     stop after the boot report with this status, running no program
 #   test=spin|halt|triple-fault|unemulated  misbehave in supervisor mode, to show how a VMM
 #                      reports it (unemulated: an instruction KVM's emulator lacks, which only a
 #                      host that emulates kernel code, such as PVM, fails on)
-# Without a module the kernel runs a built-in program: jvmm-bench when argv[0] names it (the
-# guest side of `jvmm bench`), else the demo.
+# Without a program in the module the kernel runs a built-in program: jvmm-bench when argv[0]
+# names it (the guest side of `jvmm bench`), else the demo.
 
 .include "defs.inc"
 .include "vvar.inc"
@@ -116,6 +117,9 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     jmp vm_exit
 
 3:  call files_init
+    call read_args
+    test %rax, %rax
+    js bad_args
     call program_image                  # %rax = image, %rdx = size, %rcx = physical
     mov %rax, %rdi
     mov %rdx, %rsi
@@ -124,15 +128,10 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     test %rax, %rax
     jz bad_program
     mov %rax, %r15                      # entry
-    mov %r14, %rdi
-    call cmdline_program
-    mov %rax, %rdi
-    lea default_argv0(%rip), %rsi
-    call parse_args
-    test %rax, %rax
-    jz too_many_args
     mov vdso_base(%rip), %rdi
     call build_stack
+    test %rax, %rax
+    js bad_args
     mov %r15, %rdi
     mov %rax, %rsi
     jmp enter_user
@@ -145,9 +144,15 @@ bad_start_info:
 no_gate:
     mov $EXIT_NO_GATE, %edi
     jmp vm_exit
-too_many_args:
-    lea msg_too_many_args(%rip), %rdi
-    call serial_puts
+bad_args:                               # %rax = -errno
+    lea msg_bad_block(%rip), %rdi
+    cmp $-EINVAL, %rax
+    je 1f
+    lea msg_too_big(%rip), %rdi
+    cmp $-E2BIG, %rax
+    je 1f
+    lea msg_no_stack(%rip), %rdi
+1:  call serial_puts
 bad_program:
     mov $EXIT_BAD_PROGRAM, %edi
     jmp vm_exit
@@ -207,22 +212,50 @@ memory_init:
     pop %rbx
     ret
 
-# program_image() -> %rax = image (kernel address), %rdx = size, %rcx = physical address:
-# the first PVH module; else the built-in benchmark when argv[0] is "jvmm-bench"; else the demo.
-program_image:
+# read_args() -> %rax: 0, or -errno. The program's argv and environment (args.s): from the
+# argument block that begins the first PVH module, if it does (the program is then what follows
+# the block, possibly nothing), else from the command line after "--".
+read_args:
+    movq $0, module_size(%rip)
     cmpl $0, START_INFO_NR_MODULES(%r12)
     je 1f
     mov START_INFO_MODLIST_PADDR(%r12), %rdi
     call phys_to_virt
     mov MODLIST_ENTRY_SIZE(%rax), %rdx
-    mov MODLIST_ENTRY_PADDR(%rax), %rcx
-    mov %rcx, %rdi
+    mov %rdx, module_size(%rip)
+    mov MODLIST_ENTRY_PADDR(%rax), %rdi
+    mov %rdi, module_paddr(%rip)
     call phys_to_virt
+    mov %rax, %rdi
+    mov module_size(%rip), %rsi
+    call args_from_block
+    test %rax, %rax
+    js 2f
+    jz 1f
+    add %rax, module_paddr(%rip)        # the program follows the block
+    sub %rax, module_size(%rip)
+    xor %eax, %eax
     ret
 1:  mov %r14, %rdi
     call cmdline_program
-    test %rax, %rax
-    jz 2f
+    mov %rax, %rdi
+    call args_from_cmdline
+2:  ret
+
+# program_image() -> %rax = image (kernel address), %rdx = size, %rcx = physical address: the
+# module (after its argument block); else the built-in benchmark when argv[0] is "jvmm-bench";
+# else the demo.
+program_image:
+    mov module_size(%rip), %rdx
+    test %rdx, %rdx
+    jz 1f
+    mov module_paddr(%rip), %rcx
+    mov %rcx, %rdi
+    call phys_to_virt
+    mov module_size(%rip), %rdx
+    mov module_paddr(%rip), %rcx
+    ret
+1:  call args_argv0
     mov %rax, %rdi
     lea name_bench(%rip), %rsi
     call word_is
@@ -331,14 +364,15 @@ msg_memory_end:     .asciz " MiB\n"
 msg_cmdline:        .asciz "jvmm-kernel: cmdline \""
 msg_quote_end:      .asciz "\"\n"
 msg_bad_start_info: .asciz "jvmm-kernel: bad hvm_start_info magic\n"
-msg_too_many_args:  .asciz "jvmm-kernel: cannot run the program: more than 64 arguments\n"
+msg_bad_block:      .asciz "jvmm-kernel: cannot run the program: malformed argument block\n"
+msg_too_big:        .asciz "jvmm-kernel: cannot run the program: argument list too long (E2BIG)\n"
+msg_no_stack:       .asciz "jvmm-kernel: cannot run the program: out of memory for its stack\n"
 key_exit:           .asciz "exit="
 key_test:           .asciz "test="
 test_spin:          .asciz "spin"
 test_halt:          .asciz "halt"
 test_triple_fault:  .asciz "triple-fault"
 test_unemulated:    .asciz "unemulated"
-default_argv0:      .asciz "program"
 name_bench:         .asciz "jvmm-bench"
 empty:              .asciz ""
 .p2align 3
@@ -366,6 +400,8 @@ vdso_image_end:
 .p2align 3
 .globl vdso_base
 vdso_base: .skip 8
+module_paddr: .skip 8                   # the program in the first module, after any argument block
+module_size: .skip 8
 vendor: .skip 13
 .p2align 12
 boot_stack: .skip 16384

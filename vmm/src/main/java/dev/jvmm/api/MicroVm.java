@@ -3,6 +3,7 @@ package dev.jvmm.api;
 import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.Machine;
 import dev.jvmm.vmm.RunResult;
+import dev.jvmm.vmm.boot.ArgumentBlock;
 import dev.jvmm.vmm.boot.ElfImage;
 import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.KernelCommandLine.EntryPath;
@@ -13,14 +14,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.SequencedMap;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +50,12 @@ import java.util.function.Consumer;
 public final class MicroVm {
     /** The bundled kernel's own programs, run by name when no file of that name exists. */
     public static final List<String> BUILT_IN_PROGRAMS = List.of("demo", "jvmm-bench");
+    /**
+     * The environment a program gets unless told otherwise, as container runtimes give one (docker
+     * run: the same PATH, HOME=/root for uid 0): {@link Builder#env} adds to it and overrides it,
+     * {@link Builder#environment} replaces it.
+     */
+    public static final SequencedMap<String, String> DEFAULT_ENVIRONMENT = defaultEnvironment();
     private static final String RESOURCES = "/dev/jvmm/guest/";
     private static final long DEFAULT_CAPTURE_LIMIT = 16L << 20;
 
@@ -56,18 +69,20 @@ public final class MicroVm {
         return new Builder();
     }
 
+    private static SequencedMap<String, String> defaultEnvironment() {
+        SequencedMap<String, String> environment = new LinkedHashMap<>();
+        environment.put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        environment.put("HOME", "/root");
+        return Collections.unmodifiableSequencedMap(environment);
+    }
+
     /** Boots the VM and runs it until the guest exits, dies, or times out. */
     public VmResult run() {
         Builder s = settings;
         ElfImage image = s.image != null ? s.image : bundledImage();
-        List<String> argv = s.argv;
-        byte[] program = s.program;
-        if (program == null && !argv.isEmpty() && !isBuiltIn(argv.getFirst())) {
-            program = readProgram(Path.of(argv.getFirst()));
-        }
-        String cmdline = KernelCommandLine.of(s.cmdline, s.entryPath, argv);
+        KernelInput input = kernelInput();
         SerialCapture serial = new SerialCapture(s.serialOutput, s.serialLines, s.captureLimit);
-        RunResult result = Machine.run(new Machine.Config(image, s.memory, cmdline, program, s.timeout, serial,
+        RunResult result = Machine.run(new Machine.Config(image, s.memory, input.cmdline(), input.module(), s.timeout, serial,
                 s.onStart, s.traceExits));
         serial.finish();
         String output = serial.captured();
@@ -75,12 +90,51 @@ public final class MicroVm {
                 KernelReport.parse(output.lines().toList()), result.exits(), result.elapsed(), result.clock());
     }
 
+    /**
+     * The PVH module this VM's kernel is given: the argument block (argv and environment) and the
+     * program after it, which QEMU takes as {@code -initrd} for the same run
+     * (docs/boot-protocol.md); null for an image given without a program.
+     */
+    public byte[] initrd() {
+        return kernelInput().module();
+    }
+
+    /** What the kernel is given: its command line, and the PVH module (argument block and program), or null. */
+    record KernelInput(String cmdline, byte[] module) {}
+
+    /**
+     * The command line and the module, every input checked (before anything boots). Without a
+     * program the bundled kernel runs its demo; another image gets no module.
+     */
+    KernelInput kernelInput() {
+        Builder s = settings;
+        List<String> argv = s.argv.isEmpty() && s.image == null ? List.of("demo") : s.argv;
+        byte[] program = s.program;
+        if (program == null && !argv.isEmpty() && !isBuiltIn(argv.getFirst())) {
+            program = readProgram(Path.of(argv.getFirst()));
+        }
+        String cmdline = KernelCommandLine.of(s.cmdline, s.entryPath, !argv.isEmpty());
+        if (argv.isEmpty()) {
+            return new KernelInput(cmdline, null);
+        }
+        List<byte[]> argvBytes = s.argvBytes != null ? s.argvBytes : argv.stream().map(MicroVm::utf8).toList();
+        ArgumentBlock block = ArgumentBlock.ofBytes(argvBytes, List.copyOf(s.environment.values()));
+        return new KernelInput(cmdline, block.module(program == null ? new byte[0] : program));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
     public static final class Builder {
         private ElfImage image;
         private long memory = 128L << 20;
         private String cmdline = "";
         private List<String> argv = List.of();
+        private List<byte[]> argvBytes;
         private byte[] program;
+        /** "NAME=VALUE" entries as bytes, by name, in the order names were first set. */
+        private final SequencedMap<ByteBuffer, byte[]> environment = new LinkedHashMap<>();
         private EntryPath entryPath = EntryPath.AUTO;
         private Duration timeout;
         private OutputStream serialOutput;
@@ -89,7 +143,9 @@ public final class MicroVm {
         private PrintStream traceExits;
         private Consumer<RunResult.HostClock> onStart = clock -> { };
 
-        private Builder() {}
+        private Builder() {
+            DEFAULT_ENVIRONMENT.forEach(this::env);
+        }
 
         /** A PVH ELF image instead of the bundled kernel. */
         public Builder image(Path path) {
@@ -119,6 +175,7 @@ public final class MicroVm {
             List<String> list = new ArrayList<>(List.of(program.toString()));
             list.addAll(List.of(args));
             this.argv = List.copyOf(list);
+            this.argvBytes = null;
             this.program = readProgram(program);
             return this;
         }
@@ -129,6 +186,7 @@ public final class MicroVm {
                 throw new IllegalArgumentException("argv needs at least argv[0]");
             }
             this.argv = List.copyOf(argv);
+            this.argvBytes = null;
             this.program = elf.clone();
             return this;
         }
@@ -141,6 +199,7 @@ public final class MicroVm {
             List<String> list = new ArrayList<>(List.of(name));
             list.addAll(List.of(args));
             this.argv = List.copyOf(list);
+            this.argvBytes = null;
             this.program = null;
             return this;
         }
@@ -148,7 +207,73 @@ public final class MicroVm {
         /** A program and arguments as on jvmm's command line: a file, or a built-in program's name. */
         public Builder commandLineProgram(List<String> argv) {
             this.argv = List.copyOf(argv);
+            this.argvBytes = null;
             this.program = null;
+            return this;
+        }
+
+        /**
+         * The program's argv as bytes (any byte but NUL), one for each string of the program's argv,
+         * for arguments that are not UTF-8 text: the program itself is still chosen by
+         * {@link #program}, {@link #builtInProgram} or {@link #commandLineProgram}, called before.
+         */
+        public Builder argvBytes(List<byte[]> bytes) {
+            if (bytes.size() != argv.size()) {
+                throw new IllegalArgumentException(bytes.size() + " argv strings as bytes for an argv of " + argv.size());
+            }
+            this.argvBytes = bytes.isEmpty() ? null : bytes.stream().map(byte[]::clone).toList();
+            return this;
+        }
+
+        /**
+         * Sets one environment variable of the program, over {@link #DEFAULT_ENVIRONMENT} and earlier
+         * settings (a name set again keeps its place). The name must be non-empty, without '=' or NUL;
+         * the value without NUL.
+         */
+        public Builder env(String name, String value) {
+            if (name.indexOf('=') >= 0) {
+                throw new JvmmException("environment variable name \"" + name + "\" may not contain '='");
+            }
+            return env(utf8(name + "=" + value));
+        }
+
+        /** One "NAME=VALUE" setting, as {@code jvmm run --env} takes it. */
+        public Builder env(String setting) {
+            return env(utf8(setting));
+        }
+
+        /** One "NAME=VALUE" setting as bytes: any byte but NUL, the name up to the first '=', non-empty. */
+        public Builder env(byte[] setting) {
+            int equals = 0;
+            while (equals < setting.length && setting[equals] != '=') {
+                equals++;
+            }
+            String text = new String(setting, StandardCharsets.UTF_8);
+            if (equals == setting.length) {
+                throw new JvmmException("environment setting \"" + text.replace("\0", "\\0") + "\" is not NAME=VALUE");
+            }
+            String name = text.substring(0, text.indexOf('='));
+            if (equals == 0) {
+                throw new JvmmException("an environment variable's name may not be empty");
+            }
+            for (int i = 0; i < setting.length; i++) {
+                if (setting[i] == 0) {
+                    throw new JvmmException(i < equals
+                            ? "environment variable name \"" + name.replace("\0", "\\0") + "\" may not contain a NUL byte"
+                            : "the value of environment variable " + name + " contains a NUL byte, which a C string cannot hold");
+                }
+            }
+            environment.put(ByteBuffer.wrap(Arrays.copyOf(setting, equals)), setting.clone());
+            return this;
+        }
+
+        /** The program's whole environment, in this order, instead of the defaults ({@code Map.of()} for none). */
+        public Builder environment(Map<String, String> variables) {
+            Builder checked = new Builder();
+            checked.environment.clear();
+            variables.forEach(checked::env);
+            environment.clear();
+            environment.putAll(checked.environment);
             return this;
         }
 

@@ -19,6 +19,12 @@ public @interface Boot {
 
     String[] args() default {};
 
+    /** Environment settings, "NAME=VALUE", over {@link dev.jvmm.api.MicroVm#DEFAULT_ENVIRONMENT} (PATH, HOME). */
+    String[] env() default {};
+
+    /** Start from an empty environment instead of the defaults. */
+    boolean clearEnv() default false;
+
     /** Extra words for the guest kernel's command line. */
     String cmdline() default "";
 

@@ -88,6 +88,12 @@ public final class JvmmExtension implements ExecutionCondition, BeforeEachCallba
                     .memory((long) boot.memoryMiB() << 20)
                     .cmdline(boot.cmdline())
                     .timeout(Duration.ofSeconds(boot.timeoutSeconds()));
+            if (boot.clearEnv()) {
+                builder.environment(Map.of());
+            }
+            for (String setting : boot.env()) {
+                builder.env(setting);
+            }
             if (!boot.image().isEmpty()) {
                 builder.image(Path.of(boot.image()));
             }

@@ -1,10 +1,12 @@
 package dev.jvmm.api;
 
+import dev.jvmm.junit.Boot;
 import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.GuestPrograms;
 import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.RunResult;
 import dev.jvmm.vmm.boot.KernelCommandLine.EntryPath;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -49,6 +51,34 @@ class MicroVmTest {
         assertEquals(1, kernel.syscallCount(231), "exit_group, once");
         assertTrue(kernel.syscallsTotal() >= kernel.syscalls().values().stream().mapToLong(Long::longValue).sum());
         assertTrue(result.exits().total() > 0 && result.exits().byPort().containsKey(0x3f8));
+    }
+
+    @BeforeAll
+    static void buildTheArgumentPrinter() {
+        GuestPrograms.build("argv_env", GuestPrograms.Libc.MUSL);
+    }
+
+    @Test
+    void theProgramGetsItsArgumentsAsGivenAndTheEnvironment() {
+        VmResult result = MicroVm.builder()
+                .program(GuestPrograms.build("argv_env", GuestPrograms.Libc.GLIBC), "say \"hi\"", "", "a\\b")
+                .env("HOME", "/home/me")
+                .env("LINES", "1\n2")
+                .build()
+                .run();
+        assertEquals(0, result.exitStatus(), result.serial());
+        String output = result.serial();
+        assertTrue(output.contains("argv[1] = \"say \\\"hi\\\"\"\nargv[2] = \"\"\nargv[3] = \"a\\\\b\"\n"
+                + "envp[0] = \"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"\n"
+                + "envp[1] = \"HOME=/home/me\"\nenvp[2] = \"LINES=1\\n2\"\n"), output);
+    }
+
+    @Test
+    void bootTakesAnEnvironment(@Boot(program = "target/guest-programs/musl/argv_env", args = "x y", env = "ONLY=1",
+            clearEnv = true) VmResult result) {
+        assertEquals(0, result.exitStatus(), result.serial());
+        assertTrue(result.serial().contains("argv[1] = \"x y\"\nenvp[0] = \"ONLY=1\"\n"), result.serial());
+        assertTrue(result.serialLines().stream().anyMatch(line -> line.startsWith("argc 2 envc 1 ")), result.serial());
     }
 
     @Test

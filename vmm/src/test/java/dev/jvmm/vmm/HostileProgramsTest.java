@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,8 +126,8 @@ class HostileProgramsTest {
         MachineTest.Run run = ProgramsTest.run("hostile", libc, "bad-arguments");
         assertEquals(new RunResult.Exited(0), run.result().outcome(), run.serial().toString());
         assertEquals(BAD_ARGUMENTS, ProgramsTest.programOutput(run.serial()).subList(1, BAD_ARGUMENTS.size() + 1));
-        Qemu.Run qemu = Qemu.run(Environment.TCG_INTEL, BundledImage.file(dir), GuestPrograms.build("hostile", libc),
-                "-- hostile bad-arguments");
+        Path initrd = Files.write(dir.resolve("hostile-" + libc), ProgramsTest.module("hostile", libc, "bad-arguments"));
+        Qemu.Run qemu = Qemu.run(Environment.TCG_INTEL, BundledImage.file(dir), initrd, "");
         assertEquals(0, qemu.guestStatus());
         assertEquals(QemuDifferentialTest.withoutCpu(run.serial()), QemuDifferentialTest.withoutCpu(qemu.serial()));
     }

@@ -2,7 +2,7 @@ package dev.jvmm.vmm;
 
 import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.GuestPrograms.Libc;
-import dev.jvmm.vmm.boot.KernelCommandLine;
+import dev.jvmm.vmm.boot.ArgumentBlock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,10 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProgramsTest {
 
     static MachineTest.Run run(String program, Libc libc, String... args) {
+        return MachineTest.boot("", 128L << 20, Duration.ofSeconds(60), module(program, libc, args));
+    }
+
+    /** The program after an argument block with argv = {program, args...} and no environment, as jvmm passes it. */
+    static byte[] module(String program, Libc libc, String... args) {
         List<String> argv = new ArrayList<>(List.of(program));
         argv.addAll(List.of(args));
-        String cmdline = KernelCommandLine.of("", KernelCommandLine.EntryPath.AUTO, argv);
-        return MachineTest.boot(cmdline, 128L << 20, Duration.ofSeconds(60), GuestPrograms.bytes(program, libc));
+        return ArgumentBlock.of(argv, List.of()).module(GuestPrograms.bytes(program, libc));
     }
 
     /** The program's own output: what follows the boot report, up to the kernel's exit lines. */
@@ -36,11 +40,12 @@ class ProgramsTest {
     @ParameterizedTest
     @EnumSource(Libc.class)
     void helloPrintsItsArgumentsAndItsStatusIsTheVmsStatus(Libc libc) {
-        MachineTest.Run run = run("hello", libc, "one", "two words", "");
-        assertEquals(new RunResult.Exited(3), run.result().outcome());
-        assertEquals(List.of("hello from hello", "argv[1] = \"one\"", "argv[2] = \"two words\"", "argv[3] = \"\""),
+        MachineTest.Run run = run("hello", libc, "one", "two words", "", "say \"hi\" \\o/");
+        assertEquals(new RunResult.Exited(4), run.result().outcome());
+        assertEquals(List.of("hello from hello", "argv[1] = \"one\"", "argv[2] = \"two words\"", "argv[3] = \"\"",
+                        "argv[4] = \"say \"hi\" \\o/\""),
                 programOutput(run.serial()));
-        assertEquals("jvmm-kernel: exit 3", run.serial().get(run.serial().size() - 2));
+        assertEquals("jvmm-kernel: exit 4", run.serial().get(run.serial().size() - 2));
         assertTrue(run.serial().getLast().matches("jvmm-kernel: syscalls \\d+ \\(.*\\), unimplemented 0"), run.serial().getLast());
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,8 +79,8 @@ class QemuDifferentialTest {
     @MethodSource("programs")
     void programsBehaveAsOnJvmm(Environment environment, Libc libc, String program, List<String> args) throws Exception {
         MachineTest.Run jvmm = ProgramsTest.run(program, libc, args.toArray(String[]::new));
-        String append = jvmm.serial().get(2).replaceFirst("^jvmm-kernel: cmdline \"(.*)\"$", "$1");
-        Qemu.Run qemu = Qemu.run(environment, BundledImage.file(dir), GuestPrograms.build(program, libc), append);
+        Path initrd = Files.write(dir.resolve(program + "-" + libc), ProgramsTest.module(program, libc, args.toArray(String[]::new)));
+        Qemu.Run qemu = Qemu.run(environment, BundledImage.file(dir), initrd, "");
         int status = ((RunResult.Exited) jvmm.result().outcome()).status();
         assertEquals(((status << 1) | 1) & 0xff, qemu.status(), "QEMU reports (status << 1) | 1, truncated to 8 bits");
         assertEquals(withoutCpu(jvmm.serial()), withoutCpu(qemu.serial()));

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The guest kernel's command line, as jvmm's kernel reads it: the user's words, then
- * {@code entry=PATH} when a path is forced, then {@code -- ARGV...} for the program (as Linux
- * passes what follows "--" to init). The kernel splits words at spaces; a word with spaces is
- * written in double quotes, so a double quote itself cannot be passed.
+ * The guest kernel's command line, as jvmm writes it: the user's words, then {@code entry=PATH}
+ * when a path is forced. The program's argv and environment travel in an {@link ArgumentBlock},
+ * not here; the kernel's other form, {@code -- ARGV...} on the command line, is for a bare
+ * program under QEMU (docs/kernel.md).
  */
 public final class KernelCommandLine {
     /** The system-call entry paths the kernel can be told to use for its gate. */
@@ -24,11 +24,12 @@ public final class KernelCommandLine {
 
     private KernelCommandLine() {}
 
-    public static String of(String userWords, EntryPath entryPath, List<String> programArgv) {
+    /** The command line; with a program, the user's words may not hold "--" (the kernel would ignore its argv). */
+    public static String of(String userWords, EntryPath entryPath, boolean program) {
         List<String> words = new ArrayList<>();
-        if (!programArgv.isEmpty() && List.of(userWords.strip().split(" +")).contains("--")) {
+        if (program && List.of(userWords.strip().split(" +")).contains("--")) {
             throw new JvmmException("the kernel command line may not hold the word \"--\" when a program is given: "
-                    + "what follows \"--\" is the program's argv");
+                    + "jvmm passes the program's argv itself (give the arguments after the program)");
         }
         if (!userWords.isBlank()) {
             words.add(userWords.strip());
@@ -36,20 +37,6 @@ public final class KernelCommandLine {
         if (entryPath != null && entryPath != EntryPath.AUTO) {
             words.add("entry=" + entryPath.word());
         }
-        if (!programArgv.isEmpty()) {
-            words.add("--");
-            for (String arg : programArgv) {
-                words.add(quote(arg));
-            }
-        }
         return String.join(" ", words);
-    }
-
-    private static String quote(String arg) {
-        if (arg.indexOf('"') >= 0) {
-            throw new JvmmException("program argument " + arg + " contains a double quote, which the guest kernel's "
-                    + "command line cannot carry");
-        }
-        return arg.isEmpty() || arg.indexOf(' ') >= 0 ? '"' + arg + '"' : arg;
     }
 }

@@ -26,8 +26,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * %ebx pointing at the start_info.
  *
  * <p>Boot data lives in {@code [BOOT_AREA_START, BOOT_AREA_END)}, which image segments may not use.
- * A module (the user program) goes at the top of RAM, page-aligned, where QEMU puts an initrd:
- * the kernel takes its free memory from between its own end and the module.
+ * A module (for the bundled kernel: an {@link ArgumentBlock} and the user program) goes at the top
+ * of RAM, page-aligned, where QEMU puts an initrd: the kernel takes its free memory from between
+ * its own end and the module.
  */
 public final class PvhBoot {
     public static final long BOOT_AREA_START = 0x1000;
@@ -146,7 +147,8 @@ public final class PvhBoot {
         long imageEnd = image.segments().getLast().end();
         long address = (memory.size() - size) & ~(PAGE_SIZE - 1);
         if (size > memory.size() || address < Math.max(imageEnd, HIGH_RAM_START)) {
-            throw new JvmmException("the program (" + size + " bytes) does not fit in guest memory with the kernel; "
+            throw new JvmmException("the program with its arguments and environment (" + size + " bytes) does not fit "
+                    + "in guest memory with the kernel; "
                     + "give the guest more --memory");
         }
         return address;

@@ -13,7 +13,7 @@ import java.util.List;
 @Command(name = "jvmm",
         mixinStandardHelpOptions = true,
         versionProvider = Jvmm.Version.class,
-        subcommands = {RunCommand.class, InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, InfoCommand.class, BenchCommand.class, InitrdCommand.class, CommandLine.HelpCommand.class},
         description = "A microVM runtime: boots tiny x86-64 guest kernels on /dev/kvm.",
         exitCodeOnInvalidInput = Jvmm.JVMM_FAILED,
         exitCodeOnExecutionException = Jvmm.JVMM_FAILED,
@@ -33,15 +33,36 @@ public final class Jvmm implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** What followed "--" on the command line: the guest program and its arguments. */
+    /** The arguments before "--" (jvmm's), and after it (the guest program and its arguments), as text and as bytes. */
+    private final List<String> options;
+    private final List<byte[]> optionBytes;
     private final List<String> programArgv;
+    private final List<byte[]> programArgvBytes;
 
-    Jvmm(List<String> programArgv) {
-        this.programArgv = programArgv;
+    Jvmm(List<String> args, List<byte[]> bytes) {
+        int separator = args.indexOf("--");
+        int end = separator < 0 ? args.size() : separator;
+        this.options = args.subList(0, end);
+        this.optionBytes = bytes.subList(0, end);
+        this.programArgv = separator < 0 ? List.of() : args.subList(separator + 1, args.size());
+        this.programArgvBytes = separator < 0 ? List.of() : bytes.subList(separator + 1, args.size());
     }
 
     List<String> programArgv() {
         return programArgv;
+    }
+
+    /** The program's argv as execve gave it to jvmm (see {@link RawArguments}). */
+    List<byte[]> programArgvBytes() {
+        return programArgvBytes;
+    }
+
+    List<String> options() {
+        return options;
+    }
+
+    List<byte[]> optionBytes() {
+        return optionBytes;
     }
 
     @Override
@@ -59,9 +80,8 @@ public final class Jvmm implements Runnable {
      */
     static int execute(String... args) {
         int separator = Arrays.asList(args).indexOf("--");
-        List<String> programArgv = separator < 0 ? List.of() : List.of(args).subList(separator + 1, args.length);
         String[] jvmmArgs = separator < 0 ? args : Arrays.copyOf(args, separator);
-        CommandLine commandLine = new CommandLine(new Jvmm(programArgv));
+        CommandLine commandLine = new CommandLine(new Jvmm(List.of(args), RawArguments.of(List.of(args))));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((e, arguments) -> {
             PrintWriter err = e.getCommandLine().getErr();

@@ -7,6 +7,7 @@ import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.PvhBoot;
 import dev.jvmm.vmm.kvm.VcpuExit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -21,11 +22,14 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run",
         customSynopsis = "jvmm run [-hvV] [--json] [--trace-exits] [--memory=SIZE] [--timeout=DURATION] [--cmdline=STRING] "
-                + "[--entry-path=PATH] [IMAGE] [-- PROGRAM [ARGS...]]",
+                + "[--entry-path=PATH] [--clear-env] [-e=NAME=VALUE]... [IMAGE] [-- PROGRAM [ARGS...]]",
         description = {"Boot a PVH guest image on KVM and run it until it exits.",
                 "With a PROGRAM (a static x86-64 Linux executable), the guest kernel runs it with ARGS "
                         + "and jvmm exits with its status; without one, the bundled kernel runs its demo. "
-                        + "The bundled kernel's own programs, demo and jvmm-bench, run by name.",
+                        + "The bundled kernel's own programs, demo and jvmm-bench, run by name. "
+                        + "The program's arguments and environment reach it byte for byte (up to Linux's execve "
+                        + "limits); its environment is PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "
+                        + "and HOME=/root, with --env's settings over them.",
                 "The guest's COM1 output goes to standard output as it is written; "
                         + "jvmm's own messages go to standard error."},
         mixinStandardHelpOptions = true)
@@ -40,8 +44,12 @@ final class RunCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = "--cmdline", paramLabel = "STRING", defaultValue = "",
-            description = "The guest kernel's command line (at most " + PvhBoot.CMDLINE_MAX + " bytes).")
+            description = "The guest kernel's command line (at most " + PvhBoot.CMDLINE_MAX + " bytes; "
+                    + "with a program, without the word --: jvmm passes the program's argv itself).")
     String cmdline;
+
+    @Mixin
+    EnvironmentOptions environment;
 
     @Option(names = "--entry-path", paramLabel = "PATH", defaultValue = "auto",
             description = "The system-call entry the kernel's gate uses: ${COMPLETION-CANDIDATES} "
@@ -76,11 +84,13 @@ final class RunCommand implements Callable<Integer> {
                 .entryPath(entryPath)
                 .timeout(timeout)
                 .commandLineProgram(jvmm.programArgv())
+                .argvBytes(jvmm.programArgvBytes())
                 .onStart(clock -> {
                     if (verbose) {
                         err.println("jvmm: " + clock.describe());
                     }
                 });
+        environment.applyTo(builder, jvmm);
         if (image != null) {
             builder.image(image);
         }

@@ -66,9 +66,10 @@ public class JvmmCommandTest {
     @Test
     void runPassesAProgramAndItsArgumentsAndReturnsItsStatus() throws Exception {
         Path hello = GuestPrograms.build("hello", GuestPrograms.Libc.MUSL);
-        Result result = jvmm("run", "--entry-path", "INT80", "--", hello.toString(), "a b", "c");
+        Result result = jvmm("run", "--entry-path", "INT80", "--", hello.toString(), "a b", "say \"hi\"");
         assertEquals(2, result.status(), result.err());
-        assertTrue(result.out().contains("gate=int80\nhello from " + hello + "\nargv[1] = \"a b\"\nargv[2] = \"c\"\n"), result.out());
+        assertTrue(result.out().contains("gate=int80\nhello from " + hello + "\nargv[1] = \"a b\"\nargv[2] = \"say \"hi\"\"\n"),
+                result.out());
         assertEquals("", result.err());
     }
 
@@ -76,11 +77,20 @@ public class JvmmCommandTest {
     void aProgramThatCannotBeReadIsAJvmmError() throws Exception {
         assertFailure(jvmm("run", "--", dir.resolve("nope").toString()), "jvmm: program " + dir.resolve("nope") + " does not exist");
         assertFailure(jvmm("run", "--", "x", "say \"hi\""), "jvmm: program x does not exist");
-        Path hello = GuestPrograms.build("hello", GuestPrograms.Libc.MUSL);
-        assertFailure(jvmm("run", "--", hello.toString(), "say \"hi\""),
-                "jvmm: program argument say \"hi\" contains a double quote, which the guest kernel's command line cannot carry");
         assertFailure(jvmm("run", "--entry-path", "teleport"),
                 "jvmm: Invalid value for option '--entry-path': expected one of [AUTO, SYSCALL, SYSENTER, INT80] (case-insensitive) but was 'teleport' (see 'jvmm run --help')");
+    }
+
+    @Test
+    void runGivesTheProgramAnEnvironment() throws Exception {
+        Path program = GuestPrograms.build("argv_env", GuestPrograms.Libc.MUSL);
+        Result result = jvmm("run", "--env", "HOME=/home/user", "-e", "GREETING=a \"quoted\" value", "--", program.toString());
+        assertEquals(0, result.status(), result.err());
+        assertTrue(result.out().contains("envp[0] = \"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"\n"
+                + "envp[1] = \"HOME=/home/user\"\nenvp[2] = \"GREETING=a \\\"quoted\\\" value\"\n"), result.out());
+        Result cleared = jvmm("run", "--clear-env", "--env", "ONLY=1", "--", program.toString());
+        assertTrue(cleared.out().contains("argc 1 envc 1 "), cleared.out());
+        assertTrue(cleared.out().contains("envp[0] = \"ONLY=1\"\n"), cleared.out());
     }
 
     @Test
