@@ -164,7 +164,7 @@ apic_probe:
     movabs $PTE_ADDR_MASK, %rsi
     and %rbx, %rsi
     or $(PTE_P | PTE_W | PTE_PWT | PTE_PCD), %rsi
-    call map_page
+    call map_kernel_page
     test %rax, %rax
     jnz 6f
 3:  mov $APIC_VERSION, %edi

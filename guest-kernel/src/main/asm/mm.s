@@ -413,6 +413,26 @@ pt_entry:
     pop %rbx
     ret
 
+# map_kernel_page(%rdi = kernel address, %rsi = the entry: physical address | flags) -> %rax:
+# 0, or -ENOMEM when no frame is left for a table. For the kernel's own device windows.
+.globl map_kernel_page
+map_kernel_page:
+    push %rdi
+    push %rsi
+    xor %esi, %esi
+    mov $1, %edx
+    call pt_entry
+    pop %rsi
+    pop %rdi
+    test %rax, %rax
+    jz 1f
+    mov %rsi, (%rax)
+    invlpg (%rdi)
+    xor %eax, %eax
+    ret
+1:  mov $-ENOMEM, %rax
+    ret
+
 # pt_lookup(%rdi = address) -> %rax: the leaf entry mapping it (4 KiB or 2 MiB), or 0;
 # %edx = its level (0 or 1).
 pt_lookup:
