@@ -145,6 +145,38 @@ class ArgvEnvTest {
         assertTrue(output.getFirst().startsWith("argc 4 envc 0 "), output.toString());
     }
 
+    @Test
+    void underQemuTheCommandLineFormTakesUpTo8KiB() throws Exception {
+        Path program = GuestPrograms.build("argv_env", Libc.GLIBC);
+        Qemu.Run many = Qemu.run(Environment.TCG_INTEL, BundledImage.file(dir), program,
+                "-- prog --summary" + " x".repeat(4000));
+        assertEquals(0, many.guestStatus(), many.serial().toString());
+        assertTrue(ProgramsTest.programOutput(many.serial()).getFirst().startsWith("argc 4002 envc 0 bytes 8015 "),
+                many.serial().toString());
+        Qemu.Run tooLong = Qemu.run(Environment.TCG_INTEL, BundledImage.file(dir), program, "-- prog " + "a".repeat(8192));
+        assertEquals(127, tooLong.guestStatus());
+        assertTrue(tooLong.serial().contains("jvmm-kernel: cannot run the program: argument list too long (E2BIG)"),
+                tooLong.serial().toString());
+    }
+
+    /** A block with no program after it: the kernel runs the built-in program argv[0] names. */
+    static byte[] demoBlock() {
+        return ArgumentBlock.of(List.of("demo", "say \"hi\"", ""), List.of("A=1")).bytes();
+    }
+
+    static void assertDemoRan(int status, List<String> serial) {
+        assertEquals(0, status, serial.toString());
+        int argv0 = serial.indexOf("jvmm-demo: argv[0] = demo");
+        assertTrue(argv0 > 0, serial.toString());
+        assertEquals(List.of("jvmm-demo: argv[1] = say \"hi\"", "jvmm-demo: argv[2] = "), serial.subList(argv0 + 1, argv0 + 3));
+    }
+
+    @Test
+    void underQemuABlockWithoutAProgramRunsTheBuiltInArgv0Names() throws Exception {
+        Qemu.Run qemu = Qemu.run(Environment.TCG_AMD, BundledImage.file(dir), Files.write(dir.resolve("demo"), demoBlock()), "");
+        assertDemoRan(qemu.guestStatus(), qemu.serial());
+    }
+
     static Stream<Arguments> jvmmRuns() {
         List<Arguments> runs = new ArrayList<>();
         cases().forEach(c -> {
@@ -190,6 +222,22 @@ class ArgvEnvTest {
             Path program = GuestPrograms.build("argv_env", libc);
             MachineTest.Run run = MachineTest.boot("", 128L << 20, Duration.ofSeconds(60), module(program, c));
             assertSameAsOnHost(program, c, ((RunResult.Exited) run.result().outcome()).status(), run.serial());
+        }
+
+        @Test
+        void aBlockWithoutAProgramRunsTheBuiltInArgv0Names() {
+            MachineTest.Run run = MachineTest.boot("", 128L << 20, Duration.ofSeconds(60), demoBlock());
+            assertDemoRan(((RunResult.Exited) run.result().outcome()).status(), run.serial());
+        }
+
+        @Test
+        void theCommandLineFormStillCarriesABareProgramsArguments() {
+            MachineTest.Run run = MachineTest.boot("entry=int80 -- prog \"two words\" \"\" x", 128L << 20, Duration.ofSeconds(60),
+                    GuestPrograms.bytes("argv_env", Libc.MUSL));
+            assertEquals(new RunResult.Exited(0), run.result().outcome(), run.serial().toString());
+            List<String> output = ProgramsTest.programOutput(run.serial());
+            assertEquals(List.of("argv[0] = \"prog\"", "argv[1] = \"two words\"", "argv[2] = \"\"", "argv[3] = \"x\""),
+                    output.subList(3, output.size()));
         }
 
         @ParameterizedTest(name = "{0}")
