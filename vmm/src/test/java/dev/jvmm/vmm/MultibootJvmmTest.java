@@ -85,6 +85,37 @@ class MultibootJvmmTest {
         assertEquals(MultibootQemuTest.expected(kernel, "p q", List.of(m1), "jvmm"), out.lines().toList());
     }
 
+    @Test
+    void imagesAndModulesThatDoNotFitAreJvmmErrors() throws Exception {
+        Path high = java.nio.file.Files.write(dir.resolve("high.img"), MultibootKernels.kludgeAt(0x300000));
+        Path low = java.nio.file.Files.write(dir.resolve("low.img"), MultibootKernels.kludgeAt(0x7000));
+        Path big = java.nio.file.Files.write(dir.resolve("big"), new byte[3 << 20]);
+        assertJvmmError(List.of("run", "--memory", "2M", high.toString()),
+                "jvmm: bad image " + high + ": the a.out kludge's load range [0x300000, 0x301000) lies outside guest RAM [0, 0x200000); "
+                        + "give the guest more --memory");
+        assertJvmmError(List.of("run", low.toString()),
+                "jvmm: bad image " + low + ": the a.out kludge's load range [0x7000, 0x8000) overlaps the multiboot information at "
+                        + "[0x1000, 0x8000)");
+        long imageEnd = ((dev.jvmm.vmm.boot.MultibootImage) MicroVm.readImage(MultibootKernels.path(MultibootKernels.ELF32))).end();
+        long second = ((imageEnd + 4095) & -4096) + (3 << 20);
+        assertJvmmError(List.of("run", "--memory", "6M", "--module", big + ",a", "--module", big.toString(),
+                        MultibootKernels.path(MultibootKernels.ELF32).toString()),
+                "jvmm: module 2 (" + big + ", 3145728 bytes) does not fit in guest RAM: placed at 0x" + Long.toHexString(second)
+                        + " after the image and the modules before it, it would end at 0x" + Long.toHexString(second + (3 << 20))
+                        + ", beyond the end of RAM at 0x600000; give the guest more --memory");
+    }
+
+    private static void assertJvmmError(List<String> args, String message) throws Exception {
+        Process process = new ProcessBuilder(JvmmCommandTest.jvmmCommand(List.of(), args.toArray(String[]::new))).start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(125, process.exitValue(), err);
+        assertEquals("", out);
+        assertEquals(message + "\n", err);
+    }
+
     private static VmResult run(Path kernel, String append, List<Module> modules) {
         MicroVm.Builder builder = MicroVm.builder().image(kernel).cmdline(append).timeout(Duration.ofSeconds(30));
         for (Module module : modules) {

@@ -2,6 +2,8 @@ package dev.jvmm.vmm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -31,5 +33,18 @@ public final class MultibootKernels {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A minimal a.out-kludge image for placement tests: its header is its first bytes, loaded at
+     * {@code address}, a page of text (zeros: it is never run) with the entry just after the header.
+     */
+    public static byte[] kludgeAt(long address) {
+        byte[] file = new byte[4096];
+        int magic = 0x1BADB002;
+        int flags = 0x10003;
+        ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).putInt(0, magic).putInt(4, flags).putInt(8, -(magic + flags))
+                .putInt(12, (int) address).putInt(16, (int) address).putInt(20, 0).putInt(24, 0).putInt(28, (int) address + 32);
+        return file;
     }
 }

@@ -85,16 +85,16 @@ class MultibootBootTest {
     @Test
     void rejectsLoadAddressesOutsideRamOrOnTheInformation() {
         try (GuestMemory memory = GuestMemory.allocate(2L << 20)) {
-            MultibootImage high = (MultibootImage) BootImage.parse("high.img", kludgeAt(0x300000));
+            MultibootImage high = (MultibootImage) BootImage.parse("high.img", MultibootKernels.kludgeAt(0x300000));
             ImageException outside = assertThrows(ImageException.class, () -> MultibootBoot.load(high, memory, "", List.of()));
             assertTrue(outside.getMessage().contains("the a.out kludge's load range [0x300000, 0x"), outside.getMessage());
             assertTrue(outside.getMessage().contains("lies outside guest RAM [0, 0x200000); give the guest more --memory"), outside.getMessage());
 
-            MultibootImage low = (MultibootImage) BootImage.parse("low.img", kludgeAt(0x7000));
+            MultibootImage low = (MultibootImage) BootImage.parse("low.img", MultibootKernels.kludgeAt(0x7000));
             ImageException overlap = assertThrows(ImageException.class, () -> MultibootBoot.load(low, memory, "", List.of()));
             assertTrue(overlap.getMessage().contains("overlaps the multiboot information at [0x1000, 0x8000)"), overlap.getMessage());
 
-            MultibootImage top = (MultibootImage) BootImage.parse("top.img", kludgeAt(0xfffff000L));
+            MultibootImage top = (MultibootImage) BootImage.parse("top.img", MultibootKernels.kludgeAt(0xfffff000L));
             assertThrows(ImageException.class, () -> MultibootBoot.load(top, memory, "", List.of()));
         }
     }
@@ -133,15 +133,6 @@ class MultibootBootTest {
             assertEquals(0, entry.eax());
             assertEquals("exit=3", entry.firmwareCmdline(), "QEMU's fw_cfg carries a PVH kernel's command line");
         }
-    }
-
-    /** A minimal kludge image: its header is its first bytes, loaded at {@code address}, a page of text. */
-    static byte[] kludgeAt(long address) {
-        byte[] file = new byte[4096];
-        int flags = 0x10003;
-        MultibootImageTest.le(file).putInt(0, MultibootImage.HEADER_MAGIC).putInt(4, flags).putInt(8, -(MultibootImage.HEADER_MAGIC + flags))
-                .putInt(12, (int) address).putInt(16, (int) address).putInt(20, 0).putInt(24, 0).putInt(28, (int) address + 32);
-        return file;
     }
 
     private static String string(GuestMemory memory, long address) {
