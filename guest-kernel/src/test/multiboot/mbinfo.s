@@ -4,10 +4,12 @@
 # wide) with status 0x20 + the module count. jvmm's multiboot tests run it on QEMU (-M pc and
 # -M microvm, TCG) and on jvmm and compare the lines.
 #
-# One source, three images: assembled --32 and linked as ELF32 (mbinfo-elf32.img) or as a flat
+# One source, four images: assembled --32 and linked as ELF32 (mbinfo-elf32.img) or as a flat
 # binary whose header carries the load addresses (flag 16, the "a.out kludge": mbinfo-aout.img,
 # built with --defsym AOUT=1), or assembled --64 and linked as ELF64 (mbinfo-elf64.img; the code
-# stays 32-bit, .code32, as a multiboot kernel's entry is).
+# stays 32-bit, .code32, as a multiboot kernel's entry is). The fourth, fwcfg-pvh.img (--64
+# --defsym PVH=1), has a PVH note instead of the multiboot header and prints only fw_cfg's
+# answers, which then include the command line (QEMU gives it to PVH kernels, not to multiboot ones).
 #
 # What must agree between boot loaders is printed; what a PC firmware adds is left out or rounded:
 # - flags: the bits for what is printed below; bit 1 (boot_device) is not looked at: QEMU sets a
@@ -51,6 +53,14 @@
     call puts
 .endm
 
+.ifdef PVH
+.section .note.Xen, "a", @note
+.p2align 2
+    .long 4, 8, 18                      # namesz "Xen\0", descsz, XEN_ELFNOTE_PHYS32_ENTRY
+    .asciz "Xen"
+    .p2align 2
+    .quad _start
+.else
 .section .multiboot, "a"
 .p2align 2
 mb_header:
@@ -62,12 +72,24 @@ mb_header:
     .long _end                          # bss_end_addr
     .long _start                        # entry_addr
 .endif
+.endif
 
 .text
 .code32
 .globl _start
 _start:
     mov $stack_top, %esp
+.ifdef PVH
+    PRINT "pvh: start_info magic 0x"
+    mov (%ebx), %eax
+    call puthex
+    call newline
+    call fw_cfg_report
+    mov $0x20, %eax
+    mov $EXIT_PORT, %dx
+    out %eax, %dx
+    jmp fail
+.endif
     mov %ebx, %ebp                      # the multiboot information, for the whole run
     PRINT "mb: magic 0x"
     call puthex

@@ -70,6 +70,18 @@ class MultibootJvmmTest {
         assertEquals(expected, withoutLoader(jvmm.serialLines()));
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"pc", "microvm"})
+    void fwCfgAnswersAsQemusDoes(String machine) throws Exception {
+        Path kernel = MultibootKernels.path(MultibootKernels.FWCFG_PVH);
+        VmResult jvmm = run(kernel, "a b  c", List.of());
+        Qemu.Run qemu = MultibootQemuTest.qemu(machine, kernel, "a b  c", List.of());
+        assertEquals(0x20, jvmm.exitStatus(), jvmm.serial());
+        assertEquals((jvmm.exitStatus() << 1) | 1, qemu.status());
+        assertEquals(qemu.serial(), jvmm.serialLines());
+        assertEquals(MultibootQemuTest.expectedPvh("a b  c"), jvmm.serialLines());
+    }
+
     @Test
     void theCommandLineTakesModulesAndSaysWhichProtocol() throws Exception {
         Module m1 = MultibootQemuTest.cases(dir).getFirst().modules().getFirst();

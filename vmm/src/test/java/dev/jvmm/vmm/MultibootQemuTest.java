@@ -78,6 +78,26 @@ class MultibootQemuTest {
         assertEquals(expected(MultibootKernels.path(c.kernel()), c.append(), c.modules(), "qemu"), run.serial());
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"pc", "microvm"})
+    void fwCfgGivesAPvhKernelItsCommandLine(String machine) throws Exception {
+        Qemu.Run run = qemu(machine, MultibootKernels.path(MultibootKernels.FWCFG_PVH), "a b  c", List.of());
+        assertEquals(0x20, run.guestStatus(), run.serial().toString());
+        assertEquals(expectedPvh("a b  c"), run.serial());
+    }
+
+    /** What fwcfg-pvh.img prints: fw_cfg's answers, with the command line (its size counts the NUL). */
+    static List<String> expectedPvh(String cmdline) {
+        return List.of(
+                "pvh: start_info magic 0x336ec578",
+                "fw_cfg: signature QEMU",
+                "fw_cfg: id traditional",
+                "fw_cfg: cpus 1, max 1",
+                "fw_cfg: ram size 0x8000000",
+                "fw_cfg: cmdline " + (cmdline.length() + 1) + " bytes \"" + cmdline + "\"",
+                "fw_cfg: etc/e820 ram [0x0, 0x8000000)");
+    }
+
     @Test
     void qemuRefusesElf64MultibootImages() throws Exception {
         List<String> command = command("pc", MultibootKernels.path(MultibootKernels.ELF64), "", List.of());
