@@ -117,8 +117,8 @@ public final class MultibootImage implements BootImage {
 
     /**
      * The offset of the first longword-aligned header in the first 8 KiB whose checksum is right,
-     * or -1. A magic with a wrong checksum is not a header (as in GRUB and QEMU), but is remembered
-     * for the message when nothing else boots the file.
+     * or -1. A magic with a wrong checksum is not a header (as in GRUB and QEMU); {@link #badChecksum}
+     * describes it for the message when nothing else boots the file.
      */
     static int findHeader(byte[] file) {
         ByteBuffer buffer = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
@@ -165,9 +165,8 @@ public final class MultibootImage implements BootImage {
         if ((flags & FLAG_ADDRESSES) != 0) {
             return aoutKludge(name, file, buffer, headerOffset, flags, header);
         }
-        check(name, file.length >= 4 && buffer.getInt(0) == ELF_MAGIC, header + ": flag 16 (load addresses in the header) is clear, "
+        check(name, buffer.getInt(0) == ELF_MAGIC, header + ": flag 16 (load addresses in the header) is clear, "
                 + "so the image must be an ELF file, and there is no \\x7fELF magic at offset 0");
-        check(name, file.length >= 6, "truncated ELF identification");
         return switch (file[4]) {
             case 1 -> elf(name, file, buffer, headerOffset, flags, false);
             case 2 -> elf(name, file, buffer, headerOffset, flags, true);
