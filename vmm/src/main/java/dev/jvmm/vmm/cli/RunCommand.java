@@ -52,7 +52,8 @@ final class RunCommand implements Callable<Integer> {
     KernelCommandLine.EntryPath entryPath;
 
     @Option(names = "--module", paramLabel = "FILE[,ARGS]",
-            description = "A multiboot module: the file, and the string \"FILE ARGS\" beside it (as QEMU's -initrd \"FILE ARGS\"). "
+            description = "A multiboot module: the file, and the string \"FILE ARGS\" beside it (as QEMU's -initrd \"FILE ARGS\"); "
+                    + "the first comma ends FILE. "
                     + "Repeatable; the modules follow the image in RAM, in order.")
     List<String> modules = new ArrayList<>();
 

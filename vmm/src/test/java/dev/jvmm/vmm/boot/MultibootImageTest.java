@@ -103,6 +103,22 @@ class MultibootImageTest {
     }
 
     @Test
+    void theKludgeLoadsFromWhereHeaderAddrPutsTheFile() {
+        // An a.out file: a 0x20-byte exec header the kernel does not want, then the text, whose
+        // header sits 0x1e0 bytes in and is to land at 0x2001e0: the load starts at file offset 0x20.
+        byte[] file = new byte[0x1000];
+        int flags = 0x10003;
+        le(file).putInt(0x200, MAGIC).putInt(0x204, flags).putInt(0x208, -(MAGIC + flags))
+                .putInt(0x20c, 0x2001e0).putInt(0x210, 0x200000).putInt(0x214, 0x200f00).putInt(0x218, 0x203000).putInt(0x21c, 0x200400);
+        MultibootImage image = (MultibootImage) BootImage.parse("t.img", file);
+        MultibootImage.Segment text = image.segments().getFirst();
+        assertEquals(0x20, text.fileOffset());
+        assertEquals(0xf00, text.fileSize());
+        assertEquals(0x3000, text.memorySize());
+        assertEquals(0x200400, image.entry());
+    }
+
+    @Test
     void rejectsBadElfImages() {
         assertRejected(mutate(ELF32, b -> b.putShort(18, (short) 62)), "e_machine is 62; a multiboot ELF32 image is i386 (EM_386, 3)");
         assertRejected(mutate(ELF64, b -> b.putShort(18, (short) 3)), "e_machine is 3; a multiboot ELF64 image is x86-64");
