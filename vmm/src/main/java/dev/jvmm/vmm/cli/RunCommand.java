@@ -43,7 +43,8 @@ final class RunCommand implements Callable<Integer> {
     Duration timeout;
 
     @Option(names = "--cmdline", paramLabel = "STRING", defaultValue = "",
-            description = "The guest kernel's command line (at most " + PvhBoot.CMDLINE_MAX + " bytes).")
+            description = "The guest kernel's command line (at most " + PvhBoot.CMDLINE_MAX + " bytes); "
+                    + "a multiboot kernel gets \"IMAGE STRING\".")
     String cmdline;
 
     @Option(names = "--entry-path", paramLabel = "PATH", defaultValue = "auto",
