@@ -50,13 +50,8 @@ public final class Machine {
                          Duration timeout, OutputStream serial, Consumer<RunResult.HostClock> onStart, PrintStream trace) {
 
         public Config(BootImage image, long memorySize, String cmdline, byte[] program, Duration timeout,
-                      OutputStream serial, Consumer<RunResult.HostClock> onStart, PrintStream trace) {
-            this(image, memorySize, cmdline, program, List.of(), timeout, serial, onStart, trace);
-        }
-
-        public Config(BootImage image, long memorySize, String cmdline, byte[] program, Duration timeout,
                       OutputStream serial) {
-            this(image, memorySize, cmdline, program, timeout, serial, clock -> { }, null);
+            this(image, memorySize, cmdline, program, List.of(), timeout, serial, clock -> { }, null);
         }
     }
 
