@@ -4,6 +4,8 @@ import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.Machine;
 import dev.jvmm.vmm.RunResult;
 import dev.jvmm.vmm.boot.ArgumentBlock;
+import dev.jvmm.vmm.boot.BootImage;
+import dev.jvmm.vmm.boot.BootModule;
 import dev.jvmm.vmm.boot.ElfImage;
 import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.KernelCommandLine.EntryPath;
@@ -79,11 +81,11 @@ public final class MicroVm {
     /** Boots the VM and runs it until the guest exits, dies, or times out. */
     public VmResult run() {
         Builder s = settings;
-        ElfImage image = s.image != null ? s.image : bundledImage();
+        BootImage image = s.image != null ? s.image : bundledImage();
         KernelInput input = kernelInput();
         SerialCapture serial = new SerialCapture(s.serialOutput, s.serialLines, s.captureLimit);
-        RunResult result = Machine.run(new Machine.Config(image, s.memory, input.cmdline(), input.module(), s.timeout, serial,
-                s.onStart, s.traceExits));
+        RunResult result = Machine.run(new Machine.Config(image, s.memory, input.cmdline(), input.module(), List.copyOf(s.modules),
+                s.timeout, serial, s.onStart, s.traceExits));
         serial.finish();
         String output = serial.captured();
         return new VmResult(result.outcome().exitStatus(), result.outcome(), output,
@@ -127,7 +129,8 @@ public final class MicroVm {
     }
 
     public static final class Builder {
-        private ElfImage image;
+        private BootImage image;
+        private final List<BootModule> modules = new ArrayList<>();
         private long memory = 128L << 20;
         private String cmdline = "";
         private List<String> argv = List.of();
@@ -147,14 +150,33 @@ public final class MicroVm {
             DEFAULT_ENVIRONMENT.forEach(this::env);
         }
 
-        /** A PVH ELF image instead of the bundled kernel. */
+        /** A PVH or multiboot v1 image instead of the bundled kernel (docs/boot-protocol.md). */
         public Builder image(Path path) {
             this.image = readImage(path);
             return this;
         }
 
-        public Builder image(String name, byte[] elf) {
-            this.image = ElfImage.parse(name, elf);
+        /** An image given as bytes; {@code name} stands for its path (a multiboot kernel's command line starts with it). */
+        public Builder image(String name, byte[] file) {
+            this.image = BootImage.parse(name, file);
+            return this;
+        }
+
+        public Builder image(BootImage image) {
+            this.image = Objects.requireNonNull(image);
+            return this;
+        }
+
+        /**
+         * A multiboot module, after those added before: the file's contents, and the string
+         * "FILE ARGS" (or "FILE" when {@code args} is null), as QEMU's -initrd "FILE ARGS" gives it.
+         */
+        public Builder module(Path file, String args) {
+            return module(file.toString(), readFile("module", file), args);
+        }
+
+        public Builder module(String name, byte[] contents, String args) {
+            this.modules.add(new BootModule(name, contents.clone(), args));
             return this;
         }
 
@@ -326,13 +348,13 @@ public final class MicroVm {
         return BUILT_IN_PROGRAMS.contains(program) && !Files.exists(Path.of(program));
     }
 
-    public static ElfImage readImage(Path path) {
+    public static BootImage readImage(Path path) {
         try {
             long size = Files.size(path);
             if (size > Integer.MAX_VALUE - 8) {
                 throw new JvmmException("image " + path + " is " + size + " bytes; jvmm loads images up to 2 GiB");
             }
-            return ElfImage.parse(path.toString(), Files.readAllBytes(path));
+            return BootImage.parse(path.toString(), Files.readAllBytes(path));
         } catch (NoSuchFileException e) {
             throw new JvmmException("image " + path + " does not exist");
         } catch (IOException e) {
@@ -341,15 +363,19 @@ public final class MicroVm {
     }
 
     static byte[] readProgram(Path path) {
+        return readFile("program", path);
+    }
+
+    private static byte[] readFile(String what, Path path) {
         try {
             if (Files.size(path) > GuestMemory.MAX_SIZE) {
-                throw new JvmmException("program " + path + " is larger than any guest memory");
+                throw new JvmmException(what + " " + path + " is larger than any guest memory");
             }
             return Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
-            throw new JvmmException("program " + path + " does not exist");
+            throw new JvmmException(what + " " + path + " does not exist");
         } catch (IOException e) {
-            throw new JvmmException("cannot read program " + path + ": " + e.getMessage());
+            throw new JvmmException("cannot read " + what + " " + path + ": " + e.getMessage());
         }
     }
 

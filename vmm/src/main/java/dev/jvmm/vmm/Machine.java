@@ -5,9 +5,11 @@ import dev.jvmm.vmm.RunResult.Exited;
 import dev.jvmm.vmm.RunResult.GuestDied;
 import dev.jvmm.vmm.RunResult.Outcome;
 import dev.jvmm.vmm.RunResult.TimedOut;
-import dev.jvmm.vmm.boot.ElfImage;
-import dev.jvmm.vmm.boot.PvhBoot;
+import dev.jvmm.vmm.boot.BootImage;
+import dev.jvmm.vmm.boot.BootLoader;
+import dev.jvmm.vmm.boot.BootModule;
 import dev.jvmm.vmm.devices.ExitDevice;
+import dev.jvmm.vmm.devices.FwCfg;
 import dev.jvmm.vmm.devices.IoBus;
 import dev.jvmm.vmm.devices.PageDiscard;
 import dev.jvmm.vmm.devices.Serial16550;
@@ -24,6 +26,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Consumer;
 
 import static dev.jvmm.kvm.kvm_h.*;
@@ -38,21 +41,23 @@ public final class Machine {
     /**
      * @param cmdline the kernel command line (see {@link dev.jvmm.vmm.boot.KernelCommandLine})
      * @param program the user program, passed to the kernel as a PVH module, or null
+     * @param modules a multiboot image's modules
      * @param timeout how long the guest may run, or null for no limit
      * @param serial  where COM1's output goes, byte by byte as the guest writes it
      * @param onStart told what the host's clock offers, once the VM exists and before it runs
      * @param trace   where each VM exit is described as it happens, or null
      */
-    public record Config(ElfImage image, long memorySize, String cmdline, byte[] program, Duration timeout,
-                         OutputStream serial, Consumer<RunResult.HostClock> onStart, PrintStream trace) {
+    public record Config(BootImage image, long memorySize, String cmdline, byte[] program, List<BootModule> modules,
+                         Duration timeout, OutputStream serial, Consumer<RunResult.HostClock> onStart, PrintStream trace) {
 
-        public Config(ElfImage image, long memorySize, String cmdline, byte[] program, Duration timeout,
+        public Config(BootImage image, long memorySize, String cmdline, byte[] program, Duration timeout,
                       OutputStream serial) {
-            this(image, memorySize, cmdline, program, timeout, serial, clock -> { }, null);
+            this(image, memorySize, cmdline, program, List.of(), timeout, serial, clock -> { }, null);
         }
     }
 
     private static final int BOOT_VCPU = 0;
+    private static final int CPUS = 1;
 
     private final Config config;
     private final IoBus ioBus = new IoBus();
@@ -63,7 +68,9 @@ public final class Machine {
     private Machine(Config config) {
         this.config = config;
         ioBus.register(Serial16550.COM1, Serial16550.PORT_COUNT, new Serial16550(config.serial()));
-        ioBus.register(ExitDevice.PORT, 1, new ExitDevice(status -> exitStatus = status));
+        ExitDevice exit = new ExitDevice(status -> exitStatus = status);
+        ioBus.register(ExitDevice.PORT, 1, exit);
+        ioBus.register(ExitDevice.TEST_PORT, ExitDevice.TEST_PORT_SIZE, exit);
     }
 
     public static RunResult run(Config config) {
@@ -78,14 +85,15 @@ public final class Machine {
              Arena arena = Arena.ofConfined()) {
             vm.setUserMemoryRegion(0, 0, memory.hostMapping());
             ioBus.register(PageDiscard.PORT, PageDiscard.PORT_COUNT, new PageDiscard(memory));
-            long startInfo = PvhBoot.load(config.image(), memory, config.cmdline(), config.program());
+            BootLoader.Entry entry = BootLoader.load(config.image(), memory, config.cmdline(), config.program(), config.modules());
+            ioBus.register(FwCfg.PORT, FwCfg.PORT_COUNT, new FwCfg(CPUS, memory.size(), entry.firmwareCmdline()));
             Cpuid supported = kvm.supportedCpuid(arena);
             int adjustClock = kvm.checkExtension(KVM_CAP_ADJUST_CLOCK);
             try (Vcpu vcpu = vm.createVcpu(BOOT_VCPU)) {
                 vcpu.setCpuid(cpuidFor(vcpu, supported, arena));
                 RunResult.HostClock clock = new RunResult.HostClock(adjustClock, vcpu.tscKhz());
                 config.onStart().accept(clock);
-                PvhBoot.enter(vcpu, config.image().entry(), startInfo);
+                BootLoader.enter(vcpu, entry);
                 startClock(vm, adjustClock);
                 Outcome outcome = config.timeout() == null ? runLoop(vcpu, null) : runWithWatchdog(vcpu);
                 RunResult.ExitStatistics statistics = new RunResult.ExitStatistics(exits.total(), exits.byKind(),

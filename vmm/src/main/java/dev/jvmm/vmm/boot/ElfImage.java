@@ -12,7 +12,7 @@ import java.util.List;
  * offset and size is checked against the file and for overflow, so a malformed file can only
  * produce an {@link ImageException}.
  */
-public final class ElfImage {
+public final class ElfImage implements BootImage {
     /** One PT_LOAD segment: {@code fileSize} bytes at {@code fileOffset}, zero-filled up to {@code memorySize}. */
     public record Segment(int index, long physicalAddress, long fileOffset, long fileSize, long memorySize) {
         public long end() {
@@ -44,8 +44,14 @@ public final class ElfImage {
         this.entry = entry;
     }
 
+    @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public String protocol() {
+        return "PVH (ELF64, Xen PHYS32_ENTRY note, entry 0x" + Long.toHexString(entry) + ")";
     }
 
     /** The PVH entry point: a guest-physical address below 4 GiB, entered in 32-bit protected mode. */
@@ -73,7 +79,8 @@ public final class ElfImage {
         if (file.length < EHDR_SIZE) {
             throw new ImageException(name, "truncated ELF header: the file has " + file.length + " bytes, an ELF64 header needs " + EHDR_SIZE);
         }
-        check(name, file[4] == ELFCLASS64, "EI_CLASS is " + file[4] + "; jvmm boots ELF64 (class 2) images");
+        check(name, file[4] == ELFCLASS64, "EI_CLASS is " + file[4] + "; PVH images are ELF64 (class 2), and other images need "
+                + "a multiboot header in their first 8 KiB");
         check(name, file[5] == ELFDATA2LSB, "EI_DATA is " + file[5] + "; x86 images are little-endian (1)");
         check(name, file[6] == EV_CURRENT, "EI_VERSION is " + file[6] + ", expected 1");
         int type = Short.toUnsignedInt(elf.getShort(16));
@@ -117,7 +124,8 @@ public final class ElfImage {
             }
         }
         check(name, !segments.isEmpty(), "no PT_LOAD segment with contents");
-        check(name, entry != null, "no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY): jvmm boots PVH images, as QEMU's -kernel does");
+        check(name, entry != null, "no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) and no multiboot header in the first 8 KiB: "
+                + "jvmm boots PVH and multiboot v1 images, as QEMU's -kernel does");
         segments.sort(Comparator.comparingLong(Segment::physicalAddress));
         for (int i = 1; i < segments.size(); i++) {
             Segment previous = segments.get(i - 1);

@@ -109,10 +109,7 @@ public final class PvhBoot {
             memory.write(segment.physicalAddress(), image.contents(segment));
         }
 
-        MemorySegment gdt = memory.slice(GDT, BOOT_GDT.length * 8L);
-        for (int i = 0; i < BOOT_GDT.length; i++) {
-            gdt.setAtIndex(JAVA_LONG, i, BOOT_GDT[i]);
-        }
+        writeGdt(memory);
         memory.write(CMDLINE, (cmdline + "\0").getBytes(StandardCharsets.UTF_8));
         long[][] ram = {{0, LOW_RAM_END}, {HIGH_RAM_START, memory.size()}};
         MemorySegment memmap = memory.slice(MEMMAP, ram.length * MEMMAP_ENTRY_LAYOUT.byteSize());
@@ -142,6 +139,14 @@ public final class PvhBoot {
         return START_INFO;
     }
 
+    /** The boot GDT at {@link #GDT}, which the entry state's selectors and GDTR name (multiboot uses it too). */
+    static void writeGdt(GuestMemory memory) {
+        MemorySegment gdt = memory.slice(GDT, BOOT_GDT.length * 8L);
+        for (int i = 0; i < BOOT_GDT.length; i++) {
+            gdt.setAtIndex(JAVA_LONG, i, BOOT_GDT[i]);
+        }
+    }
+
     /** The top of RAM, page-aligned, if that is above the image; else the program does not fit. */
     private static long placeModule(ElfImage image, GuestMemory memory, long size) {
         long imageEnd = image.segments().getLast().end();
@@ -165,6 +170,14 @@ public final class PvhBoot {
 
     /** Puts the vCPU in the PVH entry state: 32-bit flat protected mode at {@code entry}, %ebx = start_info. */
     public static void enter(Vcpu vcpu, long entry, long startInfo) {
+        enter(vcpu, entry, 0, startInfo);
+    }
+
+    /**
+     * The 32-bit flat protected-mode entry PVH and multiboot share (paging off, interrupts off),
+     * at {@code entry} with {@code eax} and {@code ebx} as the protocol defines them.
+     */
+    static void enter(Vcpu vcpu, long entry, int eax, long ebx) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sregs = arena.allocate(kvm_sregs.layout());
             vcpu.getSregs(sregs);
@@ -190,7 +203,8 @@ public final class PvhBoot {
 
             MemorySegment regs = arena.allocate(kvm_regs.layout());
             kvm_regs.rip(regs, entry);
-            kvm_regs.rbx(regs, startInfo);
+            kvm_regs.rax(regs, Integer.toUnsignedLong(eax));
+            kvm_regs.rbx(regs, ebx);
             kvm_regs.rflags(regs, 0x2);     // bit 1 is reserved and reads as 1
             vcpu.setRegs(regs);
         }

@@ -1,5 +1,6 @@
 package dev.jvmm.vmm.cli;
 
+import dev.jvmm.api.MicroVm;
 import dev.jvmm.kvm.kvm_cpuid_entry2;
 import dev.jvmm.vmm.Json;
 import dev.jvmm.vmm.JvmmException;
@@ -8,9 +9,11 @@ import dev.jvmm.vmm.kvm.Cpuid;
 import dev.jvmm.vmm.kvm.Kvm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +23,17 @@ import static dev.jvmm.kvm.kvm_h.*;
 
 @Command(name = "info",
         description = "What this host offers jvmm: KVM and the capabilities jvmm uses, the CPU and its fast-syscall "
-                + "features as a guest sees them, the KVM clock, and what will and will not work.",
+                + "features as a guest sees them, the KVM clock, and what will and will not work; "
+                + "with an IMAGE, first the protocol it boots by (PVH or multiboot v1) and what jvmm found in it.",
         mixinStandardHelpOptions = true)
 final class InfoCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the report as one JSON object.")
     boolean json;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
+            description = "A guest image to check: a bad one is reported as jvmm run would (status 125).")
+    Path image;
 
     private record Capability(String name, int number, String use) {}
 
@@ -40,6 +48,10 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, Object> report = new LinkedHashMap<>();
+        if (image != null) {
+            report.put("image", image.toString());
+            report.put("boot protocol", MicroVm.readImage(image).protocol());
+        }
         report.put("cpu", HostInfo.cpu());
         report.put("hypervisor", HostInfo.hypervisor());
         report.put("software_hypervisor", !HostInfo.hardwareVirtualization());

@@ -3,6 +3,7 @@ package dev.jvmm.vmm.cli;
 import dev.jvmm.api.MicroVm;
 import dev.jvmm.api.VmResult;
 import dev.jvmm.vmm.RunResult;
+import dev.jvmm.vmm.boot.BootImage;
 import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.PvhBoot;
 import dev.jvmm.vmm.kvm.VcpuExit;
@@ -17,13 +18,15 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run",
         customSynopsis = "jvmm run [-hvV] [--json] [--trace-exits] [--memory=SIZE] [--timeout=DURATION] [--cmdline=STRING] "
-                + "[--entry-path=PATH] [--clear-env] [-e=NAME=VALUE]... [IMAGE] [-- PROGRAM [ARGS...]]",
-        description = {"Boot a PVH guest image on KVM and run it until it exits.",
+                + "[--entry-path=PATH] [--module=FILE[,ARGS]]... [--clear-env] [-e=NAME=VALUE]... [IMAGE] [-- PROGRAM [ARGS...]]",
+        description = {"Boot a PVH or multiboot v1 guest image on KVM and run it until it exits.",
                 "With a PROGRAM (a static x86-64 Linux executable), the guest kernel runs it with ARGS "
                         + "and jvmm exits with its status; without one, the bundled kernel runs its demo. "
                         + "The bundled kernel's own programs, demo and jvmm-bench, run by name. "
@@ -45,7 +48,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--cmdline", paramLabel = "STRING", defaultValue = "",
             description = "The guest kernel's command line (at most " + PvhBoot.CMDLINE_MAX + " bytes; "
-                    + "with a program, without the word --: jvmm passes the program's argv itself).")
+                    + "with a program, without the word --: jvmm passes the program's argv itself); "
+                    + "a multiboot kernel gets \"IMAGE STRING\".")
     String cmdline;
 
     @Mixin
@@ -56,8 +60,15 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}, the first native path).")
     KernelCommandLine.EntryPath entryPath;
 
+    @Option(names = "--module", paramLabel = "FILE[,ARGS]",
+            description = "A multiboot module: the file, and the string \"FILE ARGS\" beside it (as QEMU's -initrd \"FILE ARGS\"); "
+                    + "the first comma ends FILE. "
+                    + "Repeatable; the modules follow the image in RAM, in order.")
+    List<String> modules = new ArrayList<>();
+
     @Option(names = {"-v", "--verbose"},
-            description = "Report on standard error what the host's KVM clock offers, and a summary of the run.")
+            description = "Report on standard error the image's boot protocol, what the host's KVM clock offers, "
+                    + "and a summary of the run.")
     boolean verbose;
 
     @Option(names = "--json", description = "Print the result as one JSON object on standard output "
@@ -69,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
     boolean traceExits;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
-            description = "A PVH ELF image (default: the bundled guest kernel).")
+            description = "A PVH ELF64 or multiboot v1 image (default: the bundled guest kernel).")
     Path image;
 
     @ParentCommand
@@ -91,8 +102,14 @@ final class RunCommand implements Callable<Integer> {
                     }
                 });
         environment.applyTo(builder, jvmm);
-        if (image != null) {
-            builder.image(image);
+        BootImage boot = image != null ? MicroVm.readImage(image) : MicroVm.bundledImage();
+        if (verbose) {
+            err.println("jvmm: " + boot.name() + ": " + boot.protocol());
+        }
+        builder.image(boot);
+        for (String module : modules) {
+            int comma = module.indexOf(',');
+            builder.module(Path.of(comma < 0 ? module : module.substring(0, comma)), comma < 0 ? null : module.substring(comma + 1));
         }
         if (!json) {
             builder.serialOutput(new FileOutputStream(FileDescriptor.out)).captureLimit(0);

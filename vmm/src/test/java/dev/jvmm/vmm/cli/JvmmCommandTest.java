@@ -94,13 +94,14 @@ public class JvmmCommandTest {
     }
 
     @Test
-    void verboseReportsTheHostClockAndASummary() throws Exception {
+    void verboseReportsTheProtocolTheHostClockAndASummary() throws Exception {
         Result result = jvmm("run", "--verbose", "--cmdline", "exit=6");
         assertEquals(6, result.status(), result.err());
         List<String> lines = result.err().lines().toList();
-        assertEquals(2, lines.size(), result.err());
-        assertTrue(lines.get(0).matches("jvmm: KVM clock: KVM_CAP_ADJUST_CLOCK 0x[0-9a-f]+ \\(.*\\), guest TSC \\d+ kHz"), lines.get(0));
-        assertTrue(lines.get(1).matches("jvmm: summary: exit status 6, \\d+ ms, \\d+ VM exits; KVM clock: .*"), lines.get(1));
+        assertEquals(3, lines.size(), result.err());
+        assertEquals("jvmm: (bundled guest.img): PVH (ELF64, Xen PHYS32_ENTRY note, entry 0x100000)", lines.get(0));
+        assertTrue(lines.get(1).matches("jvmm: KVM clock: KVM_CAP_ADJUST_CLOCK 0x[0-9a-f]+ \\(.*\\), guest TSC \\d+ kHz"), lines.get(1));
+        assertTrue(lines.get(2).matches("jvmm: summary: exit status 6, \\d+ ms, \\d+ VM exits; KVM clock: .*"), lines.get(2));
     }
 
     @Test

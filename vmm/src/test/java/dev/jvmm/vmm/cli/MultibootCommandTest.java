@@ -1,0 +1,70 @@
+package dev.jvmm.vmm.cli;
+
+import dev.jvmm.vmm.MultibootKernels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the command line says about multiboot images before any VM exists (these need no KVM). */
+class MultibootCommandTest {
+    @TempDir
+    Path dir;
+
+    record Result(int status, String out, String err) {}
+
+    static Result jvmm(String... args) throws Exception {
+        Process process = new ProcessBuilder(JvmmCommandTest.jvmmCommand(List.of(), args)).start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "jvmm did not exit");
+        return new Result(process.exitValue(), out, err);
+    }
+
+    @Test
+    void infoSaysWhichProtocolAnImageBootsBy() throws Exception {
+        Path kernel = MultibootKernels.path(MultibootKernels.ELF64);
+        Result result = jvmm("info", kernel.toString());
+        assertEquals(0, result.status(), result.err());
+        assertTrue(result.out().startsWith("image: " + kernel + "\nboot protocol: multiboot v1 (ELF64; header at file offset 0x"),
+                result.out());
+    }
+
+    @Test
+    void aBadHeaderIsAJvmmErrorWithItsField() throws Exception {
+        byte[] file = MultibootKernels.bytes(MultibootKernels.AOUT);
+        ByteBuffer header = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        header.putInt(8, header.getInt(8) ^ 1);
+        Path bad = Files.write(dir.resolve("bad.img"), file);
+        Result run = jvmm("run", bad.toString());
+        assertEquals(125, run.status());
+        assertEquals("", run.out());
+        assertTrue(run.err().startsWith("jvmm: bad image " + bad + ": the multiboot header at file offset 0x0 has a bad checksum: "),
+                run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+
+        header.putInt(8, -(0x1BADB002 + 0x10007)).putInt(4, 0x10007);
+        Files.write(bad, file);
+        Result video = jvmm("info", bad.toString());
+        assertEquals(125, video.status());
+        assertTrue(video.err().contains("require a video mode (bit 2), and jvmm has no display"), video.err());
+    }
+
+    @Test
+    void aModuleThatCannotBeReadIsAJvmmError() throws Exception {
+        Path missing = dir.resolve("nope");
+        Result result = jvmm("run", "--module", missing + ",a b", MultibootKernels.path(MultibootKernels.ELF32).toString());
+        assertEquals(125, result.status());
+        assertEquals("jvmm: module " + missing + " does not exist\n", result.err());
+    }
+}
