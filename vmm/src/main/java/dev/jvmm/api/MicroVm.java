@@ -65,6 +65,9 @@ public final class MicroVm {
         if (program == null && !argv.isEmpty() && !isBuiltIn(argv.getFirst())) {
             program = readProgram(Path.of(argv.getFirst()));
         }
+        if (s.image == null) {
+            KernelCommandLine.checkBundledKernelWords(s.cmdline);
+        }
         String cmdline = KernelCommandLine.of(s.cmdline, s.entryPath, argv);
         SerialCapture serial = new SerialCapture(s.serialOutput, s.serialLines, s.captureLimit);
         RunResult result = Machine.run(new Machine.Config(image, s.memory, cmdline, program, s.timeout, serial,

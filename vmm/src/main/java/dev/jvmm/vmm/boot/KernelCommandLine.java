@@ -2,7 +2,9 @@ package dev.jvmm.vmm.boot;
 
 import dev.jvmm.vmm.JvmmException;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -10,7 +12,8 @@ import java.util.Locale;
  * The guest kernel's command line, as jvmm's kernel reads it: the user's words, then
  * {@code entry=PATH} when a path is forced, then {@code -- ARGV...} for the program (as Linux
  * passes what follows "--" to init). The kernel splits words at spaces; a word with spaces is
- * written in double quotes, so a double quote itself cannot be passed.
+ * written in double quotes, so a double quote itself cannot be passed. The whole line must fit
+ * in {@link PvhBoot#CMDLINE_MAX} bytes.
  */
 public final class KernelCommandLine {
     /** The system-call entry paths the kernel can be told to use for its gate. */
@@ -22,7 +25,48 @@ public final class KernelCommandLine {
         }
     }
 
+    /** The bundled kernel's {@code test=} words (docs/kernel.md, "Kernel command line"). */
+    public static final List<String> TEST_WORDS = List.of("spin", "halt", "triple-fault", "unemulated");
+
     private KernelCommandLine() {}
+
+    /**
+     * Refuses the words of the bundled kernel that it would misread: {@code exit=} outside the
+     * exit device's 0-255 (the kernel would write the low byte of 300, or 0 for "abc"),
+     * {@code test=} and {@code entry=} values it does not know (it would ignore them). Words
+     * after "--" are the demo's argv; other words are left to the kernel.
+     */
+    public static void checkBundledKernelWords(String userWords) {
+        for (String word : userWords.strip().split(" +")) {
+            if (word.equals("--")) {
+                return;
+            }
+            int equals = word.indexOf('=');
+            String value = equals < 0 ? "" : word.substring(equals + 1);
+            switch (equals < 0 ? word : word.substring(0, equals)) {
+                case "exit" -> {
+                    if (!value.matches("[0-9]{1,3}") || Integer.parseInt(value) > 255) {
+                        throw new JvmmException("kernel command line word " + word + ": the exit status is a number "
+                                + "from 0 to 255 (the exit device carries one byte)");
+                    }
+                }
+                case "test" -> {
+                    if (!TEST_WORDS.contains(value)) {
+                        throw new JvmmException("kernel command line word " + word + ": the bundled kernel knows test="
+                                + String.join(", test=", TEST_WORDS));
+                    }
+                }
+                case "entry" -> {
+                    if (Arrays.stream(EntryPath.values()).noneMatch(path -> path.word().equals(value))) {
+                        throw new JvmmException("kernel command line word " + word + ": the entry paths are "
+                                + String.join(", ", Arrays.stream(EntryPath.values()).map(EntryPath::word).toList())
+                                + " (or use --entry-path)");
+                    }
+                }
+                default -> { }
+            }
+        }
+    }
 
     public static String of(String userWords, EntryPath entryPath, List<String> programArgv) {
         List<String> words = new ArrayList<>();
@@ -36,13 +80,23 @@ public final class KernelCommandLine {
         if (entryPath != null && entryPath != EntryPath.AUTO) {
             words.add("entry=" + entryPath.word());
         }
+        int kernelWords = String.join(" ", words).getBytes(StandardCharsets.UTF_8).length;
         if (!programArgv.isEmpty()) {
             words.add("--");
             for (String arg : programArgv) {
                 words.add(quote(arg));
             }
         }
-        return String.join(" ", words);
+        String line = String.join(" ", words);
+        int length = line.getBytes(StandardCharsets.UTF_8).length;
+        if (length > PvhBoot.CMDLINE_MAX) {
+            throw new JvmmException("the guest kernel's command line would be " + length + " bytes, and at most "
+                    + PvhBoot.CMDLINE_MAX + " fit: " + (programArgv.isEmpty()
+                    ? "--cmdline is too long"
+                    : "the program and its arguments take " + (length - kernelWords) + " bytes of it, the kernel's words "
+                            + kernelWords));
+        }
+        return line;
     }
 
     private static String quote(String arg) {

@@ -2,7 +2,9 @@ package dev.jvmm.vmm.cli;
 
 import dev.jvmm.api.MicroVm;
 import dev.jvmm.api.VmResult;
+import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.RunResult;
+import dev.jvmm.vmm.boot.ImageException;
 import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.PvhBoot;
 import dev.jvmm.vmm.kvm.VcpuExit;
@@ -16,6 +18,8 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -82,7 +86,11 @@ final class RunCommand implements Callable<Integer> {
                     }
                 });
         if (image != null) {
-            builder.image(image);
+            try {
+                builder.image(image);
+            } catch (ImageException e) {
+                throw e.linuxProgram() ? programGivenAsImage(e) : e;
+            }
         }
         if (!json) {
             builder.serialOutput(new FileOutputStream(FileDescriptor.out)).captureLimit(0);
@@ -112,6 +120,14 @@ final class RunCommand implements Callable<Integer> {
                     + " ms, " + result.exits().total() + " VM exits; " + result.clock().describe());
         }
         return result.exitStatus();
+    }
+
+    /** A Linux program given as the IMAGE (the "--" forgotten): say which command runs it. */
+    private JvmmException programGivenAsImage(ImageException e) {
+        List<String> command = new ArrayList<>(List.of("jvmm", "run", "--", image.toString()));
+        command.addAll(jvmm.programArgv());
+        return new JvmmException(e.getMessage() + ". It is a Linux program, not a kernel: to run it, use "
+                + String.join(" ", command));
     }
 
     private static void reportUnclaimed(PrintStream err, RunResult.ExitStatistics exits) {
