@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  *         .build()
  *         .run();
  * assert result.exitStatus() == 0;
- * assert result.serialLines().contains("hello, world");
+ * assert result.programLines().equals(List.of("hello, world"));
  * }</pre>
  *
  * Each run creates its own VM (KVM objects, guest memory) and closes it before returning; runs may
