@@ -90,4 +90,13 @@ class LauncherTest {
         Path jdk21 = fakeJdk("jdk-21", null, "21");
         assertRefused(launch(jdk21), "jvmm: " + jdk21 + " (JVMM_JAVA_HOME) is JDK 21; jvmm needs JDK 25 or later: set JVMM_JAVA_HOME to one");
     }
+
+    @Test
+    void aJavaThatCannotSayItsVersionIsRefused() throws IOException {
+        Path broken = Files.createDirectories(dir.resolve("broken/bin"));
+        Path java = Files.writeString(broken.resolve("java"), "#!/bin/sh\nexit 1\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertRefused(launch(broken.getParent()), "jvmm: cannot tell which Java " + broken.getParent()
+                + " (JVMM_JAVA_HOME) is: jvmm needs JDK 25");
+    }
 }
