@@ -4,13 +4,13 @@
  *
  * <p>Regenerate with {@code tools/regenerate-kvm-bindings}, which runs:
  * <pre>
- * Bindgen --output kvm-bindings/src/main/java --target-package dev.jvmm.kvm --header-class-name kvm_h --include-struct kvm_run --include-struct kvm_regs --include-struct kvm_sregs --include-struct kvm_fpu --include-struct kvm_userspace_memory_region --include-struct kvm_cpuid2 --include-struct kvm_msrs --include-struct kvm_msr_list --include-struct kvm_clock_data --include-struct kvm_enable_cap --include-struct kvm_guest_debug --include-struct kvm_vcpu_events --include-struct kvm_msr_filter --include-struct kvm_signal_mask --constants-from linux/kvm.h --constants-from asm/kvm.h --constants-from linux/kvm_para.h --constants-from asm/kvm_para.h linux/kvm.h linux/kvm_para.h
+ * Bindgen --output kvm-bindings/src/main/java --include-dir kvm-bindings/include/linux-6.1.187 --target-package dev.jvmm.kvm --header-class-name kvm_h --include-struct kvm_run --include-struct kvm_regs --include-struct kvm_sregs --include-struct kvm_userspace_memory_region --include-struct kvm_cpuid2 --include-struct kvm_clock_data --include-struct kvm_signal_mask --include-struct kvm_pit_config --include-struct kvm_irq_level --include-struct kvm_mp_state --constants-from linux/kvm.h --constants-from asm/kvm.h --constants-from linux/kvm_para.h --constants-from asm/kvm_para.h linux/kvm.h linux/kvm_para.h
  * </pre>
  *
  * <p>Inputs:
  * <ul>
- * <li>{@code /usr/include/linux/kvm.h} sha256 78deb59c5afdcd2ce79d7f6957293f72a2ec7b5c854073282c83d701908e71ea</li>
- * <li>{@code /usr/include/linux/kvm_para.h} sha256 8fd96cac11d7f74b300cb6a87fdaaef2bada722871ebbe3085a7e9f43d051c9f</li>
+ * <li>{@code kvm-bindings/include/linux-6.1.187/linux/kvm.h} sha256 78deb59c5afdcd2ce79d7f6957293f72a2ec7b5c854073282c83d701908e71ea</li>
+ * <li>{@code kvm-bindings/include/linux-6.1.187/linux/kvm_para.h} sha256 8fd96cac11d7f74b300cb6a87fdaaef2bada722871ebbe3085a7e9f43d051c9f</li>
  * <li>Debian clang version 14.0.6</li>
  * </ul>
  */

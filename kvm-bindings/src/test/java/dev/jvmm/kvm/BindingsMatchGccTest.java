@@ -1,5 +1,6 @@
 package dev.jvmm.kvm;
 
+import dev.jvmm.process.ProcessRunner;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -14,11 +15,11 @@ import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Checks every generated layout and constant against gcc compiling the same header: each record's
  * size, each field's offset and size (through anonymous members and inline records), and each
- * constant's value. A header that drifts from the committed bindings fails the build here.
+ * constant's value. The header is the pinned one the generator read ({@code --include-dir} of
+ * {@code bindgen.args}), with {@code -nostdinc}: the machine's own kernel headers play no part.
  */
 class BindingsMatchGccTest {
     /** Expected values, keyed by a description such as {@code offsetof(struct kvm_run, io.port)}. */
@@ -36,11 +38,12 @@ class BindingsMatchGccTest {
 
     @BeforeAll
     static void compileAndRunCheck(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        // No libc header: with -nostdinc only the pinned headers can be found.
         StringBuilder c = new StringBuilder("""
-                #include <stdio.h>
-                #include <stddef.h>
                 #include <linux/kvm.h>
                 #include <linux/kvm_para.h>
+                int printf(const char *format, ...);
+                #define offsetof(T, F) __builtin_offsetof(T, F)
                 #define SIZE_OF_FIELD(T, F) sizeof(((T *)0)->F)
                 int main(void) {
                 """);
@@ -59,11 +62,30 @@ class BindingsMatchGccTest {
 
         Path source = Files.writeString(tmp.resolve("check.c"), c);
         Path binary = tmp.resolve("check");
-        run(tmp, "gcc", "-Wall", "-Werror", "-o", binary.toString(), source.toString());
+        run(tmp, "gcc", "-Wall", "-Werror", "-nostdinc", "-I" + pinnedHeaders(), "-o", binary.toString(), source.toString());
         for (String line : run(tmp, binary.toString()).split("\n")) {
             int tab = line.lastIndexOf('\t');
             GCC.put(line.substring(0, tab), Long.parseLong(line.substring(tab + 1)));
         }
+    }
+
+    /** The generator's {@code --include-dir}, from {@code bindgen.args} (relative to the repository root). */
+    static Path pinnedHeaders() throws IOException {
+        Path args = Path.of("bindgen.args").toAbsolutePath();
+        List<String> lines = Files.readAllLines(args).stream().map(String::strip).toList();
+        String dir = lines.stream().filter(line -> line.startsWith("--include-dir ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no --include-dir in " + args))
+                .substring("--include-dir ".length()).strip();
+        Path resolved = args.getParent().getParent().resolve(dir);
+        assertTrue(Files.isRegularFile(resolved.resolve("linux/kvm.h")), resolved + " holds no linux/kvm.h");
+        return resolved;
+    }
+
+    @Test
+    void thePinnedHeadersAreInTheRepositoryAndNameOneRelease() throws Exception {
+        Path dir = pinnedHeaders();
+        assertTrue(dir.startsWith(Path.of("").toAbsolutePath().getParent()), dir + " is in the repository");
+        assertTrue(dir.getFileName().toString().matches("linux-\\d+\\.\\d+\\.\\d+"), dir + " names one kernel release");
     }
 
     /** Walks a layout; anonymous members ($anonN) add no name to the C path, as C11 flattens them. */
@@ -111,12 +133,10 @@ class BindingsMatchGccTest {
         return records;
     }
 
-    private static String run(Path dir, String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "timed out: " + String.join(" ", command));
-        assertEquals(0, process.exitValue(), String.join(" ", command) + " failed:\n" + output);
-        return output;
+    private static String run(Path dir, String... command) {
+        ProcessRunner.Result result = ProcessRunner.of(command).directory(dir).deadline(Duration.ofSeconds(60)).run();
+        assertEquals(0, result.status(), String.join(" ", command) + " failed:\n" + result.output());
+        return result.out();
     }
 
     @Test

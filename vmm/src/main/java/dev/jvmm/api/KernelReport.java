@@ -27,6 +27,9 @@ public record KernelReport(String cpuVendor, String clock, String timer, Map<Str
                            Integer exitStatus, Integer killedBySignal, long syscallsTotal,
                            Map<Integer, Long> syscalls, Map<Integer, Long> unimplemented) {
 
+    /** How each line of the kernel's report begins. */
+    public static final String LINE_PREFIX = "jvmm-kernel: ";
+
     private static final Pattern ENTRY = Pattern.compile("jvmm-kernel: entry cpu=(\\S+) (.*) gate=(\\S+)");
     private static final Pattern CLOCK = Pattern.compile("jvmm-kernel: clock (.*?)(?:; timer (.*))?");
     private static final Pattern EXIT = Pattern.compile("jvmm-kernel: exit (\\d+)");
@@ -45,7 +48,8 @@ public record KernelReport(String cpuVendor, String clock, String timer, Map<Str
         Map<String, String> paths = new LinkedHashMap<>();
         Map<Integer, Long> syscalls = new TreeMap<>();
         Map<Integer, Long> unimplemented = new TreeMap<>();
-        for (String line : serial) {
+        for (String serialLine : serial) {
+            String line = serialLine.substring(Math.max(0, gluedReport(serialLine)));
             Matcher m;
             if ((m = ENTRY.matcher(line)).matches()) {
                 vendor = m.group(1);
@@ -69,6 +73,20 @@ public record KernelReport(String cpuVendor, String clock, String timer, Map<Str
         }
         return new KernelReport(vendor, clock, timer, Collections.unmodifiableMap(paths), gate, exit, signal, total,
                 Collections.unmodifiableMap(syscalls), Collections.unmodifiableMap(unimplemented));
+    }
+
+    /**
+     * Where a line's glued exit report begins, or -1. The kernel does not start its exit report on
+     * a new line: after a program whose last output had no newline, the report's first line
+     * ({@code exit N} or {@code killed by signal ...}) ends that line.
+     */
+    static int gluedReport(String line) {
+        int at = line.lastIndexOf(LINE_PREFIX);
+        if (at <= 0) {
+            return -1;
+        }
+        String report = line.substring(at);
+        return EXIT.matcher(report).matches() || KILLED.matcher(report).matches() ? at : -1;
     }
 
     private static void counts(String list, Map<Integer, Long> into) {

@@ -42,7 +42,7 @@ import java.util.function.Consumer;
  *         .build()
  *         .run();
  * assert result.exitStatus() == 0;
- * assert result.serialLines().contains("hello, world");
+ * assert result.programLines().equals(List.of("hello, world"));
  * }</pre>
  *
  * Each run creates its own VM (KVM objects, guest memory) and closes it before returning; runs may
@@ -82,6 +82,9 @@ public final class MicroVm {
     public VmResult run() {
         Builder s = settings;
         BootImage image = s.image != null ? s.image : bundledImage();
+        if (s.image == null) {
+            KernelCommandLine.checkBundledKernelWords(s.cmdline);
+        }
         KernelInput input = kernelInput();
         SerialCapture serial = new SerialCapture(s.serialOutput, s.serialLines, s.captureLimit);
         RunResult result = Machine.run(new Machine.Config(image, s.memory, input.cmdline(), input.module(), List.copyOf(s.modules),

@@ -4,6 +4,7 @@ import dev.jvmm.vmm.Json;
 import dev.jvmm.vmm.RunResult;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,25 @@ import java.util.Map;
 public record VmResult(int exitStatus, RunResult.Outcome outcome, String serial, KernelReport kernel,
                        RunResult.ExitStatistics exits, Duration elapsed, RunResult.HostClock clock) {
 
+    /** Every line the guest wrote to COM1: the kernel's report and the program's output, interleaved. */
     public List<String> serialLines() {
         return serial.lines().toList();
+    }
+
+    /**
+     * The program's output lines alone: COM1's lines without those of jvmm's kernel (its boot and
+     * exit report, each line beginning {@value KernelReport#LINE_PREFIX}). When the program's last
+     * line had no newline, the kernel's exit report follows it on the same line; that part is dropped.
+     */
+    public List<String> programLines() {
+        List<String> lines = new ArrayList<>();
+        for (String line : serial.lines().toList()) {
+            if (!line.startsWith(KernelReport.LINE_PREFIX)) {
+                int report = KernelReport.gluedReport(line);
+                lines.add(report < 0 ? line : line.substring(0, report));
+            }
+        }
+        return lines;
     }
 
     /** The result as one JSON object (what {@code jvmm run --json} prints). */

@@ -49,6 +49,14 @@ class KernelReportTest {
     }
 
     @Test
+    void theExitReportGluedToAProgramsLastLineIsRead() {
+        KernelReport report = KernelReport.parse(List.of("jvmm-kernel: booted in long mode (PVH start_info v1)",
+                "no newline at the endjvmm-kernel: exit 7", "jvmm-kernel: syscalls 2 (1 x1, 231 x1), unimplemented 0"));
+        assertEquals(7, report.exitStatus());
+        assertEquals(2, report.syscallsTotal());
+    }
+
+    @Test
     void anImageThatIsNotJvmmsKernelReportsNothing() {
         KernelReport report = KernelReport.parse(List.of("hello", "world"));
         assertNull(report.gate());

@@ -44,6 +44,7 @@ class MicroVmTest {
         assertEquals(result.serialLines(), streamed);
         assertEquals(result.serial(), bytes.toString(StandardCharsets.UTF_8));
         assertTrue(result.serialLines().contains("argv[2] = \"b c\""), result.serial());
+        assertEquals(List.of("hello from " + hello, "argv[1] = \"a\"", "argv[2] = \"b c\""), result.programLines());
         KernelReport kernel = result.kernel();
         assertEquals("int80", kernel.gate());
         assertEquals(2, kernel.exitStatus());

@@ -1,17 +1,17 @@
 package dev.jvmm.vmm;
 
+import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.kvm.Kvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,13 +46,12 @@ class EnvironmentErrorsTest {
                 classpath.add(copy.toString());
             }
         }
-        Process process = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        ProcessRunner.Result jvmm = ProcessRunner.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
                 "-cp", String.join(":", classpath), "dev.jvmm.vmm.cli.Jvmm", "run")
-                .directory(dir.toFile()).start();
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(125, process.exitValue(), err);
+                .directory(dir).deadline(Duration.ofSeconds(60)).run();
+        String err = jvmm.err();
+        assertEquals(125, jvmm.status(), err);
         assertEquals("jvmm: cannot open /dev/kvm: permission denied; add your user to the kvm group "
                 + "(sudo usermod -aG kvm $USER, then log in again), with a udev rule giving that group the device: "
                 + "KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\"\n", err);

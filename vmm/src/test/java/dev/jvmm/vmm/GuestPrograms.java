@@ -1,12 +1,13 @@
 package dev.jvmm.vmm;
 
+import dev.jvmm.process.ProcessRunner;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The C programs of {@code src/test/c}, compiled at test time into unmodified static Linux
@@ -38,17 +39,13 @@ public final class GuestPrograms {
             }
             Files.createDirectories(binary.getParent());
             List<String> command = List.of(libc.compiler, "-static", "-O2", "-Wall", "-Werror", "-o", binary.toString(), source.toString());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+            ProcessRunner.Result result = ProcessRunner.of(command).deadline(Duration.ofSeconds(120)).run();
+            if (result.status() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + result.output());
             }
             return binary;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

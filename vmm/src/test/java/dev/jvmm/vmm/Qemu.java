@@ -2,12 +2,11 @@ package dev.jvmm.vmm;
 
 import dev.jvmm.vmm.bench.Peers;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.jvmm.process.ProcessRunner;
+
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Debian's qemu-system-x86_64 running an image on -M microvm, the peer of the differential tests. */
 public final class Qemu {
@@ -39,17 +38,9 @@ public final class Qemu {
 
     private Qemu() {}
 
-    public static Run run(Environment environment, Path image, Path initrd, String append) throws IOException, InterruptedException {
+    public static Run run(Environment environment, Path image, Path initrd, String append) {
         List<String> command = Peers.qemuCommand(environment.accel, environment.cpu, image, initrd, append);
-        Process qemu = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        String output = new String(qemu.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!qemu.waitFor(120, TimeUnit.SECONDS)) {
-            qemu.destroyForcibly();
-            throw new AssertionError("QEMU did not exit: " + String.join(" ", command));
-        }
-        return new Run(qemu.exitValue(), output.replace("\r", "").lines().toList());
+        ProcessRunner.Result qemu = ProcessRunner.of(command).deadline(Duration.ofSeconds(120)).run();
+        return new Run(qemu.status(), qemu.out().replace("\r", "").lines().toList());
     }
 }

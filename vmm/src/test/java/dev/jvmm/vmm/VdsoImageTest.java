@@ -1,17 +1,17 @@
 package dev.jvmm.vmm;
 
+import dev.jvmm.process.ProcessRunner;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,11 +34,9 @@ class VdsoImageTest {
         List<String> command = new java.util.ArrayList<>(List.of("readelf", "-W"));
         command.addAll(List.of(options));
         command.add(vdso.toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), output);
-        return output.lines().toList();
+        ProcessRunner.Result result = ProcessRunner.of(command).deadline(Duration.ofSeconds(30)).run();
+        assertEquals(0, result.status(), result.output());
+        return result.out().lines().toList();
     }
 
     @Test

@@ -19,9 +19,14 @@ import java.util.stream.Stream;
  *
  * <pre>
  * Bindgen [@argfile] --output DIR --target-package PKG --header-class-name NAME
- *         [--include-struct NAME]... [--constants-from HEADER]... [--libclang PATH]
- *         [--clang-arg ARG]... HEADER...
+ *         [--include-dir DIR] [--include-struct NAME]... [--constants-from HEADER]...
+ *         [--libclang PATH] [--clang-arg ARG]... HEADER...
  * </pre>
+ *
+ * With {@code --include-dir}, headers come from that directory alone ({@code -nostdinc}), never
+ * from the machine's {@code /usr/include}: the input is pinned, whatever headers package the
+ * machine has. Relative paths are resolved against the directory the generator runs in (the
+ * repository root for {@code tools/regenerate-kvm-bindings}).
  *
  * Every {@code --include-struct} record (and each record it embeds) gets a class; every integer
  * macro and enumerator defined in a {@code --constants-from} header goes into the header class.
@@ -31,14 +36,30 @@ import java.util.stream.Stream;
 public final class Bindgen {
     static final String DEFAULT_LIBCLANG = "/usr/lib/x86_64-linux-gnu/libclang-14.so.1";
 
-    record Options(Path output, String targetPackage, String headerClassName, List<String> structs,
-                   Set<String> constantHeaders, Path libclang, List<String> clangArgs, List<String> headers,
-                   List<String> commandLine) {}
+    record Options(Path root, Path output, String targetPackage, String headerClassName, Path includeDir,
+                   List<String> structs, Set<String> constantHeaders, Path libclang, List<String> clangArgs,
+                   List<String> headers, List<String> commandLine) {
+
+        /** What clang is given: the pinned include directory, if any, then the explicit arguments. */
+        List<String> compilerArgs() {
+            List<String> args = new ArrayList<>();
+            if (includeDir != null) {
+                args.addAll(List.of("-nostdinc", "-I" + root.resolve(includeDir)));
+            }
+            args.addAll(clangArgs);
+            return args;
+        }
+
+        /** A header as the generator reads it, and as package-info records it. */
+        Path headerFile(String header) {
+            return includeDir != null ? includeDir.resolve(header) : Path.of("/usr/include", header);
+        }
+    }
 
     public static void main(String[] args) throws IOException {
         Options options;
         try {
-            options = parse(expandArgFiles(args));
+            options = parse(expandArgFiles(args), Path.of("").toAbsolutePath());
         } catch (IllegalArgumentException e) {
             System.err.println("bindgen: " + e.getMessage());
             System.exit(2);
@@ -66,8 +87,9 @@ public final class Bindgen {
         return expanded;
     }
 
-    static Options parse(List<String> args) {
+    static Options parse(List<String> args, Path root) {
         Path output = null;
+        Path includeDir = null;
         String targetPackage = null;
         String headerClass = null;
         List<String> structs = new ArrayList<>();
@@ -89,6 +111,7 @@ public final class Bindgen {
                 case "--output" -> output = Path.of(value);
                 case "--target-package" -> targetPackage = value;
                 case "--header-class-name" -> headerClass = value;
+                case "--include-dir" -> includeDir = Path.of(value);
                 case "--include-struct" -> structs.add(value);
                 case "--constants-from" -> constantHeaders.add(value);
                 case "--libclang" -> libclang = Path.of(value);
@@ -99,13 +122,14 @@ public final class Bindgen {
         if (output == null || targetPackage == null || headerClass == null || headers.isEmpty()) {
             throw new IllegalArgumentException("--output, --target-package, --header-class-name and a header are required");
         }
-        return new Options(output, targetPackage, headerClass, structs, constantHeaders, libclang, clangArgs, headers, args);
+        return new Options(root, root.resolve(output), targetPackage, headerClass, includeDir, structs, constantHeaders, libclang,
+                clangArgs, headers, args);
     }
 
     static List<Path> generate(Options options) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             LibClang clang = new LibClang(options.libclang(), arena);
-            HeaderReader reader = new HeaderReader(clang, options.headers(), options.clangArgs(), options.constantHeaders());
+            HeaderReader reader = new HeaderReader(clang, options.headers(), options.compilerArgs(), options.constantHeaders());
             HeaderReader.Result result = reader.read(options.structs());
             JavaEmitter emitter = new JavaEmitter(options.targetPackage());
 
@@ -142,8 +166,8 @@ public final class Bindgen {
                  * <ul>
                 """.formatted(String.join(" ", options.commandLine())));
         for (String header : options.headers()) {
-            Path path = Path.of("/usr/include", header);
-            out.append(" * <li>{@code ").append(path).append("} sha256 ").append(sha256(path)).append("</li>\n");
+            Path path = options.headerFile(header);
+            out.append(" * <li>{@code ").append(path).append("} sha256 ").append(sha256(options.root().resolve(path))).append("</li>\n");
         }
         out.append(" * <li>").append(clangVersion).append("</li>\n")
                 .append(" * </ul>\n */\n")

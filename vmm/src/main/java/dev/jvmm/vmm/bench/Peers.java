@@ -1,5 +1,7 @@
 package dev.jvmm.vmm.bench;
 
+import dev.jvmm.process.ProcessRunner;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,15 +25,15 @@ public record Peers(List<String> jvmm, Path refvmm, Path peakrss, boolean qemu) 
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.jvmm.vmm.cli.Jvmm"));
         }
         Path tools = Path.of(System.getProperty("jvmm.home", "."), "tools", "target");
-        return new Peers(jvmm, tools.resolve("refvmm"), tools.resolve("peakrss"), Processes.available(QEMU));
+        return new Peers(jvmm, tools.resolve("refvmm"), tools.resolve("peakrss"), ProcessRunner.available(QEMU));
     }
 
     public boolean hasRefvmm() {
-        return Processes.available(refvmm.toString());
+        return ProcessRunner.available(refvmm.toString());
     }
 
     boolean hasPeakrss() {
-        return Processes.available(peakrss.toString());
+        return ProcessRunner.available(peakrss.toString());
     }
 
     List<String> qemu(Path image, String append) {

@@ -1,12 +1,15 @@
 package dev.jvmm.vmm.bench;
 
+import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.Machine;
 import dev.jvmm.vmm.RunResult;
 import dev.jvmm.vmm.boot.ElfImage;
 
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntConsumer;
@@ -41,8 +44,8 @@ public final class VmmBench {
                 refvmm[r] = refvmmNanosPerExit(peers, exitloopFile, exits);
             }
             if (peers.qemu()) {
-                long full = checked(Processes.run(peers.qemu(exitloopFile, Integer.toString(exits))), 1).nanos();
-                long empty = checked(Processes.run(peers.qemu(exitloopFile, "0")), 1).nanos();
+                long full = checked(run(peers.qemu(exitloopFile, Integer.toString(exits))), 1).nanos();
+                long empty = checked(run(peers.qemu(exitloopFile, "0")), 1).nanos();
                 qemu[r] = (full - empty) / (double) exits;
             }
         }
@@ -65,12 +68,12 @@ public final class VmmBench {
     public static List<Row> startupAndMemory(Path guestImage, Peers peers, int runs, IntConsumer progress) {
         double[] jvmm = new double[runs];
         double[] qemu = new double[runs];
-        checked(Processes.run(peers.jvmmRun("--cmdline", "exit=0")), 0);   // warm: builds caches, page cache
+        checked(run(peers.jvmmRun("--cmdline", "exit=0")), 0);   // warm: builds caches, page cache
         for (int r = 0; r < runs; r++) {
             progress.accept(r);
-            jvmm[r] = checked(Processes.run(peers.jvmmRun()), 0).nanos() / 1e6;
+            jvmm[r] = checked(run(peers.jvmmRun()), 0).nanos() / 1e6;
             if (peers.qemu()) {
-                qemu[r] = checked(Processes.run(peers.qemu(guestImage, "")), 1).nanos() / 1e6;
+                qemu[r] = checked(run(peers.qemu(guestImage, "")), 1).nanos() / 1e6;
             }
         }
         List<Row> rows = new ArrayList<>();
@@ -103,7 +106,7 @@ public final class VmmBench {
 
     /** The C reference VMM times its own KVM_RUN loop. */
     private static double refvmmNanosPerExit(Peers peers, Path exitloopFile, int exits) {
-        Processes.Result result = checked(Processes.run(List.of(peers.refvmm().toString(), exitloopFile.toString(),
+        ProcessRunner.Result result = checked(run(List.of(peers.refvmm().toString(), exitloopFile.toString(),
                 Integer.toString(exits))), 0);
         Matcher m = REFVMM.matcher(result.out().strip());
         if (!m.matches()) {
@@ -115,7 +118,7 @@ public final class VmmBench {
     private static double peakRss(Peers peers, List<String> command, int expectedStatus) {
         List<String> measured = new ArrayList<>(List.of(peers.peakrss().toString()));
         measured.addAll(command);
-        Processes.Result result = checked(Processes.run(measured), expectedStatus);
+        ProcessRunner.Result result = checked(run(measured), expectedStatus);
         Matcher m = Pattern.compile("peakrss: (\\d+) KiB").matcher(result.err());
         if (!m.find()) {
             throw new JvmmException("no peak RSS reported for " + command.getFirst());
@@ -123,7 +126,16 @@ public final class VmmBench {
         return Long.parseLong(m.group(1)) / 1024.0;
     }
 
-    private static Processes.Result checked(Processes.Result result, int expectedStatus) {
+    /** A benchmark peer runs for a few seconds; ten minutes means it hangs. */
+    private static ProcessRunner.Result run(List<String> command) {
+        try {
+            return ProcessRunner.of(command).deadline(Duration.ofMinutes(10)).run();
+        } catch (UncheckedIOException | ProcessRunner.TimedOut e) {
+            throw new JvmmException("benchmark peer " + command.getFirst() + ": " + e.getMessage());
+        }
+    }
+
+    private static ProcessRunner.Result checked(ProcessRunner.Result result, int expectedStatus) {
         if (result.status() != expectedStatus) {
             throw new JvmmException("a benchmark peer exited with status " + result.status() + " (expected "
                     + expectedStatus + "): " + result.err().strip());

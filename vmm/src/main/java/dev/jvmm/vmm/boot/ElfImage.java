@@ -26,6 +26,7 @@ public final class ElfImage implements BootImage {
     private static final int ELFDATA2LSB = 1;
     private static final int EV_CURRENT = 1;
     private static final int ET_EXEC = 2;
+    private static final int ET_DYN = 3;
     private static final int EM_X86_64 = 62;
     private static final int PT_LOAD = 1;
     private static final int PT_NOTE = 4;
@@ -84,8 +85,12 @@ public final class ElfImage implements BootImage {
         check(name, file[5] == ELFDATA2LSB, "EI_DATA is " + file[5] + "; x86 images are little-endian (1)");
         check(name, file[6] == EV_CURRENT, "EI_VERSION is " + file[6] + ", expected 1");
         int type = Short.toUnsignedInt(elf.getShort(16));
-        check(name, type == ET_EXEC, "e_type is " + type + "; jvmm boots executables (ET_EXEC, 2)");
         int machine = Short.toUnsignedInt(elf.getShort(18));
+        if (type == ET_DYN && machine == EM_X86_64) {
+            throw new ImageException(name, "e_type is " + type + " (ET_DYN, a position-independent program); jvmm boots "
+                    + "executables (ET_EXEC, 2)", true);
+        }
+        check(name, type == ET_EXEC, "e_type is " + type + "; jvmm boots executables (ET_EXEC, 2)");
         check(name, machine == EM_X86_64, "e_machine is " + machine + "; jvmm boots x86-64 images (EM_X86_64, 62)");
         long phoff = elf.getLong(32);
         int phentsize = Short.toUnsignedInt(elf.getShort(54));
@@ -124,8 +129,10 @@ public final class ElfImage implements BootImage {
             }
         }
         check(name, !segments.isEmpty(), "no PT_LOAD segment with contents");
-        check(name, entry != null, "no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) and no multiboot header in the first 8 KiB: "
-                + "jvmm boots PVH and multiboot v1 images, as QEMU's -kernel does");
+        if (entry == null) {
+            throw new ImageException(name, "no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) and no multiboot header in the "
+                    + "first 8 KiB: jvmm boots PVH and multiboot v1 images, as QEMU's -kernel does", true);
+        }
         segments.sort(Comparator.comparingLong(Segment::physicalAddress));
         for (int i = 1; i < segments.size(); i++) {
             Segment previous = segments.get(i - 1);

@@ -2,7 +2,9 @@ package dev.jvmm.vmm.boot;
 
 import dev.jvmm.vmm.JvmmException;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,7 +24,48 @@ public final class KernelCommandLine {
         }
     }
 
+    /** The bundled kernel's {@code test=} words (docs/kernel.md, "Kernel command line"). */
+    public static final List<String> TEST_WORDS = List.of("spin", "halt", "triple-fault", "unemulated");
+
     private KernelCommandLine() {}
+
+    /**
+     * Refuses the words of the bundled kernel that it would misread: {@code exit=} outside the
+     * exit device's 0-255 (the kernel would write the low byte of 300, or 0 for "abc"),
+     * {@code test=} and {@code entry=} values it does not know (it would ignore them). Words
+     * after "--" are the demo's argv; other words are left to the kernel.
+     */
+    public static void checkBundledKernelWords(String userWords) {
+        for (String word : userWords.strip().split(" +")) {
+            if (word.equals("--")) {
+                return;
+            }
+            int equals = word.indexOf('=');
+            String value = equals < 0 ? "" : word.substring(equals + 1);
+            switch (equals < 0 ? word : word.substring(0, equals)) {
+                case "exit" -> {
+                    if (!value.matches("[0-9]{1,3}") || Integer.parseInt(value) > 255) {
+                        throw new JvmmException("kernel command line word " + word + ": the exit status is a number "
+                                + "from 0 to 255 (the exit device carries one byte)");
+                    }
+                }
+                case "test" -> {
+                    if (!TEST_WORDS.contains(value)) {
+                        throw new JvmmException("kernel command line word " + word + ": the bundled kernel knows test="
+                                + String.join(", test=", TEST_WORDS));
+                    }
+                }
+                case "entry" -> {
+                    if (Arrays.stream(EntryPath.values()).noneMatch(path -> path.word().equals(value))) {
+                        throw new JvmmException("kernel command line word " + word + ": the entry paths are "
+                                + String.join(", ", Arrays.stream(EntryPath.values()).map(EntryPath::word).toList())
+                                + " (or use --entry-path)");
+                    }
+                }
+                default -> { }
+            }
+        }
+    }
 
     /** The command line; with a program, the user's words may not hold "--" (the kernel would ignore its argv). */
     public static String of(String userWords, EntryPath entryPath, boolean program) {
@@ -37,6 +80,12 @@ public final class KernelCommandLine {
         if (entryPath != null && entryPath != EntryPath.AUTO) {
             words.add("entry=" + entryPath.word());
         }
-        return String.join(" ", words);
+        String line = String.join(" ", words);
+        int length = line.getBytes(StandardCharsets.UTF_8).length;
+        if (length > PvhBoot.CMDLINE_MAX) {
+            throw new JvmmException("the guest kernel's command line would be " + length + " bytes, and at most "
+                    + PvhBoot.CMDLINE_MAX + " fit: --cmdline is too long");
+        }
+        return line;
     }
 }

@@ -91,7 +91,7 @@ public final class PvhBoot {
     public static long load(ElfImage image, GuestMemory memory, String cmdline, byte[] module) {
         byte[] cmdlineBytes = cmdline.getBytes(StandardCharsets.UTF_8);
         if (cmdlineBytes.length > CMDLINE_MAX) {
-            throw new ImageException(image.name(), "command line is " + cmdlineBytes.length + " bytes; at most " + CMDLINE_MAX + " fit");
+            throw new JvmmException("the guest kernel's command line is " + cmdlineBytes.length + " bytes; at most " + CMDLINE_MAX + " fit");
         }
         for (ElfImage.Segment segment : image.segments()) {
             String where = "program header " + segment.index() + " [0x" + Long.toHexString(segment.physicalAddress())

@@ -8,8 +8,10 @@ import dev.jvmm.vmm.bench.HostInfo;
 import dev.jvmm.vmm.kvm.Cpuid;
 import dev.jvmm.vmm.kvm.Kvm;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -25,8 +27,18 @@ import static dev.jvmm.kvm.kvm_h.*;
         description = "What this host offers jvmm: KVM and the capabilities jvmm uses, the CPU and its fast-syscall "
                 + "features as a guest sees them, the KVM clock, and what will and will not work; "
                 + "with an IMAGE, first the protocol it boots by (PVH or multiboot v1) and what jvmm found in it.",
-        mixinStandardHelpOptions = true)
+        mixinStandardHelpOptions = true,
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+                "0:jvmm run will work here",
+                "1:jvmm run will not work here; the verdict says why",
+                "125:jvmm info itself failed (usage)"})
 final class InfoCommand implements Callable<Integer> {
+    /** The status when the verdict is that {@code jvmm run} will not work: CI scripts stop on it. */
+    static final int WILL_NOT_WORK = 1;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--json", description = "Print the report as one JSON object.")
     boolean json;
@@ -56,6 +68,7 @@ final class InfoCommand implements Callable<Integer> {
         report.put("hypervisor", HostInfo.hypervisor());
         report.put("software_hypervisor", !HostInfo.hardwareVirtualization());
         Map<String, Object> verdict = new LinkedHashMap<>();
+        int status = 0;
         try (Kvm kvm = Kvm.open(); Arena arena = Arena.ofConfined()) {
             report.put("kvm_api_version", kvm.apiVersion());
             Map<String, Object> caps = new LinkedHashMap<>();
@@ -83,10 +96,11 @@ final class InfoCommand implements Callable<Integer> {
                     : "no KVM clock: the kernel calibrates the TSC against the PIT");
         } catch (JvmmException e) {
             verdict.put("jvmm run", "will not work: " + e.getMessage());
+            status = WILL_NOT_WORK;
         }
         report.put("verdict", verdict);
-        System.out.println(json ? Json.write(report) : text(report, ""));
-        return 0;
+        spec.commandLine().getOut().println(json ? Json.write(report) : text(report, ""));
+        return status;
     }
 
     private static boolean bit(Cpuid cpuid, int leaf, String register, int bit) {

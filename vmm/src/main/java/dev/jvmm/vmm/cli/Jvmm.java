@@ -74,22 +74,27 @@ public final class Jvmm implements Runnable {
         System.exit(execute(args));
     }
 
-    /**
-     * Runs the command line. Everything after the first "--" is the guest program's argv, which
-     * picocli would otherwise read as more positional parameters (the image).
-     */
     static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /**
+     * Runs the command line, jvmm's own output and messages to {@code out} and {@code err}.
+     * Everything after the first "--" is the guest program's argv, which picocli would otherwise
+     * read as more positional parameters (the image).
+     */
+    static int execute(PrintWriter out, PrintWriter err, String... args) {
         int separator = Arrays.asList(args).indexOf("--");
         String[] jvmmArgs = separator < 0 ? args : Arrays.copyOf(args, separator);
         CommandLine commandLine = new CommandLine(new Jvmm(List.of(args), RawArguments.of(List.of(args))));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setOut(out);
+        commandLine.setErr(err);
         commandLine.setParameterExceptionHandler((e, arguments) -> {
-            PrintWriter err = e.getCommandLine().getErr();
             err.println("jvmm: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return JVMM_FAILED;
         });
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
-            PrintWriter err = cl.getErr();
             boolean debug = parseResult.hasMatchedOption("--debug");
             if (e instanceof JvmmException) {
                 err.println("jvmm: " + e.getMessage());

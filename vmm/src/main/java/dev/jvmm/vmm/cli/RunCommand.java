@@ -2,8 +2,10 @@ package dev.jvmm.vmm.cli;
 
 import dev.jvmm.api.MicroVm;
 import dev.jvmm.api.VmResult;
+import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.RunResult;
 import dev.jvmm.vmm.boot.BootImage;
+import dev.jvmm.vmm.boot.ImageException;
 import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.PvhBoot;
 import dev.jvmm.vmm.kvm.VcpuExit;
@@ -102,7 +104,12 @@ final class RunCommand implements Callable<Integer> {
                     }
                 });
         environment.applyTo(builder, jvmm);
-        BootImage boot = image != null ? MicroVm.readImage(image) : MicroVm.bundledImage();
+        BootImage boot;
+        try {
+            boot = image != null ? MicroVm.readImage(image) : MicroVm.bundledImage();
+        } catch (ImageException e) {
+            throw e.linuxProgram() ? programGivenAsImage(e) : e;
+        }
         if (verbose) {
             err.println("jvmm: " + boot.name() + ": " + boot.protocol());
         }
@@ -139,6 +146,14 @@ final class RunCommand implements Callable<Integer> {
                     + " ms, " + result.exits().total() + " VM exits; " + result.clock().describe());
         }
         return result.exitStatus();
+    }
+
+    /** A Linux program given as the IMAGE (the "--" forgotten): say which command runs it. */
+    private JvmmException programGivenAsImage(ImageException e) {
+        List<String> command = new ArrayList<>(List.of("jvmm", "run", "--", image.toString()));
+        command.addAll(jvmm.programArgv());
+        return new JvmmException(e.getMessage() + ". It is a Linux program, not a kernel: to run it, use "
+                + String.join(" ", command));
     }
 
     private static void reportUnclaimed(PrintStream err, RunResult.ExitStatistics exits) {

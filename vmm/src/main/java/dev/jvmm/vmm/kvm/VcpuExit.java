@@ -1,10 +1,7 @@
 package dev.jvmm.vmm.kvm;
 
-import dev.jvmm.kvm.kvm_h;
-
 import java.lang.foreign.MemorySegment;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
+import java.util.List;
 import java.util.Locale;
 
 
@@ -109,19 +106,23 @@ public sealed interface VcpuExit {
 
     Interrupted INTERRUPTED = new Interrupted();
 
+    /**
+     * The KVM_EXIT_* names of the exit reasons, indexed by value, as {@code linux/kvm.h} lists them.
+     * A fixed table, not a search of {@code kvm_h}: sub-type constants of the same prefix
+     * ({@code KVM_EXIT_HYPERV_SYNIC} is 1, as {@code KVM_EXIT_EXCEPTION} is) would name them wrongly.
+     */
+    List<String> REASON_NAMES = List.of(
+            "KVM_EXIT_UNKNOWN", "KVM_EXIT_EXCEPTION", "KVM_EXIT_IO", "KVM_EXIT_HYPERCALL", "KVM_EXIT_DEBUG",
+            "KVM_EXIT_HLT", "KVM_EXIT_MMIO", "KVM_EXIT_IRQ_WINDOW_OPEN", "KVM_EXIT_SHUTDOWN", "KVM_EXIT_FAIL_ENTRY",
+            "KVM_EXIT_INTR", "KVM_EXIT_SET_TPR", "KVM_EXIT_TPR_ACCESS", "KVM_EXIT_S390_SIEIC", "KVM_EXIT_S390_RESET",
+            "KVM_EXIT_DCR", "KVM_EXIT_NMI", "KVM_EXIT_INTERNAL_ERROR", "KVM_EXIT_OSI", "KVM_EXIT_PAPR_HCALL",
+            "KVM_EXIT_S390_UCONTROL", "KVM_EXIT_WATCHDOG", "KVM_EXIT_S390_TSCH", "KVM_EXIT_EPR", "KVM_EXIT_SYSTEM_EVENT",
+            "KVM_EXIT_S390_STSI", "KVM_EXIT_IOAPIC_EOI", "KVM_EXIT_HYPERV", "KVM_EXIT_ARM_NISV", "KVM_EXIT_X86_RDMSR",
+            "KVM_EXIT_X86_WRMSR", "KVM_EXIT_DIRTY_RING_FULL", "KVM_EXIT_AP_RESET_HOLD", "KVM_EXIT_X86_BUS_LOCK",
+            "KVM_EXIT_XEN", "KVM_EXIT_RISCV_SBI", "KVM_EXIT_RISCV_CSR", "KVM_EXIT_NOTIFY");
+
     /** The KVM_EXIT_* name of an exit reason, for messages. */
     static String reasonName(int reason) {
-        for (Field field : kvm_h.class.getFields()) {
-            try {
-                if (field.getName().startsWith("KVM_EXIT_") && Modifier.isStatic(field.getModifiers())
-                        && field.getType() == int.class && field.getInt(null) == reason
-                        && !field.getName().startsWith("KVM_EXIT_IO_")) {
-                    return field.getName();
-                }
-            } catch (IllegalAccessException e) {
-                throw new AssertionError(e);
-            }
-        }
-        return "exit reason " + reason;
+        return reason >= 0 && reason < REASON_NAMES.size() ? REASON_NAMES.get(reason) : "exit reason " + reason;
     }
 }

@@ -4,8 +4,13 @@ import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.boot.KernelCommandLine.EntryPath;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KernelCommandLineTest {
     @Test
@@ -21,5 +26,32 @@ class KernelCommandLineTest {
         assertEquals("the kernel command line may not hold the word \"--\" when a program is given: jvmm passes the "
                 + "program's argv itself (give the arguments after the program)", e.getMessage());
         assertEquals("a -- b", KernelCommandLine.of("a -- b", EntryPath.AUTO, false));
+    }
+
+    @Test
+    void theBundledKernelsWordsAreCheckedUpToTheProgramsArgv() {
+        KernelCommandLine.checkBundledKernelWords("");
+        KernelCommandLine.checkBundledKernelWords("exit=0 exit=255 test=spin test=unemulated entry=int80 quiet x=y -- exit=999 test=z");
+        for (String bad : List.of("exit=256", "exit=-1", "exit=", "exit=0x10", "exit", "test=", "test=bogus", "entry=warp")) {
+            JvmmException e = assertThrows(JvmmException.class, () -> KernelCommandLine.checkBundledKernelWords("quiet " + bad), bad);
+            assertTrue(e.getMessage().startsWith("kernel command line word " + bad + ": "), e.getMessage());
+        }
+    }
+
+    @Test
+    void theTestWordsAreTheOnesTheKernelGuideLists() throws Exception {
+        String guide = Files.readString(Path.of("").toAbsolutePath().getParent().resolve("docs/kernel.md"));
+        assertTrue(guide.contains("| `test=" + String.join("\\|", KernelCommandLine.TEST_WORDS) + "` |"),
+                "docs/kernel.md's test= row must list " + KernelCommandLine.TEST_WORDS);
+    }
+
+    @Test
+    void aLineLongerThanTheBootAreaHoldsIsRefused() {
+        String fits = "x".repeat(PvhBoot.CMDLINE_MAX);
+        assertEquals(fits, KernelCommandLine.of(fits, EntryPath.AUTO, true));
+        JvmmException e = assertThrows(JvmmException.class, () -> KernelCommandLine.of(fits, EntryPath.SYSCALL, true));
+        int length = fits.length() + " entry=syscall".length();
+        assertEquals("the guest kernel's command line would be " + length + " bytes, and at most " + PvhBoot.CMDLINE_MAX
+                + " fit: --cmdline is too long", e.getMessage());
     }
 }

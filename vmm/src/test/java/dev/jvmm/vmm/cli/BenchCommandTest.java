@@ -1,12 +1,12 @@
 package dev.jvmm.vmm.cli;
 
 import dev.jvmm.junit.JvmmTest;
+import dev.jvmm.process.ProcessRunner;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,12 +21,10 @@ class BenchCommandTest {
     void quickBenchReportsEveryMeasurementAsJson() throws Exception {
         Path repository = Path.of("").toAbsolutePath().getParent();
         List<String> command = JvmmCommandTest.jvmmCommand(List.of("-Djvmm.home=" + repository), "bench", "--quick", "--json");
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
-        process.getOutputStream().close();
-        String json = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String progress = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "jvmm bench did not finish");
-        assertEquals(0, process.exitValue(), progress);
+        ProcessRunner.Result bench = ProcessRunner.of(command).deadline(Duration.ofMinutes(5)).run();
+        String json = bench.out();
+        String progress = bench.err();
+        assertEquals(0, bench.status(), progress);
         assertTrue(progress.contains("jvmm bench: [4/4]"), progress);
         assertTrue(json.startsWith("{\"header\":{\"cpu\":"), json);
         for (String name : List.of("syscall: null system call (getppid)", "sysenter: clock_gettime system call",

@@ -14,15 +14,25 @@ class ConvertersTest {
 
     @Test
     void sizesUseBinaryUnits() {
-        assertEquals(4096L, sizes.convert("4096"));
-        assertEquals(64L << 10, sizes.convert("64k"));
+        assertEquals(2L << 20, sizes.convert("2097152"));
+        assertEquals(4096L << 10, sizes.convert("4096k"));
         assertEquals(128L << 20, sizes.convert("128M"));
         assertEquals(128L << 20, sizes.convert("128MiB"));
         assertEquals(1L << 30, sizes.convert("1G"));
         assertEquals(2L << 30, sizes.convert(" 2gb "));
-        for (String bad : new String[]{"", "M", "-1M", "0", "1.5G", "12Q", "99999999999999999999G"}) {
-            assertThrows(TypeConversionException.class, () -> sizes.convert(bad), bad);
+        for (String bad : new String[]{"", "M", "-1M", "1.5G", "12Q", "99999999999999999999G"}) {
+            assertEquals("'" + bad + "' is not a size (examples: 64M, 1G, 1048576)",
+                    assertThrows(TypeConversionException.class, () -> sizes.convert(bad), bad).getMessage());
         }
+    }
+
+    @Test
+    void sizesOutsideTheGuestMemoryRangeSayTheRange() {
+        for (String bad : new String[]{"0", "1M", "1T", "4G", "4097k", "3073M"}) {
+            assertEquals("'" + bad + "' is out of range: guest memory is 2M to 3G, a multiple of 4K",
+                    assertThrows(TypeConversionException.class, () -> sizes.convert(bad), bad).getMessage());
+        }
+        assertEquals(3L << 30, sizes.convert("3G"));
     }
 
     @Test

@@ -1,24 +1,26 @@
 package dev.jvmm.vmm.cli;
 
 import dev.jvmm.junit.JvmmTest;
+import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.BundledImage;
 import dev.jvmm.vmm.GuestPrograms;
 import dev.jvmm.vmm.HostCpu;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Runs {@code jvmm} as a separate process, as a user would, and checks streams and exit status. */
+/**
+ * Runs {@code jvmm} as a separate process, as a user would, and checks streams and exit status,
+ * for runs that boot a VM. Usage errors, which need no KVM, are checked in process by
+ * {@link JvmmUsageTest}.
+ */
 @JvmmTest
 public class JvmmCommandTest {
     @TempDir
@@ -36,14 +38,9 @@ public class JvmmCommandTest {
         return command;
     }
 
-    static Result jvmm(String... args) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(jvmmCommand(List.of(), args)).start();
-        process.getOutputStream().close();
-        var err = process.errorReader(StandardCharsets.UTF_8);
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String errText = err.lines().reduce("", (a, b) -> a + b + "\n");
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "jvmm did not exit");
-        return new Result(process.exitValue(), out, errText);
+    static Result jvmm(String... args) {
+        ProcessRunner.Result result = ProcessRunner.of(jvmmCommand(List.of(), args)).deadline(Duration.ofSeconds(60)).run();
+        return new Result(result.status(), result.out(), result.err());
     }
 
     @Test
@@ -71,14 +68,6 @@ public class JvmmCommandTest {
         assertTrue(result.out().contains("gate=int80\nhello from " + hello + "\nargv[1] = \"a b\"\nargv[2] = \"say \"hi\"\"\n"),
                 result.out());
         assertEquals("", result.err());
-    }
-
-    @Test
-    void aProgramThatCannotBeReadIsAJvmmError() throws Exception {
-        assertFailure(jvmm("run", "--", dir.resolve("nope").toString()), "jvmm: program " + dir.resolve("nope") + " does not exist");
-        assertFailure(jvmm("run", "--", "x", "say \"hi\""), "jvmm: program x does not exist");
-        assertFailure(jvmm("run", "--entry-path", "teleport"),
-                "jvmm: Invalid value for option '--entry-path': expected one of [AUTO, SYSCALL, SYSENTER, INT80] (case-insensitive) but was 'teleport' (see 'jvmm run --help')");
     }
 
     @Test
@@ -154,40 +143,5 @@ public class JvmmCommandTest {
         assertEquals(126, result.status());
         assertTrue(result.err().startsWith("jvmm: guest died: the guest shut down: triple fault"), result.err());
         assertTrue(result.err().contains("rip "), result.err());
-    }
-
-    @Test
-    void badInputsGiveOneClearLineAndStatus125() throws Exception {
-        Path text = Files.writeString(dir.resolve("notes.txt"), "not a kernel\n");
-        assertFailure(jvmm("run", dir.resolve("missing.img").toString()), "jvmm: image " + dir.resolve("missing.img") + " does not exist");
-        assertFailure(jvmm("run", text.toString()), "jvmm: bad image " + text + ": not an ELF file (no \\x7fELF magic at offset 0)");
-        assertFailure(jvmm("run", "--memory", "lots"),
-                "jvmm: Invalid value for option '--memory': 'lots' is not a size (examples: 64M, 1G, 1048576) (see 'jvmm run --help')");
-        assertFailure(jvmm("run", "--memory", "8G"), "jvmm: guest memory size 8589934592 bytes is not supported: use a multiple of 4 KiB between 2 MiB and 3072 MiB");
-        assertFailure(jvmm("run", "--timeout", "soon"),
-                "jvmm: Invalid value for option '--timeout': 'soon' is not a duration (examples: 500ms, 10s, 2m) (see 'jvmm run --help')");
-        assertFailure(jvmm("run", "--frobnicate"), "jvmm: Unknown option: '--frobnicate' (see 'jvmm run --help')");
-        assertFailure(jvmm(), "jvmm: missing command (try: jvmm run) (see 'jvmm --help')");
-    }
-
-    @Test
-    void helpAndVersionDescribeTheCommand() throws Exception {
-        Result help = jvmm("run", "--help");
-        assertEquals(0, help.status());
-        for (String option : List.of("--memory=SIZE", "--timeout=DURATION", "--cmdline=STRING", "--entry-path=PATH",
-                "[IMAGE] [-- PROGRAM [ARGS...]]")) {
-            assertTrue(help.out().contains(option), option + " in:\n" + help.out());
-        }
-        Result top = jvmm("--help");
-        assertTrue(top.out().contains("124") && top.out().contains("125") && top.out().contains("126"), top.out());
-        Result version = jvmm("--version");
-        assertEquals(0, version.status());
-        assertTrue(version.out().startsWith("jvmm "), version.out());
-    }
-
-    private static void assertFailure(Result result, String message) {
-        assertEquals(125, result.status(), result.err());
-        assertEquals(message + "\n", result.err());
-        assertEquals("", result.out());
     }
 }

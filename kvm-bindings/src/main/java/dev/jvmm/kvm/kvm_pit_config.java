@@ -7,19 +7,18 @@ import java.util.Objects;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.*;
 
-/** {@code struct kvm_msr_filter}: 392 bytes. */
+/** {@code struct kvm_pit_config}: 64 bytes. */
 @SuppressWarnings("unused")
-public final class kvm_msr_filter {
+public final class kvm_pit_config {
 
-    kvm_msr_filter() {
+    kvm_pit_config() {
         // Should not be called directly
     }
 
     private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
         JAVA_INT.withName("flags"),
-        MemoryLayout.paddingLayout(4),
-        MemoryLayout.sequenceLayout(16, kvm_msr_filter_range.layout()).withName("ranges")
-    ).withName("kvm_msr_filter");
+        MemoryLayout.sequenceLayout(15, JAVA_INT).withName("pad")
+    ).withName("kvm_pit_config");
 
     /** The layout of this struct. */
     public static final GroupLayout layout() {
@@ -55,32 +54,37 @@ public final class kvm_msr_filter {
         struct.set(flags$LAYOUT, flags$OFFSET, fieldValue);
     }
 
-    private static final SequenceLayout ranges$LAYOUT = (SequenceLayout) $LAYOUT.select(groupElement("ranges"));
+    private static final SequenceLayout pad$LAYOUT = (SequenceLayout) $LAYOUT.select(groupElement("pad"));
 
-    /** Layout of {@code ranges} (C offset 8). */
-    public static final SequenceLayout ranges$layout() {
-        return ranges$LAYOUT;
+    /** Layout of {@code pad} (C offset 4). */
+    public static final SequenceLayout pad$layout() {
+        return pad$LAYOUT;
     }
 
-    private static final long ranges$OFFSET = $LAYOUT.byteOffset(groupElement("ranges"));
+    private static final long pad$OFFSET = $LAYOUT.byteOffset(groupElement("pad"));
 
-    /** Offset of {@code ranges} (C offset 8). */
-    public static final long ranges$offset() {
-        return ranges$OFFSET;
+    /** Offset of {@code pad} (C offset 4). */
+    public static final long pad$offset() {
+        return pad$OFFSET;
     }
 
-    /** The bytes of {@code ranges}, as a slice of {@code struct}. */
-    public static MemorySegment ranges(MemorySegment struct) {
-        return struct.asSlice(ranges$OFFSET, ranges$LAYOUT.byteSize());
+    /** The bytes of {@code pad}, as a slice of {@code struct}. */
+    public static MemorySegment pad(MemorySegment struct) {
+        return struct.asSlice(pad$OFFSET, pad$LAYOUT.byteSize());
     }
 
-    /** Copies {@code fieldValue} into {@code ranges}. */
-    public static void ranges(MemorySegment struct, MemorySegment fieldValue) {
-        MemorySegment.copy(fieldValue, 0L, struct, ranges$OFFSET, ranges$LAYOUT.byteSize());
+    /** Copies {@code fieldValue} into {@code pad}. */
+    public static void pad(MemorySegment struct, MemorySegment fieldValue) {
+        MemorySegment.copy(fieldValue, 0L, struct, pad$OFFSET, pad$LAYOUT.byteSize());
     }
 
-    /** Element {@code index} of {@code ranges}, as a slice of {@code struct}. */
-    public static MemorySegment ranges(MemorySegment struct, long index) {
-        return struct.asSlice(ranges$OFFSET + Objects.checkIndex(index, 16L) * 24L, 24L);
+    /** Element {@code index} of {@code pad}. */
+    public static int pad(MemorySegment struct, long index) {
+        return struct.get(JAVA_INT, pad$OFFSET + Objects.checkIndex(index, 15L) * 4L);
+    }
+
+    /** Sets element {@code index} of {@code pad}. */
+    public static void pad(MemorySegment struct, long index, int fieldValue) {
+        struct.set(JAVA_INT, pad$OFFSET + Objects.checkIndex(index, 15L) * 4L, fieldValue);
     }
 }
