@@ -74,8 +74,9 @@ class JvmmUsageTest {
     void aLinuxProgramGivenAsTheImageGetsTheCommandThatRunsIt() {
         // The "--" forgotten: a static program (ET_EXEC without a PVH note) and a PIE (ET_DYN).
         Path hello = GuestPrograms.build("hello", GuestPrograms.Libc.MUSL);
-        assertFailure(jvmm("run", hello.toString()), "jvmm: bad image " + hello + ": no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY): "
-                + "jvmm boots PVH images, as QEMU's -kernel does. It is a Linux program, not a kernel: to run it, use jvmm run -- " + hello);
+        assertFailure(jvmm("run", hello.toString()), "jvmm: bad image " + hello + ": no PVH entry note (XEN_ELFNOTE_PHYS32_ENTRY) "
+                + "and no multiboot header in the first 8 KiB: jvmm boots PVH and multiboot v1 images, as QEMU's -kernel does. "
+                + "It is a Linux program, not a kernel: to run it, use jvmm run -- " + hello);
         Path pie = Path.of("/bin/true");
         Result result = jvmm("run", pie.toString(), "--", "a", "b");
         assertEquals(125, result.status(), result.err());
