@@ -302,9 +302,10 @@ discard_flush:
     test $DISCARD_LARGE, %r8d
     jnz 3f
     and $(DISCARD_RUN_MAX - 1), %r8d
-2:  mov %eax, (%rdi,%rcx,4)
+    add %r8d, %eax                      # highest first: the stack hands the run out ascending,
+2:  mov %eax, (%rdi,%rcx,4)             # so frames freed together coalesce again
     inc %rcx
-    inc %eax
+    dec %eax
     dec %r8d
     jns 2b
     jmp 1b
@@ -522,6 +523,10 @@ pt_level:
     mov %esi, %r12d
     mov %rdx, %r13
     mov %rcx, %r14
+    test %esi, %esi
+    jnz 1f
+    cmpl $OP_UNMAP, pt_op(%rip)
+    je 40f
 1:  lea (%r12,%r12,8), %ecx
     add $12, %ecx                       # this level's shift
     mov %r13, %rax
@@ -642,6 +647,26 @@ pt_level:
 8:  pop %r13                            # the next step starts where this one ended
     cmp %r14, %r13
     jb 1b
+    xor %eax, %eax
+    jmp 7f
+40: mov %r13, %rax                      # OP_UNMAP of 4 KiB entries: the common case, a tight loop
+    shr $12, %rax
+    and $511, %eax
+    lea (%rbx,%rax,8), %rbp
+41: mov (%rbp), %rax
+    test %rax, %rax
+    jz 43f
+    movq $0, (%rbp)
+    test $PTE_P, %al
+    jz 42f
+    invlpg (%r13)
+42: movabs $PTE_ADDR_MASK, %rdi
+    and %rax, %rdi
+    call frame_free
+43: add $8, %rbp
+    add $PAGE_SIZE, %r13
+    cmp %r14, %r13
+    jb 41b
     xor %eax, %eax
     jmp 7f
 9:  add $8, %rsp
