@@ -588,10 +588,16 @@ pt_level:
     mov %r12d, %esi
     mov $1, %edx
     call pt_entry
+    mov (%rax), %rdi                    # an emptied table left at the destination goes back
     mov (%rbp), %rdx
     mov %rdx, (%rax)
     movq $0, (%rbp)
     invlpg (%r13)
+    test %rdi, %rdi
+    jz 8f
+    movabs $PTE_ADDR_MASK, %rax
+    and %rax, %rdi
+    call frame_free_clean
     jmp 8f
 10: movq $0, (%rbp)                     # OP_UNMAP
     test $PTE_P, %al
