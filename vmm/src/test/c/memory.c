@@ -1,6 +1,7 @@
 /* Memory: what a program sees of the address space. One mode per run (argv[1]):
  *   churn      2,000 x malloc(1 MiB) + touch + free (musl's free is an munmap)
- *   big        malloc(100 MB) + memset + a check of every page
+ *   big        malloc(100 MB) + memset + a check of every page, realloc (mremap) down and up
+ *   reuse      96 MiB of 2 MiB pages freed, then used again as 4 KiB pages, three times
  *   reserve    PROT_NONE reservations of 1 GiB and 64 GiB, then part of one made usable
  *   huge       mmap(2^46) writable: ENOMEM, and nothing kept (a large allocation follows)
  *   semantics  munmap, mprotect, mremap, madvise, mincore, msync, brk: results and errnos, one
@@ -82,6 +83,34 @@ static int churn(void) {
         free(p);
     }
     printf("churn: 2000 x 1 MiB ok\n");
+    return 0;
+}
+
+/* Frames of one size reused as the other: 2 MiB pages freed, then 4 KiB pages from them. */
+static int reuse(void) {
+    for (int round = 0; round < 3; round++) {
+        size_t length = 96 * MiB;
+        char *p = map(length, PROT_READ | PROT_WRITE);
+        if ((long) p < 0) {
+            printf("reuse: mmap failed in round %d\n", round);
+            return 1;
+        }
+        memset(p, round + 1, length);
+        sys(SYS_munmap, (long) p, length, 0, 0, 0);
+        static char *smalls[1500];
+        for (int i = 0; i < 1500; i++) {
+            char *small = smalls[i] = map(64 * 1024, PROT_READ | PROT_WRITE);
+            if ((long) small < 0 || !reads_zero(small, 64 * 1024)) {
+                printf("reuse: small mapping %d in round %d: %s\n", i, round, (long) small < 0 ? "failed" : "not zero");
+                return 1;
+            }
+            memset(small, 7, 64 * 1024);
+        }
+        for (int i = 0; i < 1500; i++) {
+            sys(SYS_munmap, (long) smalls[i], 64 * 1024, 0, 0, 0);
+        }
+    }
+    printf("reuse: 3 x (96 MiB of large pages, then 1500 x 64 KiB) ok\n");
     return 0;
 }
 
@@ -321,6 +350,7 @@ int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     if (strcmp(mode, "churn") == 0) return churn();
     if (strcmp(mode, "big") == 0) return big();
+    if (strcmp(mode, "reuse") == 0) return reuse();
     if (strcmp(mode, "reserve") == 0) return reserve();
     if (strcmp(mode, "huge") == 0) return huge();
     if (strcmp(mode, "oom") == 0) return oom();

@@ -45,6 +45,7 @@ class MemoryTest {
     static final List<Case> CASES = List.of(
             new Case("churn", 0, List.of("churn: 2000 x 1 MiB ok")),
             new Case("big", 0, List.of("big: 100 MB ok")),
+            new Case("reuse", 0, List.of("reuse: 3 x (96 MiB of large pages, then 1500 x 64 KiB) ok")),
             new Case("reserve", 0, List.of(
                     "reserve 1 GiB PROT_NONE: 0",
                     "reserve 64 GiB PROT_NONE: 0",
