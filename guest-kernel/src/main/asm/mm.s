@@ -1052,22 +1052,21 @@ populate:
     cmova %rax, %rbx                    # end
     cmp %rdx, %r12
     cmovb %rdx, %r12                    # first page
-12: cmp %rbx, %r12
-    jae 8f
     mov %r12, %rcx
     shr $12, %rcx
     and $511, %ecx
-    cmpq $0, (%r13,%rcx,8)
+    lea (%r13,%rcx,8), %r13             # its entry
+12: cmp %rbx, %r12
+    jae 8f
+    cmpq $0, (%r13)
     jne 13f
     call frame_alloc
     test %rax, %rax
     jz 8f                               # no frame to spare: the fault itself is served
     or %r14, %rax
-    mov %r12, %rcx
-    shr $12, %rcx
-    and $511, %ecx
-    mov %rax, (%r13,%rcx,8)
-13: add $PAGE_SIZE, %r12
+    mov %rax, (%r13)
+13: add $8, %r13
+    add $PAGE_SIZE, %r12
     jmp 12b
 20: test $PF_PRESENT, %r13b             # backed: a write to its present frame copies it
     jz 21f

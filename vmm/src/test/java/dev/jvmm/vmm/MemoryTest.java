@@ -3,6 +3,7 @@ package dev.jvmm.vmm;
 import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
+import dev.jvmm.vmm.boot.KernelCommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -120,7 +121,9 @@ class MemoryTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("jvmmCases")
     void onJvmm(Case c, Libc libc) throws Exception {
-        MachineTest.Run run = ProgramsTest.run("memory", libc, c.mode());
+        // Longer than ProgramsTest's minute: churn pages 512 MiB in and out through emulated kernel code.
+        String cmdline = KernelCommandLine.of("", KernelCommandLine.EntryPath.AUTO, List.of("memory", c.mode()));
+        MachineTest.Run run = MachineTest.boot(cmdline, 128L << 20, Duration.ofMinutes(5), GuestPrograms.bytes("memory", libc));
         check(c, GuestPrograms.build("memory", libc), ((RunResult.Exited) run.result().outcome()).status(), run.serial());
     }
 
