@@ -302,9 +302,10 @@ discard_flush:
     test $DISCARD_LARGE, %r8d
     jnz 3f
     and $(DISCARD_RUN_MAX - 1), %r8d
-2:  mov %eax, (%rdi,%rcx,4)
+    add %r8d, %eax                      # highest first: the stack hands the run out ascending,
+2:  mov %eax, (%rdi,%rcx,4)             # so frames freed together coalesce again
     inc %rcx
-    inc %eax
+    dec %eax
     dec %r8d
     jns 2b
     jmp 1b
@@ -542,6 +543,10 @@ pt_level:
     mov %esi, %r12d
     mov %rdx, %r13
     mov %rcx, %r14
+    test %esi, %esi
+    jnz 1f
+    cmpl $OP_UNMAP, pt_op(%rip)
+    je 40f
 1:  lea (%r12,%r12,8), %ecx
     add $12, %ecx                       # this level's shift
     mov %r13, %rax
@@ -603,10 +608,16 @@ pt_level:
     mov %r12d, %esi
     mov $1, %edx
     call pt_entry
+    mov (%rax), %rdi                    # an emptied table left at the destination goes back
     mov (%rbp), %rdx
     mov %rdx, (%rax)
     movq $0, (%rbp)
     invlpg (%r13)
+    test %rdi, %rdi
+    jz 8f
+    movabs $PTE_ADDR_MASK, %rax
+    and %rax, %rdi
+    call frame_free_clean
     jmp 8f
 10: movq $0, (%rbp)                     # OP_UNMAP
     test $PTE_P, %al
@@ -662,6 +673,26 @@ pt_level:
 8:  pop %r13                            # the next step starts where this one ended
     cmp %r14, %r13
     jb 1b
+    xor %eax, %eax
+    jmp 7f
+40: mov %r13, %rax                      # OP_UNMAP of 4 KiB entries: the common case, a tight loop
+    shr $12, %rax
+    and $511, %eax
+    lea (%rbx,%rax,8), %rbp
+41: mov (%rbp), %rax
+    test %rax, %rax
+    jz 43f
+    movq $0, (%rbp)
+    test $PTE_P, %al
+    jz 42f
+    invlpg (%r13)
+42: movabs $PTE_ADDR_MASK, %rdi
+    and %rax, %rdi
+    call frame_free
+43: add $8, %rbp
+    add $PAGE_SIZE, %r13
+    cmp %r14, %r13
+    jb 41b
     xor %eax, %eax
     jmp 7f
 9:  add $8, %rsp
@@ -1041,22 +1072,21 @@ populate:
     cmova %rax, %rbx                    # end
     cmp %rdx, %r12
     cmovb %rdx, %r12                    # first page
-12: cmp %rbx, %r12
-    jae 8f
     mov %r12, %rcx
     shr $12, %rcx
     and $511, %ecx
-    cmpq $0, (%r13,%rcx,8)
+    lea (%r13,%rcx,8), %r13             # its entry
+12: cmp %rbx, %r12
+    jae 8f
+    cmpq $0, (%r13)
     jne 13f
     call frame_alloc
     test %rax, %rax
     jz 8f                               # no frame to spare: the fault itself is served
     or %r14, %rax
-    mov %r12, %rcx
-    shr $12, %rcx
-    and $511, %ecx
-    mov %rax, (%r13,%rcx,8)
-13: add $PAGE_SIZE, %r12
+    mov %rax, (%r13)
+13: add $8, %r13
+    add $PAGE_SIZE, %r12
     jmp 12b
 20: test $PF_PRESENT, %r13b             # backed: a write to its present frame copies it
     jz 21f

@@ -908,6 +908,7 @@ sys_mincore:
     push %r12
     push %r13
     push %r14
+    push %r15
     mov %rdi, %rbx
     mov %rdx, %r13                      # vec
     test $(PAGE_SIZE - 1), %ebx
@@ -932,21 +933,26 @@ sys_mincore:
     call range_mapped
     test %rax, %rax
     jnz 9f
+    xor %r15d, %r15d                    # the end of the current region
 1:  cmp %r12, %rbx
     jae 8f
+    cmp %r15, %rbx                      # a new region: its end, and whether it is backed
+    jb 2f
     mov %rbx, %rdi
     call vma_at
-    mov $1, %r14d
+    mov VMA_END(%rax), %r15
     mov VMA_FLAGS(%rax), %eax
     and $VMA_KIND_MASK, %eax
     cmp $KIND_BACKED_MIN, %eax
-    jae 3f
+    setae %r14b
+2:  mov $1, %eax
+    test %r14b, %r14b
+    jnz 3f
     mov %rbx, %rdi
     call pt_lookup
-    xor %r14d, %r14d
     test $(PTE_P | PTE_PROTNONE), %eax
-    setnz %r14b
-3:  mov %r14b, (%r13)
+    setnz %al
+3:  mov %al, (%r13)
     inc %r13
     add $PAGE_SIZE, %rbx
     jmp 1b
@@ -955,7 +961,8 @@ sys_mincore:
 5:  mov $-ENOMEM, %rax
     jmp 9f
 6:  mov $-EINVAL, %rax
-9:  pop %r14
+9:  pop %r15
+    pop %r14
     pop %r13
     pop %r12
     pop %rbx

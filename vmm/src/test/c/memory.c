@@ -1,6 +1,7 @@
 /* Memory: what a program sees of the address space. One mode per run (argv[1]):
  *   churn      2,000 x malloc(1 MiB) + touch + free (musl's free is an munmap)
- *   big        malloc(100 MB) + memset + a check of every page
+ *   big        malloc(100 MB) + memset + a check of every page, realloc (mremap) down and up
+ *   reuse      96 MiB of 2 MiB pages freed, then used again as 4 KiB pages, three times
  *   reserve    PROT_NONE reservations of 1 GiB and 64 GiB, then part of one made usable
  *   huge       mmap(2^46) writable: ENOMEM, and nothing kept (a large allocation follows)
  *   semantics  munmap, mprotect, mremap, madvise, mincore, msync, brk: results and errnos, one
@@ -85,6 +86,34 @@ static int churn(void) {
     return 0;
 }
 
+/* Frames of one size reused as the other: 2 MiB pages freed, then 4 KiB pages from them. */
+static int reuse(void) {
+    for (int round = 0; round < 3; round++) {
+        size_t length = 96 * MiB;
+        char *p = map(length, PROT_READ | PROT_WRITE);
+        if ((long) p < 0) {
+            printf("reuse: mmap failed in round %d\n", round);
+            return 1;
+        }
+        memset(p, round + 1, length);
+        sys(SYS_munmap, (long) p, length, 0, 0, 0);
+        static char *smalls[1500];
+        for (int i = 0; i < 1500; i++) {
+            char *small = smalls[i] = map(64 * 1024, PROT_READ | PROT_WRITE);
+            if ((long) small < 0 || !reads_zero(small, 64 * 1024)) {
+                printf("reuse: small mapping %d in round %d: %s\n", i, round, (long) small < 0 ? "failed" : "not zero");
+                return 1;
+            }
+            memset(small, 7, 64 * 1024);
+        }
+        for (int i = 0; i < 1500; i++) {
+            sys(SYS_munmap, (long) smalls[i], 64 * 1024, 0, 0, 0);
+        }
+    }
+    printf("reuse: 3 x (96 MiB of large pages, then 1500 x 64 KiB) ok\n");
+    return 0;
+}
+
 static int big(void) {
     size_t length = 100 * 1000 * 1000;
     char *p = malloc(length);
@@ -99,7 +128,13 @@ static int big(void) {
             return 1;
         }
     }
-    free(p);
+    char *q = realloc(p, length / 2);
+    char *r = realloc(q, length - length / 10);
+    if (q == NULL || r == NULL || r[0] != 0x5a || r[length / 2 - 1] != 0x5a) {
+        printf("big: realloc lost the bytes\n");
+        return 1;
+    }
+    free(r);
     printf("big: 100 MB ok\n");
     return 0;
 }
@@ -197,6 +232,19 @@ static void semantics(void) {
     char *dontunmap = (char *) sys(SYS_mremap, (long) target, 4 * PAGE, 4 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
     result("mremap DONTUNMAP", (long) dontunmap < 0 ? (long) dontunmap : 0);
     printf("after DONTUNMAP: new %d %d, old %d\n", dontunmap[0], dontunmap[3 * PAGE], target[0]);
+
+    /* Large pages: moved by less than their size, split by mprotect and munmap. */
+    char *large = map(8 * MiB, PROT_READ | PROT_WRITE);
+    memset(large, 9, 8 * MiB);
+    char *room = map(12 * MiB, PROT_NONE);
+    char *shifted = (char *) sys(SYS_mremap, (long) large, 8 * MiB, 8 * MiB, MREMAP_MAYMOVE | MREMAP_FIXED, (long) room + (long) PAGE);
+    result("mremap of large pages by one page", shifted == room + PAGE ? 0 : (long) shifted);
+    printf("moved bytes: %d %d %d\n", shifted[0], shifted[4 * MiB + 5], shifted[8 * MiB - 1]);
+    result("mprotect one page inside them", sys(SYS_mprotect, (long) (shifted + 3 * MiB), PAGE, PROT_READ, 0, 0));
+    result("munmap one page inside them", sys(SYS_munmap, (long) (shifted + 5 * MiB), PAGE, 0, 0, 0));
+    result("mincore there", sys(SYS_mincore, (long) (shifted + 5 * MiB), PAGE, (long) vec, 0, 0));
+    printf("neighbours kept: %d %d %d\n", shifted[3 * MiB], shifted[5 * MiB - 1], shifted[5 * MiB + PAGE]);
+    result("munmap all", sys(SYS_munmap, (long) room, 12 * MiB, 0, 0, 0));
 
     /* mmap itself */
     result("mmap length 0", sys(SYS_mmap, 0, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1));
@@ -302,6 +350,7 @@ int main(int argc, char **argv) {
     const char *mode = argc > 1 ? argv[1] : "";
     if (strcmp(mode, "churn") == 0) return churn();
     if (strcmp(mode, "big") == 0) return big();
+    if (strcmp(mode, "reuse") == 0) return reuse();
     if (strcmp(mode, "reserve") == 0) return reserve();
     if (strcmp(mode, "huge") == 0) return huge();
     if (strcmp(mode, "oom") == 0) return oom();

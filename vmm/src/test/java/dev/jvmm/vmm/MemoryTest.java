@@ -3,6 +3,7 @@ package dev.jvmm.vmm;
 import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
+import dev.jvmm.vmm.boot.KernelCommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +46,7 @@ class MemoryTest {
     static final List<Case> CASES = List.of(
             new Case("churn", 0, List.of("churn: 2000 x 1 MiB ok")),
             new Case("big", 0, List.of("big: 100 MB ok")),
+            new Case("reuse", 0, List.of("reuse: 3 x (96 MiB of large pages, then 1500 x 64 KiB) ok")),
             new Case("reserve", 0, List.of(
                     "reserve 1 GiB PROT_NONE: 0",
                     "reserve 64 GiB PROT_NONE: 0",
@@ -119,7 +121,9 @@ class MemoryTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("jvmmCases")
     void onJvmm(Case c, Libc libc) throws Exception {
-        MachineTest.Run run = ProgramsTest.run("memory", libc, c.mode());
+        // Longer than ProgramsTest's minute: churn pages 512 MiB in and out through emulated kernel code.
+        String cmdline = KernelCommandLine.of("", KernelCommandLine.EntryPath.AUTO, List.of("memory", c.mode()));
+        MachineTest.Run run = MachineTest.boot(cmdline, 128L << 20, Duration.ofMinutes(5), GuestPrograms.bytes("memory", libc));
         check(c, GuestPrograms.build("memory", libc), ((RunResult.Exited) run.result().outcome()).status(), run.serial());
     }
 
