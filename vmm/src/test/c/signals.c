@@ -4,6 +4,7 @@
 //
 //   signals all              the catalogue of checks that end in exit(0)
 //   signals die-CASE         a case that ends the process (see the table in main)
+//   signals wait-forever     pause() with nothing that could ever send a signal
 #define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>
@@ -391,6 +392,11 @@ static void die_term(void) {
     raise(SIGUSR1);
 }
 
+static void wait_forever(void) {
+    on(SIGUSR1, record, 0);
+    pause();
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
     const char *how = argc > 1 ? argv[1] : "all";
@@ -416,6 +422,7 @@ int main(int argc, char **argv) {
         {"die-blocked-fault", die_blocked_fault},
         {"die-ignored-fault", die_ignored_fault},
         {"die-no-restorer", die_no_restorer},
+        {"wait-forever", wait_forever},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (strcmp(how, cases[i].name) == 0) {
