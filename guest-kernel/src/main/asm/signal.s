@@ -61,9 +61,11 @@ recalc_sigpending:
     orq $TW_SIGPENDING, T_WORK(%rax)
 1:  ret
 
-# send_signal(%edi = signal 1..64, %rsi = kernel siginfo, %edx = 1 to the thread, 0 to the
-# process): make it pending, unless it is ignored and not blocked (Linux's sig_ignored), or
-# already pending (one instance: real-time signals are not queued).
+# send_signal(%edi = signal 1..64, %rsi = kernel siginfo (KSIGINFO_SIZE bytes), %edx = 1 to
+# the thread, 0 to the process): make it pending, unless it is ignored and not blocked (Linux's
+# sig_ignored), or already pending (one instance: real-time signals are not queued). It is
+# delivered on the next return to user mode.
+.globl send_signal
 send_signal:
     push %rbx
     push %r12
