@@ -420,6 +420,13 @@ static void die_no_restorer(void) {
     raise(SIGUSR1);
 }
 
+static void die_kill9(void) {
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, NULL);
+    kill(getpid(), SIGKILL);
+}
+
 static void stop(void) {
     raise(SIGSTOP);
 }
@@ -457,6 +464,7 @@ int main(int argc, char **argv) {
     }
     static const struct { const char *name; void (*run)(void); } cases[] = {
         {"die-abort", abort},
+        {"die-kill9", die_kill9},
         {"die-term", die_term},
         {"die-rt", die_rt},
         {"die-fault-in-handler", die_fault_in_handler},

@@ -106,7 +106,7 @@ class SignalsTest {
 
     // ---- Deaths: default actions, faults nobody may catch, frames that cannot be built ------------
 
-    static final List<String> DEATHS = List.of("die-abort", "die-term", "die-rt", "die-fault-in-handler", "die-bad-handler",
+    static final List<String> DEATHS = List.of("die-abort", "die-kill9", "die-term", "die-rt", "die-fault-in-handler", "die-bad-handler",
             "die-bad-altstack", "die-altstack-overflow", "die-blocked-fault", "die-ignored-fault", "die-no-restorer");
 
     static Stream<Arguments> deaths() {
