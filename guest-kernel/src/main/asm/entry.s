@@ -78,8 +78,15 @@ return_iret:
     mov current_task(%rip), %rax
     cmpq $0, T_WORK(%rax)
     jne 2f
-1:  mov F_RIP(%rsp), %rax               # IRETQ to a non-canonical RIP faults in the kernel: the
-    sar $47, %rax                       # process gets SIGSEGV instead, as from Linux's IRET fixup
+    # IRETQ to a non-canonical RIP faults in the kernel (and a non-canonical RSP may, depending
+    # on the CPU): the process gets SIGSEGV instead, as from Linux's IRET fixup.
+1:  mov F_RIP(%rsp), %rax
+    sar $47, %rax
+    inc %rax
+    cmp $1, %rax
+    ja 3f
+    mov F_RSP(%rsp), %rax
+    sar $47, %rax
     inc %rax
     cmp $1, %rax
     ja 3f

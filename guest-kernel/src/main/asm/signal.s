@@ -9,9 +9,9 @@
 .include "defs.inc"
 .include "task.inc"
 
-# Linux's FIX_EFLAGS: the RFLAGS bits rt_sigreturn takes from the frame (AC, OF, DF, TF, SF,
-# ZF, AF, PF, CF, RF); IF, IOPL, NT, VM and the rest stay as the kernel has them.
-.equ SIGRETURN_RFLAGS, 0x50dd5
+# Linux's FIX_EFLAGS on x86-64: the RFLAGS bits rt_sigreturn takes from the frame (AC, OF, DF,
+# TF, SF, ZF, AF, PF, CF); IF, IOPL, NT, RF, VM and the rest stay as the kernel has them.
+.equ SIGRETURN_RFLAGS, 0x40dd5
 
 # The general registers of struct sigcontext and of the entry frame, pair by pair.
 .macro FOR_SIGCONTEXT_REGS m
@@ -61,9 +61,11 @@ recalc_sigpending:
     orq $TW_SIGPENDING, T_WORK(%rax)
 1:  ret
 
-# send_signal(%edi = signal 1..64, %rsi = kernel siginfo, %edx = 1 to the thread, 0 to the
-# process): make it pending, unless it is ignored and not blocked (Linux's sig_ignored), or
-# already pending (one instance: real-time signals are not queued).
+# send_signal(%edi = signal 1..64, %rsi = kernel siginfo (KSIGINFO_SIZE bytes), %edx = 1 to
+# the thread, 0 to the process): make it pending, unless it is ignored and not blocked (Linux's
+# sig_ignored), or already pending (one instance: real-time signals are not queued). It is
+# delivered on the next return to user mode.
+.globl send_signal
 send_signal:
     push %rbx
     push %r12
@@ -453,8 +455,10 @@ on_sig_stack:
 # ---- rt_sigreturn -------------------------------------------------------------------------
 # The frame is at the user's RSP - 8 (the handler's RET took pretcode). What a forged frame
 # cannot get: CS and SS are the user's selectors, RFLAGS takes only SIGRETURN_RFLAGS, a
-# non-canonical RIP becomes a SIGSEGV on the way out (entry.s), MXCSR is masked with the CPU's
-# mask before FXRSTOR. A frame the user cannot read gives SIGSEGV, as Linux's badframe.
+# non-canonical RIP becomes a SIGSEGV on the way out (entry.s), and an FXSAVE image whose MXCSR
+# has bits this CPU reserves (FXRSTOR would #GP in the kernel) is refused. A frame the user
+# cannot read, or such an image, gives SIGSEGV, as Linux's badframe: like Linux, the mask and the
+# registers are restored before the FPU state is looked at.
 .globl sys_rt_sigreturn
 sys_rt_sigreturn:
     push %rbx
@@ -470,17 +474,7 @@ sys_rt_sigreturn:
     call user_range_ok
     test %rax, %rax
     jnz 8f
-    mov RSF_UC + UC_MCONTEXT + SC_FPSTATE(%r13), %rdi
-    test %rdi, %rdi
-    jz 1f
-    test $15, %dil                      # FXRSTOR faults on a misaligned image
-    jnz 8f
-    mov $FX_SIZE, %esi
-    xor %edx, %edx
-    call user_range_ok
-    test %rax, %rax
-    jnz 8f
-1:  mov RSF_UC + UC_SIGMASK(%r13), %rax
+    mov RSF_UC + UC_SIGMASK(%r13), %rax
     and $~SIGMASK_UNBLOCKABLE, %rax
     mov %rax, T_BLOCKED(%r12)
     lea RSF_UC + UC_MCONTEXT(%r13), %rdi
@@ -494,13 +488,15 @@ sys_rt_sigreturn:
     movq $USER_CS, F_CS(%rbx)
     movq $USER_DS, F_SS(%rbx)
     movq $-1, F_ORIG_RAX(%rbx)          # no system-call restart for this frame
+    orq $TW_IRET, T_WORK(%r12)          # RCX and R11 come back too: SYSRET cannot return them
     mov SC_FPSTATE(%rdi), %rdi
     call fpu_restore
+    test %rax, %rax
+    jnz 8f
     lea RSF_UC + UC_STACK(%r13), %rdi   # Linux's restore_altstack: errors ignored
     xor %esi, %esi
     mov F_RSP(%rbx), %rdx
     call do_sigaltstack
-    orq $TW_IRET, T_WORK(%r12)          # RCX and R11 come back too: SYSRET cannot return them
     call recalc_sigpending
     mov F_RAX(%rbx), %rax
     jmp 9f
@@ -514,28 +510,40 @@ sys_rt_sigreturn:
     pop %rbx
     ret
 
-# fpu_restore(%rdi = the user's FXSAVE image, checked readable and aligned, or 0): load it,
-# its MXCSR masked with the CPU's MXCSR_MASK (reserved bits would #GP the kernel's FXRSTOR),
-# as Linux's fpu__restore_sig; 0 loads the initial state.
+# fpu_restore(%rdi = the user's FXSAVE image, or 0) -> %rax: 0 once loaded, -EFAULT (not
+# readable), -EINVAL (MXCSR bits the CPU reserves). 0 loads the initial state, as Linux's
+# fpu__restore_sig; a misaligned image is loaded from an aligned copy, as Linux's slow path does.
 fpu_restore:
     test %rdi, %rdi
     jz 2f
+    push %rbx
+    mov %rdi, %rbx
+    mov $FX_SIZE, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
     call mxcsr_mask
-    mov FX_MXCSR(%rdi), %ecx
+    mov FX_MXCSR(%rbx), %ecx
     not %eax
     test %eax, %ecx
+    jnz 8f
+    test $15, %bl
     jnz 1f
-    fxrstor64 (%rdi)
-    ret
-1:  mov %rdi, %rsi                      # a hostile MXCSR: restore a masked copy
-    lea fpu_buffer(%rip), %rdi
+    fxrstor64 (%rbx)
+    jmp 7f
+1:  lea fpu_buffer(%rip), %rdi
+    mov %rbx, %rsi
     mov $FX_SIZE, %edx
     call memcpy
-    call mxcsr_mask
-    and %eax, fpu_buffer + FX_MXCSR(%rip)
     fxrstor64 fpu_buffer(%rip)
+7:  xor %eax, %eax
+    jmp 9f
+8:  mov $-EINVAL, %rax
+9:  pop %rbx
     ret
 2:  fxrstor64 fpu_init_state(%rip)
+    xor %eax, %eax
     ret
 
 # mxcsr_mask() -> %eax: the MXCSR bits this CPU accepts (SDM Vol. 1, 11.6.6: FXSAVE's

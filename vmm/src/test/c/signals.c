@@ -4,6 +4,8 @@
 //
 //   signals all              the catalogue of checks that end in exit(0)
 //   signals die-CASE         a case that ends the process (see the table in main)
+//   signals wait-forever     pause() with nothing that could ever send a signal
+//   signals stop             SIGSTOP, which nothing could ever continue on jvmm
 #define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>
@@ -86,7 +88,6 @@ static void handlers(void) {
     say("raise: si_code SI_TKILL", last_code == SI_TKILL);
     say("the handler's stack is aligned as after a call", (entry_rsp + 8) % 16 == 0);
     say("the signal is blocked in its handler", last_mask_has_self == 1);
-    say("uc_stack without an alternate stack: flags 0", last_uc_stack_flags == 0);
 
     kill(getpid(), SIGUSR1);
     say("kill: si_code SI_USER", hits == 2 && last_code == SI_USER);
@@ -157,6 +158,30 @@ static void masks(void) {
     sigprocmask(SIG_BLOCK, NULL, &now);
     say("sigsuspend puts the mask back", sigismember(&now, SIGUSR2));
     sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static char order[8];
+static volatile int order_len;
+static void remember(int sig) {
+    order[order_len++] = sig == SIGUSR1 ? '1' : '2';
+}
+
+// Two signals unblocked at once: both delivered before the program runs again, the second's
+// frame on top of the first's, so the higher number's handler runs first.
+static void nested(void) {
+    signal(SIGUSR1, remember);
+    signal(SIGUSR2, remember);
+    sigset_t both, old;
+    sigemptyset(&both);
+    sigaddset(&both, SIGUSR1);
+    sigaddset(&both, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &both, &old);
+    raise(SIGUSR2);
+    raise(SIGUSR1);
+    order_len = 0;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    order[order_len] = 0;
+    printf("two pending signals unblocked together run in the order %s\n", order);
 }
 
 static void flags(void) {
@@ -282,6 +307,21 @@ static void faults(void) {
     say("SIGTRAP from int3: SI_KERNEL, RIP after it", last_signo == SIGTRAP && last_code == SI_KERNEL
         && last_addr == 0 && last_uc_rip == after_int3 && last_trapno == 3);
 
+    // An unmasked x87 exception: #MF at the next waiting instruction (QEMU's TCG raises no #XM
+    // for SSE, so the x87 stands for both).
+    on(SIGFPE, recovering, 0);
+    extern char x87_wait[];
+    if (sigsetjmp(recover, 1) == 0) {
+        unsigned short cw = 0x37f & ~4;     // divide-by-zero unmasked
+        double zero = 0, one = 1;
+        __asm__ volatile("fldcw %0\n fldl %2\n fdivl %1\n .globl x87_wait\n x87_wait: fwait\n fstp %%st(0)"
+                         :: "m"(cw), "m"(zero), "m"(one));
+    }
+    unsigned short default_cw = 0x37f;
+    __asm__ volatile("fninit\n fldcw %0" :: "m"(default_cw));
+    say("SIGFPE from the x87: FPE_FLTDIV at the waiting instruction, trapno 16", last_signo == SIGFPE
+        && last_code == FPE_FLTDIV && last_addr == (uintptr_t) x87_wait && last_trapno == 16);
+
     // SSE state: the handler starts clean, and the interrupted code gets its registers back.
     on(SIGUSR1, record, 0);
     double kept = 0;
@@ -380,6 +420,17 @@ static void die_no_restorer(void) {
     raise(SIGUSR1);
 }
 
+static void die_kill9(void) {
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, NULL);
+    kill(getpid(), SIGKILL);
+}
+
+static void stop(void) {
+    raise(SIGSTOP);
+}
+
 static void die_after_handler(int sig) {
     printf("handled %d\n", sig);
 }
@@ -391,12 +442,18 @@ static void die_term(void) {
     raise(SIGUSR1);
 }
 
+static void wait_forever(void) {
+    on(SIGUSR1, record, 0);
+    pause();
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
     const char *how = argc > 1 ? argv[1] : "all";
     if (strcmp(how, "all") == 0) {
         handlers();
         masks();
+        nested();
         flags();
         altstacks();
         altstack_busy();
@@ -407,6 +464,7 @@ int main(int argc, char **argv) {
     }
     static const struct { const char *name; void (*run)(void); } cases[] = {
         {"die-abort", abort},
+        {"die-kill9", die_kill9},
         {"die-term", die_term},
         {"die-rt", die_rt},
         {"die-fault-in-handler", die_fault_in_handler},
@@ -416,6 +474,8 @@ int main(int argc, char **argv) {
         {"die-blocked-fault", die_blocked_fault},
         {"die-ignored-fault", die_ignored_fault},
         {"die-no-restorer", die_no_restorer},
+        {"wait-forever", wait_forever},
+        {"stop", stop},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (strcmp(how, cases[i].name) == 0) {

@@ -43,8 +43,8 @@ class HostileProgramsTest {
 
     static final List<Death> DEATHS = List.of(
             new Death("null", 11, "SIGSEGV", PROGRAM_RIP, "0x0"),
-            new Death("ud2", 4, "SIGILL", PROGRAM_RIP, "0x0"),
-            new Death("divide", 8, "SIGFPE", PROGRAM_RIP, "0x0"),
+            new Death("ud2", 4, "SIGILL", PROGRAM_RIP, PROGRAM_RIP),
+            new Death("divide", 8, "SIGFPE", PROGRAM_RIP, PROGRAM_RIP),
             new Death("write-text", 11, "SIGSEGV", PROGRAM_RIP, PROGRAM_RIP),
             new Death("write-vdso", 11, "SIGSEGV", PROGRAM_RIP, VDSO_AREA),
             new Death("write-vvar", 11, "SIGSEGV", PROGRAM_RIP, VDSO_AREA),
