@@ -298,6 +298,7 @@ SYSCALL 318, sys_getrandom
 SYSCALL 332, sys_statx
 SYSCALL 334, sys_rseq
 SYSCALL 436, sys_close_range
+SYSCALL 439, sys_faccessat2
     .org syscall_table + NR_SYSCALLS * 8
 
 .section .rodata
