@@ -700,6 +700,8 @@ sys_sendfile:
     inc %eax
     test $2, %al                        # writable
     jz 81f
+    testl $O_APPEND, FILE_FLAGS(%r15)   # Linux's do_splice_direct refuses an appending output
+    jnz 83f
     mov FILE_OPS(%rbx), %rax
     cmpq $0, FOP_READ(%rax)
     je 83f

@@ -281,6 +281,9 @@ static void reading_and_writing(void) {
     show("sendfile to a closed fd", S4(SYS_sendfile, 42, 0, NULL, 1));
     show("sendfile an offset in kernel memory", S4(SYS_sendfile, 1, 0, KERNEL, 1));
     show("sendfile from stdout at an offset", S4(SYS_sendfile, 2, 1, &offset, 1));
+    S3(SYS_fcntl, 1, F_SETFL, O_APPEND);
+    show("sendfile to an appending stdout", S4(SYS_sendfile, 1, 0, NULL, 1));
+    S3(SYS_fcntl, 1, F_SETFL, 0);
     show("lseek stdout", S3(SYS_lseek, 1, 0, SEEK_CUR));
     show("lseek stdout whence 7", S3(SYS_lseek, 1, 0, 7));
     show("lseek a closed fd", S3(SYS_lseek, 42, 0, SEEK_SET));
