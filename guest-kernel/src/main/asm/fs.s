@@ -432,6 +432,32 @@ file_setfl:
     xor %eax, %eax
     ret
 
+# file_mmap(%edi = fd, %edx = prot, %ecx = flags) -> %rax: mmap's answer for a file mapping
+# while no file can be mapped: EBADF, EACCES for access the descriptor lacks (a private mapping
+# needs read access, a shared writable one write access too), EINVAL without a mapping type,
+# else ENODEV.
+.globl file_mmap
+file_mmap:
+    push %rcx
+    call fd_file
+    pop %rcx
+    test %rax, %rax
+    jz ebadf
+    mov FILE_FLAGS(%rax), %eax
+    inc %eax                            # OPEN_FMODE: bit 0 readable, bit 1 writable
+    and $3, %ecx                        # MAP_SHARED 1, MAP_PRIVATE 2, MAP_SHARED_VALIDATE 3
+    jz einval
+    cmp $2, %ecx
+    je 1f
+    test $2, %dl                        # PROT_WRITE, shared
+    jz 1f
+    test $2, %al
+    jz eacces
+1:  test $1, %al
+    jz eacces
+    mov $-ENODEV, %rax
+    ret
+
 # ---- Reading and writing -----------------------------------------------------------------------
 # rw_file(%rdi = file, %rsi = buffer, %rdx = count, %rcx = offset pointer, %r8 = 0 read, 1 write):
 # Linux's vfs_read/vfs_write checks, then the file's operation.

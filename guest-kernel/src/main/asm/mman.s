@@ -146,11 +146,7 @@ sys_mmap:
 6:  mov $-EINVAL, %rax
     jmp 9f
 8:  mov %r8, %rdi                       # a file mapping: the descriptor cannot be mapped
-    call fd_file
-    test %rax, %rax
-    mov $-EBADF, %rax
-    jz 9f
-    mov $-ENODEV, %rax
+    call file_mmap
 9:  pop %r14
     pop %r13
     pop %r12

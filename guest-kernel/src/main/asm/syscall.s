@@ -172,7 +172,7 @@ put_times:
     jmp serial_putc
 
 # ---- Shared error returns: tail-called by handlers ---------------------------------------------
-.globl ebadf, einval, enoent, eperm, esrch, erange, efault, espipe, enotty
+.globl ebadf, einval, enoent, eperm, esrch, erange, efault, espipe, enotty, eacces
 ebadf:
     mov $-EBADF, %rax
     ret
@@ -199,6 +199,9 @@ espipe:
     ret
 enotty:
     mov $-ENOTTY, %rax
+    ret
+eacces:
+    mov $-EACCES, %rax
     ret
 
 # ---- The table ---------------------------------------------------------------------------------
