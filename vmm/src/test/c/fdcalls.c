@@ -377,6 +377,9 @@ static void polling(void) {
     FD_SET(42, &r);
     show("select a closed fd", S5(SYS_select, 43, &r, NULL, NULL, &tv));
     show("select nfds -1", S5(SYS_select, -1, NULL, NULL, NULL, &tv));
+    static uint64_t big[128];
+    big[0] = 2;
+    show("select nfds 1000000 (clamped to the table), stdout", S5(SYS_select, 1000000, NULL, big, NULL, &tv));
     show("select sets in kernel memory", S5(SYS_select, 3, KERNEL, NULL, NULL, &tv));
     struct timeval usec_negative = {0, -1}, sec_negative = {-1, 0}, carry = {0, 1000000};
     show("select usec -1", S5(SYS_select, 0, NULL, NULL, NULL, &usec_negative));
