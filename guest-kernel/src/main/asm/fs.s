@@ -51,6 +51,10 @@
 .equ FLOCK_SIZE, 32
 .equ EOVERFLOW, 75
 .equ X_OK, 1
+.equ LOCK_SH, 1
+.equ LOCK_EX, 2
+.equ LOCK_NB, 4
+.equ LOCK_UN, 8
 .equ FIONBIO, 0x5421
 .equ FIONCLEX, 0x5450
 .equ FIOCLEX, 0x5451
@@ -877,6 +881,66 @@ read_user_int:
     mov (%rdx), %edx
 1:  ret
 
+# fsync(fd), fdatasync(fd): the file's fsync
+.globl sys_fsync
+sys_fsync:
+    xor %esi, %esi
+    jmp 1f
+.globl sys_fdatasync
+sys_fdatasync:
+    mov $1, %esi
+1:  call fd_file
+    test %rax, %rax
+    jz ebadf
+    mov %rax, %rdi
+    mov FILE_OPS(%rax), %rax
+    mov FOP_FSYNC(%rax), %rax
+    test %rax, %rax
+    jz einval
+    jmp *%rax
+
+# sync(), syncfs(fd): nothing is kept in memory that a disk should hold
+.globl sys_syncfs
+sys_syncfs:
+    call fd_file
+    test %rax, %rax
+    jz ebadf
+.globl sys_sync
+sys_sync:
+    xor %eax, %eax
+    ret
+
+# ftruncate(fd, length): only a regular file opened for writing can be cut (none is yet).
+.globl sys_ftruncate
+sys_ftruncate:
+    test %rsi, %rsi
+    js einval
+    call fd_file
+    test %rax, %rax
+    jz ebadf
+    jmp einval
+
+# flock(fd, operation): one process holds every lock there is, so the lock is granted.
+.globl sys_flock
+sys_flock:
+    call fd_file
+    test %rax, %rax
+    jz ebadf
+    mov %esi, %ecx
+    and $~LOCK_NB, %ecx
+    cmp $LOCK_UN, %ecx
+    je 1f
+    cmp $LOCK_SH, %ecx
+    je 2f
+    cmp $LOCK_EX, %ecx
+    jne einval
+2:  mov FILE_FLAGS(%rax), %ecx          # a lock needs read or write access
+    inc %ecx
+    test $3, %cl
+    jz ebadf
+1:  xor %eax, %eax
+    ret
+
 # ---- Status ----------------------------------------------------------------------------------
 # file_stat(%rdi = file, %rsi = kernel struct stat) -> %rax: 0 or -errno, the buffer zeroed
 # first and filled by the file's stat operation
@@ -1184,13 +1248,13 @@ console_in_ops:
     .quad 0                             # FOP_WRITE
     .quad console_in_poll               # FOP_POLL
     .quad console_stat                  # FOP_STAT
-    .quad 0, 0, 0                       # FOP_LSEEK, FOP_IOCTL, FOP_RELEASE
+    .quad 0, 0, 0, 0                    # FOP_LSEEK, FOP_IOCTL, FOP_RELEASE, FOP_FSYNC
 console_out_ops:
     .quad 0
     .quad console_write
     .quad console_out_poll
     .quad console_stat
-    .quad 0, 0, 0
+    .quad 0, 0, 0, 0
 
 .section .data
 .p2align 3

@@ -247,6 +247,10 @@ SYSCALL 40, sys_sendfile
 SYSCALL 60, sys_exit
 SYSCALL 63, sys_uname
 SYSCALL 72, sys_fcntl
+SYSCALL 73, sys_flock
+SYSCALL 74, sys_fsync
+SYSCALL 75, sys_fdatasync
+SYSCALL 77, sys_ftruncate
 SYSCALL 79, sys_getcwd
 SYSCALL 89, sys_path                    # readlink
 SYSCALL 95, sys_umask
@@ -275,6 +279,7 @@ SYSCALL 146, sys_sched_get_priority_max
 SYSCALL 147, sys_sched_get_priority_min
 SYSCALL 157, sys_prctl
 SYSCALL 158, sys_arch_prctl
+SYSCALL 162, sys_sync
 SYSCALL 186, sys_gettid
 SYSCALL 201, sys_time
 SYSCALL 202, sys_futex
@@ -296,6 +301,7 @@ SYSCALL 292, sys_dup3
 SYSCALL 295, sys_preadv
 SYSCALL 296, sys_pwritev
 SYSCALL 302, sys_prlimit64
+SYSCALL 306, sys_syncfs
 SYSCALL 309, sys_getcpu
 SYSCALL 318, sys_getrandom
 SYSCALL 332, sys_statx

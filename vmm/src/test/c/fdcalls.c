@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/select.h>
@@ -284,6 +285,20 @@ static void reading_and_writing(void) {
     S3(SYS_fcntl, 1, F_SETFL, O_APPEND);
     show("sendfile to an appending stdout", S4(SYS_sendfile, 1, 0, NULL, 1));
     S3(SYS_fcntl, 1, F_SETFL, 0);
+    show("fsync stdout", S1(SYS_fsync, 1));
+    show("fdatasync stdin", S1(SYS_fdatasync, 0));
+    show("fsync a closed fd", S1(SYS_fsync, 42));
+    show("sync", S0(SYS_sync));
+    show("syncfs stdout", S1(SYS_syncfs, 1));
+    show("syncfs a closed fd", S1(SYS_syncfs, 42));
+    show("ftruncate stdout", S2(SYS_ftruncate, 1, 0));
+    show("ftruncate stdout to -1", S2(SYS_ftruncate, 1, -1));
+    show("ftruncate a closed fd", S2(SYS_ftruncate, 42, 0));
+    show("flock LOCK_EX stdout", S2(SYS_flock, 1, LOCK_EX));
+    show("flock LOCK_SH|LOCK_NB stdin", S2(SYS_flock, 0, LOCK_SH | LOCK_NB));
+    show("flock LOCK_UN stdout", S2(SYS_flock, 1, LOCK_UN));
+    show("flock operation 3", S2(SYS_flock, 1, 3));
+    show("flock a closed fd", S2(SYS_flock, 42, LOCK_EX));
     show("lseek stdout", S3(SYS_lseek, 1, 0, SEEK_CUR));
     show("lseek stdout whence 7", S3(SYS_lseek, 1, 0, 7));
     show("lseek a closed fd", S3(SYS_lseek, 42, 0, SEEK_SET));
