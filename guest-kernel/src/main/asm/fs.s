@@ -90,11 +90,14 @@ fd_file:
     ret
 
 # fd_alloc(%rdi = lowest) -> %rax: the lowest free descriptor from there, or -EMFILE past
-# RLIMIT_NOFILE's soft limit
+# RLIMIT_NOFILE's soft limit. As Linux's alloc_fd, the search starts at next_fd.
 fd_alloc:
     mov rlimits + RLIMIT_NOFILE * RLIMIT_SIZE(%rip), %rdx
     mov current_files(%rip), %rcx
     mov %rdi, %rax
+    cmp FILES_NEXT_FD(%rcx), %rax
+    jae 1f
+    mov FILES_NEXT_FD(%rcx), %rax
 1:  cmp %rdx, %rax
     jae 2f
     cmpq $0, FILES_FD(%rcx,%rax,8)
@@ -102,7 +105,12 @@ fd_alloc:
     inc %rax
     jmp 1b
 2:  mov $-EMFILE, %rax
-3:  ret
+    ret
+3:  cmp FILES_NEXT_FD(%rcx), %rdi
+    ja 4f
+    lea 1(%rax), %rdx
+    mov %rdx, FILES_NEXT_FD(%rcx)
+4:  ret
 
 # fd_install(%rdi = fd, %rsi = file, %edx = close-on-exec): the descriptor now names the file
 # (whose reference the caller has taken). The table grows as Linux's alloc_fdtable sizes it.
@@ -160,7 +168,10 @@ file_put:
 # fd_close(%rdi = fd, already known to be open)
 fd_close:
     mov current_files(%rip), %rax
-    btr %rdi, FILES_CLOEXEC(%rax)
+    cmp FILES_NEXT_FD(%rax), %rdi
+    jae 1f
+    mov %rdi, FILES_NEXT_FD(%rax)
+1:  btr %rdi, FILES_CLOEXEC(%rax)
     xor %ecx, %ecx
     xchg %rcx, FILES_FD(%rax,%rdi,8)
     mov %rcx, %rdi
