@@ -17,6 +17,7 @@
 .equ PATH_MAX, 4096
 .equ SEEK_MAX, 4
 .equ AT_SYMLINK_NOFOLLOW, 0x100
+.equ AT_EACCESS, 0x200
 .equ AT_NO_AUTOMOUNT, 0x800
 .equ AT_STATX_SYNC_TYPE, 0x6000
 .equ STATX_RESERVED, 0x80000000
@@ -27,12 +28,33 @@
 .equ F_SETFD, 2
 .equ F_GETFL, 3
 .equ F_SETFL, 4
+.equ F_GETLK, 5
+.equ F_SETLKW, 7
+.equ F_SETOWN, 8
+.equ F_GETOWN, 9
+.equ F_SETSIG, 10
+.equ F_GETSIG, 11
+.equ F_OFD_GETLK, 36
+.equ F_OFD_SETLKW, 38
 .equ F_SETLEASE, 1024
 .equ F_GETLEASE, 1025
 .equ F_DUPFD_CLOEXEC, 1030
 .equ F_SETPIPE_SZ, 1031
 .equ F_GETPIPE_SZ, 1032
 .equ F_UNLCK, 2
+# struct flock
+.equ FLOCK_TYPE, 0
+.equ FLOCK_WHENCE, 2
+.equ FLOCK_START, 8
+.equ FLOCK_LEN, 16
+.equ FLOCK_PID, 24
+.equ FLOCK_SIZE, 32
+.equ EOVERFLOW, 75
+.equ X_OK, 1
+.equ LOCK_SH, 1
+.equ LOCK_EX, 2
+.equ LOCK_NB, 4
+.equ LOCK_UN, 8
 .equ FIONBIO, 0x5421
 .equ FIONCLEX, 0x5450
 .equ FIOCLEX, 0x5451
@@ -68,11 +90,14 @@ fd_file:
     ret
 
 # fd_alloc(%rdi = lowest) -> %rax: the lowest free descriptor from there, or -EMFILE past
-# RLIMIT_NOFILE's soft limit
+# RLIMIT_NOFILE's soft limit. As Linux's alloc_fd, the search starts at next_fd.
 fd_alloc:
     mov rlimits + RLIMIT_NOFILE * RLIMIT_SIZE(%rip), %rdx
     mov current_files(%rip), %rcx
     mov %rdi, %rax
+    cmp FILES_NEXT_FD(%rcx), %rax
+    jae 1f
+    mov FILES_NEXT_FD(%rcx), %rax
 1:  cmp %rdx, %rax
     jae 2f
     cmpq $0, FILES_FD(%rcx,%rax,8)
@@ -80,7 +105,12 @@ fd_alloc:
     inc %rax
     jmp 1b
 2:  mov $-EMFILE, %rax
-3:  ret
+    ret
+3:  cmp FILES_NEXT_FD(%rcx), %rdi
+    ja 4f
+    lea 1(%rax), %rdx
+    mov %rdx, FILES_NEXT_FD(%rcx)
+4:  ret
 
 # fd_install(%rdi = fd, %rsi = file, %edx = close-on-exec): the descriptor now names the file
 # (whose reference the caller has taken). The table grows as Linux's alloc_fdtable sizes it.
@@ -138,7 +168,10 @@ file_put:
 # fd_close(%rdi = fd, already known to be open)
 fd_close:
     mov current_files(%rip), %rax
-    btr %rdi, FILES_CLOEXEC(%rax)
+    cmp FILES_NEXT_FD(%rax), %rdi
+    jae 1f
+    mov %rdi, FILES_NEXT_FD(%rax)
+1:  btr %rdi, FILES_CLOEXEC(%rax)
     xor %ecx, %ecx
     xchg %rcx, FILES_FD(%rax,%rdi,8)
     mov %rcx, %rdi
@@ -264,6 +297,23 @@ sys_fcntl:
     je ebadf
     cmp $F_GETPIPE_SZ, %esi
     je ebadf
+    cmp $F_GETOWN, %esi
+    je 10f
+    cmp $F_SETOWN, %esi
+    je 11f
+    cmp $F_GETSIG, %esi
+    je 12f
+    cmp $F_SETSIG, %esi
+    je 13f
+    mov %rax, %rdi
+    cmp $F_GETLK, %esi
+    jb einval
+    cmp $F_SETLKW, %esi
+    jbe fcntl_lock
+    cmp $F_OFD_GETLK, %esi
+    jb einval
+    cmp $F_OFD_SETLKW, %esi
+    jbe fcntl_lock
     jmp einval                          # F_SETLEASE (not a regular file), seals, unknown commands
 1:  mov %edx, %edx                      # F_DUPFD(_CLOEXEC): the lowest is an int
     cmp rlimits + RLIMIT_NOFILE * RLIMIT_SIZE(%rip), %rdx
@@ -293,6 +343,96 @@ sys_fcntl:
     jmp file_setfl
 7:  mov $F_UNLCK, %eax
     ret
+10: movslq FILE_OWNER(%rax), %rax       # a process group as its negative
+    ret
+11: cmp $0x80000000, %edx               # F_SETOWN: this process (1) or its group (-1), or none
+    je einval
+    test %edx, %edx
+    jz 14f
+    cmp $1, %edx
+    je 14f
+    cmp $-1, %edx
+    jne esrch
+14: mov %edx, FILE_OWNER(%rax)
+    xor %eax, %eax
+    ret
+12: mov FILE_SIGNUM(%rax), %eax
+    ret
+13: cmp $NSIG, %edx                     # F_SETSIG: 0 (SIGIO) or a signal
+    ja einval
+    mov %edx, FILE_SIGNUM(%rax)
+    xor %eax, %eax
+    ret
+
+# fcntl_lock(%rdi = file, %esi = F_GETLK, F_SETLK, F_SETLKW or their F_OFD_ forms, %rdx = struct
+# flock): one process holds every lock there is, so a lock is always granted and F_GETLK finds
+# no conflict (F_UNLCK); the request is checked as Linux's flock_to_posix_lock and
+# check_fmode_for_setlk check it.
+fcntl_lock:
+    push %rdi
+    push %rsi
+    push %rdx
+    mov %rdx, %rdi
+    mov $FLOCK_SIZE, %esi
+    xor %edx, %edx
+    call user_range_ok
+    pop %rdx
+    pop %rsi
+    pop %rdi
+    test %rax, %rax
+    jnz 9f
+    cmp $F_OFD_GETLK, %esi              # open file description locks: no pid
+    jb 1f
+    cmpl $0, FLOCK_PID(%rdx)
+    jne einval
+1:  movswl FLOCK_WHENCE(%rdx), %eax     # the range: whence, start, length
+    xor %ecx, %ecx                      # SEEK_SET, SEEK_END (the size: 0 for a stream)
+    cmp $1, %eax
+    jne 2f
+    mov FILE_POS(%rdi), %rcx            # SEEK_CUR
+2:  cmp $2, %eax
+    ja einval
+    add FLOCK_START(%rdx), %rcx
+    jo 8f
+    test %rcx, %rcx
+    js einval
+    mov FLOCK_LEN(%rdx), %rax
+    test %rax, %rax
+    jns 3f
+    add %rax, %rcx                      # a negative length ends at start - 1
+    js einval
+3:  movswl FLOCK_TYPE(%rdx), %eax
+    cmp $F_UNLCK, %eax
+    ja einval
+    mov %esi, %ecx
+    cmp $F_OFD_GETLK, %ecx
+    jne 4f
+    mov $F_GETLK, %ecx
+4:  cmp $F_GETLK, %ecx
+    je 6f
+    cmp $F_UNLCK, %eax                  # F_SETLK(W): the access the lock needs
+    je 5f
+    mov FILE_FLAGS(%rdi), %ecx
+    inc %ecx                            # OPEN_FMODE: bit 0 readable, bit 1 writable
+    bt %eax, %ecx
+    jnc ebadf
+5:  xor %eax, %eax
+    ret
+6:  cmp $F_UNLCK, %eax                  # F_GETLK: a read or write lock to test
+    je einval
+    mov %rdx, %rdi
+    mov $FLOCK_SIZE, %esi
+    mov $1, %edx
+    push %rdi
+    call user_range_ok
+    pop %rdi
+    test %rax, %rax
+    jnz 9f
+    movw $F_UNLCK, FLOCK_TYPE(%rdi)
+    xor %eax, %eax
+    ret
+8:  mov $-EOVERFLOW, %rax
+9:  ret
 
 # file_setfl(%rdi = file, %esi = flags): F_SETFL. O_DIRECT needs a file that can do direct I/O
 # (none can yet).
@@ -305,6 +445,32 @@ file_setfl:
     or %esi, %eax
     mov %eax, FILE_FLAGS(%rdi)
     xor %eax, %eax
+    ret
+
+# file_mmap(%edi = fd, %edx = prot, %ecx = flags) -> %rax: mmap's answer for a file mapping
+# while no file can be mapped: EBADF, EACCES for access the descriptor lacks (a private mapping
+# needs read access, a shared writable one write access too), EINVAL without a mapping type,
+# else ENODEV.
+.globl file_mmap
+file_mmap:
+    push %rcx
+    call fd_file
+    pop %rcx
+    test %rax, %rax
+    jz ebadf
+    mov FILE_FLAGS(%rax), %eax
+    inc %eax                            # OPEN_FMODE: bit 0 readable, bit 1 writable
+    and $3, %ecx                        # MAP_SHARED 1, MAP_PRIVATE 2, MAP_SHARED_VALIDATE 3
+    jz einval
+    cmp $2, %ecx
+    je 1f
+    test $2, %dl                        # PROT_WRITE, shared
+    jz 1f
+    test $2, %al
+    jz eacces
+1:  test $1, %al
+    jz eacces
+    mov $-ENODEV, %rax
     ret
 
 # ---- Reading and writing -----------------------------------------------------------------------
@@ -575,6 +741,8 @@ sys_sendfile:
     inc %eax
     test $2, %al                        # writable
     jz 81f
+    testl $O_APPEND, FILE_FLAGS(%r15)   # Linux's do_splice_direct refuses an appending output
+    jnz 83f
     mov FILE_OPS(%rbx), %rax
     cmpq $0, FOP_READ(%rax)
     je 83f
@@ -723,6 +891,66 @@ read_user_int:
     jnz 1f
     mov (%rdx), %edx
 1:  ret
+
+# fsync(fd), fdatasync(fd): the file's fsync
+.globl sys_fsync
+sys_fsync:
+    xor %esi, %esi
+    jmp 1f
+.globl sys_fdatasync
+sys_fdatasync:
+    mov $1, %esi
+1:  call fd_file
+    test %rax, %rax
+    jz ebadf
+    mov %rax, %rdi
+    mov FILE_OPS(%rax), %rax
+    mov FOP_FSYNC(%rax), %rax
+    test %rax, %rax
+    jz einval
+    jmp *%rax
+
+# sync(), syncfs(fd): nothing is kept in memory that a disk should hold
+.globl sys_syncfs
+sys_syncfs:
+    call fd_file
+    test %rax, %rax
+    jz ebadf
+.globl sys_sync
+sys_sync:
+    xor %eax, %eax
+    ret
+
+# ftruncate(fd, length): only a regular file opened for writing can be cut (none is yet).
+.globl sys_ftruncate
+sys_ftruncate:
+    test %rsi, %rsi
+    js einval
+    call fd_file
+    test %rax, %rax
+    jz ebadf
+    jmp einval
+
+# flock(fd, operation): one process holds every lock there is, so the lock is granted.
+.globl sys_flock
+sys_flock:
+    call fd_file
+    test %rax, %rax
+    jz ebadf
+    mov %esi, %ecx
+    and $~LOCK_NB, %ecx
+    cmp $LOCK_UN, %ecx
+    je 1f
+    cmp $LOCK_SH, %ecx
+    je 2f
+    cmp $LOCK_EX, %ecx
+    jne einval
+2:  mov FILE_FLAGS(%rax), %ecx          # a lock needs read or write access
+    inc %ecx
+    test $3, %cl
+    jz ebadf
+1:  xor %eax, %eax
+    ret
 
 # ---- Status ----------------------------------------------------------------------------------
 # file_stat(%rdi = file, %rsi = kernel struct stat) -> %rax: 0 or -errno, the buffer zeroed
@@ -936,6 +1164,37 @@ sys_path_at:
     mov $-ENOENT, %rax
 1:  ret
 
+# faccessat2(dirfd, path, mode, flags): as access, and with AT_EMPTY_PATH the descriptor's file,
+# which root may read and write; execute needs an execute bit (the console has none).
+.globl sys_faccessat2
+sys_faccessat2:
+    test $~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH), %ecx
+    jnz einval
+    test $~7, %edx
+    jnz einval
+    push %rdx
+    mov %ecx, %edx
+    call lookup_at
+    pop %rdx
+    cmp $-4095, %rax
+    jae 1f
+    test $X_OK, %edx
+    jz 2f
+    sub $STAT_SIZE, %rsp
+    mov %rax, %rdi
+    mov %rsp, %rsi
+    call file_stat
+    mov STAT_MODE(%rsp), %ecx
+    add $STAT_SIZE, %rsp
+    test %rax, %rax
+    jnz 1f
+    test $0111, %ecx
+    jnz 2f
+    mov $-EACCES, %rax
+    ret
+2:  xor %eax, %eax
+1:  ret
+
 .globl sys_getcwd
 sys_getcwd:
     cmp $2, %rsi
@@ -1000,13 +1259,13 @@ console_in_ops:
     .quad 0                             # FOP_WRITE
     .quad console_in_poll               # FOP_POLL
     .quad console_stat                  # FOP_STAT
-    .quad 0, 0, 0                       # FOP_LSEEK, FOP_IOCTL, FOP_RELEASE
+    .quad 0, 0, 0, 0                    # FOP_LSEEK, FOP_IOCTL, FOP_RELEASE, FOP_FSYNC
 console_out_ops:
     .quad 0
     .quad console_write
     .quad console_out_poll
     .quad console_stat
-    .quad 0, 0, 0
+    .quad 0, 0, 0, 0
 
 .section .data
 .p2align 3
@@ -1016,12 +1275,15 @@ current_files: .quad init_files
 console_stdin:  .quad console_in_ops
                 .long O_RDONLY | O_LARGEFILE, 1
                 .quad 0, 0
+                .long 0, 0
 console_stdout: .quad console_out_ops
                 .long O_WRONLY | O_LARGEFILE, 1
                 .quad 0, 1
+                .long 0, 0
 console_stderr: .quad console_out_ops
                 .long O_WRONLY | O_LARGEFILE, 1
                 .quad 0, 2
+                .long 0, 0
 
 .section .bss
 .p2align 3

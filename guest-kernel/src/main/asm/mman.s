@@ -398,11 +398,7 @@ sys_mmap:
 81: mov $-ENOTSUP, %rax
     jmp 9f
 80: mov %r8, %rdi                       # a file mapping: the descriptor cannot be mapped
-    call fd_file
-    test %rax, %rax
-    mov $-EBADF, %rax
-    jz 9f
-    mov $-ENODEV, %rax
+    call file_mmap
 9:  pop %r15
     pop %r14
     pop %r13

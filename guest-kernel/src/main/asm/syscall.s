@@ -172,7 +172,7 @@ put_times:
     jmp serial_putc
 
 # ---- Shared error returns: tail-called by handlers ---------------------------------------------
-.globl ebadf, einval, enoent, eperm, esrch, erange, efault, espipe, enotty
+.globl ebadf, einval, enoent, eperm, esrch, erange, efault, espipe, enotty, eacces
 ebadf:
     mov $-EBADF, %rax
     ret
@@ -199,6 +199,9 @@ espipe:
     ret
 enotty:
     mov $-ENOTTY, %rax
+    ret
+eacces:
+    mov $-EACCES, %rax
     ret
 
 # ---- The table ---------------------------------------------------------------------------------
@@ -251,6 +254,10 @@ SYSCALL 60, sys_exit
 SYSCALL 62, sys_kill
 SYSCALL 63, sys_uname
 SYSCALL 72, sys_fcntl
+SYSCALL 73, sys_flock
+SYSCALL 74, sys_fsync
+SYSCALL 75, sys_fdatasync
+SYSCALL 77, sys_ftruncate
 SYSCALL 79, sys_getcwd
 SYSCALL 89, sys_path                    # readlink
 SYSCALL 95, sys_umask
@@ -283,6 +290,7 @@ SYSCALL 146, sys_sched_get_priority_max
 SYSCALL 147, sys_sched_get_priority_min
 SYSCALL 157, sys_prctl
 SYSCALL 158, sys_arch_prctl
+SYSCALL 162, sys_sync
 SYSCALL 186, sys_gettid
 SYSCALL 200, sys_tkill
 SYSCALL 201, sys_time
@@ -307,11 +315,13 @@ SYSCALL 295, sys_preadv
 SYSCALL 296, sys_pwritev
 SYSCALL 297, sys_rt_tgsigqueueinfo
 SYSCALL 302, sys_prlimit64
+SYSCALL 306, sys_syncfs
 SYSCALL 309, sys_getcpu
 SYSCALL 318, sys_getrandom
 SYSCALL 332, sys_statx
 SYSCALL 334, sys_rseq
 SYSCALL 436, sys_close_range
+SYSCALL 439, sys_faccessat2
     .org syscall_table + NR_SYSCALLS * 8
 
 .section .rodata

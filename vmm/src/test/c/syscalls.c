@@ -25,6 +25,7 @@ static const char *errno_name(long e) {
     case ENOENT: return "ENOENT";
     case EBADF: return "EBADF";
     case ENOMEM: return "ENOMEM";
+    case EACCES: return "EACCES";
     case EFAULT: return "EFAULT";
     case ENODEV: return "ENODEV";
     case EINVAL: return "EINVAL";
@@ -62,7 +63,8 @@ int main(void) {
     printf("mmap: %s zero-filled %s\n", page != MAP_FAILED ? "ok" : "failed", page[4096] == 0 ? "yes" : "no");
     result("mprotect read-only", mprotect(page, 4096, PROT_READ) ? -errno : 0);
     result("munmap", munmap(page, 3 * 4096) ? -errno : 0);
-    result("mmap of a file descriptor", mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 1, 0) == MAP_FAILED ? -errno : 0);
+    result("mmap of stdin", mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 0, 0) == MAP_FAILED ? -errno : 0);
+    result("mmap of write-only stdout", mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, 1, 0) == MAP_FAILED ? -errno : 0);
     result("mprotect of unmapped memory", mprotect(page, 4096, PROT_READ) ? -errno : 0);
 
     /* The console and files. */

@@ -22,10 +22,13 @@ import java.util.regex.Pattern;
  * @param killedBySignal  the signal that killed the program, if one did
  * @param syscalls        system calls that entered the kernel, by number (those the vDSO served are not here)
  * @param unimplemented   calls without a handler, by number (-1 for numbers at or above 512)
+ * @param unimplementedNames the Linux names of those calls, by number (numbers Linux does not
+ *                        assign have none)
  */
 public record KernelReport(String cpuVendor, String clock, String timer, Map<String, String> entryPaths, String gate,
                            Integer exitStatus, Integer killedBySignal, long syscallsTotal,
-                           Map<Integer, Long> syscalls, Map<Integer, Long> unimplemented) {
+                           Map<Integer, Long> syscalls, Map<Integer, Long> unimplemented,
+                           Map<Integer, String> unimplementedNames) {
 
     /** How each line of the kernel's report begins. */
     public static final String LINE_PREFIX = "jvmm-kernel: ";
@@ -35,7 +38,8 @@ public record KernelReport(String cpuVendor, String clock, String timer, Map<Str
     private static final Pattern EXIT = Pattern.compile("jvmm-kernel: exit (\\d+)");
     private static final Pattern KILLED = Pattern.compile("jvmm-kernel: killed by signal (\\d+) .*");
     private static final Pattern SYSCALLS = Pattern.compile("jvmm-kernel: syscalls (\\d+)(?: \\((.*)\\))?, unimplemented (\\d+)(?:: (.*))?");
-    private static final Pattern COUNT = Pattern.compile("(>=512|\\d+) \\(?x(\\d+)\\)?");
+    /** "1 x2" (by number) or "202 futex (x1)", ">=512 (x1)" (unimplemented, named where Linux names it). */
+    private static final Pattern COUNT = Pattern.compile("(>=512|\\d+)(?: ([a-z0-9_]+))? \\(?x(\\d+)\\)?");
 
     public static KernelReport parse(List<String> serial) {
         String vendor = null;
@@ -48,6 +52,7 @@ public record KernelReport(String cpuVendor, String clock, String timer, Map<Str
         Map<String, String> paths = new LinkedHashMap<>();
         Map<Integer, Long> syscalls = new TreeMap<>();
         Map<Integer, Long> unimplemented = new TreeMap<>();
+        Map<Integer, String> names = new TreeMap<>();
         for (String serialLine : serial) {
             String line = serialLine.substring(Math.max(0, gluedReport(serialLine)));
             Matcher m;
@@ -67,12 +72,13 @@ public record KernelReport(String cpuVendor, String clock, String timer, Map<Str
                 signal = Integer.parseInt(m.group(1));
             } else if ((m = SYSCALLS.matcher(line)).matches()) {
                 total = Long.parseLong(m.group(1));
-                counts(m.group(2), syscalls);
-                counts(m.group(4), unimplemented);
+                counts(m.group(2), syscalls, names);
+                counts(m.group(4), unimplemented, names);
             }
         }
         return new KernelReport(vendor, clock, timer, Collections.unmodifiableMap(paths), gate, exit, signal, total,
-                Collections.unmodifiableMap(syscalls), Collections.unmodifiableMap(unimplemented));
+                Collections.unmodifiableMap(syscalls), Collections.unmodifiableMap(unimplemented),
+                Collections.unmodifiableMap(names));
     }
 
     /**
@@ -89,14 +95,18 @@ public record KernelReport(String cpuVendor, String clock, String timer, Map<Str
         return EXIT.matcher(report).matches() || KILLED.matcher(report).matches() ? at : -1;
     }
 
-    private static void counts(String list, Map<Integer, Long> into) {
+    private static void counts(String list, Map<Integer, Long> into, Map<Integer, String> names) {
         if (list == null) {
             return;
         }
         for (String item : list.split(", ")) {
             Matcher m = COUNT.matcher(item.strip());
             if (m.matches()) {
-                into.put(m.group(1).equals(">=512") ? -1 : Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
+                int number = m.group(1).equals(">=512") ? -1 : Integer.parseInt(m.group(1));
+                into.put(number, Long.parseLong(m.group(3)));
+                if (m.group(2) != null) {
+                    names.put(number, m.group(2));
+                }
             }
         }
     }

@@ -19,7 +19,7 @@ class KernelReportTest {
                 "jvmm-kernel: entry cpu=GenuineIntel syscall=native sysenter=native int80=native gate=sysenter",
                 "hostile: null",
                 "jvmm-kernel: killed by signal 11 (SIGSEGV) at rip 0x401572, address 0x0",
-                "jvmm-kernel: syscalls 21 (1 x2, 12 x5, 231 x1), unimplemented 3: 99 (x2), >=512 (x1)"));
+                "jvmm-kernel: syscalls 24 (1 x2, 12 x5, 231 x1), unimplemented 6: 131 sigaltstack (x2), 234 tgkill (x1), 335 (x2), >=512 (x1)"));
         assertEquals("GenuineIntel", report.cpuVendor());
         assertEquals("tsc 2595733 kHz, calibrated against the PIT", report.clock());
         assertEquals("xapic one-shot 995709 kHz", report.timer());
@@ -27,10 +27,13 @@ class KernelReportTest {
         assertEquals("sysenter", report.gate());
         assertNull(report.exitStatus());
         assertEquals(11, report.killedBySignal());
-        assertEquals(21, report.syscallsTotal());
+        assertEquals(24, report.syscallsTotal());
         assertEquals(Map.of(1, 2L, 12, 5L, 231, 1L), report.syscalls());
-        assertEquals(Map.of(99, 2L, -1, 1L), report.unimplemented());
-        assertEquals(2, report.syscallCount(99));
+        assertEquals(Map.of(131, 2L, 234, 1L, 335, 2L, -1, 1L), report.unimplemented());
+        assertEquals(Map.of(131, "sigaltstack", 234, "tgkill"), report.unimplementedNames(),
+                "named by Linux's names; 335 and the numbers at or above 512 have none");
+        assertEquals(2, report.syscallCount(131));
+        assertEquals(1, report.syscallCount(234));
         assertEquals(0, report.syscallCount(228));
     }
 
@@ -62,5 +65,16 @@ class KernelReportTest {
         assertNull(report.gate());
         assertEquals(Map.of(), report.entryPaths());
         assertEquals(0, report.syscallsTotal());
+        assertEquals(Map.of(), report.unimplementedNames());
+    }
+
+    @Test
+    void aReportWithNothingUnimplementedHasNoNames() {
+        KernelReport report = KernelReport.parse(List.of("jvmm-kernel: exit 0",
+                "jvmm-kernel: syscalls 6 (16 x1, 20 x2, 158 x1, 218 x1, 231 x1), unimplemented 0"));
+        assertEquals(0, report.exitStatus());
+        assertEquals(Map.of(16, 1L, 20, 2L, 158, 1L, 218, 1L, 231, 1L), report.syscalls());
+        assertEquals(Map.of(), report.unimplemented());
+        assertEquals(Map.of(), report.unimplementedNames());
     }
 }
