@@ -9,9 +9,9 @@ final class CorpusAssertions {
     static void assertAsExpected(Case c, Guest.Run guest) {
         switch (c.expected()) {
             case Case.SameAsHost() -> assertEquals(Host.run(c), guest.outcome(),
-                    c + ": the guest must do what the host does\n" + guest.kernelReport());
+                    c + " on " + guest.where() + ": the guest must do what the host does\n" + guest.kernelReport());
             case Case.ByDesign(String why, Outcome expected) -> assertEquals(expected, guest.outcome(),
-                    c + ": differs from the host by design (" + why + "), so the guest's own value is checked\n"
+                    c + " on " + guest.where() + ": differs from the host by design (" + why + "), so the guest's own value is checked\n"
                             + guest.kernelReport());
         }
     }

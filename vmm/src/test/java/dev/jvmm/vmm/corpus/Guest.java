@@ -30,7 +30,7 @@ final class Guest {
     private static final Pattern KERNEL_LINE = Pattern.compile("jvmm-kernel: [^\n]*(\n|$)");
 
     /** One guest run: what the user sees, and the kernel's console lines, to explain a failure. */
-    record Run(Outcome outcome, List<String> serial) {
+    record Run(String where, Outcome outcome, List<String> serial) {
         /** The kernel's closing lines: how the program ended, and which calls it lacked. */
         String kernelReport() {
             List<String> kernel = kernelLines(serial);
@@ -84,7 +84,7 @@ final class Guest {
             throw new AssertionError("QEMU exited with " + qemu.status() + ", the kernel reported status " + status
                     + ": " + qemu.serial());
         }
-        return new Run(new Outcome(status, programOutput(qemu.serial())), qemu.serial());
+        return new Run("QEMU " + environment, new Outcome(status, programOutput(qemu.serial())), qemu.serial());
     }
 
     /** On jvmm, through the API a user would call. */
@@ -95,6 +95,6 @@ final class Guest {
                 .program(c.program().bytes(), c.argv())
                 .build()
                 .run();
-        return new Run(new Outcome(result.exitStatus(), programOutput(result.serialLines())), result.serialLines());
+        return new Run("jvmm", new Outcome(result.exitStatus(), programOutput(result.serialLines())), result.serialLines());
     }
 }
