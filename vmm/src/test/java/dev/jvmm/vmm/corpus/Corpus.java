@@ -56,7 +56,15 @@ public final class Corpus {
         cases.add(sameAsHost(busybox, "busybox", "env"));
         cases.add(sameAsHost(busybox, "busybox", "date", "-u", "+%Y"));
         cases.add(sameAsHost(busybox, "busybox", "uname", "-s", "-m"));
+        cases.add(sameAsHost(busybox, "busybox", "cat"));
+        cases.add(sameAsHost(busybox, "busybox", "wc"));
+        cases.add(sameAsHost(busybox, "busybox", "sleep", "0.1"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "echo $0 $1 $#", "zero", "one"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "read line; echo got [$line] $?"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "exit 7"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "kill -0 $$ && echo alive"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "trap 'echo trapped' USR1; kill -USR1 $$; echo after"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "kill -TERM $$; echo survived"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "kill -9 $$; echo survived"));
         cases.add(byDesign("the guest kernel is jvmm's, not the host's (its utsname, docs/kernel.md)",
                 new Outcome(0, "Linux jvmm 6.1.0-jvmm #1 jvmm x86_64 GNU/Linux\n"), busybox, "busybox", "uname", "-a"));
@@ -65,6 +73,9 @@ public final class Corpus {
                 new Outcome(0, "uid=0 gid=0\n"), busybox, "busybox", "id"));
         cases.add(byDesign("the guest has no user database to name uid 0",
                 new Outcome(1, "whoami: unknown uid 0\n"), busybox, "busybox", "whoami"));
+        cases.add(byDesign("the guest has one CPU", new Outcome(0, "1\n"), busybox, "busybox", "nproc"));
+        cases.add(byDesign("the guest's umask is Linux's initial one, 0022 (the host's is inherited)",
+                new Outcome(0, "0022\n"), busybox, "busybox", "sh", "-c", "umask"));
         cases.add(byDesign("the guest's program is pid 1 (on the host, pid 1 is another process)",
                 new Outcome(0, ""), busybox, "busybox", "kill", "-0", "1"));
         return cases;
