@@ -4,7 +4,6 @@ import dev.jvmm.vmm.GuestPrograms.Libc;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static dev.jvmm.vmm.corpus.Case.byDesign;
 import static dev.jvmm.vmm.corpus.Case.sameAsHost;
@@ -15,11 +14,11 @@ import static dev.jvmm.vmm.corpus.Case.sameAsHost;
  */
 public final class Corpus {
     /**
-     * The environment both sides give the program. jvmm has no way yet to pass one (its kernel
-     * gives none); when it has, the guest runs pass this through it, and the host runs already
-     * start from {@code env -i} plus exactly this.
+     * The environment both sides give the program, NAME=VALUE in envp's order. jvmm has no way yet
+     * to pass one (its kernel gives none): when it has, {@link Guest} passes this through it; the
+     * host runs already get exactly this and nothing else.
      */
-    public static final Map<String, String> ENVIRONMENT = Map.of();
+    public static final List<String> ENVIRONMENT = List.of();
 
     private Corpus() {}
 

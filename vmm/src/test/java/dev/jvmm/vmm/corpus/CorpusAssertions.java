@@ -9,10 +9,10 @@ final class CorpusAssertions {
     static void assertAsExpected(Case c, Guest.Run guest) {
         switch (c.expected()) {
             case Case.SameAsHost() -> assertEquals(Host.run(c), guest.outcome(),
-                    c + " on " + guest.where() + ": the guest must do what the host does\n" + guest.kernelReport());
+                    c + " on " + guest.where() + ": the guest must do what the host does\n" + guest.explanation());
             case Case.ByDesign(String why, Outcome expected) -> assertEquals(expected, guest.outcome(),
                     c + " on " + guest.where() + ": differs from the host by design (" + why + "), so the guest's own value is checked\n"
-                            + guest.kernelReport());
+                            + guest.explanation());
         }
     }
 }

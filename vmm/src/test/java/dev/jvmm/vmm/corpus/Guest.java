@@ -29,13 +29,15 @@ final class Guest {
      */
     private static final Pattern KERNEL_LINE = Pattern.compile("jvmm-kernel: [^\n]*(\n|$)");
 
-    /** One guest run: what the user sees, and the kernel's console lines, to explain a failure. */
-    record Run(String where, Outcome outcome, List<String> serial) {
-        /** The kernel's closing lines: how the program ended, and which calls it lacked. */
-        String kernelReport() {
+    /**
+     * One guest run: where it ran, what the user sees, the console, and how the VMM saw the run
+     * end (to explain a failure).
+     */
+    record Run(String where, Outcome outcome, List<String> serial, String ending) {
+        /** How the run ended, and the kernel's closing lines: how the program ended, which calls it lacked. */
+        String explanation() {
             List<String> kernel = kernelLines(serial);
-            return String.join("\n  ", kernel.subList(Math.max(0, kernel.size() - 3), kernel.size()))
-                    .transform(lines -> "the kernel's last lines:\n  " + lines);
+            return ending + "; the kernel's last lines:\n  " + String.join("\n  ", kernel.subList(Math.max(0, kernel.size() - 3), kernel.size()));
         }
     }
 
@@ -84,7 +86,8 @@ final class Guest {
             throw new AssertionError("QEMU exited with " + qemu.status() + ", the kernel reported status " + status
                     + ": " + qemu.serial());
         }
-        return new Run("QEMU " + environment, new Outcome(status, programOutput(qemu.serial())), qemu.serial());
+        return new Run("QEMU " + environment, new Outcome(status, programOutput(qemu.serial())), qemu.serial(),
+                "QEMU exited with " + qemu.status());
     }
 
     /** On jvmm, through the API a user would call. */
@@ -95,6 +98,7 @@ final class Guest {
                 .program(c.program().bytes(), c.argv())
                 .build()
                 .run();
-        return new Run("jvmm", new Outcome(result.exitStatus(), programOutput(result.serialLines())), result.serialLines());
+        return new Run("jvmm", new Outcome(result.exitStatus(), programOutput(result.serialLines())), result.serialLines(),
+                "jvmm: " + result.outcome());
     }
 }

@@ -15,11 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The reference side: a case's binary run on the host as the guest kernel starts it. The same
- * argv (argv[0] included, through a small exec helper, since a shell or ProcessBuilder would put
- * the path there), only {@link Corpus#ENVIRONMENT} (as {@code env -i} would), stdin from
- * /dev/null, stdout and stderr into one pipe (the guest's console carries both, in order, and is
- * no terminal either, so libc buffers the same way). Each case runs once per test run.
+ * The reference side: a case's binary run on the host as the guest kernel starts it: the same
+ * argv (argv[0] included) and only {@link Corpus#ENVIRONMENT}, in its order, through a small exec
+ * helper ({@code src/test/c/host/exec-exact.c}: a shell or ProcessBuilder would put the path in
+ * argv[0] and order the environment as they like); stdin from /dev/null; stdout and stderr into
+ * one pipe (the guest's console carries both, in order, and is no terminal either, so libc
+ * buffers the same way). Each case runs once per test run.
  */
 final class Host {
     private static final Map<Case, Outcome> RUNS = new ConcurrentHashMap<>();
@@ -32,15 +33,16 @@ final class Host {
 
     private static Outcome execute(Case c) {
         List<String> command = new ArrayList<>();
-        command.add(GuestPrograms.build("host/exec-argv0", Libc.GLIBC).toAbsolutePath().toString());
+        command.add(GuestPrograms.build("host/exec-exact", Libc.GLIBC).toAbsolutePath().toString());
         command.add(c.program().path().toAbsolutePath().toString());
+        command.addAll(Corpus.ENVIRONMENT);
+        command.add("--");
         command.addAll(c.argv());
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .directory(Path.of("/").toFile());
         builder.environment().clear();
-        builder.environment().putAll(Corpus.ENVIRONMENT);
         try {
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
