@@ -1,6 +1,7 @@
 /* 2,000 rounds of malloc(1 MiB), a write to every page, free: 2 GiB in all through a guest of
- * 128 MiB, which only works if freed memory is given back and reused. musl and glibc both serve
- * blocks this large with mmap and free them with munmap. */
+ * 128 MiB, which only works if freed memory is given back and reused. musl serves every block
+ * with mmap and frees it with munmap; glibc does so for the first, then raises its mmap
+ * threshold and serves the rest from its brk heap (mmap-churn.c makes the calls themselves). */
 #include <stdio.h>
 #include <stdlib.h>
 

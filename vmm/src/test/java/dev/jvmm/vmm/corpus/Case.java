@@ -29,6 +29,9 @@ public record Case(Program program, List<String> argv, Expected expected) {
     @Override
     public String toString() {
         String args = String.join(" ", argv.subList(1, argv.size())).replace("\n", "\\n").replace("\t", "\\t");
+        if (args.length() > 100) {
+            args = "(" + (argv.size() - 1) + " arguments, " + args.length() + " characters)";
+        }
         if (args.isEmpty()) {
             return program.toString();
         }

@@ -29,9 +29,11 @@ public final class Corpus {
             cases.add(sameAsHost(hello, "hello", "one", "two words", ""));
             cases.add(sameAsHost(hello, "hello", "a \"quoted\" word", "back\\slash", "tab\tand 'single'", "line\nbreak",
                     "$HOME", "--", "-x"));
+            cases.add(sameAsHost(Program.c(libc, "argv-digest"), largeArgv("argv-digest")));
             cases.add(sameAsHost(Program.c(libc, "abort"), "abort"));
             cases.add(sameAsHost(Program.c(libc, "segv-recover"), "segv-recover"));
             cases.add(sameAsHost(Program.c(libc, "malloc-churn"), "malloc-churn"));
+            cases.add(sameAsHost(Program.c(libc, "mmap-churn"), "mmap-churn"));
             cases.add(sameAsHost(Program.c(libc, "big-memset"), "big-memset"));
             cases.add(sameAsHost(Program.c(libc, "reserve"), "reserve"));
             cases.add(sameAsHost(Program.c(libc, "huge-mmap"), "huge-mmap"));
@@ -78,5 +80,24 @@ public final class Corpus {
         cases.add(byDesign("the guest's program is pid 1 (on the host, pid 1 is another process)",
                 new Outcome(0, ""), busybox, "busybox", "kill", "-0", "1"));
         return cases;
+    }
+
+    /**
+     * argv[0] and 1,024 arguments of 128 bytes, 132 KiB in all (the issue asks for at least 128
+     * KiB), with every byte from 1 to 127 in every position: quotes, backslashes, spaces, tabs,
+     * newlines and the other control characters included. (Bytes above 127 are left out: how
+     * Java encodes a String for a process depends on the JVM's locale.)
+     */
+    static String[] largeArgv(String argv0) {
+        String[] argv = new String[1025];
+        argv[0] = argv0;
+        for (int i = 1; i < argv.length; i++) {
+            StringBuilder arg = new StringBuilder();
+            for (int k = 0; k < 128; k++) {
+                arg.append((char) ((i * 7 + k) % 127 + 1));
+            }
+            argv[i] = arg.toString();
+        }
+        return argv;
     }
 }
