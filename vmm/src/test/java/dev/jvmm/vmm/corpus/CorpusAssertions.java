@@ -11,8 +11,8 @@ final class CorpusAssertions {
             case Case.SameAsHost() -> assertEquals(Host.run(c), guest.outcome(),
                     c + " on " + guest.where() + ": the guest must do what the host does\n" + guest.explanation());
             case Case.ByDesign(String why, Outcome expected) -> assertEquals(expected, guest.outcome(),
-                    c + " on " + guest.where() + ": differs from the host by design (" + why + "), so the guest's own value is checked\n"
-                            + guest.explanation());
+                    c + " on " + guest.where() + ": differs from the host by design (" + why
+                            + "), so the guest's own value is checked\n" + guest.explanation());
         }
     }
 }

@@ -37,7 +37,8 @@ final class Guest {
         /** How the run ended, and the kernel's closing lines: how the program ended, which calls it lacked. */
         String explanation() {
             List<String> kernel = kernelLines(serial);
-            return ending + "; the kernel's last lines:\n  " + String.join("\n  ", kernel.subList(Math.max(0, kernel.size() - 3), kernel.size()));
+            List<String> last = kernel.subList(Math.max(0, kernel.size() - 3), kernel.size());
+            return ending + "; the kernel's last lines:\n  " + String.join("\n  ", last);
         }
     }
 
@@ -53,7 +54,8 @@ final class Guest {
 
     /** The kernel's lines, each from its prefix on (the exit report may share a line with the program's output). */
     static List<String> kernelLines(List<String> serial) {
-        return KERNEL_LINE.matcher(String.join("\n", serial)).results().map(m -> m.group().replaceFirst("\n$", "")).toList();
+        return KERNEL_LINE.matcher(String.join("\n", serial)).results()
+                .map(m -> m.group().replaceFirst("\n$", "")).toList();
     }
 
     /**

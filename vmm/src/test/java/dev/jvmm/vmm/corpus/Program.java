@@ -109,7 +109,8 @@ public record Program(Toolchain toolchain, String name) {
                 process.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", words) + " failed:\n" + output);
             }
-            System.err.printf("corpus: built %s in %d ms (%s)%n", binary, (System.nanoTime() - start) / 1_000_000, String.join(" ", words));
+            System.err.printf("corpus: built %s in %d ms (%s)%n", binary, (System.nanoTime() - start) / 1_000_000,
+                    String.join(" ", words));
             return binary;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -133,7 +134,8 @@ public record Program(Toolchain toolchain, String name) {
 
     private static boolean upToDate(Path output, Path source) {
         try {
-            return Files.exists(output) && Files.getLastModifiedTime(output).compareTo(Files.getLastModifiedTime(source)) >= 0;
+            return Files.exists(output)
+                    && Files.getLastModifiedTime(output).compareTo(Files.getLastModifiedTime(source)) >= 0;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
