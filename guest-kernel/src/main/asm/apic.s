@@ -2,8 +2,9 @@
 # interrupts: one CPU, no device interrupts yet.
 #
 # At boot timer_init decides, in bounded time, whether a timer interrupt works:
-#   1. CPUID.01H:EDX.APIC says there is a local APIC (KVM clears the bit while the APIC is
-#      disabled, and keeps it clear when the VMM made no in-kernel APIC);
+#   1. CPUID.01H:EDX.APIC says there is a local APIC (KVM clears the bit while
+#      IA32_APIC_BASE has it disabled, as it is in a VM without an in-kernel APIC on older
+#      hosts);
 #   2. the APIC answers: IA32_APIC_BASE, then the version register, read with #GP caught (an
 #      x2APIC register is an MSR, and KVM raises #GP for it when it has no in-kernel APIC); a
 #      version other than 1xH (an integrated APIC) counts as no answer, as the all-ones a VMM
