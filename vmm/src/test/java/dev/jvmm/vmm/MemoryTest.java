@@ -3,7 +3,7 @@ package dev.jvmm.vmm;
 import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
-import dev.jvmm.vmm.boot.KernelCommandLine;
+import dev.jvmm.vmm.boot.ArgumentBlock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -122,8 +122,8 @@ class MemoryTest {
     @MethodSource("jvmmCases")
     void onJvmm(Case c, Libc libc) throws Exception {
         // Longer than ProgramsTest's minute: churn pages 512 MiB in and out through emulated kernel code.
-        String cmdline = KernelCommandLine.of("", KernelCommandLine.EntryPath.AUTO, List.of("memory", c.mode()));
-        MachineTest.Run run = MachineTest.boot(cmdline, 128L << 20, Duration.ofMinutes(5), GuestPrograms.bytes("memory", libc));
+        byte[] module = ArgumentBlock.of(List.of("memory", c.mode()), List.of()).module(GuestPrograms.bytes("memory", libc));
+        MachineTest.Run run = MachineTest.boot("", 128L << 20, Duration.ofMinutes(5), module);
         check(c, GuestPrograms.build("memory", libc), ((RunResult.Exited) run.result().outcome()).status(), run.serial());
     }
 

@@ -4,7 +4,7 @@ import dev.jvmm.api.KernelReport;
 import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
-import dev.jvmm.vmm.boot.KernelCommandLine;
+import dev.jvmm.vmm.boot.ArgumentBlock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -340,8 +340,8 @@ class SystemCallsTest {
     }
 
     static Outcome qemu(Environment environment, Path program, List<String> argv) throws Exception {
-        String cmdline = KernelCommandLine.of("", KernelCommandLine.EntryPath.AUTO, argv);
-        Qemu.Run run = Qemu.run(environment, BundledImage.file(dir), program, cmdline);
+        Path initrd = Files.write(dir.resolve("initrd-" + program.getFileName()), module(program, argv));
+        Qemu.Run run = Qemu.run(environment, BundledImage.file(dir), initrd, "");
         return outcome(run.guestStatus(), run.serial());
     }
 
@@ -350,9 +350,13 @@ class SystemCallsTest {
     }
 
     static Outcome jvmm(Path program, List<String> argv) throws IOException {
-        String cmdline = KernelCommandLine.of("", KernelCommandLine.EntryPath.AUTO, argv);
-        MachineTest.Run run = MachineTest.boot(cmdline, 128L << 20, TIMEOUT, Files.readAllBytes(program));
+        MachineTest.Run run = MachineTest.boot("", 128L << 20, TIMEOUT, module(program, argv));
         return outcome(((RunResult.Exited) run.result().outcome()).status(), run.serial());
+    }
+
+    /** The program after an argument block with its argv, as jvmm passes it. */
+    private static byte[] module(Path program, List<String> argv) throws IOException {
+        return ArgumentBlock.of(argv, List.of()).module(Files.readAllBytes(program));
     }
 
     private static Outcome outcome(int status, List<String> serial) {

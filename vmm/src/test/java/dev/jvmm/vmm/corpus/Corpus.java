@@ -1,5 +1,7 @@
 package dev.jvmm.vmm.corpus;
 
+import dev.jvmm.api.MicroVm;
+
 import dev.jvmm.vmm.GuestPrograms.Libc;
 
 import java.util.ArrayList;
@@ -14,11 +16,11 @@ import static dev.jvmm.vmm.corpus.Case.sameAsHost;
  */
 public final class Corpus {
     /**
-     * The environment both sides give the program, NAME=VALUE in envp's order. jvmm has no way yet
-     * to pass one (its kernel gives none): when it has, {@link Guest} passes this through it; the
-     * host runs already get exactly this and nothing else.
+     * The environment both sides give the program, NAME=VALUE in envp's order: what jvmm gives a
+     * program by default (docs/kernel.md, README: PATH and HOME, as docker run gives root).
      */
-    public static final List<String> ENVIRONMENT = List.of();
+    public static final List<String> ENVIRONMENT = MicroVm.DEFAULT_ENVIRONMENT.entrySet().stream()
+            .map(e -> e.getKey() + "=" + e.getValue()).toList();
 
     private Corpus() {}
 

@@ -5,8 +5,9 @@ import dev.jvmm.api.MicroVm;
 import dev.jvmm.api.VmResult;
 import dev.jvmm.vmm.BundledImage;
 import dev.jvmm.vmm.Qemu;
-import dev.jvmm.vmm.boot.KernelCommandLine;
+import dev.jvmm.vmm.boot.ArgumentBlock;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -70,9 +71,9 @@ final class Guest {
         return report.killedBySignal() != null ? 128 + report.killedBySignal() : null;
     }
 
-    /** The kernel command line that carries the case's argv. */
-    static String commandLine(Case c) {
-        return KernelCommandLine.of("", KernelCommandLine.EntryPath.AUTO, c.argv());
+    /** The module jvmm gives the kernel for the case: its argv and the environment, then the program. */
+    static byte[] module(Case c) {
+        return ArgumentBlock.of(c.argv(), Corpus.ENVIRONMENT).module(c.program().bytes());
     }
 
     /**
@@ -81,7 +82,8 @@ final class Guest {
      * the kernel's report and only has to agree with QEMU's.
      */
     static Run qemu(Qemu.Environment environment, Path dir, Case c) throws Exception {
-        Qemu.Run qemu = Qemu.run(environment, BundledImage.file(dir), c.program().path(), commandLine(c));
+        Path initrd = Files.write(dir.resolve("initrd-" + Integer.toHexString(c.hashCode())), module(c));
+        Qemu.Run qemu = Qemu.run(environment, BundledImage.file(dir), initrd, "");
         Integer reported = reportedStatus(qemu.serial());
         int status = reported != null ? reported : qemu.guestStatus();
         if ((((status << 1) | 1) & 0xff) != qemu.status()) {
