@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The system calls of descriptors, polling and process information (vmm/src/test/c/fdcalls.c), and
@@ -163,6 +164,34 @@ class SystemCallsTest {
         assertEquals(0, guest.status());
         assertEquals(Map.of(175, 1L, 335, 1L), guest.report().unimplemented());
         assertEquals(Map.of(175, "init_module"), guest.report().unimplementedNames(), "335 is not assigned");
+    }
+
+    // ---- fdfuzz.c: random arguments, the kernel lives ---------------------------------------------
+
+    static final List<String> FUZZ_SEEDS = List.of("1", "0x5eed", "20261128");
+    static final int FUZZ_CALLS = 20000;
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("qemuAndLibc")
+    void randomArgumentsLeaveTheKernelAliveOnQemu(Environment environment, Libc libc) throws Exception {
+        for (String seed : FUZZ_SEEDS) {
+            checkFuzz(qemu(environment, GuestPrograms.build("fdfuzz", libc), "fdfuzz", seed, String.valueOf(FUZZ_CALLS)));
+        }
+    }
+
+    @JvmmTest
+    @ParameterizedTest
+    @EnumSource(Libc.class)
+    void randomArgumentsLeaveTheKernelAliveOnJvmm(Libc libc) throws Exception {
+        for (String seed : FUZZ_SEEDS) {
+            checkFuzz(jvmm(GuestPrograms.build("fdfuzz", libc), "fdfuzz", seed, String.valueOf(FUZZ_CALLS)));
+        }
+    }
+
+    private static void checkFuzz(Outcome guest) {
+        assertEquals(0, guest.status(), guest.output().toString());
+        assertEquals(0, guest.report().exitStatus(), "the program exited, the kernel did not panic");
+        assertTrue(guest.report().syscallsTotal() >= FUZZ_CALLS, guest.report().toString());
     }
 
     // ---- Real programs ---------------------------------------------------------------------------
