@@ -1111,9 +1111,10 @@ dev_split:
 
 # ---- Paths ----------------------------------------------------------------------------------
 # lookup_at(%edi = dirfd, %rsi = user path, %edx = flags: AT_EMPTY_PATH) -> %rax: the open file
-# an empty path names (with AT_EMPTY_PATH), or -errno (-4095..-1, as Linux's IS_ERR): EFAULT, ENAMETOOLONG, ENOENT (an empty
-# path without the flag, any path while there is no file system), EBADF for a descriptor that
-# is not open, ENOTDIR for a relative path under one (no open file is a directory yet).
+# an empty path names (with AT_EMPTY_PATH), or -errno (-4095..-1, as Linux's IS_ERR): EFAULT,
+# ENAMETOOLONG, ENOENT (an empty path without the flag, any path while there is no file system),
+# EBADF for a descriptor that is not open, ENOTDIR for a relative path under one (no open file is
+# a directory yet).
 lookup_at:
     push %rdi
     push %rsi

@@ -7,7 +7,8 @@
 
 .equ UTSNAME_FIELD, 65
 .equ NGROUPS_MAX, 65536
-.equ NGROUPS_KEPT, 256                  # supplementary groups the kernel keeps (setgroups: ENOMEM past)
+# The supplementary groups the kernel keeps (setgroups: ENOMEM for more).
+.equ NGROUPS_KEPT, 256
 .equ SYSINFO_SIZE, 112
 .equ RUSAGE_SIZE, 144
 .equ NSEC_PER_SEC, 1000000000

@@ -1,9 +1,10 @@
 # The system-call dispatcher, the table, and the error returns the handlers share.
 #
 # Numbers and semantics are Linux's (arch/x86/entry/syscalls/syscall_64.tbl); each subsystem's
-# file serves its calls (fs.s, poll.s, futex.s, mman.s, signal.s, process.s, time.s). Where the kernel
-# has no such object, a call fails with the errno Linux gives for a missing one. Calls without a
-# handler return -ENOSYS and are counted, and the exit report names them (syscall_names.s).
+# file serves its calls (fs.s, poll.s, futex.s, mman.s, signal.s, process.s, time.s). Where the
+# kernel has no such object, a call fails with the errno Linux gives for a missing one. Calls
+# without a handler return -ENOSYS and are counted, and the exit report names them
+# (syscall_names.s).
 
 .include "defs.inc"
 

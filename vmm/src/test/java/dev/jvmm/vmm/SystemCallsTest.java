@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The system calls of descriptors, polling and process information (vmm/src/test/c/fdcalls.c), and
@@ -165,6 +166,34 @@ class SystemCallsTest {
         assertEquals(Map.of(175, "init_module"), guest.report().unimplementedNames(), "335 is not assigned");
     }
 
+    // ---- fdfuzz.c: random arguments, the kernel lives ---------------------------------------------
+
+    static final List<String> FUZZ_SEEDS = List.of("1", "0x5eed", "20261128");
+    static final int FUZZ_CALLS = 20000;
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("qemuAndLibc")
+    void randomArgumentsLeaveTheKernelAliveOnQemu(Environment environment, Libc libc) throws Exception {
+        for (String seed : FUZZ_SEEDS) {
+            checkFuzz(qemu(environment, GuestPrograms.build("fdfuzz", libc), "fdfuzz", seed, String.valueOf(FUZZ_CALLS)));
+        }
+    }
+
+    @JvmmTest
+    @ParameterizedTest
+    @EnumSource(Libc.class)
+    void randomArgumentsLeaveTheKernelAliveOnJvmm(Libc libc) throws Exception {
+        for (String seed : FUZZ_SEEDS) {
+            checkFuzz(jvmm(GuestPrograms.build("fdfuzz", libc), "fdfuzz", seed, String.valueOf(FUZZ_CALLS)));
+        }
+    }
+
+    private static void checkFuzz(Outcome guest) {
+        assertEquals(0, guest.status(), guest.output().toString());
+        assertEquals(0, guest.report().exitStatus(), "the program exited, the kernel did not panic");
+        assertTrue(guest.report().syscallsTotal() >= FUZZ_CALLS, guest.report().toString());
+    }
+
     // ---- Real programs ---------------------------------------------------------------------------
 
     /** busybox applets that need no file: same output and status as on the host. */
@@ -182,7 +211,17 @@ class SystemCallsTest {
             List.of("expr", "1", "=", "2"),
             List.of("env"),
             List.of("true"),
-            List.of("false"));
+            List.of("false"),
+            List.of("tty"),
+            List.of("stty"),
+            List.of("test", "-t", "1"),
+            List.of("sha256sum"),
+            List.of("od", "-c"),
+            List.of("awk", "BEGIN{print(6*7,substr(1234,2,2))}"),
+            List.of("sed", "-n", "p"),
+            List.of("tr", "a-z", "A-Z"),
+            List.of("sleep", "0.05"),
+            List.of("uname", "-s", "-m"));
 
     static Stream<Arguments> qemuAndApplet() {
         List<Arguments> runs = new ArrayList<>();
@@ -211,25 +250,37 @@ class SystemCallsTest {
         return APPLETS.stream();
     }
 
-    /** id and whoami read /etc/passwd and /etc/group, which the guest does not have (yet). */
+    /**
+     * Applets whose answer is the guest's own: id and whoami read /etc/passwd and /etc/group, which
+     * the guest does not have (yet); one CPU; the host name uname gives.
+     */
+    static final Map<List<String>, Outcome> GUEST_APPLETS = Map.of(
+            List.of("id"), new Outcome(0, List.of("uid=0 gid=0"), null),
+            List.of("id", "-G"), new Outcome(0, List.of("0"), null),
+            List.of("whoami"), new Outcome(1, List.of("whoami: unknown uid 0"), null),
+            List.of("nproc"), new Outcome(0, List.of("1"), null),
+            List.of("hostname"), new Outcome(0, List.of("jvmm"), null));
+
     @ParameterizedTest
     @EnumSource(value = Environment.class, names = {"TCG_INTEL", "TCG_AMD"})
-    void busyboxIdAndWhoamiWithoutAPasswordFileOnQemu(Environment environment) throws Exception {
-        Outcome id = qemu(environment, BUSYBOX, "busybox", "id");
-        assertEquals(new Outcome(0, List.of("uid=0 gid=0"), id.report()), id);
-        assertEquals(Map.of(), id.report().unimplemented());
-        Outcome whoami = qemu(environment, BUSYBOX, "busybox", "whoami");
-        assertEquals(new Outcome(1, List.of("whoami: unknown uid 0"), whoami.report()), whoami);
+    void busyboxAppletsThatAnswerForTheGuestOnQemu(Environment environment) throws Exception {
+        for (Map.Entry<List<String>, Outcome> applet : GUEST_APPLETS.entrySet()) {
+            checkGuestApplet(applet.getValue(), qemu(environment, BUSYBOX, busyboxArgv(applet.getKey())));
+        }
     }
 
     @JvmmTest
     @Test
-    void busyboxIdAndWhoamiWithoutAPasswordFileOnJvmm() throws Exception {
-        Outcome id = jvmm(BUSYBOX, "busybox", "id");
-        assertEquals(new Outcome(0, List.of("uid=0 gid=0"), id.report()), id);
-        assertEquals(Map.of(), id.report().unimplemented());
-        Outcome whoami = jvmm(BUSYBOX, "busybox", "whoami");
-        assertEquals(new Outcome(1, List.of("whoami: unknown uid 0"), whoami.report()), whoami);
+    void busyboxAppletsThatAnswerForTheGuestOnJvmm() throws Exception {
+        for (Map.Entry<List<String>, Outcome> applet : GUEST_APPLETS.entrySet()) {
+            checkGuestApplet(applet.getValue(), jvmm(BUSYBOX, busyboxArgv(applet.getKey())));
+        }
+    }
+
+    private static void checkGuestApplet(Outcome expected, Outcome guest) {
+        assertEquals(expected.status(), guest.status(), guest.output().toString());
+        assertEquals(expected.output(), guest.output());
+        assertEquals(Map.of(), guest.report().unimplemented(), "every call it makes has a handler");
     }
 
     static final List<String> CXX_ARGS = List.of("12", "x", "7");
