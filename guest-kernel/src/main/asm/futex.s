@@ -21,6 +21,7 @@
 # futex(uaddr, op, val, timeout or val2, uaddr2, val3)
 .globl sys_futex
 sys_futex:
+    push %rbp
     push %rbx
     push %r12
     push %r13
@@ -31,6 +32,7 @@ sys_futex:
     mov %edx, %r13d                     # val
     mov %rcx, %r14                      # timeout (wait) or val2 (requeue)
     mov %r8, %r15                       # uaddr2
+    mov %r9d, %ebp                      # val3: the bitset, or CMP_REQUEUE's expected value
     mov %r12d, %eax
     and $FUTEX_CMD_MASK, %eax
     test $FUTEX_CLOCK_REALTIME, %r12d
@@ -51,7 +53,7 @@ sys_futex:
     je 30f
     jmp 90f
 
-10: mov $-1, %r9d                       # FUTEX_WAIT: any bitset, a relative timeout
+10: mov $-1, %ebp                       # FUTEX_WAIT: any bitset, a relative timeout
 11: mov $NO_DEADLINE, %rax
     push %rax                           # the deadline
     test %r14, %r14
@@ -88,7 +90,9 @@ sys_futex:
     sub %rax, (%rsp)
     call clock_monotonic_ns
     add %rax, (%rsp)
-13: test %r9d, %r9d                     # an empty bitset
+    jns 13f
+    movq $0, (%rsp)                     # before the monotonic clock's origin: passed
+13: test %ebp, %ebp                     # an empty bitset
     jz 18f
     call futex_key
     test %rax, %rax
@@ -101,8 +105,9 @@ sys_futex:
     jnz 19f
     cmp (%rbx), %r13d
     jne 17f
-    mov (%rsp), %rdi
-    call wait_until
+    mov $CLOCK_MONOTONIC, %edi
+    mov (%rsp), %rsi
+    call sleep_until
     mov $-ETIMEDOUT, %rax
     jmp 19f
 17: mov $-EAGAIN, %rax
@@ -111,8 +116,8 @@ sys_futex:
 19: pop %rcx
     jmp 99f
 
-20: mov $-1, %r9d                       # FUTEX_WAKE
-21: test %r9d, %r9d
+20: mov $-1, %ebp                       # FUTEX_WAKE
+21: test %ebp, %ebp
     jz 92f
     call futex_key
     jmp 99f
@@ -139,7 +144,7 @@ sys_futex:
     call user_range_ok
     test %rax, %rax
     jnz 99f
-    cmp (%rbx), %r9d
+    cmp (%rbx), %ebp
     je 99f
     mov $-EAGAIN, %rax
     jmp 99f
@@ -152,6 +157,7 @@ sys_futex:
     pop %r13
     pop %r12
     pop %rbx
+    pop %rbp
     ret
 
 # futex_key(%rbx = uaddr, %r12d = op) -> %rax: 0, -EINVAL (not aligned) or -EFAULT. A private

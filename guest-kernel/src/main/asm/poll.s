@@ -1,7 +1,7 @@
 # Waiting for descriptors: poll, ppoll, select, pselect6.
 #
 # Each call scans its descriptors through their files' poll operations; if none is ready and the
-# timeout has not passed, it sleeps (wait_until) and scans again. Linux's checks and errnos: nfds
+# timeout has not passed, it sleeps (sleep_until, time.s) and scans again. Linux's checks and errnos: nfds
 # beyond RLIMIT_NOFILE (poll: EINVAL), select's nfds clamped to the descriptor table's size, a
 # closed descriptor is POLLNVAL (poll) or EBADF (select), the remaining time is written back for
 # a timeout that was not zero (and a failure to write it back is ignored).
@@ -29,22 +29,6 @@
 .equ SEL_SIZE, 56
 
 .text
-# wait_until(%rdi = CLOCK_MONOTONIC deadline in ns): returns when something may have become
-# ready, or the deadline has passed (poll, select and futex then look again). With no interrupt
-# yet, nothing wakes the kernel, so it watches the clock (as nanosleep does) until the deadline:
-# the one place a timer replaces.
-.globl wait_until
-wait_until:
-    push %rbx
-    mov %rdi, %rbx
-1:  call clock_monotonic_ns
-    cmp %rbx, %rax                      # signed: a deadline before the clock's origin has passed
-    jge 2f
-    pause
-    jmp 1b
-2:  pop %rbx
-    ret
-
 # deadline_after(%rax = duration in ns, below 2^62) -> %rax: the CLOCK_MONOTONIC time then
 deadline_after:
     push %rax
@@ -242,8 +226,9 @@ do_poll:
     call clock_monotonic_ns
     cmp %r13, %rax
     jae 8f
-    mov %r13, %rdi
-    call wait_until
+    mov $CLOCK_MONOTONIC, %edi
+    mov %r13, %rsi
+    call sleep_until
     jmp 1b
 8:  xor %eax, %eax
 9:  pop %r13
@@ -412,8 +397,9 @@ do_select:
     call clock_monotonic_ns
     cmp %r14, %rax
     jae 4f
-    mov %r14, %rdi
-    call wait_until
+    mov $CLOCK_MONOTONIC, %edi
+    mov %r14, %rsi
+    call sleep_until
     jmp 3b
 4:  mov $1, %r12d
     call select_scan
