@@ -1,7 +1,7 @@
 # Files: the descriptor calls and the calls that name a path.
 #
-# File descriptors 0, 1 and 2 are the console (COM1): reads see end of file, writes go to the
-# serial port. There is no file system yet: a path is checked, then not found.
+# File descriptors 0, 1 and 2 are the console (vconsole.s: a virtio console, else COM1). There is
+# no file system yet: a path is checked, then not found.
 
 .include "defs.inc"
 
@@ -23,8 +23,7 @@ console_fd:
 1:  xor %eax, %eax                      # sets ZF
     ret
 
-# read(fd, buf, count): the console has no input: end of file. As Linux, only the range's bounds
-# are checked when nothing is copied.
+# read(fd, buf, count): from the console.
 .globl sys_read
 sys_read:
     push %rsi
@@ -33,15 +32,9 @@ sys_read:
     pop %rdx
     pop %rsi
     jz ebadf
-    add %rdx, %rsi
-    jc 1f
-    movabs $USER_TOP, %rax
-    cmp %rax, %rsi
-    ja 1f
-    xor %eax, %eax
-    ret
-1:  mov $-EFAULT, %rax
-    ret
+    mov %rsi, %rdi
+    mov %rdx, %rsi
+    jmp console_read
 
 .globl sys_write
 sys_write:
@@ -53,18 +46,19 @@ sys_write:
     jz ebadf
     push %rbx
     push %r12
+    push %rdi
     mov %rsi, %rbx
     mov %rdx, %r12
     mov %rsi, %rdi
     mov %rdx, %rsi
     xor %edx, %edx
     call user_range_ok
+    pop %rdi
     test %rax, %rax
     jnz 1f
-    mov %rbx, %rdi
-    mov %r12, %rsi
-    call serial_write
-    mov %r12, %rax
+    mov %rbx, %rsi
+    mov %r12, %rdx
+    call console_write
 1:  pop %r12
     pop %rbx
     ret
@@ -80,6 +74,7 @@ sys_writev:
     jz ebadf
     cmp $1024, %rdx                     # UIO_MAXIOV; also rejects negative counts
     ja einval
+    push %rdi
     push %rbx
     push %r12
     push %r13
@@ -110,24 +105,16 @@ sys_writev:
     jnz 5f
     inc %rcx
     jmp 1b
-2:  xor %ecx, %ecx
-3:  cmp %r12, %rcx
-    je 6f
-    mov %rcx, %rax
-    shl $4, %rax
-    mov (%rbx,%rax), %rdi
-    mov 8(%rbx,%rax), %rsi
-    push %rcx
-    call serial_write
-    pop %rcx
-    inc %rcx
-    jmp 3b
-4:  mov $-EINVAL, %rax
+2:  mov 24(%rsp), %edi                 # fd
+    mov %rbx, %rsi
+    mov %r12, %rdx
+    call console_writev
     jmp 5f
-6:  mov %r13, %rax
+4:  mov $-EINVAL, %rax
 5:  pop %r13
     pop %r12
     pop %rbx
+    pop %rdi
     ret
 
 .globl sys_close

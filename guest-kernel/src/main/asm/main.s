@@ -83,6 +83,8 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     call serial_puts
     lea msg_quote_end(%rip), %rdi
     call serial_puts
+    mov %r14, %rdi                      # a virtio console, if the command line names one
+    call console_init
 
     mov %r14, %rdi
     lea key_test(%rip), %rsi
