@@ -83,8 +83,6 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     call serial_puts
     lea msg_quote_end(%rip), %rdi
     call serial_puts
-    mov %r14, %rdi                      # a virtio console, if the command line names one
-    call console_init
 
     mov %r14, %rdi
     lea key_test(%rip), %rsi
@@ -105,6 +103,8 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     mov %eax, %edi
     lea vendor(%rip), %rsi
     call report_entry_paths
+    mov %r14, %rdi                      # a virtio console, if the command line names one
+    call console_init
 
     mov %r14, %rdi
     lea key_exit(%rip), %rsi

@@ -513,7 +513,7 @@ console_writev:
     jne 5f
     call control_poll                   # port 1 may have been added since boot
     test %rax, %rax
-    jnz 20f
+    jnz 22f
     cmpb $0, vcons_port_ready + 1(%rip)
     je 4f
 5:  lea vq_tx1(%rip), %rbx
@@ -591,6 +591,9 @@ console_writev:
     jnz 20f
 13: mov %r15, %rax
     jmp 30f
+22: call console_fail
+    mov $-EIO, %rax
+    jmp 30f
 21: mov $-EFAULT, %rax                  # a page the range check passed is gone: not expected
 20: test %r15, %r15                     # an error: what was written counts, if anything was
     cmovnz %r15, %rax
@@ -631,17 +634,19 @@ transmit_chain:
 
 # ---- Input -------------------------------------------------------------------------------------
 # console_read(%rdi = user buffer, %rsi = count) -> %rax: bytes read, 0 at the end of stdin, or
-# -errno. Without a virtio console stdin is at its end: as Linux, only the range's bounds are
-# checked when nothing is copied.
+# -errno. The range's bounds are checked first, as Linux's vfs_read does (access_ok), so a bad
+# buffer fails at once rather than after the wait; its pages are checked as bytes are copied.
+# Without a virtio console stdin is at its end.
 .globl console_read
 console_read:
+    mov %rdi, %rax
+    add %rsi, %rax
+    jc 2f
+    movabs $USER_TOP, %rcx
+    cmp %rcx, %rax
+    ja 2f
     cmpq $0, vcons_regs(%rip)
     jne 1f
-    add %rsi, %rdi
-    jc 2f
-    movabs $USER_TOP, %rax
-    cmp %rax, %rdi
-    ja 2f
     xor %eax, %eax
     ret
 2:  mov $-EFAULT, %rax
