@@ -26,7 +26,9 @@
 # the filled ones in order and posts each again once emptied. With nothing filled, read waits in
 # virtio_sleep steps, looking at the control and receive queues between them, as long as the
 # input takes (a reader of stdin waits for its input), until bytes or the end of file arrive or
-# the device breaks (-EIO).
+# the device breaks (-EIO). The sleeps start at 1 ms and double up to 32 ms while nothing comes:
+# a waiting reader costs a few dozen kernel instructions per sleep, and a typed line is seen
+# within 32 ms.
 
 .include "defs.inc"
 .include "virtio.inc"
@@ -38,6 +40,8 @@
 .equ VCONS_CTRL_TX_SIZE, 2
 .equ VCONS_DEVICE_NS, 30000000000       # 30 s: the longest wait for a buffer to come back
 .equ VCONS_HANDSHAKE_NS, 5000000000     # 5 s: the longest wait for port 0 at boot
+.equ VCONS_POLL_NS, 1000000             # 1 ms: the first sleep between two looks at a queue
+.equ VCONS_IDLE_POLL_NS, 32000000       # 32 ms: the longest, after doubling, while input is idle
 
 .text
 # console_init(%rdi = the command line, writable): probes the virtio_mmio.device words and takes
@@ -238,6 +242,7 @@ console_attach:
     call clock_monotonic_ns
     cmp %r14, %rax
     jae 7f
+    mov $VCONS_POLL_NS, %edi
     call virtio_sleep
     jmp 4b
 
@@ -428,6 +433,7 @@ wait_used:
     call virtio_needs_reset
     test %eax, %eax
     jnz 7f
+    mov $VCONS_POLL_NS, %edi
     call virtio_sleep
     mov %rbx, %rdi
     call vq_take_used
@@ -653,8 +659,10 @@ console_read:
     ret
 1:  push %rbx
     push %r12
+    push %r13
     mov %rdi, %rbx
     mov %rsi, %r12
+    mov $VCONS_POLL_NS, %r13d           # the next sleep: doubles while no input comes
     test %r12, %r12
     jz 8f
 3:  cmpb $0, vcons_multiport(%rip)      # control first: data that came before the end of
@@ -676,13 +684,19 @@ console_read:
     call virtio_needs_reset
     test %eax, %eax
     jnz 7f
+    mov %r13, %rdi
     call virtio_sleep
+    add %r13, %r13
+    mov $VCONS_IDLE_POLL_NS, %eax
+    cmp %rax, %r13
+    cmova %rax, %r13
     jmp 3b
 7:  call console_fail
     mov $-EIO, %rax
     jmp 9f
 8:  xor %eax, %eax
-9:  pop %r12
+9:  pop %r13
+    pop %r12
     pop %rbx
     ret
 

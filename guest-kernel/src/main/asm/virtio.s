@@ -14,7 +14,7 @@
 .include "defs.inc"
 .include "virtio.inc"
 
-.equ VIRTIO_POLL_NS, 1000000            # between two looks at a used ring while waiting
+.equ CLOCK_MONOTONIC, 1
 
 .text
 # virtio_mmio_parse(%rdi = the text after "virtio_mmio.device=") -> %rax = the registers'
@@ -304,21 +304,23 @@ vq_take_used:
 8:  mov $-EIO, %rax
     ret
 
-# virtio_sleep(): the one place a driver waits between two looks at its used rings, a bounded
-# time (VIRTIO_POLL_NS). With the LAPIC timer's sleep_until(%rdi = monotonic deadline in ns),
-# which halts until the deadline or an interrupt, the CPU sleeps, and a routed device interrupt
-# ends the sleep early; until the timer is linked in (a weak reference: its address is 0 without
-# it), the wait is PAUSE on the clock, as nanosleep's.
+# virtio_sleep(%rdi = ns): the one place a driver waits between two looks at its used rings, a
+# bounded time. time.s's sleep_until(%edi = clock, %rsi = deadline), which the LAPIC timer makes
+# halt the CPU, serves it where it is linked in; this kernel without it (a weak reference, whose
+# address is then 0) waits with PAUSE on the clock, as nanosleep does. A device interrupt routed
+# through the IOAPIC would end such a sleep early: none is routed yet (docs/console.md).
 .weak sleep_until
 .globl virtio_sleep
 virtio_sleep:
     push %rbx
+    mov %rdi, %rbx
     call clock_monotonic_ns
-    lea VIRTIO_POLL_NS(%rax), %rbx
+    add %rax, %rbx                      # the deadline
     movabs $sleep_until, %rax
     test %rax, %rax
     jz 1f
-    mov %rbx, %rdi
+    mov $CLOCK_MONOTONIC, %edi
+    mov %rbx, %rsi
     call *%rax
     jmp 2f
 1:  pause
