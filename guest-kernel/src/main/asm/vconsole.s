@@ -504,6 +504,7 @@ console_writev:
     push %r14
     push %r15
     push %rbp
+    push $0                             # 8(%rsp): the last page's PTE, or 0
     push $0                             # (%rsp): bytes left in the current vector
     movq $0, tx_chain_bytes(%rip)
     mov %rsi, %r13                      # the next vector
@@ -528,15 +529,24 @@ console_writev:
     mov (%r13), %r12                    # base
     mov 8(%r13), %rax
     mov %rax, (%rsp)
+    movq $0, 8(%rsp)
     add $16, %r13
     dec %r14
-6:  cmpq $0, (%rsp)                    # the next page of it
+6:  cmpq $0, (%rsp)                     # the next page of it
     je 4b
-    mov %r12, %rdi
+    mov 8(%rsp), %rax                   # the page after the last one, in the same page table:
+    test %rax, %rax                     # its PTE is the next entry (a walk is ~45 instructions)
+    jz 61f
+    test $0x1fffff, %r12d
+    jz 61f
+    add $8, %rax
+    jmp 62f
+61: mov %r12, %rdi
     xor %esi, %esi
     call pte_walk
     test %rax, %rax
     jz 21f
+62: mov %rax, 8(%rsp)
     mov (%rax), %rax
     test $PTE_P, %al
     jz 21f
@@ -603,7 +613,7 @@ console_writev:
 21: mov $-EFAULT, %rax                  # a page the range check passed is gone: not expected
 20: test %r15, %r15                     # an error: what was written counts, if anything was
     cmovnz %r15, %rax
-30: add $8, %rsp
+30: add $16, %rsp
     pop %rbp
     pop %r15
     pop %r14
