@@ -44,8 +44,9 @@
 .equ VCONS_IDLE_POLL_NS, 32000000       # 32 ms: the longest, after doubling, while input is idle
 
 .text
-# console_init(%rdi = the command line, writable): probes the virtio_mmio.device words and takes
-# the first usable console; cuts the VMM's words off the end of the program's words.
+# console_init(%rdi = the command line, writable): probes the virtio_mmio.device words in the
+# order they come and takes the first usable console; cuts the VMM's words off the end of the
+# program's words.
 .globl console_init
 console_init:
     push %rbx
@@ -54,80 +55,102 @@ console_init:
     mov %rdi, %rbx
     call cmdline_program
     mov %rax, %r12                      # the program's words, or 0
-    mov $-1, %r13                       # the kernel's words end there
+    xor %r13d, %r13d                    # the VMM's words after them, or 0
     test %rax, %rax
-    cmovnz %rax, %r13
-1:  cmp %r13, %rbx                      # the kernel's words
-    jae 4f
-    movzbl (%rbx), %eax
-    test %eax, %eax
-    jz 4f
-    cmp $' ', %eax
-    jne 2f
-    inc %rbx
-    jmp 1b
-2:  mov %rbx, %rdi
-    call console_word
-3:  movzbl (%rbx), %eax                 # to the end of the word
-    test %eax, %eax
-    jz 4f
-    cmp $' ', %eax
-    je 1b
-    inc %rbx
-    jmp 3b
-4:  test %r12, %r12                     # the VMM's words at the end of the program's
-    jz 9f
-    mov %r12, %rdi
+    jz 5f
+    mov %rax, %rdi
     call strlen
-    lea (%r12,%rax), %r13               # the end
-5:  cmp %r12, %r13                      # trailing spaces
-    je 9f
-    cmpb $' ', -1(%r13)
-    jne 6f
-    dec %r13
-    jmp 5b
-6:  mov %r13, %rbx                      # the start of the last word
-7:  cmp %r12, %rbx
-    je 8f
-    cmpb $' ', -1(%rbx)
-    je 8f
-    dec %rbx
-    jmp 7b
-8:  mov %rbx, %rdi
-    call console_word
-    test %eax, %eax
+    lea (%r12,%rax), %r13               # the end: look back, word by word
+1:  mov %r13, %rcx                      # the start of the last word before %r13
+2:  cmp %r12, %rcx
+    je 4f
+    cmpb $' ', -1(%rcx)
+    jne 3f
+    dec %rcx
+    jmp 2b
+3:  mov %rcx, %rdx
+31: cmp %r12, %rcx
+    je 32f
+    cmpb $' ', -1(%rcx)
+    je 32f
+    dec %rcx
+    jmp 31b
+32: push %rcx
+    mov %rcx, %rdi
+    call vmm_word
+    pop %rcx
+    test %rax, %rax
+    jz 4f
+    mov %rcx, %r13
+    jmp 1b
+4:  cmpb $0, (%r13)                     # no such word at the end
+    jne 5f
+    xor %r13d, %r13d
+5:  mov %rbx, %rdi                      # the kernel's words, up to the program's
+    mov $-1, %rsi
+    test %r12, %r12
+    cmovnz %r12, %rsi
+    call probe_words
+    test %r13, %r13
     jz 9f
-    movb $0, (%rbx)
-    mov %rbx, %r13
-    jmp 5b
+    mov %r13, %rdi                      # then the VMM's at the end, which the program loses
+    mov $-1, %rsi
+    call probe_words
+    movb $0, (%r13)
 9:  pop %r13
     pop %r12
     pop %rbx
     ret
 
-# console_word(%rdi = a word) -> %eax: 1 if it is a well-formed virtio_mmio.device word (which is
-# then probed, unless a console was found already), else 0.
-console_word:
-    lea key_virtio_mmio(%rip), %rsi
-1:  movzbl (%rsi), %eax
+# probe_words(%rdi = words, %rsi = where they end, if before the NUL): each virtio_mmio.device
+# word is probed until a console is live.
+probe_words:
+    push %rbx
+    push %r12
+    mov %rdi, %rbx
+    mov %rsi, %r12
+1:  cmp %r12, %rbx
+    jae 9f
+    movzbl (%rbx), %eax
     test %eax, %eax
-    jz 2f
-    cmp (%rdi), %al
-    jne 8f
-    inc %rsi
-    inc %rdi
+    jz 9f
+    cmp $' ', %eax
+    jne 2f
+    inc %rbx
     jmp 1b
-2:  call virtio_mmio_parse
+2:  cmpq $0, vcons_regs(%rip)
+    jne 9f
+    mov %rbx, %rdi
+    call vmm_word
     test %rax, %rax
-    jz 8f
-    cmpq $0, vcons_regs(%rip)
-    jne 3f
+    jz 3f
     mov %rax, %rdi
     mov %edx, %esi
     call console_attach
-3:  mov $1, %eax
+3:  movzbl (%rbx), %eax                 # to the end of the word
+    test %eax, %eax
+    jz 9f
+    cmp $' ', %eax
+    je 1b
+    inc %rbx
+    jmp 3b
+9:  pop %r12
+    pop %rbx
     ret
-8:  xor %eax, %eax
+
+# vmm_word(%rdi = a word) -> %rax: the registers' physical address if it is a well-formed
+# virtio_mmio.device word (and %edx = its IRQ), else 0.
+vmm_word:
+    lea key_virtio_mmio(%rip), %rsi
+1:  movzbl (%rsi), %eax
+    test %eax, %eax
+    jz virtio_mmio_parse
+    cmp (%rdi), %al
+    jne 2f
+    inc %rsi
+    inc %rdi
+    jmp 1b
+2:  xor %eax, %eax
     ret
 
 # console_attach(%rdi = registers' physical address, %esi = IRQ): brings the device up and

@@ -51,6 +51,8 @@ class VirtioConsoleGuestTest {
     enum Device {
         /** virtio-serial with port 0 on stdio and port 1 in a file, modern virtio-mmio. */
         TWO_PORTS,
+        /** as TWO_PORTS, between two virtio-rng devices (QEMU appends a word for each of the three). */
+        BETWEEN_RNGS,
         /** virtio-serial with port 0 only: stderr shares it. */
         ONE_PORT,
         /** the same device behind QEMU's default legacy (version 1) interface, which the kernel refuses. */
@@ -102,13 +104,19 @@ class VirtioConsoleGuestTest {
                 "-display", "none", "-serial", "file:" + com1, "-device", "isa-debug-exit,iobase=0x501,iosize=1",
                 "-kernel", BundledImage.file(run).toString(), "-initrd", program.toString(),
                 "-append", "-- " + String.join(" ", args)));
+        if (device == Device.BETWEEN_RNGS) {
+            command.addAll(List.of("-device", "virtio-rng-device"));
+        }
         if (device != Device.NONE) {
             command.addAll(List.of("-global", "virtio-mmio.force-legacy=" + (device == Device.LEGACY),
                     "-device", "virtio-serial-device",
                     "-chardev", "stdio,id=out", "-device", "virtconsole,chardev=out,nr=0"));
         }
-        if (device == Device.TWO_PORTS) {
+        if (device == Device.TWO_PORTS || device == Device.BETWEEN_RNGS) {
             command.addAll(List.of("-chardev", "file,id=err,path=" + stderr, "-device", "virtserialport,chardev=err,nr=1"));
+        }
+        if (device == Device.BETWEEN_RNGS) {
+            command.addAll(List.of("-device", "virtio-rng-device"));
         }
         Process qemu = new ProcessBuilder(command).redirectInput(input.toFile()).redirectOutput(stdout.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -231,5 +239,17 @@ class VirtioConsoleGuestTest {
                 run.serial().get(2));
         assertEquals("hello from hello\nargv[1] = \"one\"\nargv[2] = \"two\"\n", run.stdoutText());
         assertEquals(2, run.guestStatus());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Environment.class, names = {"TCG_INTEL", "TCG_AMD"})
+    void otherVirtioDevicesArePassedOverAndAllTheVmmsWordsAreCut(Environment environment) throws Exception {
+        Run run = boot(environment, Device.BETWEEN_RNGS, GuestPrograms.build("hello", Libc.MUSL), new byte[0], "hello", "one");
+        assertEquals(1, run.guestStatus(), run.serial().toString());
+        assertEquals(3, run.serial().get(2).split("virtio_mmio\\.device=").length - 1, run.serial().get(2));
+        assertEquals(1, run.serial().stream().filter(line -> line.matches(
+                "jvmm-kernel: virtio-mmio at 0x[0-9a-f]+: no virtio console there")).count(), run.serial().toString());
+        assertEquals(1, run.stderrPort());
+        assertEquals("hello from hello\nargv[1] = \"one\"\n", run.stdoutText());
     }
 }
