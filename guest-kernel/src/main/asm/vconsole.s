@@ -371,8 +371,9 @@ send_control:
 # control_poll() -> %rax: 0, or -EIO if the device broke the control queue or did not take a
 # reply. Takes every control message the device returned, posts its buffer again, and acts:
 # DEVICE_ADD of port 0 or 1 is answered with PORT_READY and PORT_OPEN (the program holds both
-# streams open from the start); PORT_OPEN 0 on port 0 is the end of stdin. Other events and
-# ports are ignored.
+# streams open from the start); PORT_OPEN 0 on port 0 is the end of stdin; PORT_REMOVE of port 0
+# or 1 (jvmm: the host's stream failed) makes later writes there fail with EPIPE. Other events
+# and ports are ignored.
 control_poll:
     push %rbx
     push %r12
@@ -401,6 +402,8 @@ control_poll:
     call vq_notify
     cmp $VIRTIO_CONSOLE_DEVICE_ADD, %r13w
     je 3f
+    cmp $VIRTIO_CONSOLE_PORT_REMOVE, %r13w
+    je 5f
     cmp $VIRTIO_CONSOLE_PORT_OPEN, %r13w
     jne 1b
     test %r12d, %r12d
@@ -430,6 +433,11 @@ control_poll:
     test %rax, %rax
     jnz 7f
     lea vcons_port_ready(%rip), %rax
+    movb $1, (%rax,%r12)
+    jmp 1b
+5:  cmp $1, %r12d                       # the host's stream behind port 0 or 1 failed
+    ja 1b
+    lea vcons_port_removed(%rip), %rax
     movb $1, (%rax,%r12)
     jmp 1b
 7:  mov $-EIO, %rax
@@ -496,7 +504,7 @@ console_write:
 
 # console_writev(%edi = fd, %rsi = iovec array, %rdx = its count) -> %rax: bytes written or
 # -errno. Every vector must have been checked. fd 2 goes to port 1 when the device has it; fds
-# 0 and 1 to port 0.
+# 0 and 1 to port 0. A removed port gives -EPIPE (Linux also raises SIGPIPE: signal.s's part).
 .globl console_writev
 console_writev:
     cmpq $0, vcons_regs(%rip)
@@ -535,18 +543,22 @@ console_writev:
     xor %r15d, %r15d                    # bytes written (chains returned)
     xor %ebp, %ebp                      # descriptors in the chain being built
     lea vq_tx0(%rip), %rbx
-    cmp $2, %edi
-    jne 4f
     cmpb $0, vcons_multiport(%rip)
     je 4f
-    cmpb $0, vcons_port_ready + 1(%rip)
-    jne 5f
-    call control_poll                   # port 1 may have been added since boot
+    mov %edi, %r12d
+    call control_poll                   # a port added or removed since (one look at an index)
     test %rax, %rax
     jnz 22f
+    xor %ecx, %ecx                      # the port
+    cmp $2, %r12d
+    jne 5f
     cmpb $0, vcons_port_ready + 1(%rip)
-    je 4f
-5:  lea vq_tx1(%rip), %rbx
+    je 5f
+    lea vq_tx1(%rip), %rbx
+    inc %ecx
+5:  lea vcons_port_removed(%rip), %rax
+    cmpb $0, (%rax,%rcx)
+    jne 23f
 4:  test %r14, %r14                     # the next vector
     jz 12f
     mov (%r13), %r12                    # base
@@ -629,6 +641,8 @@ console_writev:
     test %rax, %rax
     jnz 20f
 13: mov %r15, %rax
+    jmp 30f
+23: mov $-EPIPE, %rax                   # the host's end of the stream is gone
     jmp 30f
 22: call console_fail
     mov $-EIO, %rax
@@ -869,5 +883,6 @@ rx_filled:          .skip 4             # filled buffers not yet emptied
 rx_offset:          .skip 4             # bytes already read from the oldest
 rx_order:           .skip VCONS_RX_BUFFERS          # filled buffers, oldest first
 vcons_port_ready:   .skip 2             # ports 0 and 1 added, ready and open
+vcons_port_removed: .skip 2             # ports 0 and 1 removed: writes fail with EPIPE
 vcons_multiport:    .skip 1
 vcons_eof:          .skip 1
