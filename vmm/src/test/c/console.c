@@ -6,7 +6,11 @@
  *                           no final newline) to stdout in one write, then "emit N ns T" on
  *                           stderr, T being the guest time the write took
  *   console chunks N SIZE SEED  the same bytes in writes of SIZE bytes
- *   console streams         alternates lines on stdout and stderr, with writev too */
+ *   console streams         alternates lines on stdout and stderr, with writev too
+ *   console epipe           writes a line to stderr every 20 ms until a write fails, then says
+ *                           how on stdout (SIGPIPE ignored, so that the write returns EPIPE) */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +104,19 @@ int main(int argc, char **argv) {
         writev(2, iov, 3);
         return 0;
     }
-    fprintf(stderr, "usage: console cat [LIMIT] | emit N SEED | chunks N SIZE SEED | streams\n");
+    if (argc >= 2 && strcmp(argv[1], "epipe") == 0) {
+        signal(SIGPIPE, SIG_IGN);
+        for (int i = 0; i < 3000; i++) {
+            if (write(2, "tick\n", 5) < 0) {
+                printf("stderr: %s\n", errno == EPIPE ? "EPIPE" : strerror(errno));
+                return 0;
+            }
+            struct timespec pause = {0, 20000000};
+            nanosleep(&pause, NULL);
+        }
+        printf("stderr never failed\n");
+        return 1;
+    }
+    fprintf(stderr, "usage: console cat [LIMIT] | emit N SEED | chunks N SIZE SEED | streams | epipe\n");
     return 2;
 }

@@ -8,7 +8,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Writer;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,8 +97,17 @@ class VirtioConsoleGuestTest {
         }
     }
 
-    static Run boot(Environment environment, Device device, Path program, byte[] stdin, String... args)
-            throws IOException, InterruptedException {
+    /** Something done to QEMU while the guest runs; it gets the run's directory (QMP at {@code qmp}). */
+    interface WhileRunning {
+        void accept(Path run) throws Exception;
+    }
+
+    static Run boot(Environment environment, Device device, Path program, byte[] stdin, String... args) throws Exception {
+        return boot(environment, device, program, stdin, run -> { }, args);
+    }
+
+    static Run boot(Environment environment, Device device, Path program, byte[] stdin, WhileRunning during, String... args)
+            throws Exception {
         Path run = Files.createTempDirectory(dir, "run");
         Path com1 = run.resolve("com1");
         Path stdout = run.resolve("stdout");
@@ -103,7 +117,7 @@ class VirtioConsoleGuestTest {
                 "-accel", environment.accel, "-cpu", environment.cpu, "-m", "128M", "-nodefaults", "-no-user-config",
                 "-display", "none", "-serial", "file:" + com1, "-device", "isa-debug-exit,iobase=0x501,iosize=1",
                 "-kernel", BundledImage.file(run).toString(), "-initrd", program.toString(),
-                "-append", "-- " + String.join(" ", args)));
+                "-append", "-- " + String.join(" ", args), "-qmp", "unix:" + run.resolve("qmp") + ",server=on,wait=off"));
         if (device == Device.BETWEEN_RNGS) {
             command.addAll(List.of("-device", "virtio-rng-device"));
         }
@@ -113,20 +127,53 @@ class VirtioConsoleGuestTest {
                     "-chardev", "stdio,id=out", "-device", "virtconsole,chardev=out,nr=0"));
         }
         if (device == Device.TWO_PORTS || device == Device.BETWEEN_RNGS) {
-            command.addAll(List.of("-chardev", "file,id=err,path=" + stderr, "-device", "virtserialport,chardev=err,nr=1"));
+            command.addAll(List.of("-chardev", "file,id=err,path=" + stderr, "-device", "virtserialport,chardev=err,nr=1,id=stderr"));
         }
         if (device == Device.BETWEEN_RNGS) {
             command.addAll(List.of("-device", "virtio-rng-device"));
         }
         Process qemu = new ProcessBuilder(command).redirectInput(input.toFile()).redirectOutput(stdout.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        if (!qemu.waitFor(120, TimeUnit.SECONDS)) {
-            qemu.destroyForcibly();
+        boolean exited;
+        try {
+            during.accept(run);
+        } finally {
+            exited = qemu.waitFor(120, TimeUnit.SECONDS);
+            if (!exited) {
+                qemu.destroyForcibly();
+            }
+        }
+        if (!exited) {
             throw new AssertionError("QEMU did not exit: " + String.join(" ", command));
         }
         byte[] err = Files.exists(stderr) ? Files.readAllBytes(stderr) : new byte[0];
         List<String> serial = Files.readString(com1, StandardCharsets.ISO_8859_1).replace("\r", "").lines().toList();
         return new Run(qemu.exitValue(), Files.readAllBytes(stdout), err, serial);
+    }
+
+    /** Sends QMP commands to the QEMU of a run, one by one, each answered with a return. */
+    static void qmp(Path run, String... commands) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(run.resolve("qmp")))) {
+            BufferedReader in = new BufferedReader(Channels.newReader(channel, StandardCharsets.UTF_8));
+            Writer out = Channels.newWriter(channel, StandardCharsets.UTF_8);
+            in.readLine();                  // the greeting
+            for (String command : List.of(commands)) {
+                out.write(command + "\n");
+                out.flush();
+                String reply;
+                do {
+                    reply = in.readLine();  // events may come first
+                } while (reply != null && !reply.contains("\"return\"") && !reply.contains("\"error\""));
+                assertTrue(reply != null && reply.contains("\"return\""), command + ": " + reply);
+            }
+        }
+    }
+
+    /** Waits until a file has bytes (the guest has started writing it). */
+    static void awaitBytes(Path file) throws Exception {
+        for (int i = 0; i < 600 && (!Files.exists(file) || Files.size(file) == 0); i++) {
+            Thread.sleep(100);
+        }
     }
 
     /** The bytes console.c's fill() makes: xorshift64, the high half's low byte. */
@@ -251,5 +298,18 @@ class VirtioConsoleGuestTest {
                 "jvmm-kernel: virtio-mmio at 0x[0-9a-f]+: no virtio console there")).count(), run.serial().toString());
         assertEquals(1, run.stderrPort());
         assertEquals("hello from hello\nargv[1] = \"one\"\n", run.stdoutText());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Environment.class, names = {"TCG_INTEL", "TCG_AMD"})
+    void aRemovedPortFailsTheProgramsWritesWithEpipe(Environment environment) throws Exception {
+        // QEMU removes a port it unplugs (PORT_REMOVE), as jvmm does for a host stream that failed
+        Run run = boot(environment, Device.TWO_PORTS, GuestPrograms.build("console", Libc.MUSL), new byte[0], dir -> {
+            awaitBytes(dir.resolve("stderr"));
+            qmp(dir, "{\"execute\": \"qmp_capabilities\"}", "{\"execute\": \"device_del\", \"arguments\": {\"id\": \"stderr\"}}");
+        }, "console", "epipe");
+        assertEquals(0, run.guestStatus(), run.serial().toString());
+        assertEquals("stderr: EPIPE\n", run.stdoutText());
+        assertTrue(run.stderrText().matches("(tick\n)+"), run.stderrText());
     }
 }
