@@ -225,6 +225,16 @@ class VirtioConsoleGuestTest {
         assertArrayEquals(xorshift(300001, 7), run.stdout());
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Environment.class, names = {"TCG_INTEL", "TCG_AMD"})
+    void moreWritesThanTheRingIndexCountsArriveInOrder(Environment environment) throws Exception {
+        // 70,000 one-byte writes: the 16-bit available and used indexes wrap around
+        Run run = boot(environment, Device.TWO_PORTS, GuestPrograms.build("console", Libc.MUSL), new byte[0],
+                "console", "chunks", "70000", "1", "9");
+        assertEquals(0, run.guestStatus(), run.serial().toString());
+        assertArrayEquals(xorshift(70000, 9), run.stdout());
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("everywhere")
     void stdoutAndStderrAreSeparateStreams(Environment environment, Libc libc) throws Exception {
