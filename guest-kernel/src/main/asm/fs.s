@@ -34,7 +34,7 @@ sys_read:
     jz ebadf
     mov %rsi, %rdi
     mov %rdx, %rsi
-    jmp console_read
+    jmp vconsole_read
 
 .globl sys_write
 sys_write:
@@ -58,7 +58,7 @@ sys_write:
     jnz 1f
     mov %rbx, %rsi
     mov %r12, %rdx
-    call console_write
+    call vconsole_write
 1:  pop %r12
     pop %rbx
     ret
@@ -108,7 +108,7 @@ sys_writev:
 2:  mov 24(%rsp), %edi                 # fd
     mov %rbx, %rsi
     mov %r12, %rdx
-    call console_writev
+    call vconsole_writev
     jmp 5f
 4:  mov $-EINVAL, %rax
 5:  pop %r13

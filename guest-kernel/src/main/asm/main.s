@@ -104,7 +104,7 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     lea vendor(%rip), %rsi
     call report_entry_paths
     mov %r14, %rdi                      # a virtio console, if the command line names one
-    call console_init
+    call vconsole_init
 
     mov %r14, %rdi
     lea key_exit(%rip), %rsi

@@ -44,11 +44,11 @@
 .equ VCONS_IDLE_POLL_NS, 32000000       # 32 ms: the longest, after doubling, while input is idle
 
 .text
-# console_init(%rdi = the command line, writable): probes the virtio_mmio.device words in the
+# vconsole_init(%rdi = the command line, writable): probes the virtio_mmio.device words in the
 # order they come and takes the first usable console; cuts the VMM's words off the end of the
 # program's words.
-.globl console_init
-console_init:
+.globl vconsole_init
+vconsole_init:
     push %rbx
     push %r12
     push %r13
@@ -490,23 +490,23 @@ console_fail:
     jmp serial_puts
 
 # ---- Output ------------------------------------------------------------------------------------
-# console_write(%edi = fd, %rsi = user bytes, %rdx = count) -> %rax: bytes written or -errno.
+# vconsole_write(%edi = fd, %rsi = user bytes, %rdx = count) -> %rax: bytes written or -errno.
 # The range must have been checked (user_range_ok).
-.globl console_write
-console_write:
+.globl vconsole_write
+vconsole_write:
     push %rdx                           # a one-entry iovec on the stack
     push %rsi
     mov %rsp, %rsi
     mov $1, %edx
-    call console_writev
+    call vconsole_writev
     add $16, %rsp
     ret
 
-# console_writev(%edi = fd, %rsi = iovec array, %rdx = its count) -> %rax: bytes written or
+# vconsole_writev(%edi = fd, %rsi = iovec array, %rdx = its count) -> %rax: bytes written or
 # -errno. Every vector must have been checked. fd 2 goes to port 1 when the device has it; fds
 # 0 and 1 to port 0. A removed port gives -EPIPE (Linux also raises SIGPIPE: signal.s's part).
-.globl console_writev
-console_writev:
+.globl vconsole_writev
+vconsole_writev:
     cmpq $0, vcons_regs(%rip)
     jne 1f
     push %rbx                           # COM1
@@ -659,7 +659,7 @@ console_writev:
     pop %rbx
     ret
 
-# transmit_chain (console_writev's: %rbx = queue, %ebp = descriptors, %r15 = bytes written):
+# transmit_chain (vconsole_writev's: %rbx = queue, %ebp = descriptors, %r15 = bytes written):
 # ends the chain at its last descriptor, makes it available, notifies, and waits for it; its
 # bytes then count as written. -> %rax: 0, or -EIO (the console is then back on COM1).
 transmit_chain:
@@ -686,12 +686,12 @@ transmit_chain:
     ret
 
 # ---- Input -------------------------------------------------------------------------------------
-# console_read(%rdi = user buffer, %rsi = count) -> %rax: bytes read, 0 at the end of stdin, or
+# vconsole_read(%rdi = user buffer, %rsi = count) -> %rax: bytes read, 0 at the end of stdin, or
 # -errno. The range's bounds are checked first, as Linux's vfs_read does (access_ok), so a bad
 # buffer fails at once rather than after the wait; its pages are checked as bytes are copied.
 # Without a virtio console stdin is at its end.
-.globl console_read
-console_read:
+.globl vconsole_read
+vconsole_read:
     mov %rdi, %rax
     add %rsi, %rax
     jc 2f
