@@ -861,7 +861,8 @@ msg_virtio_at:      .asciz "jvmm-kernel: virtio-mmio at "
 msg_no_console:     .asciz ": no virtio console there\n"
 msg_legacy:         .asciz ": legacy virtio-mmio (version 1), not driven: console on COM1\n"
 msg_failed:         .asciz ": the console device failed to start: console on COM1\n"
-msg_console_failed: .asciz "jvmm-kernel: the virtio console stopped answering or broke its rings: console on COM1\n"
+msg_console_failed:
+    .asciz "jvmm-kernel: the virtio console stopped answering or broke its rings: console on COM1\n"
 
 .section .bss
 .p2align 12

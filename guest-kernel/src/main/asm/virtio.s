@@ -15,6 +15,7 @@
 .include "virtio.inc"
 
 .equ CLOCK_MONOTONIC, 1
+.equ STATUS_FEATURES_SET, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK
 
 .text
 # virtio_mmio_parse(%rdi = the text after "virtio_mmio.device=") -> %rax = the registers'
@@ -163,7 +164,7 @@ virtio_begin:
     movl $VIRTIO_F_VERSION_1_HIGH, VIRTIO_MMIO_DRIVER_FEATURES(%rdi)
     movl $0, VIRTIO_MMIO_DRIVER_FEATURES_SEL(%rdi)
     mov %edx, VIRTIO_MMIO_DRIVER_FEATURES(%rdi)
-    movl $(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK), VIRTIO_MMIO_STATUS(%rdi)
+    movl $STATUS_FEATURES_SET, VIRTIO_MMIO_STATUS(%rdi)
     mov VIRTIO_MMIO_STATUS(%rdi), %eax
     test $VIRTIO_STATUS_FEATURES_OK, %eax
     jz 7f
@@ -176,7 +177,7 @@ virtio_begin:
 # virtio_driver_ok(%rdi = registers): step 8 of 3.1.1, once the queues are set up.
 .globl virtio_driver_ok
 virtio_driver_ok:
-    movl $(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK), VIRTIO_MMIO_STATUS(%rdi)
+    movl $(STATUS_FEATURES_SET | VIRTIO_STATUS_DRIVER_OK), VIRTIO_MMIO_STATUS(%rdi)
     ret
 
 # virtio_give_up(%rdi = registers): a reset, after which the device no longer touches any buffer
