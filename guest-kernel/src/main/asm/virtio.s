@@ -15,7 +15,9 @@
 .include "virtio.inc"
 
 .equ CLOCK_MONOTONIC, 1
-.equ STATUS_FEATURES_SET, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK
+# The status once the features are agreed (3.1.1 step 5)
+.equ STATUS_DRIVER_SET, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER
+.equ STATUS_FEATURES_SET, STATUS_DRIVER_SET | VIRTIO_STATUS_FEATURES_OK
 
 .text
 # virtio_mmio_parse(%rdi = the text after "virtio_mmio.device=") -> %rax = the registers'
