@@ -154,7 +154,7 @@ virtio_begin:
     test %eax, %eax
     jnz 8f
     movl $VIRTIO_STATUS_ACKNOWLEDGE, VIRTIO_MMIO_STATUS(%rdi)
-    movl $(VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER), VIRTIO_MMIO_STATUS(%rdi)
+    movl $STATUS_DRIVER_SET, VIRTIO_MMIO_STATUS(%rdi)
     movl $1, VIRTIO_MMIO_DEVICE_FEATURES_SEL(%rdi)
     mov VIRTIO_MMIO_DEVICE_FEATURES(%rdi), %eax
     test $VIRTIO_F_VERSION_1_HIGH, %eax # a version 2 device without it breaks 6.1
