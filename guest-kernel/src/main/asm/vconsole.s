@@ -8,18 +8,17 @@
 #
 # Streams: port 0 carries stdin and stdout, port 1 stderr (stderr falls back to port 0 when the
 # device has no port 1). PORT_OPEN with value 0 on port 0 is the end of stdin; PORT_REMOVE of a
-# port (the host's stream failed) fails later writes there with EPIPE. The kernel's own
-# report lines always go to COM1 (serial.s); with no usable virtio console the program's streams
-# stay there too (reads see end of file), as without one.
+# port (the host's stream failed) fails later writes there with EPIPE. The kernel's own report
+# lines always go to COM1 (serial.s); with no usable virtio console the program's streams stay
+# there too (reads see end of file).
 #
 # Output: one descriptor chain per write or writev, which describes the user's pages directly
 # (their physical addresses, physically adjacent pieces merged into one descriptor): no byte is
 # copied in the kernel, where each REP MOVSQ step is emulated (1 MiB copied would cost ~128k
 # steps, ~0.13 s); a page costs a few dozen instructions instead (its page-table entry, one walk
-# per 2 MiB). Then one QueueNotify, and the
-# kernel waits for the chain to come back before write returns: the program cannot touch its
-# buffer meanwhile (it has one thread), and the device never holds user memory once the call
-# has returned. QEMU and jvmm finish a transmit notification before the QueueNotify store
+# per 2 MiB). Then one QueueNotify, and the kernel waits for the chain to come back before write
+# returns: the program cannot touch its buffer meanwhile (it has one thread), and the device
+# never holds user memory once the call has returned. QEMU and jvmm finish a transmit notification before the QueueNotify store
 # completes, so the wait normally ends at its first look; it is bounded all the same
 # (VCONS_DEVICE_NS), and a device that does not answer in time, or breaks its rings, is reset
 # (which takes every buffer back from it, 2.4) and the console falls back to COM1 with -EIO.
