@@ -60,7 +60,11 @@ boot_gdt_descriptor:
 
 # Boot page tables. PML4[0] identity-maps the first GiB for the switch (removed once the kernel
 # runs high); PML4[511] maps the kernel at KERNEL_VIRT_BASE; PML4[273] is the direct map of
-# DIRECT_MAP_SIZE of physical memory. All 2 MiB pages, supervisor-only.
+# DIRECT_MAP_SIZE of physical memory, and of the MMIO hole above it up to 4 GiB with PCD|PWT
+# (uncached, SDM Vol. 3A 12.12.3: device registers must see every access, in order). The whole
+# GiB is one page directory in the image, 4 KiB, not worth cutting: it reaches every device a
+# PC-like VMM puts there (virtio-mmio windows, IOAPIC, LAPIC), wherever the command line says.
+# All 2 MiB pages, supervisor-only.
 .p2align 12
 .globl boot_pml4
 boot_pml4:
@@ -80,14 +84,16 @@ boot_pdpt_direct:
     .quad boot_pd_0 + (PTE_P | PTE_W)
     .quad boot_pd_1 + (PTE_P | PTE_W)
     .quad boot_pd_2 + (PTE_P | PTE_W)
-    .fill 509, 8, 0
-.macro PAGE_DIRECTORY first_gib
+    .quad boot_pd_mmio + (PTE_P | PTE_W)            # 3 GiB - 4 GiB: MMIO_HOLE_BASE
+    .fill 508, 8, 0
+.macro PAGE_DIRECTORY first_gib, flags=0
     .set page, 0
     .rept 512
-    .quad ((\first_gib << 30) + (page << 21)) + (PTE_P | PTE_W | PTE_PS)
+    .quad ((\first_gib << 30) + (page << 21)) + (PTE_P | PTE_W | PTE_PS | \flags)
     .set page, page + 1
     .endr
 .endm
 boot_pd_0: PAGE_DIRECTORY 0
 boot_pd_1: PAGE_DIRECTORY 1
 boot_pd_2: PAGE_DIRECTORY 2
+boot_pd_mmio: PAGE_DIRECTORY 3, (PTE_PCD | PTE_PWT)

@@ -1212,28 +1212,29 @@ sys_getcwd:
 1:  ret
 
 # ---- The console ---------------------------------------------------------------------------
-# Standard input has no source yet: always at end of file (nothing is copied, so, as Linux, only
-# the buffer's bounds were checked).
+# Standard input: the virtio console's port 0 (vconsole.s); without one, always at end of file.
 console_read:
-    xor %eax, %eax
-    ret
+    mov %rsi, %rdi
+    mov %rdx, %rsi
+    jmp vconsole_read
 
-# Standard output and error: to COM1. FILE_PRIVATE is the stream (1 or 2), for a console that
-# can keep them apart.
+# Standard output and error: the virtio console's ports, or COM1 (vconsole.s). FILE_PRIVATE is
+# the stream (1 or 2), which the console keeps apart.
 console_write:
+    push %rdi
     push %rsi
     push %rdx
     mov %rsi, %rdi
     mov %rdx, %rsi
     xor %edx, %edx
     call io_buffer_ok
+    pop %rdx
     pop %rsi
     pop %rdi
     test %rax, %rax
     jnz 1f
-    push %rsi
-    call serial_write
-    pop %rax
+    mov FILE_PRIVATE(%rdi), %edi
+    jmp vconsole_write
 1:  ret
 
 console_in_poll:

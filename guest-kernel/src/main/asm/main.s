@@ -105,6 +105,8 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     mov %eax, %edi
     lea vendor(%rip), %rsi
     call report_entry_paths
+    mov %r14, %rdi                      # a virtio console, if the command line names one
+    call vconsole_init
 
     mov %r14, %rdi
     lea key_exit(%rip), %rsi
