@@ -504,7 +504,8 @@ vconsole_write:
     ret
 
 # vconsole_writev(%edi = fd, %rsi = iovec array, %rdx = its count) -> %rax: bytes written or
-# -errno. Every vector must have been checked. fd 2 goes to port 1 when the device has it; fds
+# -errno. Every vector must have been checked (io_buffer_ok: user memory, or sendfile's buffer in
+# the kernel image, whose 2 MiB pages the walk below finds too). fd 2 goes to port 1 when the device has it; fds
 # 0 and 1 to port 0. A removed port gives -EPIPE (Linux also raises SIGPIPE: signal.s's part).
 .globl vconsole_writev
 vconsole_writev:
@@ -599,8 +600,6 @@ vconsole_writev:
     mov (%rax), %rax
     mov $PAGE_SIZE, %r8d
 63: test $PTE_P, %al
-    jz 21f
-    test $PTE_U, %al
     jz 21f
     movabs $PTE_ADDR_MASK, %rcx
     and %rcx, %rax
@@ -704,23 +703,16 @@ transmit_chain:
     ret
 
 # ---- Input -------------------------------------------------------------------------------------
-# vconsole_read(%rdi = user buffer, %rsi = count) -> %rax: bytes read, 0 at the end of stdin, or
-# -errno. The range's bounds are checked first, as Linux's vfs_read does (access_ok), so a bad
-# buffer fails at once rather than after the wait; its pages are checked as bytes are copied.
-# Without a virtio console stdin is at its end.
+# vconsole_read(%rdi = buffer, %rsi = count) -> %rax: bytes read, 0 at the end of stdin, or
+# -errno. The caller has checked the range's bounds (the file operations' contract, file.inc),
+# as Linux's vfs_read does (access_ok), so a bad buffer fails at once rather than after the
+# wait; its pages are checked as bytes are copied (io_buffer_ok: user memory, or sendfile's
+# buffer). Without a virtio console stdin is at its end.
 .globl vconsole_read
 vconsole_read:
-    mov %rdi, %rax
-    add %rsi, %rax
-    jc 2f
-    movabs $USER_TOP, %rcx
-    cmp %rcx, %rax
-    ja 2f
     cmpq $0, vcons_regs(%rip)
     jne 1f
     xor %eax, %eax
-    ret
-2:  mov $-EFAULT, %rax
     ret
 1:  push %rbx
     push %r12
@@ -824,7 +816,7 @@ receive_copy:
     lea (%rbx,%r13), %rdi
     mov %rdx, %rsi
     mov $1, %edx
-    call user_range_ok
+    call io_buffer_ok
     pop %rdx
     test %rax, %rax
     jnz 5f
