@@ -3,7 +3,6 @@ package dev.jvmm.vmm;
 import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
-import dev.jvmm.vmm.boot.KernelCommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -122,7 +121,7 @@ class MemoryTest {
     @MethodSource("jvmmCases")
     void onJvmm(Case c, Libc libc) throws Exception {
         // Longer than ProgramsTest's minute: churn pages 512 MiB in and out through emulated kernel code.
-        String cmdline = KernelCommandLine.of("", KernelCommandLine.EntryPath.AUTO, List.of("memory", c.mode()));
+        String cmdline = "-- memory " + c.mode();      // a bare program: its argv from the command line, as on QEMU
         MachineTest.Run run = MachineTest.boot(cmdline, 128L << 20, Duration.ofMinutes(5), GuestPrograms.bytes("memory", libc));
         check(c, GuestPrograms.build("memory", libc), ((RunResult.Exited) run.result().outcome()).status(), run.serial());
     }
