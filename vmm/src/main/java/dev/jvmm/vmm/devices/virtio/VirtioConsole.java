@@ -58,6 +58,8 @@ public final class VirtioConsole implements VirtioDevice {
     private boolean consoleReady;
     private boolean endOfInputSent;
     private final boolean[] broken;
+    /** A queue that broke the rules while the device held its lock: reported once the lock is let go. */
+    private VirtqueueException failure;
 
     /**
      * @param stdin  the program's standard input, or null for none (the guest sees its end at once)
@@ -103,13 +105,18 @@ public final class VirtioConsole implements VirtioDevice {
     }
 
     @Override
-    public void activate(long features, List<SplitVirtqueue> queues, Interrupt interrupt) {
+    public void activate(long features, List<SplitVirtqueue> queues, Interrupt interrupt) throws VirtqueueException {
         boolean used;
+        VirtqueueException failed;
         synchronized (this) {
             this.queues = queues;
             this.interrupt = interrupt;
             this.multiport = (features & F_MULTIPORT) != 0;
             used = moveInput();
+            failed = takeFailure();
+        }
+        if (failed != null) {
+            throw failed;
         }
         if (used) {
             interrupt.usedBuffers();
@@ -120,6 +127,7 @@ public final class VirtioConsole implements VirtioDevice {
     @Override
     public void notify(int index) throws VirtqueueException {
         boolean used;
+        VirtqueueException failed;
         synchronized (this) {
             if (!multiport && index >= CONTROL_RX) {
                 return;     // without MULTIPORT only port 0's queues exist (5.3.2)
@@ -130,6 +138,10 @@ public final class VirtioConsole implements VirtioDevice {
                 case CONTROL_FROM_DRIVER -> control();
                 case CONTROL_TO_DRIVER -> deliverControl();
             };
+            failed = takeFailure();
+        }
+        if (failed != null) {
+            throw failed;
         }
         if (used) {
             interrupt.usedBuffers();
@@ -139,6 +151,7 @@ public final class VirtioConsole implements VirtioDevice {
     @Override
     public synchronized void reset() {
         queues = List.of();
+        failure = null;
         controlBacklog.clear();
         multiport = false;
         consoleReady = false;
@@ -215,7 +228,7 @@ public final class VirtioConsole implements VirtioDevice {
                 used = true;
             }
         } catch (VirtqueueException e) {
-            interrupt.deviceError(e);
+            fail(e);
             return used;
         }
         if (consoleReady && input.drained() && !endOfInputSent) {
@@ -226,14 +239,36 @@ public final class VirtioConsole implements VirtioDevice {
         return used;
     }
 
+    /**
+     * On the reader thread. The transport's lock is taken after the device's is let go, never
+     * inside it: the vCPU thread takes them in the other order.
+     */
     private void inputArrived() {
         boolean used;
+        VirtqueueException failed;
+        Interrupt to;
         synchronized (this) {
             used = moveInput();
+            failed = takeFailure();
+            to = interrupt;
         }
-        if (used) {
-            interrupt.usedBuffers();
+        if (failed != null) {
+            to.deviceError(failed);
+        } else if (used) {
+            to.usedBuffers();
         }
+    }
+
+    private void fail(VirtqueueException e) {
+        if (failure == null) {
+            failure = e;
+        }
+    }
+
+    private VirtqueueException takeFailure() {
+        VirtqueueException failed = failure;
+        failure = null;
+        return failed;
     }
 
     /** The driver's control messages (5.3.6.2): answer DEVICE_READY and PORT_READY. */
@@ -316,7 +351,7 @@ public final class VirtioConsole implements VirtioDevice {
                 used = true;
             }
         } catch (VirtqueueException e) {
-            interrupt.deviceError(e);
+            fail(e);
         }
         return used;
     }
