@@ -180,7 +180,7 @@ public final class Machine {
      * in KVM's feature leaf: KVM_FEATURE_CLOCKSOURCE2 (the MSRs at 0x4b564d00) and
      * KVM_FEATURE_CLOCKSOURCE_STABLE_BIT (the guest may trust PVCLOCK_TSC_STABLE_BIT).
      */
-    static Cpuid cpuidFor(Vcpu vcpu, Cpuid supported, boolean tscDeadline, Arena arena) {
+    private static Cpuid cpuidFor(Vcpu vcpu, Cpuid supported, boolean tscDeadline, Arena arena) {
         Cpuid cpuid = supported.copy(arena);
         MemorySegment leaf1 = cpuid.find(1, 0);
         if (leaf1 != null) {
