@@ -50,16 +50,16 @@ final class Watchdog implements AutoCloseable {
         insideRun.set(JAVA_LONG, 0, savedMask.get(JAVA_LONG, 0) & ~(1L << (KICK - 1)));
         vcpu.setSignalMask(insideRun);
         long vcpuThread = Libc.pthreadSelf();
-        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         timer = Thread.ofVirtual().name("jvmm-watchdog").start(() -> {
             while (true) {
-                long left = deadline - System.nanoTime();
+                long left = timeout == null ? Long.MAX_VALUE : deadline - System.nanoTime();
                 try {
                     Thread.sleep(Duration.ofNanos(probe ? Math.min(left, PROBE.toNanos()) : left));
                 } catch (InterruptedException e) {
                     return;
                 }
-                if (System.nanoTime() - deadline >= 0) {
+                if (timeout != null && System.nanoTime() - deadline >= 0) {
                     if (state.compareAndSet(ARMED, FIRED)) {
                         Libc.pthreadKill(vcpuThread, KICK);
                     }
