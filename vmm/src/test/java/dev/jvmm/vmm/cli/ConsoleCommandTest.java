@@ -130,4 +130,25 @@ class ConsoleCommandTest {
             process.getOutputStream().close();
         }
     }
+
+    /** Ctrl-C ends jvmm while its guest halts waiting for stdin, as it ends any JVM: status 130. */
+    @Test
+    void ctrlCStopsAGuestThatWaits() throws Exception {
+        Process process = new ProcessBuilder(JvmmCommandTest.jvmmCommand(List.of(), "run", "--", console(), "cat"))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(dir.resolve("err").toFile())
+                .start();           // stdin: a pipe this test keeps open and never writes
+        try {
+            Thread.sleep(3000);     // booted, and waiting in the program's read
+            assertTrue(process.isAlive(), Files.readString(dir.resolve("err")));
+            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("SIGINT did not stop jvmm");
+            }
+            assertEquals(130, process.exitValue(), Files.readString(dir.resolve("err")));
+        } finally {
+            process.getOutputStream().close();
+        }
+    }
 }
