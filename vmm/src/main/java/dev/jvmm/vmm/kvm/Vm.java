@@ -30,17 +30,18 @@ public final class Vm extends KvmFd {
     /**
      * KVM_CREATE_IRQCHIP: KVM's in-kernel interrupt controllers, two 8259 PICs and an IOAPIC for
      * the VM, and a local APIC for every vCPU created afterwards, so it must come before
-     * KVM_CREATE_VCPU (api.rst, 4.24). GSIs 0-15 then reach both the PICs and IOAPIC pins 0-15,
-     * GSIs 16-23 the IOAPIC only; HLT no longer exits to the VMM, KVM waits for an interrupt itself.
+     * KVM_CREATE_VCPU (Documentation/virt/kvm/api.rst, KVM_CREATE_IRQCHIP). GSIs 0-15 then reach
+     * both the PICs and IOAPIC pins 0-15, GSIs 16-23 the IOAPIC only; HLT no longer exits to the
+     * VMM, KVM waits for an interrupt itself.
      */
     public void createIrqchip() {
         ioctl("KVM_CREATE_IRQCHIP", KVM_CREATE_IRQCHIP, 0);
     }
 
     /**
-     * KVM_CREATE_PIT2: an in-kernel i8254 on ports 0x40-0x43 (channel 0 on GSI 0), after
-     * KVM_CREATE_IRQCHIP (api.rst, KVM_CREATE_PIT2). {@code flags} 0: port 0x61, the speaker and channel 2's
-     * gate, stays with the VMM (KVM_PIT_SPEAKER_DUMMY would claim it).
+     * KVM_CREATE_PIT2: an in-kernel i8254 on ports 0x40-0x43 (channel 0 on GSI 0), only after
+     * KVM_CREATE_IRQCHIP (api.rst, KVM_CREATE_PIT2). {@code flags} 0: port 0x61, the speaker and
+     * channel 2's gate, stays with the VMM (KVM_PIT_SPEAKER_DUMMY would claim it).
      */
     public void createPit2(int flags) {
         try (Arena arena = Arena.ofConfined()) {
@@ -52,9 +53,10 @@ public final class Vm extends KvmFd {
 
     /**
      * KVM_IRQ_LINE: drives input {@code gsi} of the in-kernel irqchip to {@code level} (api.rst,
-     * KVM_IRQ_LINE: 1 asserts, 0 deasserts; a level-triggered IOAPIC pin keeps interrupting while it is
-     * asserted and unmasked). Safe from any thread; it allocates nothing. Once the VM is closed
-     * a line leads nowhere, and setting it does nothing.
+     * KVM_IRQ_LINE: 1 always means asserted, whatever polarity the guest programmed; a
+     * level-triggered IOAPIC pin keeps interrupting while it is asserted and unmasked). Safe from
+     * any thread; it allocates nothing. Once the VM is closed a line leads nowhere, and setting
+     * it does nothing.
      */
     public synchronized void setIrqLine(int gsi, boolean level) {
         if (!lineArena.scope().isAlive()) {
