@@ -19,7 +19,7 @@ class GuestTest {
     @Test
     void theDemoRunsWithItsArguments(@Boot(args = {"hello", "from a test"}) VmResult demo) {
         assertEquals(0, demo.exitStatus());
-        assertTrue(demo.serialLines().contains("jvmm-demo: argv[2] = from a test"));
+        assertTrue(demo.programLines().contains("jvmm-demo: argv[2] = from a test"));   // the demo's stdout
         assertEquals(0, demo.kernel().syscallCount(228), "clock_gettime never entered the kernel");
     }
 

@@ -9,9 +9,10 @@ import dev.jvmm.vmm.boot.BootModule;
 import dev.jvmm.vmm.boot.ElfImage;
 import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.KernelCommandLine.EntryPath;
+import dev.jvmm.vmm.boot.MultibootImage;
+import dev.jvmm.vmm.devices.virtio.ConsoleSlot;
 import dev.jvmm.vmm.memory.GuestMemory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,7 +43,7 @@ import java.util.function.Consumer;
  *         .build()
  *         .run();
  * assert result.exitStatus() == 0;
- * assert result.programLines().equals(List.of("hello, world"));
+ * assert result.programLines().equals(List.of("hello, world"));     // its stdout
  * }</pre>
  *
  * Each run creates its own VM (KVM objects, guest memory) and closes it before returning; runs may
@@ -85,14 +86,41 @@ public final class MicroVm {
         if (s.image == null) {
             KernelCommandLine.checkBundledKernelWords(s.cmdline);
         }
+        Console console = console();
         KernelInput input = kernelInput();
-        SerialCapture serial = new SerialCapture(s.serialOutput, s.serialLines, s.captureLimit);
-        RunResult result = Machine.run(new Machine.Config(image, s.memory, input.cmdline(), input.module(), List.copyOf(s.modules),
-                s.timeout, serial, s.onStart, s.traceExits));
-        serial.finish();
-        String output = serial.captured();
-        return new VmResult(result.outcome().exitStatus(), result.outcome(), output,
+        StreamCapture serial = new StreamCapture(s.serialOutput, s.serialLines, s.captureLimit);
+        StreamCapture stdout = new StreamCapture(s.stdout, null, s.captureLimit);
+        StreamCapture stderr = new StreamCapture(s.stderr, null, s.captureLimit);
+        ConsoleSlot.Streams streams = console == Console.VIRTIO ? new ConsoleSlot.Streams(s.stdin, stdout, stderr) : null;
+        RunResult result;
+        try {
+            result = Machine.run(new Machine.Config(image, s.memory, input.cmdline(), input.module(), List.copyOf(s.modules),
+                    s.timeout, serial, s.onStart, s.traceExits, streams));
+        } finally {
+            serial.finish();
+            stdout.finish();
+            stderr.finish();
+        }
+        String output = new String(serial.bytes(), StandardCharsets.UTF_8);
+        return new VmResult(result.outcome().exitStatus(), result.outcome(), console, output, stdout.bytes(), stderr.bytes(),
                 KernelReport.parse(output.lines().toList()), result.exits(), result.elapsed(), result.clock());
+    }
+
+    /**
+     * The console this VM gets: {@link Console#AUTO} resolved. A multiboot kernel has COM1 only:
+     * asking it for the virtio console is a {@link JvmmException}.
+     */
+    public Console console() {
+        BootImage image = settings.image;
+        Console console = settings.console;
+        if (console == Console.AUTO) {
+            console = settings.image == null ? Console.VIRTIO : Console.SERIAL;
+        }
+        if (console == Console.VIRTIO && image instanceof MultibootImage) {
+            throw new JvmmException("the virtio console is for PVH images; " + image.name()
+                    + " is a multiboot kernel, whose console is COM1 (use the serial console)");
+        }
+        return console;
     }
 
     /**
@@ -145,6 +173,10 @@ public final class MicroVm {
         private Duration timeout;
         private OutputStream serialOutput;
         private Consumer<String> serialLines;
+        private Console console = Console.AUTO;
+        private InputStream stdin;
+        private OutputStream stdout;
+        private OutputStream stderr;
         private long captureLimit = DEFAULT_CAPTURE_LIMIT;
         private PrintStream traceExits;
         private Consumer<RunResult.HostClock> onStart = clock -> { };
@@ -312,7 +344,46 @@ public final class MicroVm {
             return this;
         }
 
-        /** Where COM1's bytes go as the guest writes them (besides the result's capture). */
+        /**
+         * Where the program's streams go: {@link Console#AUTO} (the default: a virtio console for
+         * the bundled kernel, COM1 for other images), {@link Console#VIRTIO} or {@link Console#SERIAL}.
+         */
+        public Builder console(Console console) {
+            this.console = Objects.requireNonNull(console);
+            return this;
+        }
+
+        /**
+         * The program's standard input, on the virtio console (none by default: the program reads
+         * end of file at once). A thread of the run reads it as the program consumes it, holding
+         * at most 64 KiB; end of file reaches the program when the stream ends. If the run ends
+         * first, that thread may still be blocked in a read: close the stream to end it.
+         */
+        public Builder stdin(InputStream in) {
+            this.stdin = in;
+            return this;
+        }
+
+        /**
+         * Where the program's stdout goes on the virtio console, byte for byte as it writes it
+         * (besides the result's capture). If the stream throws (a closed pipe), the program's
+         * later writes to stdout fail with EPIPE.
+         */
+        public Builder stdout(OutputStream out) {
+            this.stdout = out;
+            return this;
+        }
+
+        /** Where the program's stderr goes on the virtio console, as {@link #stdout} for stdout. */
+        public Builder stderr(OutputStream err) {
+            this.stderr = err;
+            return this;
+        }
+
+        /**
+         * Where COM1's bytes go as the guest writes them (besides the result's capture): the
+         * kernel's report, and, with the serial console, the program's output.
+         */
         public Builder serialOutput(OutputStream out) {
             this.serialOutput = out;
             return this;
@@ -324,7 +395,7 @@ public final class MicroVm {
             return this;
         }
 
-        /** How much output the result keeps (default 16 MiB); more is streamed but not kept. */
+        /** How much of each output (COM1, stdout, stderr) the result keeps (default 16 MiB); more is streamed but not kept. */
         public Builder captureLimit(long bytes) {
             this.captureLimit = bytes;
             return this;
@@ -396,58 +467,6 @@ public final class MicroVm {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new JvmmException("cannot read the bundled " + name + ": " + e.getMessage());
-        }
-    }
-
-    /** COM1's sink: streams to the caller's stream and line listener, keeps up to a limit for the result. */
-    private static final class SerialCapture extends OutputStream {
-        private static final int MAX_LINE = 64 << 10;         // a guest that never ends a line gets it cut here
-
-        private final OutputStream out;
-        private final Consumer<String> lines;
-        private final long limit;
-        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-
-        SerialCapture(OutputStream out, Consumer<String> lines, long limit) {
-            this.out = out;
-            this.lines = lines;
-            this.limit = limit;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            if (out != null) {
-                out.write(b);
-            }
-            if (kept.size() < limit) {
-                kept.write(b);
-            }
-            if (lines != null) {
-                if (b == '\n' || line.size() >= MAX_LINE) {
-                    lines.accept(line.toString(StandardCharsets.UTF_8));
-                    line.reset();
-                } else {
-                    line.write(b);
-                }
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            if (out != null) {
-                out.flush();
-            }
-        }
-
-        void finish() {
-            if (lines != null && line.size() > 0) {
-                lines.accept(line.toString(StandardCharsets.UTF_8));
-            }
-        }
-
-        String captured() {
-            return kept.toString(StandardCharsets.UTF_8);
         }
     }
 }

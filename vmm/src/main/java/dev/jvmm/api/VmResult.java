@@ -3,10 +3,12 @@ package dev.jvmm.api;
 import dev.jvmm.vmm.Json;
 import dev.jvmm.vmm.RunResult;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -15,24 +17,45 @@ import java.util.Map;
  * @param exitStatus what {@code jvmm run} would exit with: the guest's status, 124 for a
  *                   timeout, 126 when the guest kernel died
  * @param outcome    how the run ended, in detail (the register dump of a dead guest included)
- * @param serial     everything the guest wrote to COM1 (up to the builder's capture limit)
+ * @param console    the console the run had: {@link Console#VIRTIO} or {@link Console#SERIAL}
+ * @param serial     everything the guest wrote to COM1 (up to the builder's capture limit): with
+ *                   the virtio console the kernel's report alone, with the serial console the
+ *                   program's output too
+ * @param stdout     the program's stdout on the virtio console, byte for byte (up to the limit);
+ *                   empty with the serial console
+ * @param stderr     the program's stderr on the virtio console, likewise
  * @param kernel     what jvmm's kernel reported: entry paths, gate, system-call counts, ...
  * @param exits      the VM exits, by kind and by port
  */
-public record VmResult(int exitStatus, RunResult.Outcome outcome, String serial, KernelReport kernel,
-                       RunResult.ExitStatistics exits, Duration elapsed, RunResult.HostClock clock) {
+public record VmResult(int exitStatus, RunResult.Outcome outcome, Console console, String serial, byte[] stdout, byte[] stderr,
+                       KernelReport kernel, RunResult.ExitStatistics exits, Duration elapsed, RunResult.HostClock clock) {
 
-    /** Every line the guest wrote to COM1: the kernel's report and the program's output, interleaved. */
+    /** Every line the guest wrote to COM1 (with the serial console, the kernel's report and the program's output interleaved). */
     public List<String> serialLines() {
         return serial.lines().toList();
     }
 
+    /** The program's stdout as UTF-8 text (bytes that are not UTF-8 become U+FFFD). */
+    public String stdoutText() {
+        return new String(stdout, StandardCharsets.UTF_8);
+    }
+
+    /** The program's stderr as UTF-8 text. */
+    public String stderrText() {
+        return new String(stderr, StandardCharsets.UTF_8);
+    }
+
     /**
-     * The program's output lines alone: COM1's lines without those of jvmm's kernel (its boot and
-     * exit report, each line beginning {@value KernelReport#LINE_PREFIX}). When the program's last
-     * line had no newline, the kernel's exit report follows it on the same line; that part is dropped.
+     * The program's output lines. With the virtio console, the lines of its stdout. With the
+     * serial console, where both its streams share COM1 with the kernel: COM1's lines without
+     * those of jvmm's kernel (its boot and exit report, each line beginning
+     * {@value KernelReport#LINE_PREFIX}); when the program's last line had no newline, the
+     * kernel's exit report follows it on the same line, and that part is dropped.
      */
     public List<String> programLines() {
+        if (console == Console.VIRTIO) {
+            return stdoutText().lines().toList();
+        }
         List<String> lines = new ArrayList<>();
         for (String line : serial.lines().toList()) {
             if (!line.startsWith(KernelReport.LINE_PREFIX)) {
@@ -57,6 +80,9 @@ public record VmResult(int exitStatus, RunResult.Outcome outcome, String serial,
             json.put("registers", registers);
         }
         json.put("elapsed_ms", elapsed.toMillis());
+        json.put("console", console.name().toLowerCase(Locale.ROOT));
+        json.put("stdout", stdoutText());
+        json.put("stderr", stderrText());
         json.put("serial", serial);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("cpu_vendor", kernel.cpuVendor());

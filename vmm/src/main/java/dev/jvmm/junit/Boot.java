@@ -1,5 +1,7 @@
 package dev.jvmm.junit;
 
+import dev.jvmm.api.Console;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -30,6 +32,12 @@ public @interface Boot {
 
     /** A PVH image instead of the bundled kernel ("" for the bundled one). */
     String image() default "";
+
+    /**
+     * Where the program's streams go: AUTO (a virtio console for the bundled kernel, COM1 for
+     * other images), VIRTIO or SERIAL (docs/api.md).
+     */
+    Console console() default Console.AUTO;
 
     /** Guest RAM in MiB. */
     int memoryMiB() default 128;

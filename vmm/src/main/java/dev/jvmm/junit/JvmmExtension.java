@@ -87,6 +87,7 @@ public final class JvmmExtension implements ExecutionCondition, BeforeEachCallba
             MicroVm.Builder builder = MicroVm.builder()
                     .memory((long) boot.memoryMiB() << 20)
                     .cmdline(boot.cmdline())
+                    .console(boot.console())
                     .timeout(Duration.ofSeconds(boot.timeoutSeconds()));
             if (boot.clearEnv()) {
                 builder.environment(Map.of());

@@ -11,8 +11,11 @@ import dev.jvmm.vmm.boot.BootModule;
 import dev.jvmm.vmm.devices.ExitDevice;
 import dev.jvmm.vmm.devices.FwCfg;
 import dev.jvmm.vmm.devices.IoBus;
+import dev.jvmm.vmm.devices.MmioBus;
 import dev.jvmm.vmm.devices.PageDiscard;
 import dev.jvmm.vmm.devices.Serial16550;
+import dev.jvmm.vmm.devices.virtio.ConsoleSlot;
+import dev.jvmm.vmm.devices.virtio.VirtioMmio;
 import dev.jvmm.vmm.kvm.Cpuid;
 import dev.jvmm.vmm.kvm.Kvm;
 import dev.jvmm.vmm.kvm.Vcpu;
@@ -46,24 +49,30 @@ public final class Machine {
      * @param serial  where COM1's output goes, byte by byte as the guest writes it
      * @param onStart told what the host's clock offers, once the VM exists and before it runs
      * @param trace   where each VM exit is described as it happens, or null
+     * @param console the program's streams on a virtio console ({@link ConsoleSlot}: its window,
+     *                its interrupt, and its word at the end of the kernel command line), or null
+     *                for none: COM1 is then the only console
      */
     public record Config(BootImage image, long memorySize, String cmdline, byte[] program, List<BootModule> modules,
-                         Duration timeout, OutputStream serial, Consumer<RunResult.HostClock> onStart, PrintStream trace) {
+                         Duration timeout, OutputStream serial, Consumer<RunResult.HostClock> onStart, PrintStream trace,
+                         ConsoleSlot.Streams console) {
 
         public Config(BootImage image, long memorySize, String cmdline, byte[] program, Duration timeout,
                       OutputStream serial) {
-            this(image, memorySize, cmdline, program, List.of(), timeout, serial, clock -> { }, null);
+            this(image, memorySize, cmdline, program, List.of(), timeout, serial, clock -> { }, null, null);
         }
     }
 
     private static final int BOOT_VCPU = 0;
+    private static final int CPUID_1_ECX_TSC_DEADLINE = 1 << 24;
     private static final int CPUS = 1;
 
     private final Config config;
     private final IoBus ioBus = new IoBus();
+    private final MmioBus mmioBus = new MmioBus();
     private final ExitCounter exits = new ExitCounter();
     private int exitStatus = -1;
-    private long unclaimedMmio;
+    private boolean irqchip;
 
     private Machine(Config config) {
         this.config = config;
@@ -84,36 +93,101 @@ public final class Machine {
              GuestMemory memory = GuestMemory.allocate(config.memorySize());
              Arena arena = Arena.ofConfined()) {
             vm.setUserMemoryRegion(0, 0, memory.hostMapping());
+            irqchip = createInterruptControllers(kvm, vm);
             ioBus.register(PageDiscard.PORT, PageDiscard.PORT_COUNT, new PageDiscard(memory));
-            BootLoader.Entry entry = BootLoader.load(config.image(), memory, config.cmdline(), config.program(), config.modules());
+            String cmdline = config.cmdline();
+            VirtioMmio console = null;
+            if (config.console() != null) {
+                console = ConsoleSlot.attach(mmioBus, memory, config.console(),
+                        irqchip ? new LevelLine(vm, ConsoleSlot.GSI) : level -> { }, this::complain);
+                cmdline = ConsoleSlot.withDeviceWord(cmdline);
+            }
+            BootLoader.Entry entry = BootLoader.load(config.image(), memory, cmdline, config.program(), config.modules());
             ioBus.register(FwCfg.PORT, FwCfg.PORT_COUNT, new FwCfg(CPUS, memory.size(), entry.firmwareCmdline()));
             Cpuid supported = kvm.supportedCpuid(arena);
             int adjustClock = kvm.checkExtension(KVM_CAP_ADJUST_CLOCK);
+            boolean tscDeadline = irqchip && kvm.checkExtension(KVM_CAP_TSC_DEADLINE_TIMER) > 0;
             try (Vcpu vcpu = vm.createVcpu(BOOT_VCPU)) {
-                vcpu.setCpuid(cpuidFor(vcpu, supported, arena));
+                vcpu.setCpuid(cpuidFor(vcpu, supported, tscDeadline, arena));
                 RunResult.HostClock clock = new RunResult.HostClock(adjustClock, vcpu.tscKhz());
                 config.onStart().accept(clock);
                 BootLoader.enter(vcpu, entry);
                 startClock(vm, adjustClock);
-                Outcome outcome = config.timeout() == null ? runLoop(vcpu, null) : runWithWatchdog(vcpu);
+                Outcome outcome;
+                try (Watchdog watchdog = config.timeout() == null && !irqchip ? null : new Watchdog(vcpu, config.timeout(), irqchip)) {
+                    outcome = runLoop(vcpu, watchdog);
+                } finally {
+                    if (console != null) {
+                        console.detach();
+                    }
+                }
                 RunResult.ExitStatistics statistics = new RunResult.ExitStatistics(exits.total(), exits.byKind(),
-                        exits.byPort(), ioBus.unclaimedAccesses(), unclaimedMmio);
+                        exits.byPort(), ioBus.unclaimedAccesses(), mmioBus.unclaimedAccesses());
                 return new RunResult(outcome, statistics, Duration.ofNanos(System.nanoTime() - started), clock);
             }
         }
     }
 
     /**
-     * The host's supported CPUID, with this vCPU's initial APIC ID in leaf 1 (EBX[31:24]) and the
-     * KVM clock advertised in KVM's feature leaf: KVM_FEATURE_CLOCKSOURCE2 (the MSRs at
-     * 0x4b564d00) and KVM_FEATURE_CLOCKSOURCE_STABLE_BIT (the guest may trust
-     * PVCLOCK_TSC_STABLE_BIT).
+     * KVM's in-kernel interrupt controllers, as QEMU and Firecracker create them: KVM_CREATE_IRQCHIP
+     * (two 8259s, an IOAPIC, and a local APIC for each vCPU created after it, so before the vCPU),
+     * then the in-kernel PIT where the host offers KVM_CAP_PIT2. A host without KVM_CAP_IRQCHIP
+     * gets neither, and HLT exits to the VMM as before. True if the irqchip exists.
      */
-    private static Cpuid cpuidFor(Vcpu vcpu, Cpuid supported, Arena arena) {
+    private static boolean createInterruptControllers(Kvm kvm, Vm vm) {
+        if (kvm.checkExtension(KVM_CAP_IRQCHIP) <= 0) {
+            return false;
+        }
+        vm.createIrqchip();
+        if (kvm.checkExtension(KVM_CAP_PIT2) > 0) {
+            vm.createPit2(0);
+        }
+        return true;
+    }
+
+    /** A device asked its driver for a reset: said on the exit trace, where one is asked for. */
+    private void complain(String why) {
+        if (config.trace() != null) {
+            config.trace().println("jvmm: virtio console: " + why);
+        }
+    }
+
+    /** An irqchip input driven by a device's level: KVM_IRQ_LINE only when the level changes. */
+    private static final class LevelLine implements Consumer<Boolean> {
+        private final Vm vm;
+        private final int gsi;
+        private boolean level;
+
+        LevelLine(Vm vm, int gsi) {
+            this.vm = vm;
+            this.gsi = gsi;
+        }
+
+        @Override
+        public synchronized void accept(Boolean raised) {
+            if (raised != level) {
+                level = raised;
+                vm.setIrqLine(gsi, raised);
+            }
+        }
+    }
+
+    /**
+     * The host's supported CPUID, with this vCPU's initial APIC ID in leaf 1 (EBX[31:24]), the
+     * TSC-deadline timer in leaf 1 (ECX[24]) where KVM_CAP_TSC_DEADLINE_TIMER says the in-kernel
+     * APIC has it (KVM_GET_SUPPORTED_CPUID leaves the bit clear, as it cannot know the VMM made
+     * an in-kernel APIC; x2APIC, ECX[21], it reports and jvmm keeps), and the KVM clock advertised
+     * in KVM's feature leaf: KVM_FEATURE_CLOCKSOURCE2 (the MSRs at 0x4b564d00) and
+     * KVM_FEATURE_CLOCKSOURCE_STABLE_BIT (the guest may trust PVCLOCK_TSC_STABLE_BIT).
+     */
+    private static Cpuid cpuidFor(Vcpu vcpu, Cpuid supported, boolean tscDeadline, Arena arena) {
         Cpuid cpuid = supported.copy(arena);
         MemorySegment leaf1 = cpuid.find(1, 0);
         if (leaf1 != null) {
             kvm_cpuid_entry2.ebx(leaf1, (kvm_cpuid_entry2.ebx(leaf1) & 0x00ffffff) | (vcpu.id() << 24));
+            if (tscDeadline) {
+                kvm_cpuid_entry2.ecx(leaf1, kvm_cpuid_entry2.ecx(leaf1) | CPUID_1_ECX_TSC_DEADLINE);
+            }
         }
         MemorySegment kvmFeatures = cpuid.find(KVM_CPUID_FEATURES, 0);
         if (kvmFeatures != null) {
@@ -139,12 +213,6 @@ public final class Machine {
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
-    private Outcome runWithWatchdog(Vcpu vcpu) {
-        try (Watchdog watchdog = new Watchdog(vcpu, config.timeout())) {
-            return runLoop(vcpu, watchdog);
-        }
-    }
-
     private Outcome runLoop(Vcpu vcpu, Watchdog watchdog) {
         while (true) {
             VcpuExit exit = vcpu.run();
@@ -155,19 +223,19 @@ public final class Machine {
             switch (exit) {
                 case VcpuExit.IoOut(int port, int size, int count, MemorySegment data) -> ioBus.write(port, size, count, data);
                 case VcpuExit.IoIn(int port, int size, int count, MemorySegment data) -> ioBus.read(port, size, count, data);
-                case VcpuExit.MmioRead(long address, MemorySegment data) -> {
-                    unclaimedMmio++;
-                    data.fill((byte) 0xff);
-                }
-                case VcpuExit.MmioWrite _ -> unclaimedMmio++;
+                case VcpuExit.MmioRead(long address, MemorySegment data) -> mmioBus.read(address, data);
+                case VcpuExit.MmioWrite(long address, MemorySegment data) -> mmioBus.write(address, data);
                 case VcpuExit.Interrupted _ -> {
                     if (watchdog != null && watchdog.fired()) {
                         vcpu.kvmclockCtrl();
                         return new TimedOut(config.timeout());
                     }
+                    if (irqchip && vcpu.haltedForGood()) {
+                        return died(vcpu, "the guest executed HLT with interrupts disabled (IF=0) and no NMI pending: nothing can wake it");
+                    }
                 }
                 case VcpuExit.Hlt _ -> {
-                    return died(vcpu, "the guest executed HLT and nothing can wake it (jvmm gives it no interrupt source)");
+                    return died(vcpu, "the guest executed HLT and nothing can wake it (the host's KVM has no in-kernel irqchip)");
                 }
                 case VcpuExit.Shutdown _ -> {
                     return died(vcpu, "the guest shut down: triple fault (KVM_EXIT_SHUTDOWN)");

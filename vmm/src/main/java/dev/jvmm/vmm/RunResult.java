@@ -23,7 +23,7 @@ public record RunResult(Outcome outcome, ExitStatistics exits, Duration elapsed,
      * @param byKind         by kind of exit
      * @param byPort         port-I/O exits by port
      * @param unclaimedPorts accesses to I/O ports no device claims, by port
-     * @param unclaimedMmio  MMIO accesses (jvmm has no MMIO devices yet)
+     * @param unclaimedMmio  MMIO accesses no device claims
      */
     public record ExitStatistics(long total, Map<VcpuExit.Kind, Long> byKind, Map<Integer, Long> byPort,
                                  Map<Integer, Long> unclaimedPorts, long unclaimedMmio) {}

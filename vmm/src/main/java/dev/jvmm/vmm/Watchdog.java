@@ -11,16 +11,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Stops a vCPU thread at a deadline, wherever the guest is (kernel or user mode, looping or not).
+ * Brings a vCPU thread out of KVM_RUN: at a deadline, wherever the guest is (kernel or user mode,
+ * looping or halted), and, with the in-kernel irqchip, every {@link #PROBE} as well, so that the
+ * run loop can look at a guest that halted with interrupts off (KVM keeps such a vCPU waiting
+ * inside KVM_RUN, where the VMM would never see it).
  *
  * <p>The kick is a signal to the vCPU thread, the way QEMU kicks vCPUs: the thread keeps the
  * signal blocked, and KVM_SET_SIGNAL_MASK unblocks it only inside KVM_RUN. A kick while the guest
- * runs makes KVM_RUN return EINTR; a kick while the VMM handles an exit stays pending and makes
- * the next KVM_RUN return EINTR at once, so no kick is lost. Because the signal is blocked
+ * runs or waits makes KVM_RUN return EINTR; a kick while the VMM handles an exit stays pending and
+ * makes the next KVM_RUN return EINTR at once, so no kick is lost. Because the signal is blocked
  * outside KVM_RUN (KVM keeps the thread's own mask in {@code real_blocked}), its default action
- * never runs. {@link #close} joins the timer, takes any pending kick, then restores the mask.
+ * never runs. {@link #close} stops the timer, takes any pending kick, then restores the mask.
  */
 final class Watchdog implements AutoCloseable {
+    /** How often a vCPU is brought out to be looked at: a dead halt is reported within about this long. */
+    static final Duration PROBE = Duration.ofMillis(100);
     private static final int KICK = Libc.SIGUSR1;
     private static final int ARMED = 0;
     private static final int FIRED = 1;
@@ -32,43 +37,57 @@ final class Watchdog implements AutoCloseable {
     private final AtomicInteger state = new AtomicInteger(ARMED);
     private final Thread timer;
 
-    /** Arms a watchdog for the calling thread, which must be the one that runs {@code vcpu}. */
-    Watchdog(Vcpu vcpu, Duration timeout) {
+    /**
+     * Arms a watchdog for the calling thread, which must be the one that runs {@code vcpu}.
+     *
+     * @param timeout the deadline, or null for none
+     * @param probe   kick every {@link #PROBE} too
+     */
+    Watchdog(Vcpu vcpu, Duration timeout, boolean probe) {
         Libc.pthreadSigmask(Libc.SIG_BLOCK, kickSet, savedMask);
         MemorySegment insideRun = arena.allocate(Libc.SIGSET_SIZE, 8);
         insideRun.copyFrom(savedMask);
         insideRun.set(JAVA_LONG, 0, savedMask.get(JAVA_LONG, 0) & ~(1L << (KICK - 1)));
         vcpu.setSignalMask(insideRun);
         long vcpuThread = Libc.pthreadSelf();
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         timer = Thread.ofVirtual().name("jvmm-watchdog").start(() -> {
-            try {
-                Thread.sleep(timeout);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (state.compareAndSet(ARMED, FIRED)) {
+            while (true) {
+                long left = timeout == null ? Long.MAX_VALUE : deadline - System.nanoTime();
+                try {
+                    Thread.sleep(Duration.ofNanos(probe ? Math.min(left, PROBE.toNanos()) : left));
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (timeout != null && System.nanoTime() - deadline >= 0) {
+                    if (state.compareAndSet(ARMED, FIRED)) {
+                        Libc.pthreadKill(vcpuThread, KICK);
+                    }
+                    return;
+                }
+                if (state.get() != ARMED) {
+                    return;
+                }
                 Libc.pthreadKill(vcpuThread, KICK);
             }
         });
     }
 
-    /** True once the deadline has passed and the vCPU was kicked. */
+    /** True once the deadline has passed and the vCPU was kicked for it. */
     boolean fired() {
         return state.get() == FIRED;
     }
 
     @Override
     public void close() {
-        boolean fired = !state.compareAndSet(ARMED, DISARMED);
+        state.compareAndSet(ARMED, DISARMED);
         timer.interrupt();
         try {
             timer.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (fired) {
-            Libc.sigtimedwaitNow(kickSet, arena.allocate(16, 8));
-        }
+        Libc.sigtimedwaitNow(kickSet, arena.allocate(16, 8));     // a kick sent after the last KVM_RUN
         Libc.pthreadSigmask(Libc.SIG_SETMASK, savedMask, MemorySegment.NULL);
         arena.close();
     }

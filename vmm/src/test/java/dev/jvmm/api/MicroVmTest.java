@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -43,7 +45,8 @@ class MicroVmTest {
         assertEquals(new RunResult.Exited(2), result.outcome());
         assertEquals(result.serialLines(), streamed);
         assertEquals(result.serial(), bytes.toString(StandardCharsets.UTF_8));
-        assertTrue(result.serialLines().contains("argv[2] = \"b c\""), result.serial());
+        assertTrue(result.serialLines().stream().allMatch(line -> line.startsWith("jvmm-kernel: ")), "COM1: the kernel's report");
+        assertEquals("hello from " + hello + "\nargv[1] = \"a\"\nargv[2] = \"b c\"\n", result.stdoutText(), "stdout: the program's");
         assertEquals(List.of("hello from " + hello, "argv[1] = \"a\"", "argv[2] = \"b c\""), result.programLines());
         KernelReport kernel = result.kernel();
         assertEquals("int80", kernel.gate());
@@ -68,7 +71,7 @@ class MicroVmTest {
                 .build()
                 .run();
         assertEquals(0, result.exitStatus(), result.serial());
-        String output = result.serial();
+        String output = result.stdoutText();
         assertTrue(output.contains("argv[1] = \"say \\\"hi\\\"\"\nargv[2] = \"\"\nargv[3] = \"a\\\\b\"\n"
                 + "envp[0] = \"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"\n"
                 + "envp[1] = \"HOME=/home/me\"\nenvp[2] = \"LINES=1\\n2\"\n"), output);
@@ -78,8 +81,8 @@ class MicroVmTest {
     void bootTakesAnEnvironment(@Boot(program = "target/guest-programs/musl/argv_env", args = "x y", env = "ONLY=1",
             clearEnv = true) VmResult result) {
         assertEquals(0, result.exitStatus(), result.serial());
-        assertTrue(result.serial().contains("argv[1] = \"x y\"\nenvp[0] = \"ONLY=1\"\n"), result.serial());
-        assertTrue(result.serialLines().stream().anyMatch(line -> line.startsWith("argc 2 envc 1 ")), result.serial());
+        assertTrue(result.stdoutText().contains("argv[1] = \"x y\"\nenvp[0] = \"ONLY=1\"\n"), result.stdoutText());
+        assertTrue(result.programLines().stream().anyMatch(line -> line.startsWith("argc 2 envc 1 ")), result.stdoutText());
     }
 
     @Test
@@ -96,8 +99,9 @@ class MicroVmTest {
     @Test
     void theCaptureIsBoundedButTheStreamIsNot() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        VmResult result = MicroVm.builder().builtInProgram("demo").captureLimit(100).serialOutput(bytes).build().run();
-        assertEquals(100, result.serial().length());
+        VmResult result = MicroVm.builder().builtInProgram("demo").captureLimit(100).stdout(bytes).build().run();
+        assertEquals(100, result.stdout().length);
         assertTrue(bytes.size() > 500, "streamed " + bytes.size() + " bytes: all of it, not just the 100 kept");
+        assertArrayEquals(Arrays.copyOf(bytes.toByteArray(), 100), result.stdout());
     }
 }

@@ -28,7 +28,7 @@ class JvmmExtensionTest {
         @Test
         void bootsTheDemo(@Boot(args = {"from", "junit"}) VmResult demo) {
             assertEquals(0, demo.exitStatus());
-            assertTrue(demo.serialLines().contains("jvmm-demo: argv[2] = junit"), demo.serial());
+            assertTrue(demo.programLines().contains("jvmm-demo: argv[2] = junit"), demo.stdoutText());
         }
 
         @Test

@@ -1,6 +1,9 @@
 package dev.jvmm.vmm;
 
 import dev.jvmm.vmm.bench.HostInfo;
+import dev.jvmm.vmm.kvm.Kvm;
+
+import static dev.jvmm.kvm.kvm_h.KVM_CAP_TSC_DEADLINE_TIMER;
 
 /**
  * What this host's CPU and KVM are, from /proc/cpuinfo, and what the guest kernel's entry probe
@@ -17,6 +20,13 @@ public final class HostCpu {
 
     public static boolean hardwareVirtualization() {
         return HostInfo.hardwareVirtualization();
+    }
+
+    /** Whether this host's KVM offers the local APIC's TSC-deadline mode, which jvmm then sets in CPUID. */
+    public static boolean tscDeadlineTimer() {
+        try (Kvm kvm = Kvm.open()) {
+            return kvm.checkExtension(KVM_CAP_TSC_DEADLINE_TIMER) > 0;
+        }
     }
 
     /** The probe results the kernel should report under KVM on this host: syscall, sysenter, int80. */

@@ -55,7 +55,10 @@ final class InfoCommand implements Callable<Integer> {
             new Capability("KVM_CAP_ADJUST_CLOCK", KVM_CAP_ADJUST_CLOCK, "KVM_SET_CLOCK flags"),
             new Capability("KVM_CAP_KVMCLOCK_CTRL", KVM_CAP_KVMCLOCK_CTRL, "telling the guest it was stopped"),
             new Capability("KVM_CAP_GET_TSC_KHZ", KVM_CAP_GET_TSC_KHZ, "the TSC rate, for jvmm bench"),
-            new Capability("KVM_CAP_HLT", KVM_CAP_HLT, "HLT exits to the VMM"));
+            new Capability("KVM_CAP_IRQCHIP", KVM_CAP_IRQCHIP, "the in-kernel irqchip: 8259 PICs, IOAPIC, local APIC"),
+            new Capability("KVM_CAP_PIT2", KVM_CAP_PIT2, "the in-kernel PIT (i8254)"),
+            new Capability("KVM_CAP_TSC_DEADLINE_TIMER", KVM_CAP_TSC_DEADLINE_TIMER, "the local APIC timer's TSC-deadline mode"),
+            new Capability("KVM_CAP_HLT", KVM_CAP_HLT, "HLT exits to the VMM (without the irqchip)"));
 
     @Override
     public Integer call() {
@@ -91,6 +94,14 @@ final class InfoCommand implements Callable<Integer> {
                     ? "SYSCALL and INT 0x80 enter the guest kernel natively; SYSENTER too on Intel (on AMD the kernel serves it from #UD)"
                     : "no entry instruction enters the guest kernel from user mode on this software hypervisor: the kernel "
                             + "serves each from its fault (emulated), and kernel code runs emulated, so a system call costs about 100-350 us");
+            boolean irqchip = kvm.checkExtension(KVM_CAP_IRQCHIP) > 0;
+            verdict.put("interrupts", !irqchip
+                    ? "no in-kernel irqchip: the guest gets no timer interrupt, and its sleeps keep a host CPU busy"
+                    : "in-kernel irqchip (PIC, IOAPIC, local APIC)"
+                            + (kvm.checkExtension(KVM_CAP_PIT2) > 0 ? " and PIT" : ", no in-kernel PIT")
+                            + "; the guest's timer is the local APIC's, "
+                            + (kvm.checkExtension(KVM_CAP_TSC_DEADLINE_TIMER) > 0 ? "in TSC-deadline mode" : "one-shot")
+                            + ", and a sleeping guest halts without costing the host CPU time");
             verdict.put("vdso time", Boolean.TRUE.equals(guestCpu.get("kvm clock (CPUID.40000001H:EAX.CLOCKSOURCE2)"))
                     ? "the KVM clock is offered: clock_gettime, gettimeofday and time run in user mode, without kernel entries"
                     : "no KVM clock: the kernel calibrates the TSC against the PIT");

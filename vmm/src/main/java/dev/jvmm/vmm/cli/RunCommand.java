@@ -1,5 +1,6 @@
 package dev.jvmm.vmm.cli;
 
+import dev.jvmm.api.Console;
 import dev.jvmm.api.MicroVm;
 import dev.jvmm.api.VmResult;
 import dev.jvmm.vmm.JvmmException;
@@ -15,8 +16,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +31,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run",
         customSynopsis = "jvmm run [-hvV] [--json] [--trace-exits] [--memory=SIZE] [--timeout=DURATION] [--cmdline=STRING] "
-                + "[--entry-path=PATH] [--module=FILE[,ARGS]]... [--clear-env] [-e=NAME=VALUE]... [IMAGE] [-- PROGRAM [ARGS...]]",
+                + "[--console=KIND] [--entry-path=PATH] [--module=FILE[,ARGS]]... [--clear-env] [-e=NAME=VALUE]... "
+                + "[IMAGE] [-- PROGRAM [ARGS...]]",
         description = {"Boot a PVH or multiboot v1 guest image on KVM and run it until it exits.",
                 "With a PROGRAM (a static x86-64 Linux executable), the guest kernel runs it with ARGS "
                         + "and jvmm exits with its status; without one, the bundled kernel runs its demo. "
@@ -35,8 +40,12 @@ import java.util.concurrent.Callable;
                         + "The program's arguments and environment reach it byte for byte (up to Linux's execve "
                         + "limits); its environment is PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "
                         + "and HOME=/root, with --env's settings over them.",
-                "The guest's COM1 output goes to standard output as it is written; "
-                        + "jvmm's own messages go to standard error."},
+                "Streams, as docker run gives them: with the virtio console (the bundled kernel's default) "
+                        + "standard output carries exactly the program's stdout, byte for byte, standard error its "
+                        + "stderr, and standard input is the program's stdin (end of file when it closes); the kernel's "
+                        + "report (COM1) goes to standard error with --verbose, and into --json. With the serial "
+                        + "console (other images' default) COM1, the kernel's report and the program's output "
+                        + "together, goes to standard output. jvmm's own messages go to standard error."},
         mixinStandardHelpOptions = true)
 final class RunCommand implements Callable<Integer> {
 
@@ -54,6 +63,13 @@ final class RunCommand implements Callable<Integer> {
                     + "a multiboot kernel gets \"IMAGE STRING\".")
     String cmdline;
 
+    @Option(names = "--console", paramLabel = "KIND", defaultValue = "auto",
+            description = "Where the program's streams go: virtio (a virtio console: stdout, stderr and stdin "
+                    + "apart from the kernel's report), serial (everything on COM1, stdin empty), or auto "
+                    + "(the default: virtio for the bundled kernel, serial for other images; multiboot kernels "
+                    + "have serial only).")
+    Console console;
+
     @Mixin
     EnvironmentOptions environment;
 
@@ -70,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-v", "--verbose"},
             description = "Report on standard error the image's boot protocol, what the host's KVM clock offers, "
-                    + "and a summary of the run.")
+                    + "the kernel's report (COM1, with the virtio console) as it comes, and a summary of the run.")
     boolean verbose;
 
     @Option(names = "--json", description = "Print the result as one JSON object on standard output "
@@ -113,13 +129,34 @@ final class RunCommand implements Callable<Integer> {
         if (verbose) {
             err.println("jvmm: " + boot.name() + ": " + boot.protocol());
         }
-        builder.image(boot);
+        if (image != null) {
+            builder.image(boot);
+        }
+        builder.console(console);
         for (String module : modules) {
             int comma = module.indexOf(',');
             builder.module(Path.of(comma < 0 ? module : module.substring(0, comma)), comma < 0 ? null : module.substring(comma + 1));
         }
+        Console resolved = builder.build().console();
+        List<String> cannotRun = new ArrayList<>();
         if (!json) {
-            builder.serialOutput(new FileOutputStream(FileDescriptor.out)).captureLimit(0);
+            builder.captureLimit(0);
+            if (resolved == Console.VIRTIO) {
+                builder.stdout(hostStream(FileDescriptor.out)).stderr(hostStream(FileDescriptor.err))
+                        .onSerialLine(line -> {
+                            if (line.startsWith(CANNOT_RUN)) {
+                                cannotRun.add(line);
+                            }
+                        });
+                if (verbose) {
+                    builder.serialOutput(new FileOutputStream(FileDescriptor.err));
+                }
+            } else {
+                builder.serialOutput(new FileOutputStream(FileDescriptor.out));
+            }
+        }
+        if (resolved == Console.VIRTIO) {
+            builder.stdin(new FileInputStream(FileDescriptor.in));
         }
         if (traceExits) {
             builder.traceExits(err);
@@ -137,6 +174,9 @@ final class RunCommand implements Callable<Integer> {
                 err.print(registers);
             }
         }
+        if (!verbose) {
+            cannotRun.forEach(err::println);    // a program that did not start: say why, as docker run does
+        }
         reportUnclaimed(err, result.exits());
         if (traceExits) {
             reportExitTable(err, result.exits());
@@ -146,6 +186,14 @@ final class RunCommand implements Callable<Integer> {
                     + " ms, " + result.exits().total() + " VM exits; " + result.clock().describe());
         }
         return result.exitStatus();
+    }
+
+    /** The bundled kernel's line for a program it could not start (docs/kernel.md). */
+    private static final String CANNOT_RUN = "jvmm-kernel: cannot run the program: ";
+
+    /** One of jvmm's own output streams for the program's bytes: written in blocks, flushed at each notification. */
+    private static OutputStream hostStream(FileDescriptor fd) {
+        return new BufferedOutputStream(new FileOutputStream(fd), 1 << 16);
     }
 
     /** A Linux program given as the IMAGE (the "--" forgotten): say which command runs it. */
@@ -165,7 +213,7 @@ final class RunCommand implements Callable<Integer> {
             err.println("jvmm: accesses to I/O ports no device claims: " + ports);
         }
         if (exits.unclaimedMmio() > 0) {
-            err.println("jvmm: MMIO accesses (no MMIO devices): " + exits.unclaimedMmio());
+            err.println("jvmm: MMIO accesses no device claims: " + exits.unclaimedMmio());
         }
     }
 

@@ -11,7 +11,8 @@ import static dev.jvmm.kvm.kvm_h.*;
  * Reads the exit KVM_RUN left in one vCPU's kvm_run page: the one place that reads the exit
  * union. It allocates nothing for the exits a VMM takes by the million: a single-byte port
  * access is an interned record per port (KVM puts PIO data at a fixed offset of the page,
- * KVM_PIO_PAGE_OFFSET), so the hot path of the run loop stays allocation-free.
+ * KVM_PIO_PAGE_OFFSET), and an MMIO access an interned record per address and width (its data
+ * lies in the page's mmio.data), so the hot path of the run loop stays allocation-free.
  */
 final class ExitDecoder {
     private static final long EXIT_REASON = kvm_run.exit_reason$offset();
@@ -21,16 +22,30 @@ final class ExitDecoder {
     private static final long IO_PORT = IO + kvm_run.io.port$offset();
     private static final long IO_COUNT = IO + kvm_run.io.count$offset();
     private static final long IO_DATA_OFFSET = IO + kvm_run.io.data_offset$offset();
+    private static final long MMIO = kvm_run.mmio$offset();
+    private static final long MMIO_ADDRESS = MMIO + kvm_run.mmio.phys_addr$offset();
+    private static final long MMIO_LENGTH = MMIO + kvm_run.mmio.len$offset();
+    private static final long MMIO_IS_WRITE = MMIO + kvm_run.mmio.is_write$offset();
     private static final int PORT_CACHE = 256;
+    private static final int MMIO_CACHE = 64;
+    private static final int MMIO_DATA_MAX = 8;
 
     private final MemorySegment run;
     private long byteDataOffset = -1;
     private MemorySegment byteData;
     private final VcpuExit.IoOut[] byteOuts = new VcpuExit.IoOut[PORT_CACHE];
     private final VcpuExit.IoIn[] byteIns = new VcpuExit.IoIn[PORT_CACHE];
+    /** mmio.data as 1 to 8 bytes: its views, made once. */
+    private final MemorySegment[] mmioData = new MemorySegment[MMIO_DATA_MAX + 1];
+    private final VcpuExit.MmioWrite[] mmioWrites = new VcpuExit.MmioWrite[MMIO_CACHE];
+    private final VcpuExit.MmioRead[] mmioReads = new VcpuExit.MmioRead[MMIO_CACHE];
 
     ExitDecoder(MemorySegment run) {
         this.run = run;
+        MemorySegment data = kvm_run.mmio.data(kvm_run.mmio(run));
+        for (int length = 1; length <= MMIO_DATA_MAX; length++) {
+            mmioData[length] = data.asSlice(0, length);
+        }
     }
 
     VcpuExit decode() {
@@ -69,14 +84,28 @@ final class ExitDecoder {
         return exit;
     }
 
+    private VcpuExit mmio() {
+        long address = run.get(kvm_run.mmio.phys_addr$layout(), MMIO_ADDRESS);
+        int length = Math.clamp(run.get(kvm_run.mmio.len$layout(), MMIO_LENGTH), 1, MMIO_DATA_MAX);
+        MemorySegment data = mmioData[length];
+        int slot = (int) (address >>> 2) & (MMIO_CACHE - 1);
+        if (run.get(kvm_run.mmio.is_write$layout(), MMIO_IS_WRITE) != 0) {
+            VcpuExit.MmioWrite exit = mmioWrites[slot];
+            if (exit == null || exit.address() != address || exit.data() != data) {
+                exit = mmioWrites[slot] = new VcpuExit.MmioWrite(address, data);
+            }
+            return exit;
+        }
+        VcpuExit.MmioRead exit = mmioReads[slot];
+        if (exit == null || exit.address() != address || exit.data() != data) {
+            exit = mmioReads[slot] = new VcpuExit.MmioRead(address, data);
+        }
+        return exit;
+    }
+
     private VcpuExit other(int reason) {
         return switch (reason) {
-            case KVM_EXIT_MMIO -> {
-                MemorySegment mmio = kvm_run.mmio(run);
-                MemorySegment data = kvm_run.mmio.data(mmio).asSlice(0, kvm_run.mmio.len(mmio));
-                long address = kvm_run.mmio.phys_addr(mmio);
-                yield kvm_run.mmio.is_write(mmio) != 0 ? new VcpuExit.MmioWrite(address, data) : new VcpuExit.MmioRead(address, data);
-            }
+            case KVM_EXIT_MMIO -> mmio();
             case KVM_EXIT_HLT -> new VcpuExit.Hlt();
             case KVM_EXIT_SHUTDOWN -> new VcpuExit.Shutdown();
             case KVM_EXIT_FAIL_ENTRY -> {

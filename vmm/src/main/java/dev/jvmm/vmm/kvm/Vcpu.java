@@ -1,6 +1,9 @@
 package dev.jvmm.vmm.kvm;
 
+import dev.jvmm.kvm.kvm_mp_state;
+import dev.jvmm.kvm.kvm_regs;
 import dev.jvmm.kvm.kvm_signal_mask;
+import dev.jvmm.kvm.kvm_vcpu_events;
 import dev.jvmm.vmm.sys.Libc;
 
 import java.lang.foreign.Arena;
@@ -20,6 +23,9 @@ public final class Vcpu extends KvmFd {
     private final MemorySegment run;
     private final MemorySegment errnoState;
     private final ExitDecoder exits;
+    private final MemorySegment mpState;
+    private final MemorySegment regs;
+    private final MemorySegment events;
 
     private Vcpu(int fd, int id, Arena arena, MemorySegment run, MemorySegment errnoState) {
         super(fd);
@@ -28,6 +34,9 @@ public final class Vcpu extends KvmFd {
         this.run = run;
         this.errnoState = errnoState;
         this.exits = new ExitDecoder(run);
+        this.mpState = arena.allocate(kvm_mp_state.layout());
+        this.regs = arena.allocate(kvm_regs.layout());
+        this.events = arena.allocate(kvm_vcpu_events.layout());
     }
 
     static Vcpu map(int fd, int id, int mmapSize) {
@@ -64,6 +73,38 @@ public final class Vcpu extends KvmFd {
             throw new KvmException("KVM_RUN", errno);
         }
         return exits.decode();
+    }
+
+    /**
+     * True if the vCPU sits in HLT that nothing can end: KVM_GET_MP_STATE says
+     * KVM_MP_STATE_HALTED (with the in-kernel irqchip KVM keeps a halted vCPU inside KVM_RUN and
+     * reports it so when a signal brings it out; api.rst, KVM_GET_MP_STATE), RFLAGS.IF is clear
+     * (a maskable interrupt cannot wake it, SDM Vol. 2A HLT), and KVM_GET_VCPU_EVENTS shows no
+     * NMI pending or being injected. An NMI, SMI or INIT that a device sends later could still
+     * wake it; jvmm's devices send none. For the thread that runs the vCPU, between two
+     * KVM_RUNs; it allocates nothing.
+     */
+    public boolean haltedForGood() {
+        vcpuIoctl("KVM_GET_MP_STATE", KVM_GET_MP_STATE, mpState);
+        if (kvm_mp_state.mp_state(mpState) != KVM_MP_STATE_HALTED) {
+            return false;
+        }
+        vcpuIoctl("KVM_GET_REGS", KVM_GET_REGS, regs);
+        if ((kvm_regs.rflags(regs) & RFLAGS_IF) != 0) {
+            return false;
+        }
+        vcpuIoctl("KVM_GET_VCPU_EVENTS", KVM_GET_VCPU_EVENTS, events);
+        MemorySegment nmi = kvm_vcpu_events.nmi(events);
+        return kvm_vcpu_events.nmi.pending(nmi) == 0 && kvm_vcpu_events.nmi.injected(nmi) == 0;
+    }
+
+    private static final long RFLAGS_IF = 1L << 9;
+
+    /** One ioctl with the vCPU's own errno segment: nothing allocated. */
+    private void vcpuIoctl(String name, long request, MemorySegment arg) {
+        if (Libc.ioctl(errnoState, fd, request, arg) < 0) {
+            throw new KvmException(name, Libc.errno(errnoState));
+        }
     }
 
     /** The exit the last KVM_RUN left, for callers that make KVM_RUN themselves (the JNA benchmark). */

@@ -3,7 +3,6 @@ package dev.jvmm.vmm.devices.virtio;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -22,6 +21,12 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  * stdin has ended, as QEMU does when its chardev closes). A driver that does not negotiate
  * MULTIPORT sees port 0 only.
  *
+ * <p>A host stream that fails (a closed pipe: EPIPE) is reported once with PORT_REMOVE for its
+ * port, so that the driver can fail the program's writes with EPIPE, as Linux fails a write to a
+ * pipe nobody reads; buffers the driver still sends there are taken and dropped, so a driver
+ * that ignores the message never waits for them. Without MULTIPORT there is no control queue to
+ * say it on, and the bytes are dropped.
+ *
  * <p>Output goes to the host stream as whole buffers, one write per descriptor (no per-byte
  * calls), and is flushed once per notification. Input arrives from a reader thread
  * ({@link ConsoleInput}) and is moved into the buffers the driver posted as soon as both exist.
@@ -38,6 +43,7 @@ public final class VirtioConsole implements VirtioDevice {
 
     static final int DEVICE_READY = 0;
     static final int DEVICE_ADD = 1;
+    static final int PORT_REMOVE = 2;
     static final int PORT_READY = 3;
     static final int CONSOLE_PORT = 4;
     static final int PORT_OPEN = 6;
@@ -51,6 +57,9 @@ public final class VirtioConsole implements VirtioDevice {
     private boolean multiport;
     private boolean consoleReady;
     private boolean endOfInputSent;
+    private final boolean[] broken;
+    /** A queue that broke the rules while the device held its lock: reported once the lock is let go. */
+    private VirtqueueException failure;
 
     /**
      * @param stdin  the program's standard input, or null for none (the guest sees its end at once)
@@ -60,6 +69,7 @@ public final class VirtioConsole implements VirtioDevice {
     public VirtioConsole(InputStream stdin, OutputStream stdout, OutputStream stderr) {
         this.input = new ConsoleInput(stdin);
         this.outputs = List.of(stdout, stderr);
+        this.broken = new boolean[outputs.size()];
     }
 
     @Override
@@ -95,13 +105,18 @@ public final class VirtioConsole implements VirtioDevice {
     }
 
     @Override
-    public void activate(long features, List<SplitVirtqueue> queues, Interrupt interrupt) {
+    public void activate(long features, List<SplitVirtqueue> queues, Interrupt interrupt) throws VirtqueueException {
         boolean used;
+        VirtqueueException failed;
         synchronized (this) {
             this.queues = queues;
             this.interrupt = interrupt;
             this.multiport = (features & F_MULTIPORT) != 0;
             used = moveInput();
+            failed = takeFailure();
+        }
+        if (failed != null) {
+            throw failed;
         }
         if (used) {
             interrupt.usedBuffers();
@@ -112,6 +127,7 @@ public final class VirtioConsole implements VirtioDevice {
     @Override
     public void notify(int index) throws VirtqueueException {
         boolean used;
+        VirtqueueException failed;
         synchronized (this) {
             if (!multiport && index >= CONTROL_RX) {
                 return;     // without MULTIPORT only port 0's queues exist (5.3.2)
@@ -122,6 +138,10 @@ public final class VirtioConsole implements VirtioDevice {
                 case CONTROL_FROM_DRIVER -> control();
                 case CONTROL_TO_DRIVER -> deliverControl();
             };
+            failed = takeFailure();
+        }
+        if (failed != null) {
+            throw failed;
         }
         if (used) {
             interrupt.usedBuffers();
@@ -131,6 +151,7 @@ public final class VirtioConsole implements VirtioDevice {
     @Override
     public synchronized void reset() {
         queues = List.of();
+        failure = null;
         controlBacklog.clear();
         multiport = false;
         consoleReady = false;
@@ -156,22 +177,35 @@ public final class VirtioConsole implements VirtioDevice {
         SplitVirtqueue queue = queues.get(index);
         OutputStream out = outputs.get(port);
         boolean used = false;
-        try {
-            for (DescriptorChain chain = queue.pop(); chain != null; chain = queue.pop()) {
-                for (MemorySegment buffer : chain.readable()) {
-                    for (long done = 0; done < buffer.byteSize(); ) {
-                        int n = (int) Math.min(copyBuffer.length, buffer.byteSize() - done);
-                        MemorySegment.copy(buffer, JAVA_BYTE, done, copyBuffer, 0, n);
-                        out.write(copyBuffer, 0, n);
-                        done += n;
+        boolean wasBroken = broken[port];
+        for (DescriptorChain chain = queue.pop(); chain != null; chain = queue.pop()) {
+            if (!broken[port]) {
+                try {
+                    for (MemorySegment buffer : chain.readable()) {
+                        for (long done = 0; done < buffer.byteSize(); ) {
+                            int n = (int) Math.min(copyBuffer.length, buffer.byteSize() - done);
+                            MemorySegment.copy(buffer, JAVA_BYTE, done, copyBuffer, 0, n);
+                            out.write(copyBuffer, 0, n);
+                            done += n;
+                        }
                     }
+                } catch (IOException e) {
+                    broken[port] = true;
                 }
-                queue.push(chain, 0);
-                used = true;
             }
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the guest's console output", e);
+            queue.push(chain, 0);
+            used = true;
+        }
+        if (!broken[port]) {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                broken[port] = true;
+            }
+        }
+        if (broken[port] && !wasBroken && multiport) {
+            queueControl(port, PORT_REMOVE, 0);
+            used |= deliverControl();
         }
         return used;
     }
@@ -194,7 +228,7 @@ public final class VirtioConsole implements VirtioDevice {
                 used = true;
             }
         } catch (VirtqueueException e) {
-            interrupt.deviceError(e);
+            fail(e);
             return used;
         }
         if (consoleReady && input.drained() && !endOfInputSent) {
@@ -205,14 +239,36 @@ public final class VirtioConsole implements VirtioDevice {
         return used;
     }
 
+    /**
+     * On the reader thread. The transport's lock is taken after the device's is let go, never
+     * inside it: the vCPU thread takes them in the other order.
+     */
     private void inputArrived() {
         boolean used;
+        VirtqueueException failed;
+        Interrupt to;
         synchronized (this) {
             used = moveInput();
+            failed = takeFailure();
+            to = interrupt;
         }
-        if (used) {
-            interrupt.usedBuffers();
+        if (failed != null) {
+            to.deviceError(failed);
+        } else if (used) {
+            to.usedBuffers();
         }
+    }
+
+    private void fail(VirtqueueException e) {
+        if (failure == null) {
+            failure = e;
+        }
+    }
+
+    private VirtqueueException takeFailure() {
+        VirtqueueException failed = failure;
+        failure = null;
+        return failed;
     }
 
     /** The driver's control messages (5.3.6.2): answer DEVICE_READY and PORT_READY. */
@@ -262,6 +318,9 @@ public final class VirtioConsole implements VirtioDevice {
             } else {
                 queueControl(id, PORT_OPEN, 1);
             }
+            if (broken[id]) {
+                queueControl(id, PORT_REMOVE, 0);
+            }
         }
     }
 
@@ -292,7 +351,7 @@ public final class VirtioConsole implements VirtioDevice {
                 used = true;
             }
         } catch (VirtqueueException e) {
-            interrupt.deviceError(e);
+            fail(e);
         }
         return used;
     }

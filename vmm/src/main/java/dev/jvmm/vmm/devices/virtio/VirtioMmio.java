@@ -267,6 +267,14 @@ public final class VirtioMmio implements MmioDevice {
         line.accept(false);
     }
 
+    /**
+     * The VM is going away: the device lets go of guest memory. When this returns no transfer is
+     * under way and none starts (input that arrives later stays with the host).
+     */
+    public void detach() {
+        device.reset();
+    }
+
     /** True once the driver has set DRIVER_OK and the device has not asked for a reset. */
     public synchronized boolean live() {
         return (status & STATUS_DRIVER_OK) != 0 && (status & STATUS_NEEDS_RESET) == 0;

@@ -1,9 +1,14 @@
 package dev.jvmm.vmm.devices.virtio;
 
+import dev.jvmm.vmm.devices.MmioBus;
 import dev.jvmm.vmm.memory.GuestMemory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
@@ -12,7 +17,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 /**
  * A virtio-mmio driver for tests, as a guest kernel would be: register accesses through the
  * transport, split virtqueues laid out in guest RAM. Queue {@code q} lives at
- * {@code QUEUES + q * QUEUE_STRIDE}; buffers are allocated upward from {@code BUFFERS}.
+ * {@code QUEUES + q * QUEUE_STRIDE}; buffers are allocated upward from {@code BUFFERS}. With a
+ * {@link #bus}, register accesses go through it at {@link #base}, as a vCPU's MMIO exits do.
  */
 final class Driver implements AutoCloseable {
     static final long QUEUES = 0x10000;
@@ -23,6 +29,8 @@ final class Driver implements AutoCloseable {
     final Arena arena = Arena.ofShared();
     private final MemorySegment register = arena.allocate(4);
     VirtioMmio transport;
+    MmioBus bus;
+    long base;
     private long nextBuffer = BUFFERS;
     private final int[] availableIndex = new int[16];
     private final int[] usedSeen = new int[16];
@@ -30,13 +38,21 @@ final class Driver implements AutoCloseable {
     private final int[] size = new int[16];
 
     int read(int offset) {
-        transport.read(offset, register);
+        if (bus != null) {
+            bus.read(base + offset, register);
+        } else {
+            transport.read(offset, register);
+        }
         return register.get(JAVA_INT_UNALIGNED, 0);
     }
 
     void write(int offset, int value) {
         register.set(JAVA_INT_UNALIGNED, 0, value);
-        transport.write(offset, register);
+        if (bus != null) {
+            bus.write(base + offset, register);
+        } else {
+            transport.write(offset, register);
+        }
     }
 
     /** The initialisation sequence of virtio 1.2, 3.1.1, with {@code features} and {@code queues} of {@code queueSize}. */
@@ -151,6 +167,34 @@ final class Driver implements AutoCloseable {
         }
         usedSeen[q] = index;
         return entries;
+    }
+
+    /** Sends the console a control message (virtio 1.2, 5.3.6.2) on its control transmit queue. */
+    void sendControl(int id, int event, int value) {
+        byte[] message = new byte[8];
+        ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN).putInt(id).putShort((short) event).putShort((short) value);
+        long buffer = buffer(message);
+        offer(VirtioConsole.CONTROL_TX, new long[] {buffer}, new int[] {8}, new long[0], new int[0]);
+        notifyQueue(VirtioConsole.CONTROL_TX);
+    }
+
+    /** Posts {@code count} buffers for the console's control messages. */
+    void postControlBuffers(int count) {
+        for (int i = 0; i < count; i++) {
+            offer(VirtioConsole.CONTROL_RX, new long[0], new int[0], new long[] {emptyBuffer(8)}, new int[] {8});
+        }
+    }
+
+    /** Control messages the device wrote since the last call, as "id:event:value". */
+    List<String> receivedControl() {
+        List<String> messages = new ArrayList<>();
+        MemorySegment table = memory.slice(descriptors(VirtioConsole.CONTROL_RX), 16L * 256);
+        for (int[] entry : takeUsed(VirtioConsole.CONTROL_RX)) {
+            long address = table.get(JAVA_LONG_UNALIGNED, 16L * entry[0]);
+            ByteBuffer message = ByteBuffer.wrap(memory.read(address, 8)).order(ByteOrder.LITTLE_ENDIAN);
+            messages.add(message.getInt() + ":" + message.getShort() + ":" + message.getShort());
+        }
+        return messages;
     }
 
     @Override

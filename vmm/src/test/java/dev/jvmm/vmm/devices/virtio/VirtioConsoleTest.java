@@ -8,16 +8,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -109,11 +105,11 @@ class VirtioConsoleTest {
             long buffer = driver.emptyBuffer(8);
             driver.offer(VirtioConsole.CONTROL_RX, new long[0], new int[0], new long[] {buffer}, new int[] {8});
         }
-        sendControl(-1, VirtioConsole.DEVICE_READY, 1);
-        assertEquals(List.of("0:1:0", "1:1:0"), receivedControl());
-        sendControl(0, VirtioConsole.PORT_READY, 1);
-        sendControl(1, VirtioConsole.PORT_READY, 1);
-        assertEquals(List.of("0:4:1", "0:6:0", "1:6:1"), receivedControl(),
+        driver.sendControl(-1, VirtioConsole.DEVICE_READY, 1);
+        assertEquals(List.of("0:1:0", "1:1:0"), driver.receivedControl());
+        driver.sendControl(0, VirtioConsole.PORT_READY, 1);
+        driver.sendControl(1, VirtioConsole.PORT_READY, 1);
+        assertEquals(List.of("0:4:1", "0:6:0", "1:6:1"), driver.receivedControl(),
                 "console port, then port 0 opened and closed at once (no stdin), port 1 opened");
         long err = driver.buffer("oops\n".getBytes(StandardCharsets.US_ASCII));
         driver.offer(5, new long[] {err}, new int[] {5}, new long[0], new int[0]);
@@ -133,9 +129,9 @@ class VirtioConsoleTest {
         for (int i = 0; i < 8; i++) {
             driver.offer(VirtioConsole.CONTROL_RX, new long[0], new int[0], new long[] {driver.emptyBuffer(8)}, new int[] {8});
         }
-        sendControl(-1, VirtioConsole.DEVICE_READY, 1);
-        sendControl(0, VirtioConsole.PORT_READY, 1);
-        assertEquals(List.of("0:1:0", "1:1:0", "0:4:1", "0:6:1"), receivedControl(), "stdin is open");
+        driver.sendControl(-1, VirtioConsole.DEVICE_READY, 1);
+        driver.sendControl(0, VirtioConsole.PORT_READY, 1);
+        assertEquals(List.of("0:1:0", "1:1:0", "0:4:1", "0:6:1"), driver.receivedControl(), "stdin is open");
         long[] receive = {driver.emptyBuffer(4), driver.emptyBuffer(100)};
         driver.offer(0, new long[0], new int[0], new long[] {receive[0]}, new int[] {4});
         driver.offer(0, new long[0], new int[0], new long[] {receive[1]}, new int[] {100});
@@ -149,7 +145,7 @@ class VirtioConsoleTest {
         assertEquals("o, guest", new String(driver.memory.read(receive[1], 8), StandardCharsets.US_ASCII));
         host.close();
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-            while (!receivedControl().contains("0:6:0")) {
+            while (!driver.receivedControl().contains("0:6:0")) {
                 Thread.sleep(5);
             }
         });
@@ -231,26 +227,6 @@ class VirtioConsoleTest {
         driver.notifyQueue(99);
         driver.write(VirtioMmio.DRIVER_FEATURES, -1);   // after FEATURES_OK: ignored
         assertEquals(0, driver.read(VirtioMmio.STATUS) & VirtioMmio.STATUS_NEEDS_RESET);
-    }
-
-    private void sendControl(int id, int event, int value) {
-        byte[] message = new byte[8];
-        ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN).putInt(id).putShort((short) event).putShort((short) value);
-        long buffer = driver.buffer(message);
-        driver.offer(VirtioConsole.CONTROL_TX, new long[] {buffer}, new int[] {8}, new long[0], new int[0]);
-        driver.notifyQueue(VirtioConsole.CONTROL_TX);
-    }
-
-    /** Control messages the device wrote since the last call, as "id:event:value". */
-    private List<String> receivedControl() {
-        List<String> messages = new ArrayList<>();
-        MemorySegment table = driver.memory.slice(Driver.descriptors(VirtioConsole.CONTROL_RX), 16L * 256);
-        for (int[] entry : driver.takeUsed(VirtioConsole.CONTROL_RX)) {
-            long address = table.get(JAVA_LONG_UNALIGNED, 16L * entry[0]);
-            ByteBuffer message = ByteBuffer.wrap(driver.memory.read(address, 8)).order(ByteOrder.LITTLE_ENDIAN);
-            messages.add(message.getInt() + ":" + message.getShort() + ":" + message.getShort());
-        }
-        return messages;
     }
 
     private int[][] awaitUsed(int q, int count) {

@@ -1,0 +1,95 @@
+package dev.jvmm.vmm.kvm;
+
+import dev.jvmm.kvm.kvm_run;
+import dev.jvmm.vmm.devices.MmioBus;
+import dev.jvmm.vmm.devices.MmioDevice;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+
+import static dev.jvmm.kvm.kvm_h.KVM_EXIT_MMIO;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** MMIO exits decoded from a kvm_run page as KVM fills it, without KVM. */
+class ExitDecoderTest {
+
+    /** An MMIO exit's way from the kvm_run page to a device allocates nothing, as a port exit's does. */
+    @Test
+    void decodingAndDispatchingAnMmioExitAllocatesNothing() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment run = arena.allocate(kvm_run.layout());
+            ExitDecoder decoder = new ExitDecoder(run);
+            MmioBus bus = new MmioBus();
+            long[] seen = new long[1];
+            bus.register(0xd000_0000L, 0x200, new MmioDevice() {
+                public void write(long offset, MemorySegment data) {
+                    seen[0] += offset;
+                }
+
+                public void read(long offset, MemorySegment data) {
+                    data.set(JAVA_INT_UNALIGNED, 0, (int) offset);
+                }
+            });
+            kvm_run.exit_reason(run, KVM_EXIT_MMIO);
+            MemorySegment mmio = kvm_run.mmio(run);
+            kvm_run.mmio.len(mmio, 4);
+            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long before = 0;
+            for (int round = 0; round < 2; round++) {          // the first round warms up the compiler
+                before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 100_000; i++) {
+                    kvm_run.mmio.phys_addr(mmio, 0xd000_0000L + 4 * (i & 7));
+                    kvm_run.mmio.is_write(mmio, (byte) (i & 1));
+                    switch (decoder.decode()) {
+                        case VcpuExit.MmioWrite(long address, MemorySegment data) -> bus.write(address, data);
+                        case VcpuExit.MmioRead(long address, MemorySegment data) -> bus.read(address, data);
+                        default -> throw new AssertionError();
+                    }
+                }
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(allocated < 100_000, allocated + " bytes for 100,000 MMIO exits");
+            assertTrue(seen[0] > 0);
+        }
+    }
+
+    @Test
+    void mmioExitsAreDecodedWithoutAllocatingForARepeatedAccess() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment run = arena.allocate(kvm_run.layout());
+            ExitDecoder decoder = new ExitDecoder(run);
+            kvm_run.exit_reason(run, KVM_EXIT_MMIO);
+            MemorySegment mmio = kvm_run.mmio(run);
+            kvm_run.mmio.phys_addr(mmio, 0xd000_0050L);
+            kvm_run.mmio.len(mmio, 4);
+            kvm_run.mmio.is_write(mmio, (byte) 1);
+            kvm_run.mmio.data(mmio).set(JAVA_INT_UNALIGNED, 0, 6);
+            VcpuExit.MmioWrite write = assertInstanceOf(VcpuExit.MmioWrite.class, decoder.decode());
+            assertEquals(0xd000_0050L, write.address());
+            assertEquals(4, write.data().byteSize());
+            assertEquals(6, write.data().get(JAVA_INT_UNALIGNED, 0));
+            assertSame(write, decoder.decode(), "the same access again: the same record");
+            kvm_run.mmio.data(mmio).set(JAVA_INT_UNALIGNED, 0, 7);
+            assertEquals(7, write.data().get(JAVA_INT_UNALIGNED, 0), "its data is a view of the page");
+
+            kvm_run.mmio.is_write(mmio, (byte) 0);
+            kvm_run.mmio.len(mmio, 2);
+            VcpuExit.MmioRead read = assertInstanceOf(VcpuExit.MmioRead.class, decoder.decode());
+            assertEquals(2, read.data().byteSize());
+            read.data().fill((byte) 0x5a);
+            assertEquals((byte) 0x5a, kvm_run.mmio.data(mmio).get(JAVA_BYTE, 1), "reads fill the page");
+            kvm_run.mmio.phys_addr(mmio, 0xd000_0050L + 64 * 4);      // the same cache slot, another address
+            VcpuExit.MmioRead other = assertInstanceOf(VcpuExit.MmioRead.class, decoder.decode());
+            assertNotSame(read, other);
+            assertEquals(0xd000_0050L + 64 * 4, other.address());
+        }
+    }
+}
