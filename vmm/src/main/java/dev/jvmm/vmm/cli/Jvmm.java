@@ -13,7 +13,6 @@ import java.util.List;
 @Command(name = "jvmm",
         mixinStandardHelpOptions = true,
         versionProvider = Jvmm.Version.class,
-        subcommands = {RunCommand.class, InfoCommand.class, BenchCommand.class, InitrdCommand.class, CommandLine.HelpCommand.class},
         description = "A microVM runtime: boots tiny x86-64 guest kernels on /dev/kvm.",
         exitCodeOnInvalidInput = Jvmm.JVMM_FAILED,
         exitCodeOnExecutionException = Jvmm.JVMM_FAILED,
@@ -25,6 +24,15 @@ import java.util.List;
                 "126:the guest kernel died (triple fault, KVM internal error, entry failure)"})
 public final class Jvmm implements Runnable {
     static final int JVMM_FAILED = 125;
+
+    /**
+     * The subcommands, in the order {@code jvmm --help} lists them. picocli builds a command's model
+     * by reflection (its options, their annotations, their types), which costs more than the rest of
+     * {@code jvmm --version}: only a subcommand named on the command line gets its whole model; the
+     * others get a summary (name and description) for the top-level help.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            RunCommand.class, InfoCommand.class, BenchCommand.class, InitrdCommand.class, CommandLine.HelpCommand.class);
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Show stack traces for jvmm's own errors.")
@@ -86,7 +94,7 @@ public final class Jvmm implements Runnable {
     static int execute(PrintWriter out, PrintWriter err, String... args) {
         int separator = Arrays.asList(args).indexOf("--");
         String[] jvmmArgs = separator < 0 ? args : Arrays.copyOf(args, separator);
-        CommandLine commandLine = new CommandLine(new Jvmm(List.of(args), RawArguments.of(List.of(args))));
+        CommandLine commandLine = commandLine(new Jvmm(List.of(args), RawArguments.of(List.of(args))), List.of(jvmmArgs));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -108,6 +116,26 @@ public final class Jvmm implements Runnable {
             return JVMM_FAILED;
         });
         return commandLine.execute(jvmmArgs);
+    }
+
+    /**
+     * jvmm's command line for these arguments (those before "--"): the whole model of each
+     * subcommand whose name is among them (so {@code jvmm help run} has run's), a summary of the
+     * others. A word that only looks like a subcommand's name (an option's value) costs that model, no more.
+     */
+    static CommandLine commandLine(Jvmm jvmm, List<String> jvmmArgs) {
+        CommandLine commandLine = new CommandLine(jvmm);
+        for (Class<?> subcommand : SUBCOMMANDS) {
+            Command command = subcommand.getAnnotation(Command.class);
+            if (jvmmArgs.contains(command.name())) {
+                commandLine.addSubcommand(command.name(), subcommand);
+            } else {
+                CommandLine.Model.CommandSpec summary = CommandLine.Model.CommandSpec.create().name(command.name());
+                summary.usageMessage().header(command.header()).description(command.description());
+                commandLine.addSubcommand(command.name(), summary);
+            }
+        }
+        return commandLine;
     }
 
     static final class Version implements CommandLine.IVersionProvider {
