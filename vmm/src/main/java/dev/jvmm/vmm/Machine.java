@@ -80,12 +80,14 @@ public final class Machine {
     private RunResult boot() {
         long started = System.nanoTime();
         try (Kvm kvm = Kvm.open();
-             Vm vm = kvm.createVm();
+             Vm vm = Phases.marked(Phases.VM_CREATED, kvm.createVm());
              GuestMemory memory = GuestMemory.allocate(config.memorySize());
              Arena arena = Arena.ofConfined()) {
             vm.setUserMemoryRegion(0, 0, memory.hostMapping());
+            Phases.mark(Phases.MEMORY_MAPPED);
             ioBus.register(PageDiscard.PORT, PageDiscard.PORT_COUNT, new PageDiscard(memory));
             BootLoader.Entry entry = BootLoader.load(config.image(), memory, config.cmdline(), config.program(), config.modules());
+            Phases.mark(Phases.GUEST_LOADED);
             ioBus.register(FwCfg.PORT, FwCfg.PORT_COUNT, new FwCfg(CPUS, memory.size(), entry.firmwareCmdline()));
             Cpuid supported = kvm.supportedCpuid(arena);
             int adjustClock = kvm.checkExtension(KVM_CAP_ADJUST_CLOCK);
@@ -96,6 +98,7 @@ public final class Machine {
                 BootLoader.enter(vcpu, entry);
                 startClock(vm, adjustClock);
                 Outcome outcome = config.timeout() == null ? runLoop(vcpu, null) : runWithWatchdog(vcpu);
+                Phases.mark(Phases.GUEST_EXIT);
                 RunResult.ExitStatistics statistics = new RunResult.ExitStatistics(exits.total(), exits.byKind(),
                         exits.byPort(), ioBus.unclaimedAccesses(), unclaimedMmio);
                 return new RunResult(outcome, statistics, Duration.ofNanos(System.nanoTime() - started), clock);
@@ -146,6 +149,7 @@ public final class Machine {
     }
 
     private Outcome runLoop(Vcpu vcpu, Watchdog watchdog) {
+        Phases.mark(Phases.FIRST_KVM_RUN);
         while (true) {
             VcpuExit exit = vcpu.run();
             exits.count(exit);

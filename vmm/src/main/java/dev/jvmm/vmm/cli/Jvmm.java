@@ -1,6 +1,7 @@
 package dev.jvmm.vmm.cli;
 
 import dev.jvmm.vmm.JvmmException;
+import dev.jvmm.vmm.Phases;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,7 +48,11 @@ public final class Jvmm implements Runnable {
     private final List<String> programArgv;
     private final List<byte[]> programArgvBytes;
 
+    /** When jvmm's phases were reached, from {@code main} on (jvmm run --timings). */
+    private final Phases phases = new Phases();
+
     Jvmm(List<String> args, List<byte[]> bytes) {
+        phases.add(TimingsOption.MAIN);
         int separator = args.indexOf("--");
         int end = separator < 0 ? args.size() : separator;
         this.options = args.subList(0, end);
@@ -65,6 +70,10 @@ public final class Jvmm implements Runnable {
         return programArgvBytes;
     }
 
+    Phases phases() {
+        return phases;
+    }
+
     List<String> options() {
         return options;
     }
@@ -78,8 +87,21 @@ public final class Jvmm implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try: jvmm run)");
     }
 
+    /**
+     * Runs jvmm and ends the process with its status. Through {@link Runtime#halt}, after flushing
+     * what jvmm wrote: {@code System.exit} would first look up the JDK's logger for
+     * {@code Runtime.exit} (a service lookup over every jar of the class path, some milliseconds of
+     * every start), and run shutdown hooks, of which jvmm has none.
+     */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int status = execute(out, err, args);
+        out.flush();
+        err.flush();
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(status);
     }
 
     static int execute(String... args) {
@@ -94,7 +116,12 @@ public final class Jvmm implements Runnable {
     static int execute(PrintWriter out, PrintWriter err, String... args) {
         int separator = Arrays.asList(args).indexOf("--");
         String[] jvmmArgs = separator < 0 ? args : Arrays.copyOf(args, separator);
-        CommandLine commandLine = commandLine(new Jvmm(List.of(args), RawArguments.of(List.of(args))), List.of(jvmmArgs));
+        Jvmm jvmm = new Jvmm(List.of(args), RawArguments.of(List.of(args)));
+        CommandLine commandLine = commandLine(jvmm, List.of(jvmmArgs));
+        commandLine.setExecutionStrategy(parseResult -> {
+            jvmm.phases.add(TimingsOption.CLI_PARSED);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setOut(out);
         commandLine.setErr(err);

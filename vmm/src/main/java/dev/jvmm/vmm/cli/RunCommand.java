@@ -85,6 +85,9 @@ final class RunCommand implements Callable<Integer> {
             description = "A PVH ELF64 or multiboot v1 image (default: the bundled guest kernel).")
     Path image;
 
+    @Mixin
+    TimingsOption timings;
+
     @ParentCommand
     Jvmm jvmm;
 
@@ -124,9 +127,9 @@ final class RunCommand implements Callable<Integer> {
         if (traceExits) {
             builder.traceExits(err);
         }
-        VmResult result = builder.build().run();
+        VmResult result = timings.run(jvmm, () -> builder.build().run());
         if (json) {
-            System.out.println(result.toJson());
+            System.out.println(timings.json(jvmm, result.toJson()));
         }
         switch (result.outcome()) {
             case RunResult.Exited _ -> { }

@@ -24,7 +24,7 @@ public final class StartupTraining {
             List.of("bench", "--help"),
             List.of("run", "--no-such-option"),
             List.of("info"),
-            List.of("run"));
+            List.of("run", "--timings"));
 
     private StartupTraining() {}
 
