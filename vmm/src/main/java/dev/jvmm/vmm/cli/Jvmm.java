@@ -43,31 +43,39 @@ public final class Jvmm implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     /** The arguments before "--" (jvmm's), and after it (the guest program and its arguments), as text and as bytes. */
-    private final List<String> options;
-    private final List<byte[]> optionBytes;
-    private final List<String> programArgv;
-    private final List<byte[]> programArgvBytes;
+    private final List<String> args;
+    private final int separator;
+    /** The arguments' bytes: read from /proc when a command first needs them (run's and initrd's program and environment). */
+    private List<byte[]> bytes;
 
     /** When jvmm's phases were reached, from {@code main} on (jvmm run --timings). */
     private final Phases phases = new Phases();
 
-    Jvmm(List<String> args, List<byte[]> bytes) {
+    /** jvmm's arguments, whose bytes {@link RawArguments} reads if a command needs them. */
+    Jvmm(List<String> args) {
         phases.add(TimingsOption.MAIN);
-        int separator = args.indexOf("--");
-        int end = separator < 0 ? args.size() : separator;
-        this.options = args.subList(0, end);
-        this.optionBytes = bytes.subList(0, end);
-        this.programArgv = separator < 0 ? List.of() : args.subList(separator + 1, args.size());
-        this.programArgvBytes = separator < 0 ? List.of() : bytes.subList(separator + 1, args.size());
+        this.args = args;
+        this.separator = args.indexOf("--");
+    }
+
+    private List<byte[]> bytes() {
+        if (bytes == null) {
+            bytes = RawArguments.of(args);
+        }
+        return bytes;
+    }
+
+    private int end() {
+        return separator < 0 ? args.size() : separator;
     }
 
     List<String> programArgv() {
-        return programArgv;
+        return separator < 0 ? List.of() : args.subList(separator + 1, args.size());
     }
 
     /** The program's argv as execve gave it to jvmm (see {@link RawArguments}). */
     List<byte[]> programArgvBytes() {
-        return programArgvBytes;
+        return separator < 0 ? List.of() : bytes().subList(separator + 1, args.size());
     }
 
     Phases phases() {
@@ -75,11 +83,11 @@ public final class Jvmm implements Runnable {
     }
 
     List<String> options() {
-        return options;
+        return args.subList(0, end());
     }
 
     List<byte[]> optionBytes() {
-        return optionBytes;
+        return bytes().subList(0, end());
     }
 
     @Override
@@ -116,7 +124,7 @@ public final class Jvmm implements Runnable {
     static int execute(PrintWriter out, PrintWriter err, String... args) {
         int separator = Arrays.asList(args).indexOf("--");
         String[] jvmmArgs = separator < 0 ? args : Arrays.copyOf(args, separator);
-        Jvmm jvmm = new Jvmm(List.of(args), RawArguments.of(List.of(args)));
+        Jvmm jvmm = new Jvmm(List.of(args));
         CommandLine commandLine = commandLine(jvmm, List.of(jvmmArgs));
         commandLine.setExecutionStrategy(parseResult -> {
             jvmm.phases.add(TimingsOption.CLI_PARSED);

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** What jvmm does at start-up to start fast: the subcommand models it builds, the launcher's training run. */
 class StartupTest {
     private static CommandLine commandLine(String... args) {
-        return Jvmm.commandLine(new Jvmm(List.of(args), RawArguments.of(List.of(args))), List.of(args));
+        return Jvmm.commandLine(new Jvmm(List.of(args)), List.of(args));
     }
 
     /** The subcommands whose whole model (their own class, their options) this command line has. */
@@ -53,7 +53,7 @@ class StartupTest {
 
     @Test
     void theTopLevelHelpIsTheSameAsWithEveryModelBuilt() {
-        CommandLine full = new CommandLine(new Jvmm(List.of("--help"), RawArguments.of(List.of("--help"))));
+        CommandLine full = new CommandLine(new Jvmm(List.of("--help")));
         for (Class<?> subcommand : Jvmm.SUBCOMMANDS) {
             full.addSubcommand(subcommand.getAnnotation(Command.class).name(), subcommand);
         }
