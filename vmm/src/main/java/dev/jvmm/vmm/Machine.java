@@ -89,10 +89,11 @@ public final class Machine {
     private RunResult boot() {
         long started = System.nanoTime();
         try (Kvm kvm = Kvm.open();
-             Vm vm = kvm.createVm();
+             Vm vm = Phases.marked(Phases.VM_CREATED, kvm.createVm());
              GuestMemory memory = GuestMemory.allocate(config.memorySize());
              Arena arena = Arena.ofConfined()) {
             vm.setUserMemoryRegion(0, 0, memory.hostMapping());
+            Phases.mark(Phases.MEMORY_MAPPED);
             irqchip = createInterruptControllers(kvm, vm);
             ioBus.register(PageDiscard.PORT, PageDiscard.PORT_COUNT, new PageDiscard(memory));
             String cmdline = config.cmdline();
@@ -103,6 +104,7 @@ public final class Machine {
                 cmdline = ConsoleSlot.withDeviceWord(cmdline);
             }
             BootLoader.Entry entry = BootLoader.load(config.image(), memory, cmdline, config.program(), config.modules());
+            Phases.mark(Phases.GUEST_LOADED);
             ioBus.register(FwCfg.PORT, FwCfg.PORT_COUNT, new FwCfg(CPUS, memory.size(), entry.firmwareCmdline()));
             Cpuid supported = kvm.supportedCpuid(arena);
             int adjustClock = kvm.checkExtension(KVM_CAP_ADJUST_CLOCK);
@@ -116,6 +118,7 @@ public final class Machine {
                 Outcome outcome;
                 try (Watchdog watchdog = config.timeout() == null && !irqchip ? null : new Watchdog(vcpu, config.timeout(), irqchip)) {
                     outcome = runLoop(vcpu, watchdog);
+                    Phases.mark(Phases.GUEST_EXIT);
                 } finally {
                     if (console != null) {
                         console.detach();
@@ -214,6 +217,7 @@ public final class Machine {
     }
 
     private Outcome runLoop(Vcpu vcpu, Watchdog watchdog) {
+        Phases.mark(Phases.FIRST_KVM_RUN);
         while (true) {
             VcpuExit exit = vcpu.run();
             exits.count(exit);

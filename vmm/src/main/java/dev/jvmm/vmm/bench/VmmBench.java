@@ -95,6 +95,58 @@ public final class VmmBench {
         return rows;
     }
 
+    /**
+     * The command line's own start-up, whole processes, interleaved with the JVM alone
+     * ({@code java -version} of the same JDK): {@code jvmm --version} and {@code jvmm run --help}
+     * need no KVM. Then the phases of {@code jvmm run --timings --json} (ms since the JVM started).
+     */
+    public static List<Row> commandLine(Peers peers, int runs, IntConsumer progress) {
+        List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version");
+        List<String> version = jvmm(peers, "--version");
+        List<String> runHelp = jvmm(peers, "run", "--help");
+        double[] javaMs = new double[runs];
+        double[] versionMs = new double[runs];
+        double[] helpMs = new double[runs];
+        checked(run(version), 0);   // warm: the launcher's cache, the page cache
+        for (int r = 0; r < runs; r++) {
+            progress.accept(r);
+            javaMs[r] = checked(run(java), 0).nanos() / 1e6;
+            versionMs[r] = checked(run(version), 0).nanos() / 1e6;
+            helpMs[r] = checked(run(runHelp), 0).nanos() / 1e6;
+        }
+        Stats javaStats = Stats.of(javaMs);
+        Stats versionStats = Stats.of(versionMs);
+        Stats helpStats = Stats.of(helpMs);
+        List<Row> rows = new ArrayList<>();
+        rows.add(Row.of("vmm", "start-up: java -version (the JVM alone)", "ms", javaStats, ""));
+        rows.add(Row.of("vmm", "start-up: jvmm --version", "ms", versionStats, "jvmm / java = " + ratio(versionStats, javaStats)));
+        rows.add(Row.of("vmm", "start-up: jvmm run --help", "ms", helpStats, "jvmm / java = " + ratio(helpStats, javaStats)));
+        java.util.Map<String, List<Double>> phases = new java.util.LinkedHashMap<>();
+        for (int r = 0; r < runs; r++) {
+            String json = checked(run(peers.jvmmRun("--timings", "--json", "--cmdline", "exit=0")), 0).out();
+            Matcher timings = TIMINGS.matcher(json);
+            if (!timings.find()) {
+                throw new JvmmException("jvmm run --timings --json printed no timings: " + json.strip());
+            }
+            Matcher phase = PHASE.matcher(timings.group(1));
+            while (phase.find()) {
+                phases.computeIfAbsent(phase.group(1), name -> new ArrayList<>()).add(Double.parseDouble(phase.group(2)));
+            }
+        }
+        phases.forEach((name, ms) -> rows.add(Row.of("vmm", "run phase: " + name.replace('_', ' '), "ms",
+                Stats.of(ms.stream().mapToDouble(Double::doubleValue).toArray()), "since the JVM started (jvmm run --timings)")));
+        return rows;
+    }
+
+    private static final Pattern TIMINGS = Pattern.compile("\"timings\":\\{([^}]*)\\}");
+    private static final Pattern PHASE = Pattern.compile("\"(\\w+)_ms\":([0-9.]+)");
+
+    private static List<String> jvmm(Peers peers, String... args) {
+        List<String> command = new ArrayList<>(peers.jvmm());
+        command.addAll(List.of(args));
+        return command;
+    }
+
     private static long runJvmm(ElfImage exitloop, int exits) {
         RunResult result = Machine.run(new Machine.Config(exitloop, 16L << 20, Integer.toString(exits), null, null,
                 OutputStream.nullOutputStream()));

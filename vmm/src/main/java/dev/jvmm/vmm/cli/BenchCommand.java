@@ -65,9 +65,10 @@ final class BenchCommand implements Callable<Integer> {
             err.println("jvmm bench: [3/4] VM exits: jvmm, the C reference VMM, QEMU (" + exitCount + " exits a run)");
             rows.addAll(VmmBench.exitPath(exitloop, exitloopFile, peers, exitCount, r,
                     round -> err.println("jvmm bench:       round " + (round + 1) + " of " + r)));
-            err.println("jvmm bench: [4/4] start-up and memory: jvmm run and QEMU, whole processes");
+            err.println("jvmm bench: [4/4] start-up and memory: jvmm run and QEMU, jvmm --version and java -version, whole processes");
             rows.addAll(VmmBench.startupAndMemory(guestFile, peers, quick ? 1 : Math.max(r, 10),
                     round -> { }));
+            rows.addAll(VmmBench.commandLine(peers, quick ? 1 : Math.max(r, 10), round -> { }));
 
             Map<String, String> header = new LinkedHashMap<>();
             header.put("cpu", HostInfo.cpu());

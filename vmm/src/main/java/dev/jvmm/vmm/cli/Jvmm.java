@@ -1,6 +1,7 @@
 package dev.jvmm.vmm.cli;
 
 import dev.jvmm.vmm.JvmmException;
+import dev.jvmm.vmm.Phases;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +14,6 @@ import java.util.List;
 @Command(name = "jvmm",
         mixinStandardHelpOptions = true,
         versionProvider = Jvmm.Version.class,
-        subcommands = {RunCommand.class, InfoCommand.class, BenchCommand.class, InitrdCommand.class, CommandLine.HelpCommand.class},
         description = "A microVM runtime: boots tiny x86-64 guest kernels on /dev/kvm.",
         exitCodeOnInvalidInput = Jvmm.JVMM_FAILED,
         exitCodeOnExecutionException = Jvmm.JVMM_FAILED,
@@ -26,6 +26,15 @@ import java.util.List;
 public final class Jvmm implements Runnable {
     static final int JVMM_FAILED = 125;
 
+    /**
+     * The subcommands, in the order {@code jvmm --help} lists them. picocli builds a command's model
+     * by reflection (its options, their annotations, their types), which costs more than the rest of
+     * {@code jvmm --version}: only a subcommand named on the command line gets its whole model; the
+     * others get a summary (name and description) for the top-level help.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            RunCommand.class, InfoCommand.class, BenchCommand.class, InitrdCommand.class, CommandLine.HelpCommand.class);
+
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Show stack traces for jvmm's own errors.")
     boolean debug;
@@ -34,35 +43,51 @@ public final class Jvmm implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     /** The arguments before "--" (jvmm's), and after it (the guest program and its arguments), as text and as bytes. */
-    private final List<String> options;
-    private final List<byte[]> optionBytes;
-    private final List<String> programArgv;
-    private final List<byte[]> programArgvBytes;
+    private final List<String> args;
+    private final int separator;
+    /** The arguments' bytes: read from /proc when a command first needs them (run's and initrd's program and environment). */
+    private List<byte[]> bytes;
 
-    Jvmm(List<String> args, List<byte[]> bytes) {
-        int separator = args.indexOf("--");
-        int end = separator < 0 ? args.size() : separator;
-        this.options = args.subList(0, end);
-        this.optionBytes = bytes.subList(0, end);
-        this.programArgv = separator < 0 ? List.of() : args.subList(separator + 1, args.size());
-        this.programArgvBytes = separator < 0 ? List.of() : bytes.subList(separator + 1, args.size());
+    /** When jvmm's phases were reached, from {@code main} on (jvmm run --timings). */
+    private final Phases phases = new Phases();
+
+    /** jvmm's arguments, whose bytes {@link RawArguments} reads if a command needs them. */
+    Jvmm(List<String> args) {
+        phases.add(TimingsOption.MAIN);
+        this.args = args;
+        this.separator = args.indexOf("--");
+    }
+
+    private List<byte[]> bytes() {
+        if (bytes == null) {
+            bytes = RawArguments.of(args);
+        }
+        return bytes;
+    }
+
+    private int end() {
+        return separator < 0 ? args.size() : separator;
     }
 
     List<String> programArgv() {
-        return programArgv;
+        return separator < 0 ? List.of() : args.subList(separator + 1, args.size());
     }
 
     /** The program's argv as execve gave it to jvmm (see {@link RawArguments}). */
     List<byte[]> programArgvBytes() {
-        return programArgvBytes;
+        return separator < 0 ? List.of() : bytes().subList(separator + 1, args.size());
+    }
+
+    Phases phases() {
+        return phases;
     }
 
     List<String> options() {
-        return options;
+        return args.subList(0, end());
     }
 
     List<byte[]> optionBytes() {
-        return optionBytes;
+        return bytes().subList(0, end());
     }
 
     @Override
@@ -70,8 +95,21 @@ public final class Jvmm implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command (try: jvmm run)");
     }
 
+    /**
+     * Runs jvmm and ends the process with its status. Through {@link Runtime#halt}, after flushing
+     * what jvmm wrote: {@code System.exit} would first look up the JDK's logger for
+     * {@code Runtime.exit} (a service lookup over every jar of the class path, some milliseconds of
+     * every start), and run shutdown hooks, of which jvmm has none.
+     */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int status = execute(out, err, args);
+        out.flush();
+        err.flush();
+        System.out.flush();
+        System.err.flush();
+        Runtime.getRuntime().halt(status);
     }
 
     static int execute(String... args) {
@@ -86,7 +124,12 @@ public final class Jvmm implements Runnable {
     static int execute(PrintWriter out, PrintWriter err, String... args) {
         int separator = Arrays.asList(args).indexOf("--");
         String[] jvmmArgs = separator < 0 ? args : Arrays.copyOf(args, separator);
-        CommandLine commandLine = new CommandLine(new Jvmm(List.of(args), RawArguments.of(List.of(args))));
+        Jvmm jvmm = new Jvmm(List.of(args));
+        CommandLine commandLine = commandLine(jvmm, List.of(jvmmArgs));
+        commandLine.setExecutionStrategy(parseResult -> {
+            jvmm.phases.add(TimingsOption.CLI_PARSED);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -108,6 +151,26 @@ public final class Jvmm implements Runnable {
             return JVMM_FAILED;
         });
         return commandLine.execute(jvmmArgs);
+    }
+
+    /**
+     * jvmm's command line for these arguments (those before "--"): the whole model of each
+     * subcommand whose name is among them (so {@code jvmm help run} has run's), a summary of the
+     * others. A word that only looks like a subcommand's name (an option's value) costs that model, no more.
+     */
+    static CommandLine commandLine(Jvmm jvmm, List<String> jvmmArgs) {
+        CommandLine commandLine = new CommandLine(jvmm);
+        for (Class<?> subcommand : SUBCOMMANDS) {
+            Command command = subcommand.getAnnotation(Command.class);
+            if (jvmmArgs.contains(command.name())) {
+                commandLine.addSubcommand(command.name(), subcommand);
+            } else {
+                CommandLine.Model.CommandSpec summary = CommandLine.Model.CommandSpec.create().name(command.name());
+                summary.usageMessage().header(command.header()).description(command.description());
+                commandLine.addSubcommand(command.name(), summary);
+            }
+        }
+        return commandLine;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

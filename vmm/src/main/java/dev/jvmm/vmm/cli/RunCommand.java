@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run",
-        customSynopsis = "jvmm run [-hvV] [--json] [--trace-exits] [--memory=SIZE] [--timeout=DURATION] [--cmdline=STRING] "
+        customSynopsis = "jvmm run [-hvV] [--json] [--trace-exits] [--timings] [--memory=SIZE] [--timeout=DURATION] [--cmdline=STRING] "
                 + "[--console=KIND] [--entry-path=PATH] [--module=FILE[,ARGS]]... [--clear-env] [-e=NAME=VALUE]... "
                 + "[IMAGE] [-- PROGRAM [ARGS...]]",
         description = {"Boot a PVH or multiboot v1 guest image on KVM and run it until it exits.",
@@ -101,6 +101,9 @@ final class RunCommand implements Callable<Integer> {
             description = "A PVH ELF64 or multiboot v1 image (default: the bundled guest kernel).")
     Path image;
 
+    @Mixin
+    TimingsOption timings;
+
     @ParentCommand
     Jvmm jvmm;
 
@@ -161,9 +164,9 @@ final class RunCommand implements Callable<Integer> {
         if (traceExits) {
             builder.traceExits(err);
         }
-        VmResult result = builder.build().run();
+        VmResult result = timings.run(jvmm, () -> builder.build().run());
         if (json) {
-            System.out.println(result.toJson());
+            System.out.println(timings.json(jvmm, result.toJson()));
         }
         switch (result.outcome()) {
             case RunResult.Exited _ -> { }

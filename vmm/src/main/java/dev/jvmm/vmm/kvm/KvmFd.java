@@ -14,20 +14,27 @@ abstract sealed class KvmFd implements AutoCloseable permits Kvm, Vm, Vcpu {
         this.fd = fd;
     }
 
-    /** One ioctl; its non-negative result, or a {@link KvmException} naming it. */
+    /** One ioctl whose argument points to a struct; its non-negative result, or a {@link KvmException} naming it. */
     final int ioctl(String name, long request, MemorySegment arg) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errnoState = Libc.errnoState(arena);
-            int result = Libc.ioctl(errnoState, fd, request, arg);
-            if (result < 0) {
-                throw new KvmException(name, Libc.errno(errnoState));
-            }
-            return result;
+            return checked(name, Libc.ioctl(errnoState, fd, request, arg), errnoState);
         }
     }
 
+    /** One ioctl whose argument is an integer (0 where the request takes none). */
     final int ioctl(String name, long request, long arg) {
-        return ioctl(name, request, MemorySegment.ofAddress(arg));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errnoState = Libc.errnoState(arena);
+            return checked(name, Libc.ioctl(errnoState, fd, request, arg), errnoState);
+        }
+    }
+
+    private static int checked(String name, int result, MemorySegment errnoState) {
+        if (result < 0) {
+            throw new KvmException(name, Libc.errno(errnoState));
+        }
+        return result;
     }
 
     @Override

@@ -65,7 +65,7 @@ public final class Vcpu extends KvmFd {
 
     /** Enters the guest until the next exit that needs the VMM. */
     public VcpuExit run() {
-        if (Libc.ioctl(errnoState, fd, KVM_RUN, MemorySegment.NULL) < 0) {
+        if (Libc.ioctl(errnoState, fd, KVM_RUN, 0) < 0) {
             int errno = Libc.errno(errnoState);
             if (errno == Libc.EINTR || errno == Libc.EAGAIN) {
                 return VcpuExit.INTERRUPTED;

@@ -46,34 +46,25 @@ public final class Libc {
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
-    // Each downcall is linked the first time it is used (one holder class each): linking costs
-    // milliseconds at start-up, and a run that never times out never needs the pthread calls.
-    private static final class Open {
-        static final MethodHandle HANDLE = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), CAPTURE_ERRNO);
-    }
+    // x86-64 system-call numbers (asm/unistd_64.h).
+    private static final long SYS_OPEN = 2;
+    private static final long SYS_CLOSE = 3;
+    private static final long SYS_MMAP = 9;
+    private static final long SYS_MUNMAP = 11;
+    private static final long SYS_IOCTL = 16;
+    private static final long SYS_MADVISE = 28;
 
-    private static final class Close {
-        static final MethodHandle HANDLE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
-
-    // ioctl is variadic: int ioctl(int fd, unsigned long request, ...). One shape serves every
-    // request: integer arguments travel as addresses (MemorySegment.ofAddress).
-    private static final class Ioctl {
-        static final MethodHandle HANDLE = downcall("ioctl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
-    }
-
-    private static final class Mmap {
-        static final MethodHandle HANDLE = downcall("mmap",
-                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), CAPTURE_ERRNO);
-    }
-
-    private static final class Munmap {
-        static final MethodHandle HANDLE = downcall("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    }
-
-    private static final class Madvise {
-        static final MethodHandle HANDLE = downcall("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    // Every system call on the path of a run (open, every KVM ioctl, mmap, munmap, madvise, close) goes
+    // through libc's syscall(), one downcall shape linked once: each distinct shape costs FFM a stub
+    // and method-handle classes spun at run time (milliseconds each at start-up), which the AOT cache
+    // does not hold. syscall() is variadic (long syscall(long number, ...)): its arguments travel as
+    // longs, pointers by their address; like the wrappers, it returns -1 with errno set on failure.
+    // Each other downcall is linked the first time it is used (one holder class each): a run that
+    // fails on nothing never needs strerror, one that never times out never needs the pthread calls.
+    private static final class Syscall {
+        static final MethodHandle HANDLE = downcall("syscall", FunctionDescriptor.of(JAVA_LONG,
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
     }
 
     private static final class Strerror {
@@ -119,55 +110,63 @@ public final class Libc {
         }
     }
 
-    public static int open(MemorySegment errnoState, String path, int flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            return (int) Open.HANDLE.invokeExact(errnoState, arena.allocateFrom(path), flags);
+    /** One system call: its result, or -1 with errno in {@code errnoState}. */
+    private static long syscall(MemorySegment errnoState, long number, long a1, long a2, long a3, long a4, long a5, long a6) {
+        try {
+            return (long) Syscall.HANDLE.invokeExact(errnoState, number, a1, a2, a3, a4, a5, a6);
         } catch (Throwable t) {
             throw rethrow(t);
+        }
+    }
+
+    /** A system call whose errno no one reads. */
+    private static long syscall(long number, long a1, long a2, long a3) {
+        try (Arena arena = Arena.ofConfined()) {
+            return syscall(errnoState(arena), number, a1, a2, a3, 0, 0, 0);
+        }
+    }
+
+    /** The address a system call is given for {@code segment}: native memory only (no Java heap array). */
+    private static long address(MemorySegment segment) {
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("a system call needs native memory, not " + segment);
+        }
+        return segment.address();
+    }
+
+    public static int open(MemorySegment errnoState, String path, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) syscall(errnoState, SYS_OPEN, arena.allocateFrom(path).address(), flags, 0, 0, 0, 0);
         }
     }
 
     public static int close(int fd) {
-        try {
-            return (int) Close.HANDLE.invokeExact(fd);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(SYS_CLOSE, fd, 0, 0);
     }
 
+    /** ioctl with a pointer argument (a struct the request reads or fills), or {@link MemorySegment#NULL}. */
     public static int ioctl(MemorySegment errnoState, int fd, long request, MemorySegment arg) {
-        try {
-            return (int) Ioctl.HANDLE.invokeExact(errnoState, fd, request, arg);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return ioctl(errnoState, fd, request, address(arg));
+    }
+
+    /** ioctl with an integer argument (a capability, a vCPU id, a machine type; 0 where the request takes none). */
+    public static int ioctl(MemorySegment errnoState, int fd, long request, long arg) {
+        return (int) syscall(errnoState, SYS_IOCTL, fd, request, arg, 0, 0, 0);
     }
 
     /** mmap; returns {@link MemorySegment#NULL} on failure (MAP_FAILED), with errno in the state. */
     public static MemorySegment mmap(MemorySegment errnoState, long length, int prot, int flags, int fd, long offset) {
-        try {
-            MemorySegment address = (MemorySegment) Mmap.HANDLE.invokeExact(errnoState, MemorySegment.NULL, length, prot, flags, fd, offset);
-            return address.address() == -1L ? MemorySegment.NULL : address;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        long address = syscall(errnoState, SYS_MMAP, 0, length, prot, flags, fd, offset);
+        return address == -1L ? MemorySegment.NULL : MemorySegment.ofAddress(address);
     }
 
     public static void munmap(MemorySegment address, long length) {
-        try {
-            int ignored = (int) Munmap.HANDLE.invokeExact(address, length);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        syscall(SYS_MUNMAP, address(address), length, 0);
     }
 
     /** madvise; returns 0, or -1 (a bad range or advice: the caller checked both). */
     public static int madvise(MemorySegment address, long length, int advice) {
-        try {
-            return (int) Madvise.HANDLE.invokeExact(address, length, advice);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return (int) syscall(SYS_MADVISE, address(address), length, advice);
     }
 
     public static long pthreadSelf() {

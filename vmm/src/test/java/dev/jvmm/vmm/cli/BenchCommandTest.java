@@ -32,7 +32,10 @@ class BenchCommandTest {
                 "vDSO clock_gettime (through FFM)", "null system call getppid (through FFM)",
                 "exit round trip: jvmm (FFM)", "exit round trip: C reference VMM", "exit round trip: QEMU microvm (KVM)",
                 "start-up: jvmm run (bundled image, boot to exit)", "start-up: QEMU microvm, same image",
-                "peak RSS: jvmm run", "peak RSS: QEMU microvm")) {
+                "peak RSS: jvmm run", "peak RSS: QEMU microvm", "start-up: java -version (the JVM alone)",
+                "start-up: jvmm --version", "start-up: jvmm run --help", "run phase: main", "run phase: cli parsed",
+                "run phase: vm created", "run phase: memory mapped", "run phase: guest loaded", "run phase: first kvm run",
+                "run phase: guest exit")) {
             assertTrue(json.contains("\"name\":\"" + name + "\""), name + " in " + json);
         }
         assertTrue(json.strip().matches(".*\"name\":\"vDSO clock_gettime monotonic\",\"unit\":\"ns\",\"median\":[0-9.E]+,.*"), json);
