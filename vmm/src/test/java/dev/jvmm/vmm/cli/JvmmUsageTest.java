@@ -2,6 +2,7 @@ package dev.jvmm.vmm.cli;
 
 import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.GuestPrograms;
+import dev.jvmm.vmm.boot.ArgumentBlock;
 import dev.jvmm.vmm.boot.PvhBoot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,23 +99,24 @@ class JvmmUsageTest {
 
     @Test
     void overLongArgumentsSayWhatIsTooLong() {
-        String big = "x".repeat(PvhBoot.CMDLINE_MAX);
-        Result program = jvmm("run", "--cmdline", "quiet", "--", "demo", big);
-        int length = "quiet -- demo ".length() + big.length();
-        assertFailure(program, "jvmm: the guest kernel's command line would be " + length + " bytes, and at most "
-                + PvhBoot.CMDLINE_MAX + " fit: the program and its arguments take " + (length - "quiet".length())
-                + " bytes of it, the kernel's words 5");
-        assertFailure(jvmm("run", "--cmdline", big + "y"), "jvmm: the guest kernel's command line would be "
-                + (big.length() + 1) + " bytes, and at most " + PvhBoot.CMDLINE_MAX + " fit: --cmdline is too long");
+        String big = "x".repeat(ArgumentBlock.MAX_ARG_STRLEN);
+        Result program = jvmm("run", "--", "demo", big);
+        assertEquals(125, program.status(), program.err());
+        assertTrue(program.err().contains(" is " + (big.length() + 1) + " bytes with its NUL; Linux's execve takes at most "
+                + ArgumentBlock.MAX_ARG_STRLEN + " per string (MAX_ARG_STRLEN): argument list too long"), program.err());
+        String kernelWords = "x".repeat(PvhBoot.CMDLINE_MAX);
+        assertFailure(jvmm("run", "--cmdline", kernelWords + "y"), "jvmm: the guest kernel's command line would be "
+                + (kernelWords.length() + 1) + " bytes, and at most " + PvhBoot.CMDLINE_MAX + " fit: --cmdline is too long");
     }
 
     @Test
     void helpAndVersionDescribeTheCommand() {
         Result help = jvmm("run", "--help");
         assertEquals(0, help.status());
+        String synopsis = help.out().replaceAll("\\s+", " ");    // however picocli wraps it
         for (String option : List.of("--memory=SIZE", "--timeout=DURATION", "--cmdline=STRING", "--entry-path=PATH",
-                "[IMAGE] [-- PROGRAM [ARGS...]]")) {
-            assertTrue(help.out().contains(option), option + " in:\n" + help.out());
+                "--console=KIND", "--timings", "[IMAGE] [-- PROGRAM [ARGS...]]")) {
+            assertTrue(synopsis.contains(option), option + " in:\n" + help.out());
         }
         Result top = jvmm("--help");
         assertTrue(top.out().contains("124") && top.out().contains("125") && top.out().contains("126"), top.out());
