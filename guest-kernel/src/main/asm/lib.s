@@ -26,34 +26,20 @@ strlen:
 2:  sub %rdi, %rax
     ret
 
-# random_u64() -> %rax: RDRAND where the CPU has it (CPUID.01H:ECX[30]), else xorshift64*
-# seeded from the TSC at first use.
+# random_u64() -> %rax: xorshift64*, seeded from the TSC at first use. Not RDRAND: where KVM
+# emulates kernel code (PVM), its emulator has no RDRAND (emulate.c: 0F C7 /6 with mod 3 is
+# group9's NotImpl), and an instruction it cannot emulate at CPL 0 ends the VM (emulation
+# failure), so the kernel would die at boot on any CPU that has RDRAND.
 .globl random_u64
 random_u64:
-    cmpb $0, rdrand_checked(%rip)
-    jne 1f
-    push %rbx
-    mov $1, %eax
-    cpuid
-    pop %rbx
-    shr $30, %ecx
-    and $1, %ecx
-    mov %cl, rdrand_present(%rip)
-    movb $1, rdrand_checked(%rip)
+    mov xorshift_state(%rip), %rax
+    test %rax, %rax
+    jnz 1f
     rdtsc
     shl $32, %rdx
     or %rdx, %rax
-    or $1, %rax
-    mov %rax, xorshift_state(%rip)
-1:  cmpb $0, rdrand_present(%rip)
-    je 3f
-    mov $10, %ecx                       # RDRAND may fail transiently (SDM Vol. 1, 7.3.17.1)
-2:  rdrand %rax
-    jc 4f
-    dec %ecx
-    jnz 2b
-3:  mov xorshift_state(%rip), %rax
-    mov %rax, %rdx
+    or $1, %rax                         # xorshift's state must not be 0
+1:  mov %rax, %rdx
     shr $12, %rdx
     xor %rdx, %rax
     mov %rax, %rdx
@@ -65,7 +51,7 @@ random_u64:
     mov %rax, xorshift_state(%rip)
     movabs $0x2545f4914f6cdd1d, %rdx
     imul %rdx, %rax
-4:  ret
+    ret
 
 # random_fill(%rdi = dst, %rsi = count)
 .globl random_fill
@@ -192,5 +178,3 @@ word_is:
 
 .section .bss
 xorshift_state: .skip 8
-rdrand_checked: .skip 1
-rdrand_present: .skip 1

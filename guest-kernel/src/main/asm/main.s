@@ -351,8 +351,9 @@ run_test:
 2:  cli
     hlt
     jmp 2b
-3:  lidt null_idt(%rip)                 # no IDT: #UD -> #GP -> #DF -> triple fault (SDM Vol. 3A 6.15)
-    ud2
+3:  lidt null_idt(%rip)                 # no IDT: #DE -> #GP -> #DF -> triple fault (SDM Vol. 3A 6.15)
+    xor %ecx, %ecx                      # #DE, not UD2: KVM's emulator has no UD2 (emulate.c: 0F 0B
+    div %ecx                            # is NotImpl), which would end the VM as emulation failure
 4:  pcmpeqb %xmm0, %xmm0                # an SSE2 instruction in supervisor mode: where KVM emulates
     pop %rbx                            # kernel code (PVM), its emulator has no such instruction
     ret

@@ -194,7 +194,7 @@ write_tsc_pvclock:
 .globl clock_monotonic_ns
 clock_monotonic_ns:
     lea vvar(%rip), %rsi
-    PVCLOCK_NS %rsi
+    PVCLOCK_NS %rsi, ordered=0          # no LFENCE in the kernel (clock.inc)
     ret
 
 # clock_realtime_ns() -> %rax: nanoseconds since the Unix epoch

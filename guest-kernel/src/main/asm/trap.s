@@ -140,16 +140,21 @@ resume:
 
 # fpu_exception_code(%edi = 16 (#MF) or 19 (#XM)) -> %eax: the SIGFPE si_code for the unmasked
 # exception the x87 status word or MXCSR shows, 0 if none (Linux's fpu__exception_code).
+# The x87 words by FNSTCW and FNSTSW to memory, which KVM's emulator has (emulate.c: escape_d9
+# and escape_dd /7; FNSTSW AX, DF E0, it has not); MXCSR only by FXSAVE (it has no STMXCSR),
+# which it refuses in 64-bit mode (check_fxsr): see docs/kernel.md, "What the kernel may execute".
 fpu_exception_code:
-    fxsave64 fault_fxsave(%rip)
     cmp $16, %edi
     jne 1f
+    fnstcw fault_fxsave(%rip)
+    fnstsw fault_fxsave + 2(%rip)
     movzwl fault_fxsave(%rip), %ecx     # FCW: the masks
     not %ecx
     movzwl fault_fxsave + 2(%rip), %eax # FSW: the flags
     and %ecx, %eax
     jmp 2f
-1:  mov fault_fxsave + FX_MXCSR(%rip), %eax   # flags in bits 0-5, masks in bits 7-12
+1:  fxsave64 fault_fxsave(%rip)
+    mov fault_fxsave + FX_MXCSR(%rip), %eax   # flags in bits 0-5, masks in bits 7-12
     mov %eax, %ecx
     shr $7, %ecx
     not %ecx
