@@ -6,8 +6,8 @@
 # closed descriptor is POLLNVAL (poll) or EBADF (select), the remaining time is written back for
 # a timeout that was not zero (and a failure to write it back is ignored).
 #
-# The signal masks of ppoll and pselect6 are checked (size, pointer) but not installed: no signal
-# can arrive during the wait until there is a timer or another process to send one.
+# The signal masks of ppoll and pselect6 are checked (size, pointer) but not installed: a signal
+# another thread sends during the wait is taken under the thread's own mask.
 
 .include "defs.inc"
 .include "file.inc"
@@ -29,20 +29,19 @@
 .equ SEL_SIZE, 56
 
 .text
-# wait_until(%rdi = CLOCK_MONOTONIC deadline in ns): returns when something may have become
-# ready, or the deadline has passed (poll, select and futex then look again). With no interrupt
-# yet, nothing wakes the kernel, so it watches the clock (as nanosleep does) until the deadline:
-# the one place a timer replaces.
+# wait_until(%rdi = CLOCK_MONOTONIC deadline in ns) -> %rax: 0 when something may have become
+# ready or the deadline has passed (poll and select then look again), -ERESTARTNOHAND when a
+# signal is to be taken (a handler makes it -EINTR, as Linux's poll and select). The thread
+# blocks (sched.s, task_block); no file here wakes a waiter yet, so only the deadline or a
+# signal ends the wait.
 .globl wait_until
 wait_until:
-    push %rbx
-    mov %rdi, %rbx
-1:  call clock_monotonic_ns
-    cmp %rbx, %rax                      # signed: a deadline before the clock's origin has passed
-    jge 2f
-    pause
-    jmp 1b
-2:  pop %rbx
+    call task_block
+    cmp $-EINTR, %rax
+    je 1f
+    xor %eax, %eax
+    ret
+1:  mov $-ERESTARTNOHAND, %rax
     ret
 
 # deadline_after(%rax = duration in ns, below 2^62) -> %rax: the CLOCK_MONOTONIC time then
@@ -244,7 +243,9 @@ do_poll:
     jae 8f
     mov %r13, %rdi
     call wait_until
-    jmp 1b
+    test %rax, %rax
+    jz 1b
+    jmp 9f
 8:  xor %eax, %eax
 9:  pop %r13
     pop %r12
@@ -414,7 +415,9 @@ do_select:
     jae 4f
     mov %r14, %rdi
     call wait_until
-    jmp 3b
+    test %rax, %rax
+    jz 3b
+    jmp 9f
 4:  mov $1, %r12d
     call select_scan
     jmp 9f

@@ -250,6 +250,7 @@ SYSCALL 34, sys_pause
 SYSCALL 35, sys_nanosleep
 SYSCALL 39, sys_getpid
 SYSCALL 40, sys_sendfile
+SYSCALL 56, sys_clone
 SYSCALL 60, sys_exit
 SYSCALL 62, sys_kill
 SYSCALL 63, sys_uname
@@ -310,6 +311,7 @@ SYSCALL 269, sys_path_at                # faccessat
 SYSCALL 270, sys_pselect6
 SYSCALL 271, sys_ppoll
 SYSCALL 273, sys_set_robust_list
+SYSCALL 274, sys_get_robust_list
 SYSCALL 292, sys_dup3
 SYSCALL 295, sys_preadv
 SYSCALL 296, sys_pwritev
@@ -320,6 +322,7 @@ SYSCALL 309, sys_getcpu
 SYSCALL 318, sys_getrandom
 SYSCALL 332, sys_statx
 SYSCALL 334, sys_rseq
+SYSCALL 435, sys_clone3
 SYSCALL 436, sys_close_range
 SYSCALL 439, sys_faccessat2
     .org syscall_table + NR_SYSCALLS * 8
