@@ -211,8 +211,9 @@ futex_wait:
     push %rdi
     mov %rbx, %rdi
     call futex_bucket
+    mov %rax, %rsi
     lea T_WAIT(%r12), %rdx
-    LIST_ADD_TAIL %rdx, %rax
+    LIST_ADD_TAIL %rdx, %rsi
     pop %rdi
     call task_block
     cmpq $0, T_FUTEX_KEY(%r12)          # not woken by a wake: still queued
