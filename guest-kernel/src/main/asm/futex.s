@@ -25,10 +25,12 @@
 .globl sys_futex
 sys_futex:
     push %rbx
+    push %rbp
     push %r12
     push %r13
     push %r14
     push %r15
+    mov %r9d, %ebp                      # val3: the bitset (WAIT_BITSET, WAKE_BITSET), CMP_REQUEUE's value
     mov %rdi, %rbx                      # uaddr
     mov %esi, %r12d                     # op
     mov %edx, %r13d                     # val
@@ -56,7 +58,7 @@ sys_futex:
     je 40f
     jmp 90f
 
-10: mov $-1, %r9d                       # FUTEX_WAIT: any bitset, a relative timeout
+10: mov $-1, %ebp                       # FUTEX_WAIT: any bitset, a relative timeout
 11: mov $NO_DEADLINE, %rax
     push %rax                           # the deadline
     test %r14, %r14
@@ -93,43 +95,37 @@ sys_futex:
     sub %rax, (%rsp)
     call clock_monotonic_ns
     add %rax, (%rsp)
-13: test %r9d, %r9d                     # an empty bitset
+13: test %ebp, %ebp                     # an empty bitset
     jz 18f
-    mov %r9d, %r9d
-    push %r9                            # the bitset, under the deadline
-    pushq 8(%rsp)
     call futex_key
     test %rax, %rax
-    jnz 16f
+    jnz 19f
     mov %rbx, %rdi
     mov $4, %esi
     xor %edx, %edx
     call user_range_ok
     test %rax, %rax
-    jnz 16f
+    jnz 19f
     cmp (%rbx), %r13d
     jne 17f
     mov (%rsp), %rdi
-    mov 8(%rsp), %r9
     call futex_wait
-    jmp 16f
+    jmp 19f
 17: mov $-EAGAIN, %rax
-16: add $16, %rsp
     jmp 19f
 18: mov $-EINVAL, %rax
 19: pop %rcx
     jmp 99f
 
-20: mov $-1, %r9d                       # FUTEX_WAKE
-21: test %r9d, %r9d
+20: mov $-1, %ebp                       # FUTEX_WAKE
+21: test %ebp, %ebp
     jz 92f
-    push %r9
     call futex_key
-    pop %rdx
     test %rax, %rax
     jnz 99f
     mov %rbx, %rdi
     mov %r13d, %esi
+    mov %ebp, %edx
     call futex_wake
     jmp 99f
 
@@ -155,10 +151,7 @@ sys_futex:
     call user_range_ok
     test %rax, %rax
     jnz 99f
-    mov current_task(%rip), %rax        # val3, from the frame (the calls above clobber %r9)
-    mov T_FRAME(%rax), %rax
-    mov F_R9(%rax), %eax
-    cmp (%rbx), %eax
+    cmp (%rbx), %ebp
     jne 39f
 31: call futex_requeue
     jmp 99f
@@ -186,6 +179,7 @@ sys_futex:
     pop %r14
     pop %r13
     pop %r12
+    pop %rbp
     pop %rbx
     ret
 
@@ -199,14 +193,14 @@ futex_bucket:
     add %rcx, %rax
     ret
 
-# futex_wait(%rbx = uaddr, %r9d = bitset, %rdi = CLOCK_MONOTONIC deadline, %r14 = the timeout
+# futex_wait(%rbx = uaddr, %ebp = bitset, %rdi = CLOCK_MONOTONIC deadline, %r14 = the timeout
 # pointer) -> %rax: 0 when woken, -ETIMEDOUT, or for a signal -ERESTARTSYS without a timeout
 # (a handler with SA_RESTART makes the call again) and -EINTR with one, as Linux.
 futex_wait:
     push %r12
     mov current_task(%rip), %r12
     mov %rbx, T_FUTEX_KEY(%r12)
-    mov %r9d, %eax
+    mov %ebp, %eax
     mov %rax, T_FUTEX_BITSET(%r12)
     push %rdi
     mov %rbx, %rdi
@@ -324,15 +318,13 @@ futex_requeue:
     ret
 
 # futex_wake_op(%rbx = uaddr, %r13d = how many to wake there, %r14d = how many at uaddr2 if the
-# comparison holds, %r15 = uaddr2 (writable), val3 in the caller's frame) -> %rax: how many
+# comparison holds, %r15 = uaddr2 (writable), %ebp = val3, the operation) -> %rax: how many
 # woke, or -ENOSYS for an unknown operation or comparison (Linux applies a known operation
 # before it finds the comparison unknown).
 futex_wake_op:
     push %rbp
     push %r12
-    mov current_task(%rip), %rax        # val3: the encoded operation
-    mov T_FRAME(%rax), %rax
-    mov F_R9(%rax), %eax
+    mov %ebp, %eax                      # the encoded operation
     mov %eax, %ecx                      # oparg: bits 23:12, signed
     shl $8, %ecx
     sar $20, %ecx

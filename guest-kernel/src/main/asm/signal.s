@@ -101,12 +101,12 @@ send_signal_to:
     mov $SIGMASK_KERNEL_IGNORE, %r8d
     bt %rbx, %r8
     jc 9f
-2:  lea T_PENDING(%r14), %r13
-    mov T_SIGINFO(%r14), %rdi
-    test %r14, %r14
-    jnz 3f
-    lea P_PENDING(%rcx), %r13
+2:  lea P_PENDING(%rcx), %r13
     mov P_SIGINFO(%rcx), %rdi
+    test %r14, %r14
+    jz 3f
+    lea T_PENDING(%r14), %r13
+    mov T_SIGINFO(%r14), %rdi
 3:  mov (%r13), %r8
     bts %rbx, %r8
     jc 9f
