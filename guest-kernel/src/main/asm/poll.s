@@ -32,11 +32,11 @@
 # wait_until(%rdi = CLOCK_MONOTONIC deadline in ns) -> %rax: 0 when something may have become
 # ready or the deadline has passed (poll and select then look again), -ERESTARTNOHAND when a
 # signal is to be taken (a handler makes it -EINTR, as Linux's poll and select). The thread
-# blocks (sched.s, task_block); no file here wakes a waiter yet, so only the deadline or a
-# signal ends the wait.
+# waits on the I/O wait queue (pipe.s, io_wait): a pipe that changes, the deadline or a signal
+# ends the wait.
 .globl wait_until
 wait_until:
-    call task_block
+    call io_wait
     cmp $-EINTR, %rax
     je 1f
     xor %eax, %eax
@@ -127,6 +127,7 @@ store_remaining:
     ret
 
 # file_poll(%rdi = file) -> %eax: the events ready on it
+.globl file_poll
 file_poll:
     mov FILE_OPS(%rdi), %rax
     mov FOP_POLL(%rax), %rax

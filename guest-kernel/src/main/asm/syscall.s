@@ -238,6 +238,7 @@ SYSCALL 18, sys_pwrite64
 SYSCALL 19, sys_readv
 SYSCALL 20, sys_writev
 SYSCALL 21, sys_path                    # access
+SYSCALL 22, sys_pipe
 SYSCALL 23, sys_select
 SYSCALL 24, sys_sched_yield
 SYSCALL 25, sys_mremap
@@ -298,11 +299,14 @@ SYSCALL 201, sys_time
 SYSCALL 202, sys_futex
 SYSCALL 203, sys_sched_setaffinity
 SYSCALL 204, sys_sched_getaffinity
+SYSCALL 213, sys_epoll_create
 SYSCALL 218, sys_set_tid_address
 SYSCALL 228, sys_clock_gettime
 SYSCALL 229, sys_clock_getres
 SYSCALL 230, sys_clock_nanosleep
 SYSCALL 231, sys_exit_group
+SYSCALL 232, sys_epoll_wait
+SYSCALL 233, sys_epoll_ctl
 SYSCALL 234, sys_tgkill
 SYSCALL 257, sys_path_at                # openat
 SYSCALL 262, sys_newfstatat
@@ -312,7 +316,10 @@ SYSCALL 270, sys_pselect6
 SYSCALL 271, sys_ppoll
 SYSCALL 273, sys_set_robust_list
 SYSCALL 274, sys_get_robust_list
+SYSCALL 281, sys_epoll_pwait
+SYSCALL 291, sys_epoll_create1
 SYSCALL 292, sys_dup3
+SYSCALL 293, sys_pipe2
 SYSCALL 295, sys_preadv
 SYSCALL 296, sys_pwritev
 SYSCALL 297, sys_rt_tgsigqueueinfo
