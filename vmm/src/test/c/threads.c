@@ -4,7 +4,7 @@
  * to one thread and to the process, a CPU-bound thread beside a sleeping one. Each line is the
  * same on Linux and on jvmm ("all"); other modes end the process in ways compared by status.
  *
- *   threads all          every check below, then "done"
+ *   threads all          every check below (pipes and epoll between threads too), then "done"
  *   threads bomb         threads that wait for ever, until pthread_create fails: "EAGAIN after N"
  *   threads bad-stack    a raw clone whose child has an unusable stack (it dies of SIGSEGV)
  *   threads bad-tls      a raw clone whose child's FS base points at nothing (SIGSEGV)
@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -20,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -59,6 +62,9 @@ static const char *err(long r) {
     case EINTR: return "EINTR";
     case ENOSYS: return "ENOSYS";
     case ESRCH: return "ESRCH";
+    case EEXIST: return "EEXIST";
+    case ENOENT: return "ENOENT";
+    case EPIPE: return "EPIPE";
     default: return strerror(errno);
     }
 }
@@ -355,6 +361,79 @@ static void signals(void) {
     printf("tgkill to a thread that is gone: %s\n", err(syscall(SYS_tgkill, getpid(), target_tid, 0)));
 }
 
+/* ---- pipes and epoll between threads ------------------------------------------------------------ */
+static int pipe_fds[2];
+
+static void *pipe_writer(void *arg) {
+    static char chunk[1000];
+    for (int i = 0; i < 20; i++) {
+        memset(chunk, 'a' + i, sizeof chunk);
+        if (write(pipe_fds[1], chunk, sizeof chunk) != sizeof chunk) return (void *) 1;
+    }
+    close(pipe_fds[1]);
+    return arg;
+}
+
+static void *late_writer(void *arg) {
+    sleep_ms(30);
+    if (write(*(int *) arg, "x", 1) != 1) return (void *) 1;
+    return NULL;
+}
+
+static void pipes(void) {
+    pipe(pipe_fds);
+    pthread_t t;
+    pthread_create(&t, NULL, pipe_writer, NULL);
+    long total = 0, sum = 0;
+    char buf[777];
+    for (ssize_t n; (n = read(pipe_fds[0], buf, sizeof buf)) > 0;) {
+        for (ssize_t i = 0; i < n; i++) sum += buf[i];
+        total += n;
+    }
+    pthread_join(t, NULL);
+    close(pipe_fds[0]);
+    printf("pipe: %ld bytes through a pipe between threads, sum %ld\n", total, sum);
+
+    int fds[2];
+    const char *first;
+    pipe2(fds, O_NONBLOCK | O_CLOEXEC);
+    first = err(read(fds[0], buf, 1));
+    printf("pipe2 nonblocking read of an empty pipe: %s, close-on-exec: %s\n", first,
+           (fcntl(fds[0], F_GETFD) & FD_CLOEXEC) ? "yes" : "no");
+    struct pollfd p = {fds[0], POLLIN, 0};
+    pthread_create(&t, NULL, late_writer, &fds[1]);
+    int r = poll(&p, 1, 5000);
+    pthread_join(t, NULL);
+    printf("poll woken by another thread's write: %d, revents %#x\n", r, p.revents);
+    read(fds[0], buf, 1);
+
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 0x1234567890};
+    first = err(epoll_ctl(ep, EPOLL_CTL_ADD, fds[0], &ev));
+    printf("epoll_ctl add: %s, again: %s\n", first, err(epoll_ctl(ep, EPOLL_CTL_ADD, fds[0], &ev)));
+    struct epoll_event out[4];
+    printf("epoll_wait 10 ms on an empty pipe: %d\n", epoll_wait(ep, out, 4, 10));
+    pthread_create(&t, NULL, late_writer, &fds[1]);
+    r = epoll_wait(ep, out, 4, 5000);
+    pthread_join(t, NULL);
+    printf("epoll_wait woken by another thread's write: %d, events %#x, data %#llx\n", r, out[0].events,
+           (unsigned long long) out[0].data.u64);
+    close(fds[1]);
+    r = epoll_wait(ep, out, 4, 0);
+    printf("after the writer closed: %d, events %#x\n", r, out[0].events);
+    first = err(epoll_ctl(ep, EPOLL_CTL_DEL, fds[0], NULL));
+    printf("epoll_ctl del: %s, again: %s\n", first, err(epoll_ctl(ep, EPOLL_CTL_DEL, fds[0], NULL)));
+    close(fds[0]);
+    close(ep);
+
+    signal(SIGPIPE, SIG_IGN);
+    pipe(fds);
+    close(fds[0]);
+    printf("write without a reader: %s\n", err(write(fds[1], "x", 1)));
+    close(fds[1]);
+    signal(SIGPIPE, SIG_DFL);
+}
+
 /* ---- modes that end the process -------------------------------------------------------------- */
 static void *wait_forever(void *arg) {
     static int never;
@@ -469,6 +548,7 @@ int main(int argc, char **argv) {
     spinning_and_sleeping();
     futexes();
     signals();
+    pipes();
     printf("done\n");
     return 0;
 }
