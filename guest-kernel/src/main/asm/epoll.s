@@ -299,8 +299,7 @@ epoll_scan:
     pop %rbx
     ret
 
-# The instance's own poll: readable when an entry is ready (not scanned here: never readable, as
-# an epoll file nested in poll reports nothing). Linux would look at the ready list.
+# An anonymous inode, as Linux's.
 epoll_stat:
     movq $1, STAT_NLINK(%rsi)
     movl $0600, STAT_MODE(%rsi)         # an anonymous inode: no file type bits
@@ -308,6 +307,8 @@ epoll_stat:
     xor %eax, %eax
     ret
 
+# An epoll file watched by poll, select or another epoll reports nothing ready (Linux reports
+# readable when its ready list is not empty).
 epoll_poll:
     xor %eax, %eax
     ret
