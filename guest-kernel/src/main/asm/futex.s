@@ -183,6 +183,118 @@ sys_futex:
     pop %rbx
     ret
 
+# futex_exit_robust(): the exiting thread's robust futexes (set_robust_list), as Linux's
+# exit_robust_list: each lock on its list (and the one it was taking or releasing,
+# list_op_pending) whose word names this thread as owner gets FUTEX_OWNER_DIED, and one waiter
+# is woken. At most ROBUST_LIST_LIMIT entries; a word or entry the thread cannot read or write
+# ends the walk. PI locks (low bit of an entry) are marked too but wake nobody.
+.equ ROBUST_LIST_LIMIT, 2048
+.equ FUTEX_WAITERS, 0x80000000
+.equ FUTEX_OWNER_DIED, 0x40000000
+.equ FUTEX_TID_MASK, 0x3fffffff
+.globl futex_exit_robust
+futex_exit_robust:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov current_task(%rip), %rax
+    mov T_ROBUST(%rax), %rbx            # head: {next, futex_offset, list_op_pending}
+    test %rbx, %rbx
+    jz 9f
+    mov %rbx, %rdi
+    mov $24, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov (%rbx), %r12                    # the first entry (low bit: PI)
+    mov 8(%rbx), %r13                   # futex_offset
+    mov 16(%rbx), %r14                  # list_op_pending
+    and $~1, %r14
+    mov $ROBUST_LIST_LIMIT, %r15d
+1:  mov %r12, %rbp
+    and $~1, %rbp
+    cmp %rbx, %rbp                      # back at the head
+    je 5f
+    mov %rbp, %rdi
+    mov $8, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 5f
+    mov (%rbp), %rax                    # the next, before this one is handled
+    push %rax
+    cmp %r14, %rbp
+    je 2f
+    lea (%rbp,%r13), %rdi
+    mov %r12d, %esi
+    and $1, %esi
+    xor %edx, %edx
+    call futex_death
+2:  pop %r12
+    dec %r15d
+    jnz 1b
+5:  test %r14, %r14
+    jz 9f
+    lea (%r14,%r13), %rdi
+    xor %esi, %esi
+    mov $1, %edx
+    call futex_death
+9:  pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+# futex_death(%rdi = the lock word, %esi = 1 for PI, %edx = 1 for the pending operation): Linux's
+# handle_futex_death
+futex_death:
+    push %rbx
+    push %r12
+    push %r13
+    mov %rdi, %rbx
+    mov %esi, %r12d
+    mov %edx, %r13d
+    test $3, %bl
+    jnz 9f
+    mov $4, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov (%rbx), %eax
+    test %r13d, %r13d                   # a pending operation on a free lock: a waiter may need waking
+    jz 1f
+    test %r12d, %r12d
+    jnz 1f
+    test %eax, %eax
+    jz 3f
+1:  mov %eax, %ecx
+    and $FUTEX_TID_MASK, %ecx
+    mov current_task(%rip), %rdx
+    cmp T_TID(%rdx), %ecx
+    jne 9f
+    mov %eax, %ecx
+    and $FUTEX_WAITERS, %ecx
+    or $FUTEX_OWNER_DIED, %ecx
+    mov %ecx, (%rbx)
+    test %r12d, %r12d
+    jnz 9f
+    test $FUTEX_WAITERS, %eax
+    jz 9f
+3:  mov %rbx, %rdi
+    mov $1, %esi
+    call futex_wake_address
+9:  pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
 # futex_bucket(%rdi = uaddr) -> %rax: its waiters' list head
 futex_bucket:
     mov %rdi, %rax

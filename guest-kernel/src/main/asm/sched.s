@@ -526,7 +526,7 @@ sys_set_tid_address:
     mov T_TID(%rax), %rax
     ret
 
-# set_robust_list(head, len): kept per thread (the kernel does not walk it at exit)
+# set_robust_list(head, len): kept per thread, walked when the thread exits (futex.s)
 .globl sys_set_robust_list
 sys_set_robust_list:
     cmp $24, %rsi                       # sizeof(struct robust_list_head)
@@ -596,7 +596,8 @@ sys_exit:
 2:  cmp %rax, %rbx
     jne 3f
     movl $1, leader_exited(%rip)
-3:  mov T_CLEAR_TID(%rbx), %rdi
+3:  call futex_exit_robust              # as Linux's mm_release: robust locks, then the tid word
+    mov T_CLEAR_TID(%rbx), %rdi
     test %rdi, %rdi
     jz 4f
     push %rdi

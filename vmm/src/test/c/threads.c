@@ -434,6 +434,35 @@ static void pipes(void) {
     signal(SIGPIPE, SIG_DFL);
 }
 
+/* ---- robust mutexes: the owner exits holding it --------------------------------------------------- */
+static pthread_mutex_t robust;
+static volatile int robust_taken;
+
+static void *die_holding(void *arg) {
+    pthread_mutex_lock(&robust);
+    robust_taken = 1;
+    sleep_ms(30);
+    return arg; /* exits holding it: the kernel marks it FUTEX_OWNER_DIED and wakes the waiter */
+}
+
+static void robust_mutexes(void) {
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+    pthread_mutex_init(&robust, &attr);
+    pthread_t t;
+    pthread_create(&t, NULL, die_holding, NULL);
+    while (!robust_taken) sched_yield();
+    int r = pthread_mutex_lock(&robust); /* waits for the owner's death */
+    printf("robust mutex, its owner exited while we waited: %s\n", r == EOWNERDEAD ? "EOWNERDEAD" : strerror(r));
+    if (r == EOWNERDEAD) pthread_mutex_consistent(&robust);
+    pthread_mutex_unlock(&robust);
+    pthread_join(t, NULL);
+    r = pthread_mutex_lock(&robust);
+    printf("robust mutex, made consistent: %s\n", r == 0 ? "ok" : strerror(r));
+    pthread_mutex_unlock(&robust);
+}
+
 /* ---- modes that end the process -------------------------------------------------------------- */
 static void *wait_forever(void *arg) {
     static int never;
@@ -549,6 +578,7 @@ int main(int argc, char **argv) {
     futexes();
     signals();
     pipes();
+    robust_mutexes();
     printf("done\n");
     return 0;
 }
