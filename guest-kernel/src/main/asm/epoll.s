@@ -195,16 +195,32 @@ sys_epoll_ctl:
 # epoll_wait(epfd, events, maxevents, timeout ms)
 .globl sys_epoll_wait
 sys_epoll_wait:
-    xor %r8d, %r8d
-# epoll_pwait(epfd, events, maxevents, timeout ms, sigmask, sigsetsize): the mask is checked
-# (size), not installed, as ppoll's
+    jmp epoll_wait_body
+
+# epoll_pwait(epfd, events, maxevents, timeout ms, sigmask, sigsetsize): the mask holds during
+# the wait (signal.s, sigmask_install)
 .globl sys_epoll_pwait
 sys_epoll_pwait:
-    test %r8, %r8
-    jz 1f
-    cmp $8, %r9
-    jne einval
-1:  push %rbx
+    push %rdi
+    push %rsi
+    push %rdx
+    push %rcx
+    mov %r8, %rdi
+    mov %r9, %rsi
+    call sigmask_install
+    pop %rcx
+    pop %rdx
+    pop %rsi
+    pop %rdi
+    test %rax, %rax
+    jnz 2f
+    call epoll_wait_body
+    jmp sigmask_restore
+2:  ret
+
+# epoll_wait_body(epfd, events, maxevents, timeout ms)
+epoll_wait_body:
+    push %rbx
     push %rbp
     push %r12
     push %r13

@@ -6,8 +6,7 @@
 # closed descriptor is POLLNVAL (poll) or EBADF (select), the remaining time is written back for
 # a timeout that was not zero (and a failure to write it back is ignored).
 #
-# The signal masks of ppoll and pselect6 are checked (size, pointer) but not installed: a signal
-# another thread sends during the wait is taken under the thread's own mask.
+# The signal masks of ppoll and pselect6 hold during the call (signal.s, sigmask_install).
 
 .include "defs.inc"
 .include "file.inc"
@@ -186,13 +185,14 @@ sys_ppoll:
     mov %rax, %r14
 1:  mov %rcx, %rdi
     mov %r8, %rsi
-    call check_sigmask
+    call sigmask_install
     test %rax, %rax
     jnz 9f
     mov %rbx, %rdi
     mov %r12, %rsi
     mov %r14, %rdx
     call do_poll
+    call sigmask_restore
     test %r13, %r13
     jz 9f
     mov %rax, %r15
@@ -206,18 +206,6 @@ sys_ppoll:
     pop %r13
     pop %r12
     pop %rbx
-    ret
-
-# check_sigmask(%rdi = user sigset or 0, %rsi = its size) -> %rax: 0, -EINVAL or -EFAULT
-check_sigmask:
-    test %rdi, %rdi
-    jz 1f
-    cmp $8, %rsi
-    jne einval
-    mov $8, %esi
-    xor %edx, %edx
-    jmp user_range_ok
-1:  xor %eax, %eax
     ret
 
 # do_poll(%rdi = fds, %esi = nfds, %rdx = deadline) -> %rax: how many have events, or -errno
@@ -354,10 +342,11 @@ sys_pselect6:
     jz 6f
     mov (%rbp), %rdi
     mov 8(%rbp), %rsi
-    call check_sigmask
+    call sigmask_install
     test %rax, %rax
     jnz 9f
 6:  call do_select
+    call sigmask_restore
     test %r13, %r13
     jz 9f
     mov %rax, %r12

@@ -930,6 +930,52 @@ sys_rt_sigsuspend:
 9:  pop %rbx
     ret
 
+# sigmask_install(%rdi = user sigset or 0, %rsi = its size) -> %rax: 0, -EINVAL or -EFAULT. As
+# Linux's set_user_sigmask (ppoll, pselect6, epoll_pwait): the mask holds during the call, and
+# sigmask_restore puts the old one back afterwards, unless a signal interrupted the call: then
+# the return to user mode does, after a handler's frame has saved it (TW_RESTORE_MASK, as for
+# rt_sigsuspend).
+.globl sigmask_install
+sigmask_install:
+    test %rdi, %rdi
+    jz 1f
+    cmp $8, %rsi
+    jne einval
+    push %rdi
+    mov $8, %esi
+    xor %edx, %edx
+    call user_range_ok
+    pop %rdi
+    test %rax, %rax
+    jnz 2f
+    mov current_task(%rip), %rcx
+    mov T_BLOCKED(%rcx), %rax
+    mov %rax, T_SAVED_MASK(%rcx)
+    mov (%rdi), %rax
+    and $~SIGMASK_UNBLOCKABLE, %rax
+    mov %rax, T_BLOCKED(%rcx)
+    orq $TW_RESTORE_MASK, T_WORK(%rcx)
+    call recalc_sigpending
+1:  xor %eax, %eax
+2:  ret
+
+# sigmask_restore(%rax = the call's result) -> %rax unchanged: see sigmask_install
+.globl sigmask_restore
+sigmask_restore:
+    cmp $-ERESTARTNOHAND, %rax
+    je 2f
+    cmp $-EINTR, %rax
+    je 2f
+    push %rax
+    mov current_task(%rip), %rcx
+    btrq $1, T_WORK(%rcx)               # TW_RESTORE_MASK
+    jnc 1f
+    mov T_SAVED_MASK(%rcx), %rax
+    mov %rax, T_BLOCKED(%rcx)
+    call recalc_sigpending
+1:  pop %rax
+2:  ret
+
 # pause()
 .globl sys_pause
 sys_pause:

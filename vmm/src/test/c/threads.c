@@ -324,6 +324,12 @@ static void *unblocking_pauser(void *arg) {
     return arg;
 }
 
+static void *signal_main_later(void *arg) {
+    sleep_ms(30);
+    syscall(SYS_tgkill, getpid(), target_tid, SIGUSR1);
+    return arg;
+}
+
 static void signals(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -359,6 +365,31 @@ static void signals(void) {
            handled_by == target_tid && handled_signal == SIGUSR2 ? "yes" : "no", paused_result ? "yes" : "no");
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     printf("tgkill to a thread that is gone: %s\n", err(syscall(SYS_tgkill, getpid(), target_tid, 0)));
+
+    /* ppoll's mask: SIGUSR1 blocked but for the wait, sent by another thread during it */
+    sigset_t usr1, during;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &usr1, &old);
+    pthread_sigmask(SIG_BLOCK, NULL, &during);
+    sigdelset(&during, SIGUSR1);
+    int fds[2];
+    pipe(fds);
+    handled_by = 0;
+    target_tid = (pid_t) syscall(SYS_gettid);
+    pthread_create(&t, NULL, signal_main_later, NULL);
+    struct pollfd p = {fds[0], POLLIN, 0};
+    int r = ppoll(&p, 1, NULL, &during);
+    int saved = errno;
+    pthread_join(t, NULL);
+    sigset_t after;
+    pthread_sigmask(SIG_BLOCK, NULL, &after);
+    errno = saved;
+    printf("ppoll with SIGUSR1 unblocked for the wait: %s, handled by main: %s, blocked again after: %s\n", err(r),
+           handled_by == target_tid ? "yes" : "no", sigismember(&after, SIGUSR1) ? "yes" : "no");
+    close(fds[0]);
+    close(fds[1]);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 /* ---- pipes and epoll between threads ------------------------------------------------------------ */
