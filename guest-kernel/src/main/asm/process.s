@@ -394,12 +394,20 @@ sys_umask:
     ret
 
 # ---- Scheduling -------------------------------------------------------------------------------
-# this_process(%edi = pid) -> ZF set if the pid names this process (0 or 1)
+# this_process(%edi = pid) -> ZF set if the pid names this process or one of its threads (0, or
+# a live tid: the scheduling calls take a thread's id, as Linux's). Clobbers %rcx.
 this_process:
     test %edi, %edi
     jz 1f
-    cmp $1, %edi
+    push %rax
+    call find_task
+    test %rax, %rax
+    pop %rax
+    jz 2f
+    xor %ecx, %ecx                      # found: ZF set
 1:  ret
+2:  or $1, %ecx                         # none: ZF clear
+    ret
 
 # getcpu(cpu, node, cache): CPU 0 on node 0, as the vDSO's __vdso_getcpu answers
 .globl sys_getcpu
