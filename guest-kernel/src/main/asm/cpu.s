@@ -227,6 +227,7 @@ nx_supported: .byte 0
 .globl idt
 idt: .skip 256 * 16
 .p2align 4
+.globl tss
 tss: .skip TSS_SIZE
 .p2align 12
 ist_stack: .skip 4096

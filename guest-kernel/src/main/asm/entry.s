@@ -2,11 +2,13 @@
 # CSTAR) and SYSENTER, and the matching ways back (IRETQ, SYSRETQ, SYSEXITQ). Each entry builds
 # the same frame (defs.inc, F_*) on the entry stack, so one dispatcher serves them all.
 #
-# One CPU and no interrupts: an entry from user mode always finds the entry stack empty, and
-# SYSCALL can park the user's RSP in a global, with no SWAPGS and no per-CPU area.
+# One CPU, and the kernel runs with interrupts off: an entry from user mode always finds the
+# running thread's kernel stack (kernel_stack_top, TSS.RSP0, SYSENTER_ESP: sched.s switches them)
+# empty, and SYSCALL can park the user's RSP in a global, with no SWAPGS and no per-CPU area.
 #
 # Every return to user mode tests current_task's T_WORK (task.inc): when it is not zero, the
-# return goes through return_iret, which lets signal_work deliver signals first. System calls
+# return goes through return_iret, which lets exit_to_user_work switch threads (the slice is
+# over) and deliver signals first. System calls
 # enter with their number kept in F_ORIG_RAX (the error code's slot), for restarts. A system call
 # that rewrites its frame's RIP, RSP, RFLAGS or CS (rt_sigreturn) sets TW_IRET: SYSRET and
 # SYSEXIT return only what the entry left in RCX/R11 (RDX/RCX), and take IRETQ otherwise.
@@ -94,7 +96,7 @@ return_iret:
     add $16, %rsp                       # F_KIND, F_ERROR
     iretq
 2:  mov %rsp, %rdi
-    call signal_work
+    call exit_to_user_work
     jmp 1b
 3:  mov current_task(%rip), %rax
     movq $13, T_TRAPNO(%rax)            # as the #GP it would have been
@@ -123,7 +125,7 @@ int80_entry:
 .globl syscall_entry
 syscall_entry:
     mov %rsp, syscall_user_rsp(%rip)
-    lea entry_stack_top(%rip), %rsp
+    mov kernel_stack_top(%rip), %rsp
     push $USER_DS
     push syscall_user_rsp(%rip)
     push %r11
@@ -156,7 +158,7 @@ syscall_entry:
 .globl syscall_compat_entry
 syscall_compat_entry:
     mov %rsp, syscall_user_rsp(%rip)
-    lea entry_stack_top(%rip), %rsp
+    mov kernel_stack_top(%rip), %rsp
     push $USER_DS
     push syscall_user_rsp(%rip)
     push %r11

@@ -91,6 +91,7 @@ fd_file:
 
 # fd_alloc(%rdi = lowest) -> %rax: the lowest free descriptor from there, or -EMFILE past
 # RLIMIT_NOFILE's soft limit. As Linux's alloc_fd, the search starts at next_fd.
+.globl fd_alloc
 fd_alloc:
     mov rlimits + RLIMIT_NOFILE * RLIMIT_SIZE(%rip), %rdx
     mov current_files(%rip), %rcx

@@ -22,8 +22,15 @@
     jmp interrupt_return
 .endm
 
-INTERRUPT irq_timer, VECTOR_TIMER, timer_interrupt
+INTERRUPT irq_timer, VECTOR_TIMER, timer_tick
 INTERRUPT irq_apic_error, VECTOR_APIC_ERROR, apic_error_interrupt
+
+# The timer: acknowledge it (apic.s), then let the scheduler end the slice (sched.s).
+timer_tick:
+    push %rdi
+    call timer_interrupt
+    pop %rdi
+    jmp sched_timer_interrupt
 
 interrupt_return:
     testb $3, F_CS(%rsp)

@@ -1,13 +1,12 @@
 # Waiting for descriptors: poll, ppoll, select, pselect6.
 #
 # Each call scans its descriptors through their files' poll operations; if none is ready and the
-# timeout has not passed, it sleeps (sleep_until, time.s) and scans again. Linux's checks and errnos: nfds
+# timeout has not passed, it sleeps (wait_until) and scans again. Linux's checks and errnos: nfds
 # beyond RLIMIT_NOFILE (poll: EINVAL), select's nfds clamped to the descriptor table's size, a
 # closed descriptor is POLLNVAL (poll) or EBADF (select), the remaining time is written back for
 # a timeout that was not zero (and a failure to write it back is ignored).
 #
-# The signal masks of ppoll and pselect6 are checked (size, pointer) but not installed: no signal
-# can arrive during the wait until there is a timer or another process to send one.
+# The signal masks of ppoll and pselect6 hold during the call (signal.s, sigmask_install).
 
 .include "defs.inc"
 .include "file.inc"
@@ -29,6 +28,21 @@
 .equ SEL_SIZE, 56
 
 .text
+# wait_until(%rdi = CLOCK_MONOTONIC deadline in ns) -> %rax: 0 when something may have become
+# ready or the deadline has passed (poll and select then look again), -ERESTARTNOHAND when a
+# signal is to be taken (a handler makes it -EINTR, as Linux's poll and select). The thread
+# waits on the I/O wait queue (pipe.s, io_wait): a pipe that changes, the deadline or a signal
+# ends the wait.
+.globl wait_until
+wait_until:
+    call io_wait
+    cmp $-EINTR, %rax
+    je 1f
+    xor %eax, %eax
+    ret
+1:  mov $-ERESTARTNOHAND, %rax
+    ret
+
 # deadline_after(%rax = duration in ns, below 2^62) -> %rax: the CLOCK_MONOTONIC time then
 deadline_after:
     push %rax
@@ -112,6 +126,7 @@ store_remaining:
     ret
 
 # file_poll(%rdi = file) -> %eax: the events ready on it
+.globl file_poll
 file_poll:
     mov FILE_OPS(%rdi), %rax
     mov FOP_POLL(%rax), %rax
@@ -170,13 +185,14 @@ sys_ppoll:
     mov %rax, %r14
 1:  mov %rcx, %rdi
     mov %r8, %rsi
-    call check_sigmask
+    call sigmask_install
     test %rax, %rax
     jnz 9f
     mov %rbx, %rdi
     mov %r12, %rsi
     mov %r14, %rdx
     call do_poll
+    call sigmask_restore
     test %r13, %r13
     jz 9f
     mov %rax, %r15
@@ -190,18 +206,6 @@ sys_ppoll:
     pop %r13
     pop %r12
     pop %rbx
-    ret
-
-# check_sigmask(%rdi = user sigset or 0, %rsi = its size) -> %rax: 0, -EINVAL or -EFAULT
-check_sigmask:
-    test %rdi, %rdi
-    jz 1f
-    cmp $8, %rsi
-    jne einval
-    mov $8, %esi
-    xor %edx, %edx
-    jmp user_range_ok
-1:  xor %eax, %eax
     ret
 
 # do_poll(%rdi = fds, %esi = nfds, %rdx = deadline) -> %rax: how many have events, or -errno
@@ -226,10 +230,11 @@ do_poll:
     call clock_monotonic_ns
     cmp %r13, %rax
     jae 8f
-    mov $CLOCK_MONOTONIC, %edi
-    mov %r13, %rsi
-    call sleep_until
-    jmp 1b
+    mov %r13, %rdi
+    call wait_until
+    test %rax, %rax
+    jz 1b
+    jmp 9f
 8:  xor %eax, %eax
 9:  pop %r13
     pop %r12
@@ -337,10 +342,11 @@ sys_pselect6:
     jz 6f
     mov (%rbp), %rdi
     mov 8(%rbp), %rsi
-    call check_sigmask
+    call sigmask_install
     test %rax, %rax
     jnz 9f
 6:  call do_select
+    call sigmask_restore
     test %r13, %r13
     jz 9f
     mov %rax, %r12
@@ -397,10 +403,11 @@ do_select:
     call clock_monotonic_ns
     cmp %r14, %rax
     jae 4f
-    mov $CLOCK_MONOTONIC, %edi
-    mov %r14, %rsi
-    call sleep_until
-    jmp 3b
+    mov %r14, %rdi
+    call wait_until
+    test %rax, %rax
+    jz 3b
+    jmp 9f
 4:  mov $1, %r12d
     call select_scan
     jmp 9f

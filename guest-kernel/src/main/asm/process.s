@@ -1,9 +1,10 @@
 # The process: identity, session and group, limits, scheduling and accounting, name, the FS and
-# GS bases, its end. There is one process (pid 1), the leader of its own session and process
-# group, on one CPU.
+# GS bases. There is one process (pid 1), the leader of its own session and process group, on
+# one CPU; its threads, their ends and the scheduler are in sched.s.
 
 .include "defs.inc"
 .include "file.inc"
+.include "task.inc"
 
 .equ UTSNAME_FIELD, 65
 .equ NGROUPS_MAX, 65536
@@ -17,8 +18,6 @@
 .text
 .globl sys_getpid
 sys_getpid:
-.globl sys_gettid
-sys_gettid:
     mov $1, %eax
     ret
 
@@ -32,32 +31,20 @@ sys_geteuid:
 sys_getgid:
 .globl sys_getegid
 sys_getegid:
-.globl sys_sched_yield
-sys_sched_yield:
     xor %eax, %eax
     ret
 
-.globl sys_set_tid_address
-sys_set_tid_address:
-    mov %rdi, clear_child_tid(%rip)
-    mov $1, %eax
-    ret
-
-.globl sys_set_robust_list
-sys_set_robust_list:
-    cmp $24, %rsi                       # sizeof(struct robust_list_head)
-    jne einval
-    xor %eax, %eax
-    ret
-
-# rseq(rseq, len, flags, sig): one CPU, never preempted: cpu_id is 0 from registration on.
+# rseq(rseq, len, flags, sig), per thread: one CPU, so cpu_id is 0 from registration on. The
+# kernel does not abort critical sections on preemption (rseq_cs is not read): glibc and musl
+# use rseq only to read cpu_id.
 .globl sys_rseq
 sys_rseq:
+    mov current_task(%rip), %r8
     cmp $1, %rdx                        # RSEQ_FLAG_UNREGISTER
     je 5f
     test %rdx, %rdx
     jnz einval
-    cmpq $0, rseq_area(%rip)
+    cmpq $0, T_RSEQ(%r8)
     jne 4f
     cmp $32, %rsi
     jb einval
@@ -72,19 +59,20 @@ sys_rseq:
     test %rax, %rax
     jnz 9f
     movq $0, (%rdi)                     # cpu_id_start, cpu_id
-    mov %rdi, rseq_area(%rip)
-    mov %ecx, rseq_signature(%rip)
+    mov current_task(%rip), %r8
+    mov %rdi, T_RSEQ(%r8)
+    mov %rcx, T_RSEQ_SIG(%r8)
     xor %eax, %eax
     ret
-4:  cmp rseq_area(%rip), %rdi
+4:  cmp T_RSEQ(%r8), %rdi
     jne einval
     mov $-EBUSY, %rax
     ret
-5:  cmp rseq_area(%rip), %rdi
+5:  cmp T_RSEQ(%r8), %rdi
     jne einval
-    cmpq $0, rseq_area(%rip)
+    cmpq $0, T_RSEQ(%r8)
     je einval
-    movq $0, rseq_area(%rip)
+    movq $0, T_RSEQ(%r8)
     xor %eax, %eax
 9:  ret
 
@@ -245,7 +233,8 @@ sys_prctl:
     xor %eax, %eax
 9:  ret
 
-# arch_prctl(code, addr): the FS and GS bases (the kernel never uses them itself).
+# arch_prctl(code, addr): the FS and GS bases of the calling thread (the kernel never uses them
+# itself; the scheduler loads each thread's on a switch).
 .globl sys_arch_prctl
 sys_arch_prctl:
     cmp $0x1002, %rdi                   # ARCH_SET_FS
@@ -258,11 +247,15 @@ sys_arch_prctl:
     je 4f
     jmp einval
 1:  mov $MSR_FS_BASE, %ecx
+    mov $T_FSBASE, %edx
     jmp 5f
 2:  mov $MSR_GS_BASE, %ecx
+    mov $T_GSBASE, %edx
 5:  movabs $USER_TOP, %rax              # Linux: -EPERM for a base outside user memory
     cmp %rax, %rsi
     jae eperm
+    mov current_task(%rip), %rax
+    mov %rsi, (%rax,%rdx)
     mov %rsi, %rax
     call wrmsr_rax
     xor %eax, %eax
@@ -402,12 +395,20 @@ sys_umask:
     ret
 
 # ---- Scheduling -------------------------------------------------------------------------------
-# this_process(%edi = pid) -> ZF set if the pid names this process (0 or 1)
+# this_process(%edi = pid) -> ZF set if the pid names this process or one of its threads (0, or
+# a live tid: the scheduling calls take a thread's id, as Linux's). Clobbers %rcx.
 this_process:
     test %edi, %edi
     jz 1f
-    cmp $1, %edi
+    push %rax
+    call find_task
+    test %rax, %rax
+    pop %rax
+    jz 2f
+    xor %ecx, %ecx                      # found: ZF set
 1:  ret
+2:  or $1, %ecx                         # none: ZF clear
+    ret
 
 # getcpu(cpu, node, cache): CPU 0 on node 0, as the vDSO's __vdso_getcpu answers
 .globl sys_getcpu
@@ -690,13 +691,6 @@ sys_sysinfo:
 9:  pop %rbx
     ret
 
-.globl sys_exit
-sys_exit:
-.globl sys_exit_group
-sys_exit_group:
-    movzbl %dil, %edi
-    jmp process_exit
-
 .section .rodata
 .p2align 3
 utsname:
@@ -739,9 +733,6 @@ rlimits:
 
 .section .bss
 .p2align 3
-clear_child_tid: .skip 8
-rseq_area: .skip 8
-rseq_signature: .skip 4
 process_name: .skip 16
 group_count: .skip 4
 groups: .skip NGROUPS_KEPT * 4

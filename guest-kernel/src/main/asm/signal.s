@@ -4,7 +4,9 @@
 # on the user's stack, and rt_sigreturn with the checks a forged frame must pass.
 #
 # Per-thread state is in struct task (task.inc), reached through current_task; the actions and
-# the process-wide pending set in struct process. One task exists until threads come.
+# the process-wide pending set in struct process, which every thread shares (sched.s). A signal
+# sent to the process is taken by a thread that does not block it (the sender first, as Linux's
+# complete_signal prefers), which a blocking call then leaves with -EINTR.
 
 .include "defs.inc"
 .include "task.inc"
@@ -46,10 +48,12 @@
 # ---- Sending ----------------------------------------------------------------------------
 
 # recalc_sigpending(): TW_SIGPENDING in T_WORK from the pending sets and the mask, so the return
-# to user mode tests one word. Clobbers %rax, %rcx, %rdx.
+# to user mode tests one word. recalc_sigpending_task: of the task in %rax. Clobbers %rax, %rcx,
+# %rdx.
 .globl recalc_sigpending
 recalc_sigpending:
     mov current_task(%rip), %rax
+recalc_sigpending_task:
     mov T_PROCESS(%rax), %rcx
     mov P_PENDING(%rcx), %rdx
     or T_PENDING(%rax), %rdx
@@ -62,18 +66,28 @@ recalc_sigpending:
 1:  ret
 
 # send_signal(%edi = signal 1..64, %rsi = kernel siginfo (KSIGINFO_SIZE bytes), %edx = 1 to
-# the thread, 0 to the process): make it pending, unless it is ignored and not blocked (Linux's
-# sig_ignored), or already pending (one instance: real-time signals are not queued). It is
-# delivered on the next return to user mode.
+# the running thread, 0 to the process); send_signal_to: %rdx = the thread, or 0 for the process.
+# Makes it pending, unless it is ignored and not blocked (Linux's sig_ignored), or already pending
+# (one instance: real-time signals are not queued). The thread that is to take it is woken if it
+# waits; it is delivered on its next return to user mode.
 .globl send_signal
 send_signal:
+    test %edx, %edx
+    jz send_signal_to
+    mov current_task(%rip), %rdx
+.globl send_signal_to
+send_signal_to:
     push %rbx
     push %r12
     push %r13
+    push %r14
     lea -1(%rdi), %ebx                  # its bit
     mov %rsi, %r12
+    mov %rdx, %r14
     mov current_task(%rip), %rax
     mov T_PROCESS(%rax), %rcx
+    test %r14, %r14
+    cmovnz %r14, %rax
     mov T_BLOCKED(%rax), %r8
     bt %rbx, %r8
     jc 2f
@@ -87,25 +101,71 @@ send_signal:
     mov $SIGMASK_KERNEL_IGNORE, %r8d
     bt %rbx, %r8
     jc 9f
-2:  lea T_PENDING(%rax), %r13
-    mov T_SIGINFO(%rax), %rdi
-    test %edx, %edx
-    jnz 3f
-    lea P_PENDING(%rcx), %r13
+2:  lea P_PENDING(%rcx), %r13
     mov P_SIGINFO(%rcx), %rdi
+    test %r14, %r14
+    jz 3f
+    lea T_PENDING(%r14), %r13
+    mov T_SIGINFO(%r14), %rdi
 3:  mov (%r13), %r8
     bts %rbx, %r8
     jc 9f
     mov %r8, (%r13)
-    shl $6, %ebx                        # SIGINFO_SLOT
-    add %rbx, %rdi
+    mov %rbx, %rax
+    shl $6, %eax                        # SIGINFO_SLOT
+    add %rax, %rdi
     mov %r12, %rsi
     mov $KSIGINFO_SIZE, %edx
     call memcpy
-    call recalc_sigpending
-9:  pop %r13
+    test %r14, %r14
+    jnz 5f
+    mov current_task(%rip), %r14        # to the process: the sender if it takes it, else the
+    mov T_BLOCKED(%r14), %rax           # first thread that does not block it
+    bt %rbx, %rax
+    jnc 5f
+    lea all_tasks(%rip), %rcx
+    mov %rcx, %r14
+4:  mov (%r14), %r14
+    cmp %rcx, %r14
+    je 9f                               # all block it: pending until one unblocks it
+    mov T_BLOCKED - T_ALL(%r14), %rax
+    bt %rbx, %rax
+    jc 4b
+    sub $T_ALL, %r14
+5:  mov %r14, %rdi
+    call signal_wake
+9:  pop %r14
+    pop %r13
     pop %r12
     pop %rbx
+    ret
+
+# signal_wake(%rdi = task): its TW_SIGPENDING from its pending sets; if it has a signal to take
+# and waits, it wakes (its wait returns -EINTR).
+signal_wake:
+    mov %rdi, %rax
+    push %rdi
+    call recalc_sigpending_task
+    pop %rdi
+    testq $TW_SIGPENDING, T_WORK(%rdi)
+    jz 1f
+    mov $-EINTR, %rsi
+    jmp task_wake
+1:  ret
+
+# signal_retarget(): a thread left: every other one looks at the process's pending signals again.
+.globl signal_retarget
+signal_retarget:
+    push %rbx
+    lea all_tasks(%rip), %rbx
+1:  mov (%rbx), %rbx
+    lea all_tasks(%rip), %rax
+    cmp %rax, %rbx
+    je 9f
+    lea -T_ALL(%rbx), %rdi
+    call signal_wake
+    jmp 1b
+9:  pop %rbx
     ret
 
 # force_sig_fault(%edi = signal, %esi = si_code, %rdx = si_addr): a signal the thread caused
@@ -870,29 +930,73 @@ sys_rt_sigsuspend:
 9:  pop %rbx
     ret
 
+# sigmask_install(%rdi = user sigset or 0, %rsi = its size) -> %rax: 0, -EINVAL or -EFAULT. As
+# Linux's set_user_sigmask (ppoll, pselect6, epoll_pwait): the mask holds during the call, and
+# sigmask_restore puts the old one back afterwards, unless a signal interrupted the call: then
+# the return to user mode does, after a handler's frame has saved it (TW_RESTORE_MASK, as for
+# rt_sigsuspend).
+.globl sigmask_install
+sigmask_install:
+    test %rdi, %rdi
+    jz 1f
+    cmp $8, %rsi
+    jne einval
+    push %rdi
+    mov $8, %esi
+    xor %edx, %edx
+    call user_range_ok
+    pop %rdi
+    test %rax, %rax
+    jnz 2f
+    mov current_task(%rip), %rcx
+    mov T_BLOCKED(%rcx), %rax
+    mov %rax, T_SAVED_MASK(%rcx)
+    mov (%rdi), %rax
+    and $~SIGMASK_UNBLOCKABLE, %rax
+    mov %rax, T_BLOCKED(%rcx)
+    orq $TW_RESTORE_MASK, T_WORK(%rcx)
+    call recalc_sigpending
+1:  xor %eax, %eax
+2:  ret
+
+# sigmask_restore(%rax = the call's result) -> %rax unchanged: see sigmask_install
+.globl sigmask_restore
+sigmask_restore:
+    cmp $-ERESTARTNOHAND, %rax
+    je 2f
+    cmp $-EINTR, %rax
+    je 2f
+    push %rax
+    mov current_task(%rip), %rcx
+    btrq $1, T_WORK(%rcx)               # TW_RESTORE_MASK
+    jnc 1f
+    mov T_SAVED_MASK(%rcx), %rax
+    mov %rax, T_BLOCKED(%rcx)
+    call recalc_sigpending
+1:  pop %rax
+2:  ret
+
 # pause()
 .globl sys_pause
 sys_pause:
     jmp wait_for_signal
 
-# wait_for_signal() -> %rax: -ERESTARTNOHAND once a signal can be delivered. Nothing sends one
-# while the process waits (one thread, no timer, no other process), so when none is deliverable
-# now the wait would last forever: the kernel says so and halts with interrupts off, which ends
-# the run (jvmm reports a HLT nothing can wake) instead of spending a host CPU.
+# wait_for_signal() -> %rax: -ERESTARTNOHAND once a signal can be delivered: the thread blocks
+# until one is sent to it or to the process (another thread, a fault). If every thread ends up
+# waiting with no timer to wake one, the scheduler reports it and halts (sched.s, idle_wait).
 wait_for_signal:
-    mov current_task(%rip), %rax
+1:  mov current_task(%rip), %rax
     testq $TW_SIGPENDING, T_WORK(%rax)
-    jz 1f
-    mov $-ERESTARTNOHAND, %rax
+    jnz 2f
+    mov $NO_DEADLINE, %rdi
+    call task_block
+    jmp 1b
+2:  mov $-ERESTARTNOHAND, %rax
     ret
-1:  lea msg_wait_forever(%rip), %rdi
-    call serial_puts
-2:  cli
-    hlt
-    jmp 2b
 
-# ---- Sending to itself ---------------------------------------------------------------------
-# The process is pid 1 and its thread tid 1; every other target does not exist (-ESRCH).
+# ---- Sending ---------------------------------------------------------------------------------
+# The process is pid 1; its threads are found by tid (find_task); other targets do not exist
+# (-ESRCH).
 
 # kill(pid, sig): 1, 0 (its own process group) and -1 (every process but init and itself: none)
 .globl sys_kill
@@ -911,11 +1015,13 @@ sys_kill:
 sys_tkill:
     test %edi, %edi
     jle einval
-    cmp $1, %edi
-    jne esrch
-    mov %esi, %edi
+    push %rsi
+    call find_task
+    pop %rdi
+    test %rax, %rax
+    jz esrch
     mov $SI_TKILL, %esi
-    mov $1, %edx
+    mov %rax, %rdx
     jmp send_from_user
 
 # tgkill(tgid, tid, sig)
@@ -927,15 +1033,18 @@ sys_tgkill:
     jle einval
     cmp $1, %edi
     jne esrch
-    cmp $1, %esi
-    jne esrch
-    mov %edx, %edi
+    push %rdx
+    mov %esi, %edi
+    call find_task
+    pop %rdi
+    test %rax, %rax
+    jz esrch
     mov $SI_TKILL, %esi
-    mov $1, %edx
+    mov %rax, %rdx
     jmp send_from_user
 
-# send_from_user(%edi = signal, %esi = si_code, %edx = 1 to the thread): with the sender's pid
-# and uid; signal 0 only checks that the target exists.
+# send_from_user(%edi = signal, %esi = si_code, %rdx = the thread, 0 for the process): with the
+# sender's pid and uid; signal 0 only checks that the target exists.
 send_from_user:
     cmp $NSIG, %edi
     ja einval
@@ -952,7 +1061,7 @@ send_from_user:
     movq $0, 32(%rsp)
     movq $0, 40(%rsp)
     mov %rsp, %rsi
-    call send_signal
+    call send_signal_to
     add $KSIGINFO_SIZE, %rsp
 1:  xor %eax, %eax
     ret
@@ -1009,16 +1118,25 @@ queue_from_user:
     je 2f
     test %eax, %eax
     js 3f
-2:  mov $-EPERM, %rax
-    cmp $1, %r12d
+2:  mov $-EPERM, %rax                  # "another": Linux compares with the caller's tid
+    mov current_task(%rip), %rcx
+    cmp T_TID(%rcx), %r12d
     jne 9f
 3:  mov $-ESRCH, %rax
-    cmp $1, %r12d
-    jne 9f
     test %ebx, %ebx
-    jz 4f
-    cmp $1, %ebx
+    jnz 31f
+    cmp $1, %r12d                       # rt_sigqueueinfo: the process
     jne 9f
+    xor %r14d, %r14d
+    jmp 4f
+31: cmp $1, %ebx                        # rt_tgsigqueueinfo: a thread of it
+    jne 9f
+    mov %r12d, %edi
+    call find_task
+    mov %rax, %r14
+    mov $-ESRCH, %rax
+    test %r14, %r14
+    jz 9f
 4:  mov $-EINVAL, %rax
     cmp $NSIG, %r13d
     ja 9f
@@ -1027,10 +1145,8 @@ queue_from_user:
     jz 9f
     mov %r13d, %edi
     mov %rsp, %rsi
-    xor %edx, %edx
-    test %ebx, %ebx
-    setnz %dl
-    call send_signal
+    mov %r14, %rdx
+    call send_signal_to
     xor %eax, %eax
 9:  add $56, %rsp
     pop %r14
@@ -1047,12 +1163,12 @@ fpu_init_state:
     .fill FX_MXCSR - 2, 1, 0
     .long 0x1f80                        # MXCSR
     .fill FX_SIZE - FX_MXCSR - 4, 1, 0
-msg_wait_forever: .asciz "jvmm-kernel: the process waits for a signal and nothing can send one: halting\n"
 
 .section .data
 .p2align 3
 .globl current_task
 current_task: .quad init_task
+.globl init_task
 init_task:
     .quad 1                             # T_TID
     .quad 0                             # T_WORK
@@ -1062,6 +1178,16 @@ init_task:
     .quad init_process                  # T_PROCESS
     .quad 0, 0, 0                       # T_TRAPNO, T_ERROR, T_CR2
     .quad init_task_siginfo             # T_SIGINFO
+    .quad 0, TS_RUNNABLE, 0             # T_KSP, T_STATE, T_WAKE
+    .quad NO_DEADLINE                   # T_DEADLINE
+    .quad runqueue, runqueue            # T_RQ: alone on the run queue
+    .quad 0, 0, 0, 0                    # T_WAIT, T_TIMER
+    .quad all_tasks, all_tasks          # T_ALL
+    .quad 0, 0, 0                       # T_FUTEX_KEY, T_FUTEX_BITSET, T_CLEAR_TID
+    .quad 0, 0                          # T_FSBASE, T_GSBASE
+    .quad entry_stack_top               # T_STACK_TOP: the boot entry stack
+    .quad init_task_fxstate             # T_FXSTATE
+    .quad 0, 0, 0                       # T_ROBUST, T_RSEQ, T_RSEQ_SIG
 .if . - init_task != TASK_SIZE
 .error "init_task does not match struct task"
 .endif
@@ -1078,5 +1204,7 @@ init_process:
 fpu_buffer: .skip FX_SIZE
 .p2align 3
 init_task_siginfo: .skip NSIG * SIGINFO_SLOT
+.p2align 4
+init_task_fxstate: .skip FX_SIZE
 init_process_siginfo: .skip NSIG * SIGINFO_SLOT
 mxcsr_feature_mask: .skip 4

@@ -239,6 +239,7 @@ SYSCALL 18, sys_pwrite64
 SYSCALL 19, sys_readv
 SYSCALL 20, sys_writev
 SYSCALL 21, sys_path                    # access
+SYSCALL 22, sys_pipe
 SYSCALL 23, sys_select
 SYSCALL 24, sys_sched_yield
 SYSCALL 25, sys_mremap
@@ -251,6 +252,7 @@ SYSCALL 34, sys_pause
 SYSCALL 35, sys_nanosleep
 SYSCALL 39, sys_getpid
 SYSCALL 40, sys_sendfile
+SYSCALL 56, sys_clone
 SYSCALL 60, sys_exit
 SYSCALL 62, sys_kill
 SYSCALL 63, sys_uname
@@ -298,11 +300,14 @@ SYSCALL 201, sys_time
 SYSCALL 202, sys_futex
 SYSCALL 203, sys_sched_setaffinity
 SYSCALL 204, sys_sched_getaffinity
+SYSCALL 213, sys_epoll_create
 SYSCALL 218, sys_set_tid_address
 SYSCALL 228, sys_clock_gettime
 SYSCALL 229, sys_clock_getres
 SYSCALL 230, sys_clock_nanosleep
 SYSCALL 231, sys_exit_group
+SYSCALL 232, sys_epoll_wait
+SYSCALL 233, sys_epoll_ctl
 SYSCALL 234, sys_tgkill
 SYSCALL 257, sys_path_at                # openat
 SYSCALL 262, sys_newfstatat
@@ -311,7 +316,11 @@ SYSCALL 269, sys_path_at                # faccessat
 SYSCALL 270, sys_pselect6
 SYSCALL 271, sys_ppoll
 SYSCALL 273, sys_set_robust_list
+SYSCALL 274, sys_get_robust_list
+SYSCALL 281, sys_epoll_pwait
+SYSCALL 291, sys_epoll_create1
 SYSCALL 292, sys_dup3
+SYSCALL 293, sys_pipe2
 SYSCALL 295, sys_preadv
 SYSCALL 296, sys_pwritev
 SYSCALL 297, sys_rt_tgsigqueueinfo
@@ -321,6 +330,7 @@ SYSCALL 309, sys_getcpu
 SYSCALL 318, sys_getrandom
 SYSCALL 332, sys_statx
 SYSCALL 334, sys_rseq
+SYSCALL 435, sys_clone3
 SYSCALL 436, sys_close_range
 SYSCALL 439, sys_faccessat2
     .org syscall_table + NR_SYSCALLS * 8

@@ -12,6 +12,7 @@
 .include "defs.inc"
 .include "vvar.inc"
 .include "clock.inc"
+.include "task.inc"
 
 .equ KVM_FEATURE_CLOCKSOURCE2, 1 << 3
 .equ WALL_CLOCK_SEC, 4
@@ -441,10 +442,11 @@ sys_time:
     ret
 
 # sleep_until(%edi = clock, %rsi = deadline in ns on that clock) -> %rax: 0 once the clock has
-# reached the deadline. The clock must be one clock_ns knows. With a timer (apic.s) the CPU
-# halts between timer interrupts, so a sleeping guest costs its host nothing; without one the
-# kernel waits on the clock with PAUSE, as long as it takes. Every wake-up re-reads the clock:
-# an early or unrelated interrupt only costs another arming.
+# reached the deadline, -EINTR when a signal is to be taken first. The clock must be one
+# clock_ns knows. The thread blocks (task_block) until that time on the monotonic clock: the
+# realtime clocks run at its rate, so the time left on any clock is time left on it. Other
+# threads run meanwhile; with none, the CPU halts until the timer (or, without a timer, the
+# kernel watches the clock: sched.s). Every wake-up re-reads the clock.
 .globl sleep_until
 sleep_until:
     push %rbx
@@ -455,17 +457,20 @@ sleep_until:
     call clock_ns
     cmp %rbx, %rax
     jae 9f
-    cmpl $TIMER_NONE, timer_mode(%rip)
-    je 2f
     mov %rbx, %rdi
     sub %rax, %rdi
-    call timer_arm                      # the realtime clocks run at the monotonic rate, so the
-    call cpu_idle                       # time left on any clock is time left on the timer's
-    jmp 1b
-2:  pause
-    jmp 1b
+    push %rdi
+    call clock_monotonic_ns
+    pop %rdi
+    add %rax, %rdi
+    jno 2f
+    mov $NO_DEADLINE, %rdi              # beyond the clock's range
+2:  call task_block
+    cmp $-EINTR, %rax
+    jne 1b
+    jmp 8f
 9:  xor %eax, %eax
-    pop %r12
+8:  pop %r12
     pop %rbx
     ret
 
@@ -475,13 +480,17 @@ sleep_until:
 # clocks, the ALARM clocks), then req (-EFAULT, then -EINVAL outside [0, 1e9) ns and sec >= 0).
 # A time beyond the clock's range sleeps until its end. CLOCK_PROCESS_CPUTIME_ID sleeps on the
 # monotonic clock (the kernel keeps no CPU time; Linux would wait for the process to use that
-# much CPU). rem is written only when a signal interrupts the sleep, which none does yet.
+# much CPU). A signal to be handled ends the sleep: -EINTR, with the time left in rem (when not
+# NULL) for a relative sleep, as Linux (whose restart_syscall jvmm lacks: a handled signal always
+# makes it -EINTR, as it does on Linux).
 .globl sys_clock_nanosleep
 sys_clock_nanosleep:
     push %rbx
     push %r12
     push %r13
     push %r14
+    push %r15
+    mov %rcx, %r15                      # rem
     mov %edi, %r13d                     # clock
     mov %esi, %r14d                     # flags
     mov %rdx, %rbx                      # req
@@ -528,16 +537,48 @@ sys_clock_nanosleep:
 2:  mov %r13d, %edi
     mov %r12, %rsi
     call sleep_until
+    cmp $-EINTR, %rax
+    jne 9f
+    test $1, %r14d
+    jnz 9f
+    call write_rem
+    mov $-EINTR, %rax
     jmp 9f
 6:  mov $-EINVAL, %rax
-9:  pop %r14
+9:  pop %r15
+    pop %r14
     pop %r13
     pop %r12
     pop %rbx
     ret
 
+# write_rem(%r12 = deadline, %r13d = clock, %r15 = rem or 0): the time left, if rem is writable
+write_rem:
+    test %r15, %r15
+    jz 9f
+    mov %r13d, %edi
+    call clock_ns
+    mov %r12, %rcx
+    sub %rax, %rcx
+    jns 1f
+    xor %ecx, %ecx
+1:  push %rcx
+    mov %r15, %rdi
+    mov $16, %esi
+    mov $1, %edx
+    call user_range_ok
+    pop %rcx
+    test %rax, %rax
+    jnz 9f
+    mov %rcx, %rax
+    mov %r15, %rdi
+    mov $1, %ecx
+    call store_timespec
+9:  ret
+
 .globl sys_nanosleep
 sys_nanosleep:
+    mov %rsi, %rcx
     mov %rdi, %rdx
     mov $1, %edi                        # CLOCK_MONOTONIC, relative
     xor %esi, %esi

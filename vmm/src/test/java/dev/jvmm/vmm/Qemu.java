@@ -39,8 +39,13 @@ public final class Qemu {
     private Qemu() {}
 
     public static Run run(Environment environment, Path image, Path initrd, String append) {
+        return run(environment, image, initrd, append, Duration.ofSeconds(120));
+    }
+
+    /** As {@link #run(Environment, Path, Path, String)}, killed at the deadline ({@link ProcessRunner.TimedOut}). */
+    public static Run run(Environment environment, Path image, Path initrd, String append, Duration deadline) {
         List<String> command = Peers.qemuCommand(environment.accel, environment.cpu, image, initrd, append);
-        ProcessRunner.Result qemu = ProcessRunner.of(command).deadline(Duration.ofSeconds(120)).run();
+        ProcessRunner.Result qemu = ProcessRunner.of(command).deadline(deadline).run();
         return new Run(qemu.status(), qemu.out().replace("\r", "").lines().toList());
     }
 }

@@ -186,7 +186,7 @@ class SignalsTest {
     void aWaitNothingCanEndHaltsTheVm(Libc libc) {
         MachineTest.Run run = ProgramsTest.run("signals", libc, "wait-forever");
         assertInstanceOf(RunResult.GuestDied.class, run.result().outcome(), run.serial().toString());
-        assertEquals("jvmm-kernel: the process waits for a signal and nothing can send one: halting", run.serial().getLast());
+        assertEquals("jvmm-kernel: every thread waits and nothing can wake one: halting", run.serial().getLast());
     }
 
     // ---- Hostile frames (after Linux's x86/sigreturn.c) ---------------------------------------------

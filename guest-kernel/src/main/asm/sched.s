@@ -1,0 +1,656 @@
+# Threads and the scheduler, on one CPU (docs/kernel.md, "Threads and scheduling").
+#
+# A thread is a struct task (task.inc) in a slot of its own: the task, its FXSAVE area, its
+# signals' siginfo and its kernel stack, whose top holds its user register frame (F_*). The
+# first thread (tid 1) is init_task (signal.s), on the boot entry stack. All threads share
+# the one process: its memory, descriptors and signal actions (CLONE_VM, CLONE_FILES,
+# CLONE_SIGHAND, CLONE_THREAD are the only kind of clone there is until fork comes).
+#
+# The kernel runs with interrupts off, so nothing preempts it: a task gives up the CPU only in
+# schedule(), called when it blocks (task_block) or on its way back to user mode when TW_RESCHED
+# is set (a timer interrupt from user mode, sched_yield). The run queue is a FIFO list of the
+# runnable tasks, the running one included: schedule() moves the running task to its end and
+# runs the first (round robin). While two or more are runnable the local APIC timer is armed for
+# the end of a TIME_SLICE_NS slice, so a thread spinning in user mode is preempted; without a
+# timer (timer none) threads switch only when they block or yield, and a spinning one starves
+# the others. With nothing runnable the CPU halts until the earliest sleeper's deadline; with no
+# sleeper either, nothing can ever run again: the kernel says so and halts for good.
+
+.include "defs.inc"
+.include "task.inc"
+
+.equ THREAD_MAX,     256                # tasks at once, the first included (clone: EAGAIN past it)
+.equ SLOT_SIZE,      16384
+.equ SLOT_FXSTATE,   512
+.equ SLOT_SIGINFO,   1024               # NSIG * SIGINFO_SLOT = 4096 bytes
+.equ TIME_SLICE_NS,  10000000           # 10 ms
+.equ TSS_RSP0,       4
+
+.equ CLONE_VM,             0x00000100
+.equ CLONE_FS,             0x00000200
+.equ CLONE_FILES,          0x00000400
+.equ CLONE_SIGHAND,        0x00000800
+.equ CLONE_PIDFD,          0x00001000
+.equ CLONE_VFORK,          0x00004000
+.equ CLONE_THREAD,         0x00010000
+.equ CLONE_NEWNS,          0x00020000
+.equ CLONE_SETTLS,         0x00080000
+.equ CLONE_PARENT_SETTID,  0x00100000
+.equ CLONE_CHILD_CLEARTID, 0x00200000
+.equ CLONE_CHILD_SETTID,   0x01000000
+.equ CLONE_NEWUSER,        0x10000000
+.equ CLONE_NEWPID,         0x20000000
+.equ CSIGNAL,              0xff
+# struct clone_args (clone3)
+.equ CA_FLAGS, 0
+.equ CA_PIDFD, 8
+.equ CA_CHILD_TID, 16
+.equ CA_PARENT_TID, 24
+.equ CA_EXIT_SIGNAL, 32
+.equ CA_STACK, 40
+.equ CA_STACK_SIZE, 48
+.equ CA_TLS, 56
+.equ CA_SET_TID, 64
+.equ CA_SET_TID_SIZE, 72
+.equ CLONE_ARGS_SIZE_VER0, 64
+
+.text
+# ---- Switching ------------------------------------------------------------------------------
+# schedule(): the running task gives up the CPU. If it is still runnable it goes to the end of
+# the run queue; the first runnable task runs (the same one when it is alone). Returns when this
+# task runs again. Timed sleepers whose deadline has passed become runnable first.
+.globl schedule
+schedule:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov current_task(%rip), %rbx
+    cmpq $TS_RUNNABLE, T_STATE(%rbx)
+    jne 1f
+    lea T_RQ(%rbx), %rdx                # to the back of the queue
+    LIST_DEL %rdx
+    lea runqueue(%rip), %rsi
+    LIST_ADD_TAIL %rdx, %rsi
+1:  call wake_expired
+    mov runqueue(%rip), %r12
+    lea runqueue(%rip), %rax
+    cmp %rax, %r12
+    je 5f
+    sub $T_RQ, %r12                     # the next task
+    call timer_update
+    cmp %rbx, %r12
+    je 4f
+    incq context_switches(%rip)
+    mov T_FXSTATE(%rbx), %rax           # the user's FPU and SSE state (the kernel uses none)
+    fxsave64 (%rax)
+    mov %rsp, T_KSP(%rbx)
+    mov %r12, current_task(%rip)
+    mov T_KSP(%r12), %rsp
+    mov T_STACK_TOP(%r12), %rax         # entries from user mode land on its stack
+    mov %rax, kernel_stack_top(%rip)
+    mov %rax, tss + TSS_RSP0(%rip)
+    mov $MSR_SYSENTER_ESP, %ecx
+    call wrmsr_rax
+    mov T_FSBASE(%r12), %rax
+    cmp T_FSBASE(%rbx), %rax
+    je 2f
+    mov $MSR_FS_BASE, %ecx
+    call wrmsr_rax
+2:  mov T_GSBASE(%r12), %rax
+    cmp T_GSBASE(%rbx), %rax
+    je 3f
+    mov $MSR_GS_BASE, %ecx
+    call wrmsr_rax
+3:  mov T_FXSTATE(%r12), %rax
+    fxrstor64 (%rax)
+    cmpq $TS_DEAD, T_STATE(%rbx)        # the previous task exited: its stack is free now
+    jne 4f
+    lea init_task(%rip), %rax
+    cmp %rax, %rbx
+    je 4f
+    lea T_RQ(%rbx), %rax
+    mov free_slots(%rip), %rcx
+    mov %rcx, (%rax)
+    mov %rax, free_slots(%rip)
+4:  pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+5:  call idle_wait                      # nothing runnable
+    jmp 1b
+
+# idle_wait(): nothing is runnable. Halt until the earliest sleeper's deadline (an interrupt
+# may come sooner; schedule looks again), or watch the clock without a timer. With no sleeper
+# nothing can ever wake a task (no device interrupts yet, one process): report it and halt with
+# interrupts off, which ends the run (jvmm reports a HLT nothing can wake; QEMU idles until its
+# time limit) instead of spending a host CPU for ever.
+idle_wait:
+    mov timers(%rip), %rdi
+    lea timers(%rip), %rax
+    cmp %rax, %rdi
+    je 3f
+    cmpl $TIMER_NONE, timer_mode(%rip)
+    je 2f
+    mov T_DEADLINE - T_TIMER(%rdi), %rdi
+    call timer_program
+    jmp cpu_idle
+2:  pause
+    ret
+3:  lea msg_deadlock(%rip), %rdi
+    call serial_puts
+4:  cli
+    hlt
+    jmp 4b
+
+# timer_update(): the timer should fire at the earliest of the first sleeper's deadline and,
+# while another task is runnable, the end of a time slice from now.
+timer_update:
+    cmpl $TIMER_NONE, timer_mode(%rip)
+    je 9f
+    mov $NO_DEADLINE, %rdi
+    mov timers(%rip), %rax
+    lea timers(%rip), %rcx
+    cmp %rcx, %rax
+    je 1f
+    mov T_DEADLINE - T_TIMER(%rax), %rdi
+1:  mov runqueue(%rip), %rax            # two runnable tasks or more: a slice
+    mov (%rax), %rax
+    lea runqueue(%rip), %rcx
+    cmp %rcx, %rax
+    je timer_program
+    push %rdi
+    call clock_monotonic_ns
+    pop %rdi
+    add $TIME_SLICE_NS, %rax
+    cmp %rdi, %rax
+    cmovl %rax, %rdi
+    jmp timer_program
+9:  ret
+
+# timer_program(%rdi = CLOCK_MONOTONIC deadline, NO_DEADLINE for none): arms the one-shot timer
+# for it unless it is already armed for an earlier time that has not passed.
+timer_program:
+    mov $NO_DEADLINE, %rax
+    cmp %rax, %rdi
+    je 9f
+    push %rbx
+    mov %rdi, %rbx
+    call clock_monotonic_ns
+    mov timer_armed_for(%rip), %rcx
+    cmp %rax, %rcx
+    jle 1f                              # fired or passed: arm again
+    cmp %rbx, %rcx
+    jle 8f                              # an earlier one is pending
+1:  mov %rbx, timer_armed_for(%rip)
+    mov %rbx, %rdi
+    sub %rax, %rdi
+    jg 2f
+    mov $1, %edi
+2:  call timer_arm
+8:  pop %rbx
+9:  ret
+
+# sched_timer_interrupt(%rdi = frame): the one-shot timer fired. From user mode the running
+# task's slice may be over: it reschedules on the way out (return_iret).
+.globl sched_timer_interrupt
+sched_timer_interrupt:
+    movq $0, timer_armed_for(%rip)
+    testb $3, F_CS(%rdi)
+    jz 1f
+    mov current_task(%rip), %rax
+    orq $TW_RESCHED, T_WORK(%rax)
+1:  ret
+
+# ---- Blocking and waking ----------------------------------------------------------------------
+# task_block(%rdi = CLOCK_MONOTONIC deadline, or NO_DEADLINE) -> %rax: 0 when woken by task_wake,
+# -ETIMEDOUT at the deadline, -EINTR when a signal is pending (at once if one already is).
+.globl task_block
+task_block:
+    push %rbx
+    mov current_task(%rip), %rbx
+    mov $-EINTR, %rax
+    testq $TW_SIGPENDING, T_WORK(%rbx)
+    jnz 9f
+    movq $TS_BLOCKED, T_STATE(%rbx)
+    movq $0, T_WAKE(%rbx)
+    mov %rdi, T_DEADLINE(%rbx)
+    lea T_RQ(%rbx), %rdx
+    LIST_DEL %rdx
+    mov $NO_DEADLINE, %rax
+    cmp %rax, %rdi
+    je 3f
+    lea timers(%rip), %rsi              # the timed sleepers, by deadline
+    mov %rsi, %rdx
+1:  mov (%rdx), %rdx
+    cmp %rsi, %rdx
+    je 2f
+    cmp T_DEADLINE - T_TIMER(%rdx), %rdi
+    jge 1b
+2:  lea T_TIMER(%rbx), %r8              # before %rdx
+    LIST_ADD_TAIL %r8, %rdx
+3:  call schedule
+    mov T_WAKE(%rbx), %rax
+9:  pop %rbx
+    ret
+
+# task_wake(%rdi = task, %rsi = what task_block returns) : a blocked task becomes runnable.
+# Clobbers %rax, %rcx, %rdx, %rsi, %rdi, %r8.
+.globl task_wake
+task_wake:
+    cmpq $TS_BLOCKED, T_STATE(%rdi)
+    jne 9f
+    movq $TS_RUNNABLE, T_STATE(%rdi)
+    mov %rsi, T_WAKE(%rdi)
+    mov $NO_DEADLINE, %rax
+    cmp %rax, T_DEADLINE(%rdi)
+    je 1f
+    lea T_TIMER(%rdi), %rdx
+    LIST_DEL %rdx
+1:  lea T_RQ(%rdi), %rdx
+    lea runqueue(%rip), %rsi
+    LIST_ADD_TAIL %rdx, %rsi
+    jmp timer_update
+9:  ret
+
+# wake_expired(): sleepers whose deadline has passed become runnable (-ETIMEDOUT).
+wake_expired:
+    lea timers(%rip), %rax
+    cmp %rax, timers(%rip)
+    je 9f
+    push %rbx
+    call clock_monotonic_ns
+    mov %rax, %rbx
+1:  mov timers(%rip), %rdi
+    lea timers(%rip), %rax
+    cmp %rax, %rdi
+    je 8f
+    cmp T_DEADLINE - T_TIMER(%rdi), %rbx
+    jl 8f
+    sub $T_TIMER, %rdi
+    mov $-ETIMEDOUT, %rsi
+    call task_wake
+    jmp 1b
+8:  pop %rbx
+9:  ret
+
+# exit_to_user_work(%rdi = frame): T_WORK was not zero on the way back to user mode: switch
+# first if the slice is over, then deliver signals.
+.globl exit_to_user_work
+exit_to_user_work:
+    push %rbx
+    mov %rdi, %rbx
+    mov current_task(%rip), %rax
+    btrq $3, T_WORK(%rax)               # TW_RESCHED
+    jnc 1f
+    call schedule
+1:  mov current_task(%rip), %rax
+    cmpq $0, T_WORK(%rax)
+    je 2f
+    mov %rbx, %rdi
+    call signal_work
+2:  pop %rbx
+    ret
+
+.globl sys_sched_yield
+sys_sched_yield:
+    call schedule
+    xor %eax, %eax
+    ret
+
+# ---- Threads ----------------------------------------------------------------------------------
+# find_task(%edi = tid) -> %rax: the thread, or 0
+.globl find_task
+find_task:
+    lea all_tasks(%rip), %rcx
+    mov %rcx, %rax
+1:  mov (%rax), %rax
+    cmp %rcx, %rax
+    je 2f
+    cmp %edi, T_TID - T_ALL(%rax)
+    jne 1b
+    sub $T_ALL, %rax
+    ret
+2:  xor %eax, %eax
+    ret
+
+# clone(flags, stack, parent_tid, child_tid, tls)
+.globl sys_clone
+sys_clone:
+    jmp clone_thread
+
+# clone3(args, size): struct clone_args, as Linux's copy_clone_args_from_user checks it.
+.globl sys_clone3
+sys_clone3:
+    cmp $CLONE_ARGS_SIZE_VER0, %rsi
+    jb einval
+    mov $-E2BIG, %rax                   # (Linux also wants the bytes past its own size zero)
+    cmp $PAGE_SIZE, %rsi
+    ja 8f
+    push %rbx
+    mov %rdi, %rbx
+    mov $CLONE_ARGS_SIZE_VER0, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov $-EINVAL, %rax
+    mov CA_EXIT_SIGNAL(%rbx), %rcx      # exit_signal must fit CSIGNAL
+    test $~CSIGNAL, %rcx
+    jnz 9f
+    mov CA_STACK(%rbx), %rsi            # a stack needs a size, and the reverse
+    mov CA_STACK_SIZE(%rbx), %rcx
+    test %rsi, %rsi
+    setz %dl
+    test %rcx, %rcx
+    setz %dh
+    cmp %dl, %dh
+    jne 9f
+    add %rcx, %rsi                      # clone3 names the stack's lowest address
+    mov CA_FLAGS(%rbx), %rdi
+    mov %edi, %eax                      # flags above 32 bits: none of Linux's clone3-only ones here
+    cmp %rax, %rdi
+    mov $-EINVAL, %rax
+    jne 9f
+    test $CSIGNAL, %edi                 # clone3 takes the exit signal apart from the flags
+    jnz 9f
+    mov CA_PARENT_TID(%rbx), %rdx
+    mov CA_CHILD_TID(%rbx), %rcx
+    mov CA_TLS(%rbx), %r8
+    call clone_thread
+9:  pop %rbx
+8:  ret
+
+# clone_thread(%rdi = flags, %rsi = stack or 0, %rdx = parent_tid, %rcx = child_tid, %r8 = tls)
+# -> %rax: the new thread's tid, or -errno. Linux's checks (copy_process) first.
+clone_thread:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rdi, %rbx
+    mov %rsi, %r12
+    mov %rdx, %r13
+    mov %rcx, %r14
+    mov %r8, %r15
+    mov $-EINVAL, %rax
+    mov %ebx, %ecx
+    and $(CLONE_NEWNS | CLONE_FS), %ecx
+    cmp $(CLONE_NEWNS | CLONE_FS), %ecx
+    je 9f
+    test $CLONE_THREAD, %ebx            # a thread shares the signal actions...
+    jz 1f
+    test $CLONE_SIGHAND, %ebx
+    jz 9f
+    test $(CLONE_NEWUSER | CLONE_NEWPID), %ebx
+    jnz 9f
+1:  test $CLONE_SIGHAND, %ebx           # ...which need the memory shared
+    jz 2f
+    test $CLONE_VM, %ebx
+    jz 9f
+2:  mov $-ENOSYS, %rax                  # a new process (fork, vfork, CLONE_VM alone): not yet
+    test $CLONE_THREAD, %ebx
+    jz 9f
+    test $CLONE_SETTLS, %ebx            # Linux's do_arch_prctl_64: EPERM outside user memory
+    jz 3f
+    mov $-EPERM, %rax
+    movabs $USER_TOP, %rcx
+    cmp %rcx, %r15
+    jae 9f
+3:  mov $-EAGAIN, %rax                  # a slot: a freed one, else one never used
+    mov free_slots(%rip), %rbp
+    test %rbp, %rbp
+    jz 4f
+    mov (%rbp), %rcx
+    mov %rcx, free_slots(%rip)
+    sub $T_RQ, %rbp
+    jmp 5f
+4:  mov slots_used(%rip), %ecx
+    cmp $(THREAD_MAX - 1), %ecx
+    jae 9f
+    inc %ecx
+    mov %ecx, slots_used(%rip)
+    dec %ecx
+    imul $SLOT_SIZE, %ecx, %ecx
+    lea thread_slots(%rip), %rbp
+    add %rcx, %rbp
+5:  mov %rbp, %rdi                      # the task: zero, then what differs
+    xor %eax, %eax
+    mov $(TASK_SIZE / 8), %ecx
+    rep stosq
+    mov current_task(%rip), %r8
+    mov next_tid(%rip), %eax
+    mov %rax, T_TID(%rbp)
+    inc %eax
+    mov %eax, next_tid(%rip)
+    mov T_BLOCKED(%r8), %rax
+    mov %rax, T_BLOCKED(%rbp)
+    movq $SS_DISABLE, T_SS_FLAGS(%rbp)  # Linux: no alternate stack in a CLONE_VM child
+    mov T_PROCESS(%r8), %rax
+    mov %rax, T_PROCESS(%rbp)
+    lea SLOT_SIGINFO(%rbp), %rax
+    mov %rax, T_SIGINFO(%rbp)
+    mov $NO_DEADLINE, %rax
+    mov %rax, T_DEADLINE(%rbp)
+    mov T_FSBASE(%r8), %rax
+    test $CLONE_SETTLS, %ebx
+    cmovnz %r15, %rax
+    mov %rax, T_FSBASE(%rbp)
+    mov T_GSBASE(%r8), %rax
+    mov %rax, T_GSBASE(%rbp)
+    test $CLONE_CHILD_CLEARTID, %ebx
+    jz 6f
+    mov %r14, T_CLEAR_TID(%rbp)
+6:  lea SLOT_FXSTATE(%rbp), %rax        # the parent's FPU state, as Linux copies it
+    mov %rax, T_FXSTATE(%rbp)
+    fxsave64 (%rax)
+    lea SLOT_SIZE(%rbp), %rax
+    mov %rax, T_STACK_TOP(%rbp)
+    lea -F_SIZE(%rax), %rdi             # its user frame: the parent's, returning 0
+    mov %rdi, T_FRAME(%rbp)
+    mov T_FRAME(%r8), %rsi
+    mov $(F_SIZE / 8), %ecx
+    rep movsq
+    mov T_FRAME(%rbp), %rdi
+    movq $0, F_RAX(%rdi)
+    test %r12, %r12
+    jz 7f
+    mov %r12, F_RSP(%rdi)
+7:  lea -56(%rdi), %rax                 # what schedule pops: six registers, then ret_from_clone
+    mov %rax, T_KSP(%rbp)
+    lea ret_from_clone(%rip), %rcx
+    mov %rcx, 48(%rax)
+    movq $0, 40(%rax)                   # RBX, RBP: nothing
+    movq $0, 32(%rax)
+    test $CLONE_PARENT_SETTID, %ebx     # the tids, written where the user memory allows (Linux
+    jz 71f                              # ignores a failed write)
+    mov %r13, %rdi
+    call put_tid
+71: test $CLONE_CHILD_SETTID, %ebx
+    jz 72f
+    mov %r14, %rdi
+    call put_tid
+72: lea T_ALL(%rbp), %rdx
+    lea all_tasks(%rip), %rsi
+    LIST_ADD_TAIL %rdx, %rsi
+    incl nr_threads(%rip)
+    lea T_RQ(%rbp), %rdx                # runnable: behind the parent, which goes on
+    lea runqueue(%rip), %rsi
+    LIST_ADD_TAIL %rdx, %rsi
+    call timer_update
+    mov T_TID(%rbp), %rax
+9:  pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+# put_tid(%rdi = user pointer, %rbp = task): *ptr = its tid, if the user may write there
+put_tid:
+    push %rdi
+    mov $4, %esi
+    mov $1, %edx
+    call user_range_ok
+    pop %rdi
+    test %rax, %rax
+    jnz 1f
+    mov T_TID(%rbp), %eax
+    mov %eax, (%rdi)
+1:  ret
+
+# A new thread's first run: schedule returned here, on its own stack, at its frame.
+ret_from_clone:
+    jmp return_iret
+
+# gettid()
+.globl sys_gettid
+sys_gettid:
+    mov current_task(%rip), %rax
+    mov T_TID(%rax), %rax
+    ret
+
+# set_tid_address(tidptr) -> the caller's tid
+.globl sys_set_tid_address
+sys_set_tid_address:
+    mov current_task(%rip), %rax
+    mov %rdi, T_CLEAR_TID(%rax)
+    mov T_TID(%rax), %rax
+    ret
+
+# set_robust_list(head, len): kept per thread, walked when the thread exits (futex.s)
+.globl sys_set_robust_list
+sys_set_robust_list:
+    cmp $24, %rsi                       # sizeof(struct robust_list_head)
+    jne einval
+    mov current_task(%rip), %rax
+    mov %rdi, T_ROBUST(%rax)
+    xor %eax, %eax
+    ret
+
+# get_robust_list(pid, head_ptr, len_ptr)
+.globl sys_get_robust_list
+sys_get_robust_list:
+    push %rbx
+    push %r12
+    push %r13
+    mov %rsi, %r12
+    mov %rdx, %r13
+    mov current_task(%rip), %rbx
+    test %edi, %edi
+    jz 1f
+    call find_task
+    mov %rax, %rbx
+    mov $-ESRCH, %rax
+    test %rbx, %rbx
+    jz 9f
+1:  mov %r13, %rdi
+    mov $8, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov %r12, %rdi
+    mov $8, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    movq $24, (%r13)
+    mov T_ROBUST(%rbx), %rax
+    mov %rax, (%r12)
+    xor %eax, %eax
+9:  pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# exit(status): this thread ends. Its clear_child_tid word is zeroed and one waiter woken (what
+# pthread_join waits for). The last thread's exit ends the process, with the status the first
+# thread exited with if it already did (Linux's leader's exit code), else this one.
+.globl sys_exit
+sys_exit:
+    movzbl %dil, %edi
+    mov current_task(%rip), %rbx
+    lea init_task(%rip), %rax
+    cmp %rax, %rbx
+    jne 1f
+    mov %edi, leader_status(%rip)
+1:  cmpl $1, nr_threads(%rip)
+    jne 2f
+    lea init_task(%rip), %rax
+    cmp %rax, %rbx
+    je process_exit
+    mov leader_status(%rip), %eax
+    cmpl $0, leader_exited(%rip)
+    cmovne %eax, %edi
+    jmp process_exit
+2:  cmp %rax, %rbx
+    jne 3f
+    movl $1, leader_exited(%rip)
+3:  call futex_exit_robust              # as Linux's mm_release: robust locks, then the tid word
+    mov T_CLEAR_TID(%rbx), %rdi
+    test %rdi, %rdi
+    jz 4f
+    push %rdi
+    mov $4, %esi
+    mov $1, %edx
+    call user_range_ok
+    pop %rdi
+    test %rax, %rax
+    jnz 4f
+    movl $0, (%rdi)
+    mov $1, %esi
+    call futex_wake_address
+4:  lea T_ALL(%rbx), %rdx
+    LIST_DEL %rdx
+    decl nr_threads(%rip)
+    lea T_RQ(%rbx), %rdx
+    LIST_DEL %rdx
+    movq $TS_DEAD, T_STATE(%rbx)
+    movq $0, T_PENDING(%rbx)
+    call signal_retarget                # a process signal this thread was to take goes to another
+    call schedule                       # never comes back
+    jmp 4b
+
+.globl sys_exit_group
+sys_exit_group:
+    movzbl %dil, %edi
+    jmp process_exit
+
+.section .rodata
+msg_deadlock: .asciz "jvmm-kernel: every thread waits and nothing can wake one: halting\n"
+
+.section .data
+.p2align 3
+# The run queue, the timed sleepers and every thread: list heads; init_task starts in two.
+.globl runqueue
+runqueue:  .quad init_task + T_RQ, init_task + T_RQ
+timers:    .quad timers, timers
+.globl all_tasks
+all_tasks: .quad init_task + T_ALL, init_task + T_ALL
+.globl kernel_stack_top
+kernel_stack_top: .quad entry_stack_top
+next_tid:  .long 2
+.globl nr_threads
+nr_threads: .long 1
+
+.section .bss
+.p2align 3
+free_slots: .skip 8                     # freed slots, through their T_RQ nodes
+timer_armed_for: .skip 8                # the deadline the timer is armed for (passed: none)
+.globl context_switches
+context_switches: .skip 8
+slots_used: .skip 4
+leader_status: .skip 4
+leader_exited: .skip 4
+.p2align 12
+thread_slots: .skip (THREAD_MAX - 1) * SLOT_SIZE
