@@ -11,6 +11,7 @@ import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.KernelCommandLine.EntryPath;
 import dev.jvmm.vmm.boot.MultibootImage;
 import dev.jvmm.vmm.devices.virtio.ConsoleSlot;
+import dev.jvmm.vmm.kvm.Kvm;
 import dev.jvmm.vmm.memory.GuestMemory;
 
 import java.io.IOException;
@@ -95,7 +96,7 @@ public final class MicroVm {
         RunResult result;
         try {
             result = Machine.run(new Machine.Config(image, s.memory, input.cmdline(), input.module(), List.copyOf(s.modules),
-                    s.timeout, serial, s.onStart, s.traceExits, streams));
+                    s.timeout, serial, s.onStart, s.traceExits, streams, s.kvmDevice.toString()));
         } finally {
             serial.finish();
             stdout.finish();
@@ -180,6 +181,7 @@ public final class MicroVm {
         private long captureLimit = DEFAULT_CAPTURE_LIMIT;
         private PrintStream traceExits;
         private Consumer<RunResult.HostClock> onStart = clock -> { };
+        private Path kvmDevice = Path.of(Kvm.DEVICE);
 
         private Builder() {
             DEFAULT_ENVIRONMENT.forEach(this::env);
@@ -410,6 +412,12 @@ public final class MicroVm {
         /** Told what the host's KVM clock offers, once the VM exists and before it runs. */
         public Builder onStart(Consumer<RunResult.HostClock> listener) {
             this.onStart = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** The KVM device to open instead of /dev/kvm (for diagnosis, and for tests of hosts without KVM). */
+        public Builder kvmDevice(Path device) {
+            this.kvmDevice = Objects.requireNonNull(device);
             return this;
         }
 
