@@ -1,8 +1,8 @@
 package dev.jvmm.junit;
 
+import dev.jvmm.api.JvmmException;
 import dev.jvmm.api.MicroVm;
 import dev.jvmm.api.VmResult;
-import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.kvm.Kvm;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
