@@ -39,6 +39,10 @@ public final class JvmmExtension implements ExecutionCondition, BeforeEachCallba
     /** Why KVM is not usable here, by device, or empty if it is (checked once per device and JVM). */
     private static final Map<String, Optional<String>> KVM_PROBLEMS = new ConcurrentHashMap<>();
 
+    /** JUnit creates the extension, for {@link JvmmTest}. */
+    public JvmmExtension() {
+    }
+
     private static String device() {
         return System.getProperty(DEVICE_PROPERTY, Kvm.DEVICE);
     }
