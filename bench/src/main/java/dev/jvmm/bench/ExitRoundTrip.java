@@ -2,13 +2,10 @@ package dev.jvmm.bench;
 
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
+import dev.jvmm.vmm.Machine;
 import dev.jvmm.vmm.boot.ElfImage;
-import dev.jvmm.vmm.boot.PvhBoot;
-import dev.jvmm.vmm.kvm.Kvm;
 import dev.jvmm.vmm.kvm.Vcpu;
 import dev.jvmm.vmm.kvm.VcpuExit;
-import dev.jvmm.vmm.kvm.Vm;
-import dev.jvmm.vmm.memory.GuestMemory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.foreign.Arena;
+import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
 
 import static dev.jvmm.kvm.kvm_h.KVM_RUN;
@@ -34,6 +31,11 @@ import static dev.jvmm.kvm.kvm_h.KVM_RUN;
  * forever), back out, and the exit decoded into a {@link VcpuExit}. Through jvmm's FFM binding,
  * and through JNA (direct mapping), the other binding on jvmm's design card. Run with
  * {@code -prof gc} to see the allocation per exit.
+ *
+ * <p>The machine is built as every run builds it ({@link Machine#create}: KVM, memory, image,
+ * CPUID, devices); the benchmark then drives its vCPU's KVM_RUN directly, to time the exit alone.
+ * A vCPU belongs to the thread that creates it: JMH runs this thread-scoped state's set-up, the
+ * benchmark and the tear-down on its one worker thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,11 +54,8 @@ public class ExitRoundTrip {
         static native int ioctl(int fd, long request, long argument);
     }
 
-    private Kvm kvm;
-    private Vm vm;
-    private GuestMemory memory;
+    private Machine machine;
     private Vcpu vcpu;
-    private Arena arena;
 
     @Setup(Level.Trial)
     public void boot() throws IOException {
@@ -64,24 +63,14 @@ public class ExitRoundTrip {
         try (InputStream in = ExitRoundTrip.class.getResourceAsStream("/dev/jvmm/guest/exitloop.img")) {
             image = ElfImage.parse("exitloop.img", in.readAllBytes());
         }
-        kvm = Kvm.open();
-        vm = kvm.createVm();
-        memory = GuestMemory.allocate(16L << 20);
-        vm.setUserMemoryRegion(0, 0, memory.hostMapping());
-        long startInfo = PvhBoot.load(image, memory, "4000000000", null);    // writes the UART forever, in effect
-        arena = Arena.ofConfined();
-        vcpu = vm.createVcpu(0);
-        vcpu.setCpuid(kvm.supportedCpuid(arena));
-        PvhBoot.enter(vcpu, image.entry(), startInfo);
+        // 4e9 UART writes: forever, in effect.
+        machine = Machine.create(new Machine.Config(image, 16L << 20, "4000000000", null, null, OutputStream.nullOutputStream()));
+        vcpu = machine.vcpu();
     }
 
     @TearDown(Level.Trial)
     public void shutDown() {
-        vcpu.close();
-        arena.close();
-        memory.close();
-        vm.close();
-        kvm.close();
+        machine.close();
     }
 
     @Benchmark

@@ -1,16 +1,15 @@
 package dev.jvmm.api;
 
-import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.Machine;
 import dev.jvmm.vmm.RunResult;
 import dev.jvmm.vmm.boot.ArgumentBlock;
 import dev.jvmm.vmm.boot.BootImage;
 import dev.jvmm.vmm.boot.BootModule;
-import dev.jvmm.vmm.boot.ElfImage;
+import dev.jvmm.vmm.boot.BootImages;
 import dev.jvmm.vmm.boot.KernelCommandLine;
-import dev.jvmm.vmm.boot.KernelCommandLine.EntryPath;
 import dev.jvmm.vmm.boot.MultibootImage;
 import dev.jvmm.vmm.devices.virtio.ConsoleSlot;
+import dev.jvmm.vmm.kvm.Kvm;
 import dev.jvmm.vmm.memory.GuestMemory;
 
 import java.io.IOException;
@@ -31,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SequencedMap;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -59,7 +59,6 @@ public final class MicroVm {
      * {@link Builder#environment} replaces it.
      */
     public static final SequencedMap<String, String> DEFAULT_ENVIRONMENT = defaultEnvironment();
-    private static final String RESOURCES = "/dev/jvmm/guest/";
     private static final long DEFAULT_CAPTURE_LIMIT = 16L << 20;
 
     private final Builder settings;
@@ -82,7 +81,7 @@ public final class MicroVm {
     /** Boots the VM and runs it until the guest exits, dies, or times out. */
     public VmResult run() {
         Builder s = settings;
-        BootImage image = s.image != null ? s.image : bundledImage();
+        BootImage image = s.image != null ? s.image : BootImages.bundled();
         if (s.image == null) {
             KernelCommandLine.checkBundledKernelWords(s.cmdline);
         }
@@ -93,17 +92,39 @@ public final class MicroVm {
         StreamCapture stderr = new StreamCapture(s.stderr, null, s.captureLimit);
         ConsoleSlot.Streams streams = console == Console.VIRTIO ? new ConsoleSlot.Streams(s.stdin, stdout, stderr) : null;
         RunResult result;
+        Consumer<HostClock> onStart = s.onStart;
         try {
             result = Machine.run(new Machine.Config(image, s.memory, input.cmdline(), input.module(), List.copyOf(s.modules),
-                    s.timeout, serial, s.onStart, s.traceExits, streams));
+                    s.timeout, serial, clock -> onStart.accept(hostClock(clock)), s.traceExits, streams, s.kvmDevice.toString()));
         } finally {
             serial.finish();
             stdout.finish();
             stderr.finish();
         }
         String output = new String(serial.bytes(), StandardCharsets.UTF_8);
-        return new VmResult(result.outcome().exitStatus(), result.outcome(), console, output, stdout.bytes(), stderr.bytes(),
-                KernelReport.parse(output.lines().toList()), result.exits(), result.elapsed(), result.clock());
+        Outcome outcome = outcome(result.outcome());
+        return new VmResult(outcome.exitStatus(), outcome, console, output, stdout.bytes(), stderr.bytes(),
+                KernelReport.parse(output.lines().toList()), exits(result.exits()), result.elapsed(), hostClock(result.clock()));
+    }
+
+    private static Outcome outcome(RunResult.Outcome outcome) {
+        return switch (outcome) {
+            case RunResult.Exited(int status) -> new Outcome.Exited(status);
+            case RunResult.TimedOut(Duration timeout) -> new Outcome.TimedOut(timeout);
+            case RunResult.GuestDied(String reason, String registers) -> new Outcome.GuestDied(reason, registers);
+        };
+    }
+
+    private static ExitStatistics exits(RunResult.ExitStatistics exits) {
+        Map<String, Long> byKind = new LinkedHashMap<>();
+        exits.byKind().forEach((kind, count) -> byKind.put(kind.label(), count));
+        return new ExitStatistics(exits.total(), Collections.unmodifiableMap(byKind),
+                Collections.unmodifiableMap(new TreeMap<>(exits.byPort())),
+                Collections.unmodifiableMap(new TreeMap<>(exits.unclaimedPorts())), exits.unclaimedMmio());
+    }
+
+    private static HostClock hostClock(RunResult.HostClock clock) {
+        return new HostClock(clock.adjustClockFlags(), clock.tscKhz());
     }
 
     /**
@@ -146,7 +167,7 @@ public final class MicroVm {
         if (program == null && !argv.isEmpty() && !isBuiltIn(argv.getFirst())) {
             program = readProgram(Path.of(argv.getFirst()));
         }
-        String cmdline = KernelCommandLine.of(s.cmdline, s.entryPath, !argv.isEmpty());
+        String cmdline = KernelCommandLine.of(s.cmdline, KernelCommandLine.EntryPath.valueOf(s.entryPath.name()), !argv.isEmpty());
         if (argv.isEmpty()) {
             return new KernelInput(cmdline, null);
         }
@@ -179,7 +200,8 @@ public final class MicroVm {
         private OutputStream stderr;
         private long captureLimit = DEFAULT_CAPTURE_LIMIT;
         private PrintStream traceExits;
-        private Consumer<RunResult.HostClock> onStart = clock -> { };
+        private Consumer<HostClock> onStart = clock -> { };
+        private Path kvmDevice = Path.of(Kvm.DEVICE);
 
         private Builder() {
             DEFAULT_ENVIRONMENT.forEach(this::env);
@@ -187,7 +209,7 @@ public final class MicroVm {
 
         /** A PVH or multiboot v1 image instead of the bundled kernel (docs/boot-protocol.md). */
         public Builder image(Path path) {
-            this.image = readImage(path);
+            this.image = BootImages.read(path);
             return this;
         }
 
@@ -197,8 +219,9 @@ public final class MicroVm {
             return this;
         }
 
-        public Builder image(BootImage image) {
-            this.image = Objects.requireNonNull(image);
+        /** An image read before (to report its protocol, say). */
+        public Builder image(GuestImage image) {
+            this.image = image.bootImage();
             return this;
         }
 
@@ -408,8 +431,14 @@ public final class MicroVm {
         }
 
         /** Told what the host's KVM clock offers, once the VM exists and before it runs. */
-        public Builder onStart(Consumer<RunResult.HostClock> listener) {
+        public Builder onStart(Consumer<HostClock> listener) {
             this.onStart = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** The KVM device to open instead of /dev/kvm (for diagnosis, and for tests of hosts without KVM). */
+        public Builder kvmDevice(Path device) {
+            this.kvmDevice = Objects.requireNonNull(device);
             return this;
         }
 
@@ -420,20 +449,6 @@ public final class MicroVm {
 
     static boolean isBuiltIn(String program) {
         return BUILT_IN_PROGRAMS.contains(program) && !Files.exists(Path.of(program));
-    }
-
-    public static BootImage readImage(Path path) {
-        try {
-            long size = Files.size(path);
-            if (size > Integer.MAX_VALUE - 8) {
-                throw new JvmmException("image " + path + " is " + size + " bytes; jvmm loads images up to 2 GiB");
-            }
-            return BootImage.parse(path.toString(), Files.readAllBytes(path));
-        } catch (NoSuchFileException e) {
-            throw new JvmmException("image " + path + " does not exist");
-        } catch (IOException e) {
-            throw new JvmmException("cannot read image " + path + ": " + e.getMessage());
-        }
     }
 
     static byte[] readProgram(Path path) {
@@ -453,20 +468,8 @@ public final class MicroVm {
         }
     }
 
-    /** The bundled kernel, from the guest-kernel jar. */
-    public static ElfImage bundledImage() {
-        return ElfImage.parse("(bundled guest.img)", bundledFile("guest.img"));
-    }
-
-    /** A file the guest-kernel module bundles: guest.img, exitloop.img, vdso.so. */
+    /** A file the guest-kernel jar bundles: guest.img (the bundled kernel), exitloop.img, vdso.so. */
     public static byte[] bundledFile(String name) {
-        try (InputStream in = MicroVm.class.getResourceAsStream(RESOURCES + name)) {
-            if (in == null) {
-                throw new JvmmException("the bundled " + name + " is missing from the class path (build guest-kernel)");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new JvmmException("cannot read the bundled " + name + ": " + e.getMessage());
-        }
+        return BootImages.bundledFile(name);
     }
 }

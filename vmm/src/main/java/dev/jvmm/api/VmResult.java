@@ -1,7 +1,6 @@
 package dev.jvmm.api;
 
 import dev.jvmm.vmm.Json;
-import dev.jvmm.vmm.RunResult;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,9 +25,11 @@ import java.util.Map;
  * @param stderr     the program's stderr on the virtio console, likewise
  * @param kernel     what jvmm's kernel reported: entry paths, gate, system-call counts, ...
  * @param exits      the VM exits, by kind and by port
+ * @param elapsed    from the VM's creation to the guest's end
+ * @param clock      the paravirtual clock the host offered the guest
  */
-public record VmResult(int exitStatus, RunResult.Outcome outcome, Console console, String serial, byte[] stdout, byte[] stderr,
-                       KernelReport kernel, RunResult.ExitStatistics exits, Duration elapsed, RunResult.HostClock clock) {
+public record VmResult(int exitStatus, Outcome outcome, Console console, String serial, byte[] stdout, byte[] stderr,
+                       KernelReport kernel, ExitStatistics exits, Duration elapsed, HostClock clock) {
 
     /** Every line the guest wrote to COM1 (with the serial console, the kernel's report and the program's output interleaved). */
     public List<String> serialLines() {
@@ -71,11 +72,11 @@ public record VmResult(int exitStatus, RunResult.Outcome outcome, Console consol
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("exit_status", exitStatus);
         json.put("outcome", switch (outcome) {
-            case RunResult.Exited _ -> "exited";
-            case RunResult.TimedOut _ -> "timed_out";
-            case RunResult.GuestDied _ -> "guest_died";
+            case Outcome.Exited _ -> "exited";
+            case Outcome.TimedOut _ -> "timed_out";
+            case Outcome.GuestDied _ -> "guest_died";
         });
-        if (outcome instanceof RunResult.GuestDied(String reason, String registers)) {
+        if (outcome instanceof Outcome.GuestDied(String reason, String registers)) {
             json.put("reason", reason);
             json.put("registers", registers);
         }
@@ -98,9 +99,7 @@ public record VmResult(int exitStatus, RunResult.Outcome outcome, Console consol
         json.put("kernel", report);
         Map<String, Object> exitStats = new LinkedHashMap<>();
         exitStats.put("total", exits.total());
-        Map<String, Long> byKind = new LinkedHashMap<>();
-        exits.byKind().forEach((kind, count) -> byKind.put(kind.label(), count));
-        exitStats.put("by_kind", byKind);
+        exitStats.put("by_kind", exits.byKind());
         Map<String, Long> byPort = new LinkedHashMap<>();
         exits.byPort().forEach((port, count) -> byPort.put(String.format("0x%x", port), count));
         exitStats.put("by_port", byPort);

@@ -1,8 +1,8 @@
 package dev.jvmm.junit;
 
+import dev.jvmm.api.JvmmException;
 import dev.jvmm.api.MicroVm;
 import dev.jvmm.api.VmResult;
-import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.kvm.Kvm;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -29,13 +29,27 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JvmmExtension implements ExecutionCondition, BeforeEachCallback, ParameterResolver {
     /** The system property that makes every {@link JvmmTest} strict. */
     public static final String STRICT_PROPERTY = "jvmm.strict";
+    /**
+     * The system property naming the KVM device the tests' VMs open instead of /dev/kvm: for
+     * diagnosis, and for tests of what users see without KVM. Read here, at the edge; the VMM is
+     * given the device.
+     */
+    public static final String DEVICE_PROPERTY = "jvmm.kvm.device";
 
     /** Why KVM is not usable here, by device, or empty if it is (checked once per device and JVM). */
     private static final Map<String, Optional<String>> KVM_PROBLEMS = new ConcurrentHashMap<>();
 
+    /** JUnit creates the extension, for {@link JvmmTest}. */
+    public JvmmExtension() {
+    }
+
+    private static String device() {
+        return System.getProperty(DEVICE_PROPERTY, Kvm.DEVICE);
+    }
+
     private static Optional<String> kvmProblem() {
-        return KVM_PROBLEMS.computeIfAbsent(System.getProperty(Kvm.DEVICE_PROPERTY, Kvm.DEVICE), device -> {
-            try (Kvm kvm = Kvm.open()) {
+        return KVM_PROBLEMS.computeIfAbsent(device(), device -> {
+            try (Kvm kvm = Kvm.open(device)) {
                 return Optional.empty();
             } catch (JvmmException e) {
                 return Optional.of(e.getMessage());
@@ -80,11 +94,12 @@ public final class JvmmExtension implements ExecutionCondition, BeforeEachCallba
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         if (parameter.getParameter().getType() == MicroVm.Builder.class) {
-            return MicroVm.builder();
+            return MicroVm.builder().kvmDevice(Path.of(device()));
         }
         Boot boot = parameter.findAnnotation(Boot.class).orElseThrow();
         try {
             MicroVm.Builder builder = MicroVm.builder()
+                    .kvmDevice(Path.of(device()))
                     .memory((long) boot.memoryMiB() << 20)
                     .cmdline(boot.cmdline())
                     .console(boot.console())

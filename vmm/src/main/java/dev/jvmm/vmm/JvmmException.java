@@ -1,11 +1,10 @@
 package dev.jvmm.vmm;
 
 /**
- * A failure of jvmm itself, or of its inputs and host, as opposed to something the guest did: a
- * bad image, a missing /dev/kvm, an ioctl the host refused. The message is one line meant for the
- * user: what was wrong and, where there is one, what to do.
+ * The VMM's own {@link dev.jvmm.api.JvmmException}: what its internals throw, a subclass so that
+ * users of the API catch every failure as the API's type.
  */
-public class JvmmException extends RuntimeException {
+public class JvmmException extends dev.jvmm.api.JvmmException {
     public JvmmException(String message) {
         super(message);
     }

@@ -13,6 +13,7 @@ import dev.jvmm.vmm.devices.FwCfg;
 import dev.jvmm.vmm.devices.IoBus;
 import dev.jvmm.vmm.devices.MmioBus;
 import dev.jvmm.vmm.devices.PageDiscard;
+import dev.jvmm.vmm.devices.PortDevice;
 import dev.jvmm.vmm.devices.Serial16550;
 import dev.jvmm.vmm.devices.virtio.ConsoleSlot;
 import dev.jvmm.vmm.devices.virtio.VirtioMmio;
@@ -36,30 +37,45 @@ import static dev.jvmm.kvm.kvm_h.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
- * One microVM: builds the VM (memory, image, vCPU, devices) and runs its vCPU until the guest
- * exits, dies, or runs out of time. This is the whole path from {@code jvmm run} to KVM_RUN.
+ * One microVM, as Firecracker's builder makes one: {@link #create} opens KVM, creates the VM, maps
+ * guest memory, loads the image, creates the vCPU and wires the devices, and returns the machine
+ * that owns them all; {@link #run} runs the vCPU until the guest exits, dies, or runs out of time,
+ * and returns the outcome; {@link #close} releases everything, devices first and KVM last. The
+ * CLI, the API, the tests and the JMH benchmarks all go through this one path.
+ *
+ * <p>The machine belongs to the thread that creates it: that thread runs the vCPU (its
+ * {@code kvm_run} page and the watchdog's signal mask are that thread's). Other threads touch only
+ * guest memory (the virtio console's stdin reader) and interrupt lines (KVM_IRQ_LINE, from the
+ * same reader), which are shared for that reason.
+ *
+ * <p>jvmm sends no KVM_KVMCLOCK_CTRL: that ioctl tells a guest that the VMM paused its vCPU so
+ * that, when it is resumed, its soft-lockup watchdog does not count the pause (api.rst,
+ * KVM_KVMCLOCK_CTRL; QEMU sends it on resume, Firecracker on pause). jvmm never pauses a vCPU to
+ * resume it later: a vCPU stops only to be destroyed, where the flag would reach no one. A pause
+ * (snapshots, a debugger) would have to send it before the vCPU runs again.
  */
-public final class Machine {
+public final class Machine implements AutoCloseable {
 
     /**
-     * @param cmdline the kernel command line (see {@link dev.jvmm.vmm.boot.KernelCommandLine})
-     * @param program the user program, passed to the kernel as a PVH module, or null
-     * @param modules a multiboot image's modules
-     * @param timeout how long the guest may run, or null for no limit
-     * @param serial  where COM1's output goes, byte by byte as the guest writes it
-     * @param onStart told what the host's clock offers, once the VM exists and before it runs
-     * @param trace   where each VM exit is described as it happens, or null
-     * @param console the program's streams on a virtio console ({@link ConsoleSlot}: its window,
-     *                its interrupt, and its word at the end of the kernel command line), or null
-     *                for none: COM1 is then the only console
+     * @param cmdline   the kernel command line (see {@link dev.jvmm.vmm.boot.KernelCommandLine})
+     * @param program   the user program, passed to the kernel as a PVH module, or null
+     * @param modules   a multiboot image's modules
+     * @param timeout   how long the guest may run, or null for no limit
+     * @param serial    where COM1's output goes, byte by byte as the guest writes it
+     * @param onStart   told what the host's clock offers, once the VM exists and before it runs
+     * @param trace     where each VM exit is described as it happens, or null
+     * @param console   the program's streams on a virtio console ({@link ConsoleSlot}: its window,
+     *                  its interrupt, and its word at the end of the kernel command line), or null
+     *                  for none: COM1 is then the only console
+     * @param kvmDevice the KVM device to open ({@link Kvm#DEVICE}, or another for diagnosis and tests)
      */
     public record Config(BootImage image, long memorySize, String cmdline, byte[] program, List<BootModule> modules,
                          Duration timeout, OutputStream serial, Consumer<RunResult.HostClock> onStart, PrintStream trace,
-                         ConsoleSlot.Streams console) {
+                         ConsoleSlot.Streams console, String kvmDevice) {
 
         public Config(BootImage image, long memorySize, String cmdline, byte[] program, Duration timeout,
                       OutputStream serial) {
-            this(image, memorySize, cmdline, program, List.of(), timeout, serial, clock -> { }, null, null);
+            this(image, memorySize, cmdline, program, List.of(), timeout, serial, clock -> { }, null, null, Kvm.DEVICE);
         }
     }
 
@@ -68,66 +84,128 @@ public final class Machine {
     private static final int CPUS = 1;
 
     private final Config config;
+    private final long created = System.nanoTime();
     private final IoBus ioBus = new IoBus();
     private final MmioBus mmioBus = new MmioBus();
     private final ExitCounter exits = new ExitCounter();
-    private int exitStatus = -1;
+    private Kvm kvm;
+    private Vm vm;
+    private GuestMemory memory;
+    private Vcpu vcpu;
+    private VirtioMmio console;
     private boolean irqchip;
+    private int adjustClock;
+    private RunResult.HostClock clock;
+    private boolean ran;
 
     private Machine(Config config) {
         this.config = config;
+    }
+
+    /**
+     * Builds the machine: KVM, the VM and its interrupt controllers, guest memory with the image
+     * loaded, the vCPU at the image's entry, and the devices. Nothing runs yet. On failure,
+     * whatever was created is closed again.
+     */
+    public static Machine create(Config config) {
+        Machine machine = new Machine(config);
+        try {
+            machine.build();
+            return machine;
+        } catch (RuntimeException | Error e) {
+            machine.close();
+            throw e;
+        }
+    }
+
+    /** Creates a machine, runs it and closes it: what one {@code jvmm run} does. */
+    public static RunResult run(Config config) {
+        try (Machine machine = create(config)) {
+            return machine.run();
+        }
+    }
+
+    private void build() {
+        kvm = Kvm.open(config.kvmDevice());
+        vm = Phases.marked(Phases.VM_CREATED, kvm.createVm());
+        memory = GuestMemory.allocate(config.memorySize());
+        vm.setUserMemoryRegion(0, 0, memory.hostMapping());
+        Phases.mark(Phases.MEMORY_MAPPED);
+        irqchip = createInterruptControllers(kvm, vm);
         ioBus.register(Serial16550.COM1, Serial16550.PORT_COUNT, new Serial16550(config.serial()));
-        ExitDevice exit = new ExitDevice(status -> exitStatus = status);
+        ExitDevice exit = new ExitDevice();
         ioBus.register(ExitDevice.PORT, 1, exit);
         ioBus.register(ExitDevice.TEST_PORT, ExitDevice.TEST_PORT_SIZE, exit);
+        ioBus.register(PageDiscard.PORT, PageDiscard.PORT_COUNT, new PageDiscard(memory));
+        String cmdline = config.cmdline();
+        if (config.console() != null) {
+            console = ConsoleSlot.attach(mmioBus, memory, config.console(),
+                    irqchip ? new LevelLine(vm, ConsoleSlot.GSI) : level -> { }, this::complain);
+            cmdline = ConsoleSlot.withDeviceWord(cmdline);
+        }
+        BootLoader.Entry entry = BootLoader.load(config.image(), memory, cmdline, config.program(), config.modules());
+        Phases.mark(Phases.GUEST_LOADED);
+        ioBus.register(FwCfg.PORT, FwCfg.PORT_COUNT, new FwCfg(CPUS, memory.size(), entry.firmwareCmdline()));
+        adjustClock = kvm.checkExtension(KVM_CAP_ADJUST_CLOCK);
+        boolean tscDeadline = irqchip && kvm.checkExtension(KVM_CAP_TSC_DEADLINE_TIMER) > 0;
+        vcpu = vm.createVcpu(BOOT_VCPU);
+        try (Arena arena = Arena.ofConfined()) {
+            vcpu.setCpuid(cpuidFor(vcpu, kvm.supportedCpuid(arena), tscDeadline, arena));
+        }
+        clock = new RunResult.HostClock(adjustClock, vcpu.tscKhz());
+        BootLoader.enter(vcpu, entry);
     }
 
-    public static RunResult run(Config config) {
-        return new Machine(config).boot();
+    /**
+     * Runs the vCPU until the guest exits (a device ends the run with the guest's status), dies,
+     * or outlives the configured timeout. Once per machine, on the thread that created it.
+     */
+    public RunResult run() {
+        if (ran) {
+            throw new IllegalStateException("a machine runs once");
+        }
+        ran = true;
+        config.onStart().accept(clock);
+        startClock(vm, adjustClock);
+        Outcome outcome;
+        try (Watchdog watchdog = config.timeout() == null && !irqchip ? null : new Watchdog(vcpu, config.timeout(), irqchip)) {
+            outcome = runLoop(watchdog);
+            Phases.mark(Phases.GUEST_EXIT);
+        } finally {
+            detachConsole();
+        }
+        RunResult.ExitStatistics statistics = new RunResult.ExitStatistics(exits.total(), exits.byKind(),
+                exits.byPort(), ioBus.unclaimedAccesses(), mmioBus.unclaimedAccesses());
+        return new RunResult(outcome, statistics, Duration.ofNanos(System.nanoTime() - created), clock);
     }
 
-    private RunResult boot() {
-        long started = System.nanoTime();
-        try (Kvm kvm = Kvm.open();
-             Vm vm = Phases.marked(Phases.VM_CREATED, kvm.createVm());
-             GuestMemory memory = GuestMemory.allocate(config.memorySize());
-             Arena arena = Arena.ofConfined()) {
-            vm.setUserMemoryRegion(0, 0, memory.hostMapping());
-            Phases.mark(Phases.MEMORY_MAPPED);
-            irqchip = createInterruptControllers(kvm, vm);
-            ioBus.register(PageDiscard.PORT, PageDiscard.PORT_COUNT, new PageDiscard(memory));
-            String cmdline = config.cmdline();
-            VirtioMmio console = null;
-            if (config.console() != null) {
-                console = ConsoleSlot.attach(mmioBus, memory, config.console(),
-                        irqchip ? new LevelLine(vm, ConsoleSlot.GSI) : level -> { }, this::complain);
-                cmdline = ConsoleSlot.withDeviceWord(cmdline);
-            }
-            BootLoader.Entry entry = BootLoader.load(config.image(), memory, cmdline, config.program(), config.modules());
-            Phases.mark(Phases.GUEST_LOADED);
-            ioBus.register(FwCfg.PORT, FwCfg.PORT_COUNT, new FwCfg(CPUS, memory.size(), entry.firmwareCmdline()));
-            Cpuid supported = kvm.supportedCpuid(arena);
-            int adjustClock = kvm.checkExtension(KVM_CAP_ADJUST_CLOCK);
-            boolean tscDeadline = irqchip && kvm.checkExtension(KVM_CAP_TSC_DEADLINE_TIMER) > 0;
-            try (Vcpu vcpu = vm.createVcpu(BOOT_VCPU)) {
-                vcpu.setCpuid(cpuidFor(vcpu, supported, tscDeadline, arena));
-                RunResult.HostClock clock = new RunResult.HostClock(adjustClock, vcpu.tscKhz());
-                config.onStart().accept(clock);
-                BootLoader.enter(vcpu, entry);
-                startClock(vm, adjustClock);
-                Outcome outcome;
-                try (Watchdog watchdog = config.timeout() == null && !irqchip ? null : new Watchdog(vcpu, config.timeout(), irqchip)) {
-                    outcome = runLoop(vcpu, watchdog);
-                    Phases.mark(Phases.GUEST_EXIT);
-                } finally {
-                    if (console != null) {
-                        console.detach();
-                    }
-                }
-                RunResult.ExitStatistics statistics = new RunResult.ExitStatistics(exits.total(), exits.byKind(),
-                        exits.byPort(), ioBus.unclaimedAccesses(), mmioBus.unclaimedAccesses());
-                return new RunResult(outcome, statistics, Duration.ofNanos(System.nanoTime() - started), clock);
-            }
+    /** The VM's vCPU, for callers that drive KVM_RUN themselves (the exit round-trip benchmark). */
+    public Vcpu vcpu() {
+        return vcpu;
+    }
+
+    /** Releases the devices, the vCPU, the VM, guest memory and KVM, in that order; idempotent. */
+    @Override
+    public void close() {
+        detachConsole();
+        if (vcpu != null) {
+            vcpu.close();
+        }
+        if (vm != null) {
+            vm.close();
+        }
+        if (memory != null) {
+            memory.close();
+        }
+        if (kvm != null) {
+            kvm.close();
+        }
+    }
+
+    private void detachConsole() {
+        if (console != null) {
+            console.detach();
+            console = null;
         }
     }
 
@@ -216,7 +294,7 @@ public final class Machine {
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
-    private Outcome runLoop(Vcpu vcpu, Watchdog watchdog) {
+    private Outcome runLoop(Watchdog watchdog) {
         Phases.mark(Phases.FIRST_KVM_RUN);
         while (true) {
             VcpuExit exit = vcpu.run();
@@ -224,42 +302,42 @@ public final class Machine {
             if (config.trace() != null) {
                 config.trace().println("jvmm: exit " + exits.total() + ": " + describe(exit));
             }
+            int status = PortDevice.RUN;
             switch (exit) {
-                case VcpuExit.IoOut(int port, int size, int count, MemorySegment data) -> ioBus.write(port, size, count, data);
+                case VcpuExit.IoOut(int port, int size, int count, MemorySegment data) -> status = ioBus.write(port, size, count, data);
                 case VcpuExit.IoIn(int port, int size, int count, MemorySegment data) -> ioBus.read(port, size, count, data);
                 case VcpuExit.MmioRead(long address, MemorySegment data) -> mmioBus.read(address, data);
                 case VcpuExit.MmioWrite(long address, MemorySegment data) -> mmioBus.write(address, data);
                 case VcpuExit.Interrupted _ -> {
                     if (watchdog != null && watchdog.fired()) {
-                        vcpu.kvmclockCtrl();
                         return new TimedOut(config.timeout());
                     }
                     if (irqchip && vcpu.haltedForGood()) {
-                        return died(vcpu, "the guest executed HLT with interrupts disabled (IF=0) and no NMI pending: nothing can wake it");
+                        return died("the guest executed HLT with interrupts disabled (IF=0) and no NMI pending: nothing can wake it");
                     }
                 }
                 case VcpuExit.Hlt _ -> {
-                    return died(vcpu, "the guest executed HLT and nothing can wake it (the host's KVM has no in-kernel irqchip)");
+                    return died("the guest executed HLT and nothing can wake it (the host's KVM has no in-kernel irqchip)");
                 }
                 case VcpuExit.Shutdown _ -> {
-                    return died(vcpu, "the guest shut down: triple fault (KVM_EXIT_SHUTDOWN)");
+                    return died("the guest shut down: triple fault (KVM_EXIT_SHUTDOWN)");
                 }
                 case VcpuExit.FailEntry(long reason, int cpu) -> {
-                    return died(vcpu, "VM entry failed on cpu " + cpu + ", hardware reason 0x" + Long.toHexString(reason));
+                    return died("VM entry failed on cpu " + cpu + ", hardware reason 0x" + Long.toHexString(reason));
                 }
                 case VcpuExit.InternalError(int suberror, long[] data) -> {
-                    return died(vcpu, "KVM internal error, suberror " + suberror + " (" + internalErrorName(suberror) + ")"
+                    return died("KVM internal error, suberror " + suberror + " (" + internalErrorName(suberror) + ")"
                             + (data.length == 0 ? "" : ", data " + hex(data)));
                 }
                 case VcpuExit.SystemEvent(int type) -> {
-                    return died(vcpu, "the guest raised system event " + type + " (reset or shutdown)");
+                    return died("the guest raised system event " + type + " (reset or shutdown)");
                 }
                 case VcpuExit.Unhandled(int reason) -> {
-                    return died(vcpu, "unexpected VM exit " + VcpuExit.reasonName(reason));
+                    return died("unexpected VM exit " + VcpuExit.reasonName(reason));
                 }
             }
-            if (exitStatus >= 0) {
-                return new Exited(exitStatus);
+            if (status != PortDevice.RUN) {
+                return new Exited(status);
             }
         }
     }
@@ -289,7 +367,7 @@ public final class Machine {
         return out.toString();
     }
 
-    private static GuestDied died(Vcpu vcpu, String reason) {
+    private GuestDied died(String reason) {
         return new GuestDied(reason, RegisterDump.of(vcpu));
     }
 

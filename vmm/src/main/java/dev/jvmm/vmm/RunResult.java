@@ -4,14 +4,10 @@ import dev.jvmm.vmm.kvm.VcpuExit;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
-
-import static dev.jvmm.kvm.kvm_h.KVM_CLOCK_HOST_TSC;
-import static dev.jvmm.kvm.kvm_h.KVM_CLOCK_REALTIME;
-import static dev.jvmm.kvm.kvm_h.KVM_CLOCK_TSC_STABLE;
 
 /**
- * How a run ended, with what the VMM counted on the way.
+ * How a run ended, with what the VMM counted on the way: the VMM's own record, which
+ * {@link dev.jvmm.api.MicroVm} turns into the API's {@link dev.jvmm.api.VmResult}.
  *
  * @param exits the VM exits handled (each return from KVM_RUN)
  * @param clock the paravirtual clock the host offered the guest
@@ -28,25 +24,8 @@ public record RunResult(Outcome outcome, ExitStatistics exits, Duration elapsed,
     public record ExitStatistics(long total, Map<VcpuExit.Kind, Long> byKind, Map<Integer, Long> byPort,
                                  Map<Integer, Long> unclaimedPorts, long unclaimedMmio) {}
 
-    /**
-     * The KVM clock as the host offers it: KVM_CAP_ADJUST_CLOCK's flags (KVM_CLOCK_TSC_STABLE,
-     * KVM_CLOCK_REALTIME, KVM_CLOCK_HOST_TSC) and the guest TSC's rate (KVM_GET_TSC_KHZ).
-     */
-    public record HostClock(int adjustClockFlags, long tscKhz) {
-        private static final Map<Integer, String> ADJUST_CLOCK_FLAGS = new TreeMap<>(Map.of(
-                KVM_CLOCK_TSC_STABLE, "TSC_STABLE", KVM_CLOCK_REALTIME, "REALTIME", KVM_CLOCK_HOST_TSC, "HOST_TSC"));
-
-        public String describe() {
-            StringBuilder flags = new StringBuilder();
-            for (Map.Entry<Integer, String> flag : ADJUST_CLOCK_FLAGS.entrySet()) {
-                if ((adjustClockFlags & flag.getKey()) != 0) {
-                    flags.append(flags.isEmpty() ? "" : " ").append(flag.getValue());
-                }
-            }
-            return "KVM clock: KVM_CAP_ADJUST_CLOCK 0x" + Integer.toHexString(adjustClockFlags)
-                    + " (" + (flags.isEmpty() ? "none" : flags) + "), guest TSC " + tscKhz + " kHz";
-        }
-    }
+    /** The KVM clock as the host offers it: KVM_CAP_ADJUST_CLOCK's flags and the guest TSC's rate (KVM_GET_TSC_KHZ). */
+    public record HostClock(int adjustClockFlags, long tscKhz) {}
 
     public sealed interface Outcome {
         /** The process exit status {@code jvmm run} reports for this outcome. */

@@ -1,6 +1,5 @@
 package dev.jvmm.api;
 
-import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.MultibootKernels;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
 package dev.jvmm.api;
 
-import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.boot.ArgumentBlock;
 import dev.jvmm.vmm.boot.ArgumentBlockTest;
 import org.junit.jupiter.api.Test;
@@ -39,7 +38,7 @@ class MicroVmBuilderTest {
         ArgumentBlockTest.Decoded block = decoded(MicroVm.builder().builtInProgram("demo", "say \"hi\"", "", "a\\b"));
         assertEquals(List.of("demo", "say \"hi\"", "", "a\\b"), block.argv());
         assertEquals(List.of("demo"), decoded(MicroVm.builder()).argv(), "no program: the demo");
-        assertEquals("entry=int80", MicroVm.builder().entryPath(dev.jvmm.vmm.boot.KernelCommandLine.EntryPath.INT80)
+        assertEquals("entry=int80", MicroVm.builder().entryPath(EntryPath.INT80)
                 .build().kernelInput().cmdline());
     }
 

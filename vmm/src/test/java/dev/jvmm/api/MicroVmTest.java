@@ -3,9 +3,6 @@ package dev.jvmm.api;
 import dev.jvmm.junit.Boot;
 import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.GuestPrograms;
-import dev.jvmm.vmm.JvmmException;
-import dev.jvmm.vmm.RunResult;
-import dev.jvmm.vmm.boot.KernelCommandLine.EntryPath;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +39,7 @@ class MicroVmTest {
                 .build()
                 .run();
         assertEquals(2, result.exitStatus());
-        assertEquals(new RunResult.Exited(2), result.outcome());
+        assertEquals(new Outcome.Exited(2), result.outcome());
         assertEquals(result.serialLines(), streamed);
         assertEquals(result.serial(), bytes.toString(StandardCharsets.UTF_8));
         assertTrue(result.serialLines().stream().allMatch(line -> line.startsWith("jvmm-kernel: ")), "COM1: the kernel's report");
@@ -89,7 +86,7 @@ class MicroVmTest {
     void aDeadGuestIsAResultAndABadImageIsAnError() {
         VmResult died = MicroVm.builder().cmdline("test=triple-fault").build().run();
         assertEquals(126, died.exitStatus());
-        assertInstanceOf(RunResult.GuestDied.class, died.outcome());
+        assertInstanceOf(Outcome.GuestDied.class, died.outcome());
         JvmmException bad = assertThrows(JvmmException.class, () -> MicroVm.builder().image("junk", new byte[10]).build());
         assertTrue(bad.getMessage().startsWith("bad image junk: not an ELF file"), bad.getMessage());
         assertThrows(JvmmException.class, () -> MicroVm.builder().memory(1));

@@ -1,6 +1,5 @@
 package dev.jvmm.api;
 
-import dev.jvmm.vmm.RunResult;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -17,8 +16,8 @@ class VmResultTest {
     }
 
     private static VmResult result(Console console, String serial, byte[] stdout, byte[] stderr) {
-        return new VmResult(0, new RunResult.Exited(0), console, serial, stdout, stderr, KernelReport.parse(serial.lines().toList()),
-                new RunResult.ExitStatistics(0, Map.of(), Map.of(), Map.of(), 0), Duration.ZERO, new RunResult.HostClock(0, 0));
+        return new VmResult(0, new Outcome.Exited(0), console, serial, stdout, stderr, KernelReport.parse(serial.lines().toList()),
+                new ExitStatistics(0, Map.of(), Map.of(), Map.of(), 0), Duration.ZERO, new HostClock(0, 0));
     }
 
     @Test

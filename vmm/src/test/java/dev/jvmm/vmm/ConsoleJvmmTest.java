@@ -2,6 +2,7 @@ package dev.jvmm.vmm;
 
 import dev.jvmm.api.Console;
 import dev.jvmm.api.MicroVm;
+import dev.jvmm.api.Outcome;
 import dev.jvmm.api.VmResult;
 import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.vmm.GuestPrograms.Libc;
@@ -174,7 +175,7 @@ class ConsoleJvmmTest {
     @Test
     void aGuestHaltedWithInterruptsOffIsReportedAt126() {
         VmResult result = MicroVm.builder().cmdline("test=halt").timeout(TIMEOUT).build().run();
-        RunResult.GuestDied died = assertInstanceOf(RunResult.GuestDied.class, result.outcome(), result.serial());
+        Outcome.GuestDied died = assertInstanceOf(Outcome.GuestDied.class, result.outcome(), result.serial());
         assertEquals(126, result.exitStatus());
         assertTrue(died.reason().contains("HLT with interrupts disabled"), died.reason());
         Matcher rflags = Pattern.compile("rflags +([0-9a-f]{16})").matcher(died.registers());
@@ -188,11 +189,11 @@ class ConsoleJvmmTest {
     void theTimeoutStopsASpinningGuestAndOneThatWaitsForever() throws Exception {
         Duration timeout = Duration.ofMillis(700);
         VmResult spin = MicroVm.builder().cmdline("test=spin").timeout(timeout).build().run();
-        assertEquals(new RunResult.TimedOut(timeout), spin.outcome());
+        assertEquals(new Outcome.TimedOut(timeout), spin.outcome());
         assertTrue(spin.elapsed().compareTo(timeout.plusSeconds(2)) < 0, spin.elapsed().toString());
         try (PipedOutputStream neverWritten = new PipedOutputStream()) {
             VmResult waiting = console(Libc.MUSL, "cat").stdin(new PipedInputStream(neverWritten)).timeout(timeout).build().run();
-            assertEquals(new RunResult.TimedOut(timeout), waiting.outcome(), waiting.serial());
+            assertEquals(new Outcome.TimedOut(timeout), waiting.outcome(), waiting.serial());
             assertEquals(124, waiting.exitStatus());
             assertTrue(waiting.elapsed().compareTo(timeout.plusSeconds(2)) < 0, waiting.elapsed().toString());
         }

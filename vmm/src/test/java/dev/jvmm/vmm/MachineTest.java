@@ -12,11 +12,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Boots the bundled kernel on /dev/kvm. These tests need KVM and fail without it: CI has it. */
@@ -142,6 +144,37 @@ class MachineTest {
         RunResult.GuestDied died = assertInstanceOf(RunResult.GuestDied.class, run.result().outcome());
         assertTrue(died.reason().contains("HLT with interrupts disabled"), died.reason());
         assertTrue(run.result().elapsed().compareTo(Duration.ofSeconds(5)) < 0, "the watchdog's probe found it: " + run.result().elapsed());
+    }
+
+    /**
+     * Creating a machine gives one owner of KVM, the VM, memory, the vCPU and the devices: it runs
+     * once, on the thread that made it, and closing it (twice is harmless) releases every file
+     * descriptor it opened.
+     */
+    @Test
+    void aMachineOwnsItsPartsRunsOnceAndClosesThemAll() throws Exception {
+        long before = openFileDescriptors();
+        ByteArrayOutputStream serial = new ByteArrayOutputStream();
+        Machine machine = Machine.create(new Machine.Config(IMAGE, 32L << 20, "exit=5", null, null, serial));
+        assertTrue(openFileDescriptors() >= before + 3, "KVM, the VM and the vCPU are open before the run");
+        assertTrue(serial.size() == 0, "nothing ran yet");
+        AtomicReference<Throwable> fromOtherThread = new AtomicReference<>();
+        Thread other = Thread.ofPlatform().start(() -> {
+            try {
+                machine.vcpu().run();
+            } catch (Throwable e) {
+                fromOtherThread.set(e);
+            }
+        });
+        other.join();
+        assertInstanceOf(WrongThreadException.class, fromOtherThread.get(), "the vCPU is its creator's");
+        RunResult result = machine.run();
+        assertEquals(new RunResult.Exited(5), result.outcome(), "the exit device's status ends the run");
+        assertTrue(result.exits().byPort().containsKey(0x501));
+        assertThrows(IllegalStateException.class, machine::run);
+        machine.close();
+        machine.close();
+        assertEquals(before, openFileDescriptors());
     }
 
     @Test

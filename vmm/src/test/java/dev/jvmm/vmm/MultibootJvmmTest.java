@@ -108,7 +108,7 @@ class MultibootJvmmTest {
         assertJvmmError(List.of("run", low.toString()),
                 "jvmm: bad image " + low + ": the a.out kludge's load range [0x7000, 0x8000) overlaps the multiboot information at "
                         + "[0x1000, 0x8000)");
-        long imageEnd = ((dev.jvmm.vmm.boot.MultibootImage) MicroVm.readImage(MultibootKernels.path(MultibootKernels.ELF32))).end();
+        long imageEnd = ((dev.jvmm.vmm.boot.MultibootImage) dev.jvmm.vmm.boot.BootImages.read(MultibootKernels.path(MultibootKernels.ELF32))).end();
         long second = ((imageEnd + 4095) & -4096) + (3 << 20);
         assertJvmmError(List.of("run", "--memory", "6M", "--module", big + ",a", "--module", big.toString(),
                         MultibootKernels.path(MultibootKernels.ELF32).toString()),

@@ -1,10 +1,10 @@
 package dev.jvmm.vmm.cli;
 
-import dev.jvmm.api.MicroVm;
 import dev.jvmm.kvm.kvm_cpuid_entry2;
 import dev.jvmm.vmm.Json;
-import dev.jvmm.vmm.JvmmException;
+import dev.jvmm.api.JvmmException;
 import dev.jvmm.vmm.bench.HostInfo;
+import dev.jvmm.vmm.boot.BootImages;
 import dev.jvmm.vmm.kvm.Cpuid;
 import dev.jvmm.vmm.kvm.Kvm;
 import picocli.CommandLine.Command;
@@ -65,7 +65,7 @@ final class InfoCommand implements Callable<Integer> {
         Map<String, Object> report = new LinkedHashMap<>();
         if (image != null) {
             report.put("image", image.toString());
-            report.put("boot protocol", MicroVm.readImage(image).protocol());
+            report.put("boot protocol", BootImages.read(image).protocol());
         }
         report.put("cpu", HostInfo.cpu());
         report.put("hypervisor", HostInfo.hypervisor());

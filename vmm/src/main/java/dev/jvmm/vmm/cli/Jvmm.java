@@ -1,6 +1,6 @@
 package dev.jvmm.vmm.cli;
 
-import dev.jvmm.vmm.JvmmException;
+import dev.jvmm.api.JvmmException;
 import dev.jvmm.vmm.Phases;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

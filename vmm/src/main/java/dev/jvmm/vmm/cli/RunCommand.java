@@ -1,15 +1,15 @@
 package dev.jvmm.vmm.cli;
 
 import dev.jvmm.api.Console;
+import dev.jvmm.api.EntryPath;
+import dev.jvmm.api.ExitStatistics;
+import dev.jvmm.api.GuestImage;
 import dev.jvmm.api.MicroVm;
+import dev.jvmm.api.Outcome;
 import dev.jvmm.api.VmResult;
 import dev.jvmm.vmm.JvmmException;
-import dev.jvmm.vmm.RunResult;
-import dev.jvmm.vmm.boot.BootImage;
 import dev.jvmm.vmm.boot.ImageException;
-import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.PvhBoot;
-import dev.jvmm.vmm.kvm.VcpuExit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,7 +76,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--entry-path", paramLabel = "PATH", defaultValue = "auto",
             description = "The system-call entry the kernel's gate uses: ${COMPLETION-CANDIDATES} "
                     + "(default: ${DEFAULT-VALUE}, the first native path).")
-    KernelCommandLine.EntryPath entryPath;
+    EntryPath entryPath;
 
     @Option(names = "--module", paramLabel = "FILE[,ARGS]",
             description = "A multiboot module: the file, and the string \"FILE ARGS\" beside it (as QEMU's -initrd \"FILE ARGS\"); "
@@ -123,9 +123,9 @@ final class RunCommand implements Callable<Integer> {
                     }
                 });
         environment.applyTo(builder, jvmm);
-        BootImage boot;
+        GuestImage boot;
         try {
-            boot = image != null ? MicroVm.readImage(image) : MicroVm.bundledImage();
+            boot = image != null ? GuestImage.read(image) : GuestImage.bundled();
         } catch (ImageException e) {
             throw e.linuxProgram() ? programGivenAsImage(e) : e;
         }
@@ -169,10 +169,10 @@ final class RunCommand implements Callable<Integer> {
             System.out.println(timings.json(jvmm, result.toJson()));
         }
         switch (result.outcome()) {
-            case RunResult.Exited _ -> { }
-            case RunResult.TimedOut(Duration after) ->
+            case Outcome.Exited _ -> { }
+            case Outcome.TimedOut(Duration after) ->
                     err.println("jvmm: timed out after " + Durations.format(after) + "; the guest was stopped");
-            case RunResult.GuestDied(String reason, String registers) -> {
+            case Outcome.GuestDied(String reason, String registers) -> {
                 err.println("jvmm: guest died: " + reason);
                 err.print(registers);
             }
@@ -207,7 +207,7 @@ final class RunCommand implements Callable<Integer> {
                 + String.join(" ", command));
     }
 
-    private static void reportUnclaimed(PrintStream err, RunResult.ExitStatistics exits) {
+    private static void reportUnclaimed(PrintStream err, ExitStatistics exits) {
         if (!exits.unclaimedPorts().isEmpty()) {
             StringBuilder ports = new StringBuilder();
             for (Map.Entry<Integer, Long> entry : exits.unclaimedPorts().entrySet()) {
@@ -220,11 +220,11 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static void reportExitTable(PrintStream err, RunResult.ExitStatistics exits) {
+    private static void reportExitTable(PrintStream err, ExitStatistics exits) {
         err.printf("jvmm: %,d VM exits%n", exits.total());
         err.printf("jvmm: %-16s %12s%n", "kind", "exits");
-        for (Map.Entry<VcpuExit.Kind, Long> entry : exits.byKind().entrySet()) {
-            err.printf("jvmm: %-16s %,12d%n", entry.getKey().label(), entry.getValue());
+        for (Map.Entry<String, Long> entry : exits.byKind().entrySet()) {
+            err.printf("jvmm: %-16s %,12d%n", entry.getKey(), entry.getValue());
         }
         err.printf("jvmm: %-16s %12s%n", "port", "exits");
         for (Map.Entry<Integer, Long> entry : exits.byPort().entrySet()) {

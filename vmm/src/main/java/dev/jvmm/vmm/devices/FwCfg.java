@@ -75,11 +75,12 @@ public final class FwCfg implements PortDevice {
     }
 
     @Override
-    public void write(int offset, int size, int value) {
+    public int write(int offset, int size, int value) {
         if (size == 2) {
             selected = items.getOrDefault(value & KEY_MASK, new byte[0]);
             this.offset = 0;
         }
+        return RUN;
     }
 
     @Override

@@ -43,16 +43,24 @@ public final class IoBus {
         return page == null ? null : page[port & (PAGE - 1)];
     }
 
-    /** {@code count} writes of {@code size} bytes each, from {@code data} (a string {@code outs} has count > 1). */
-    public void write(int port, int size, int count, MemorySegment data) {
+    /**
+     * {@code count} writes of {@code size} bytes each, from {@code data} (a string {@code outs} has
+     * count > 1). Returns {@link PortDevice#RUN}, or the status with which a device ended the run
+     * (the writes after it are not made).
+     */
+    public int write(int port, int size, int count, MemorySegment data) {
         Claim claim = claim(port);
         if (claim == null) {
             unclaimed.merge(port, (long) count, Long::sum);
-            return;
+            return PortDevice.RUN;
         }
         for (int i = 0; i < count; i++) {
-            claim.device().write(port - claim.base(), size, get(data, (long) i * size, size));
+            int status = claim.device().write(port - claim.base(), size, get(data, (long) i * size, size));
+            if (status != PortDevice.RUN) {
+                return status;
+            }
         }
+        return PortDevice.RUN;
     }
 
     /** {@code count} reads of {@code size} bytes each, into {@code data}. */

@@ -35,11 +35,14 @@ public final class PageDiscard implements PortDevice {
     }
 
     @Override
-    public void write(int offset, int size, int value) {
-        if (offset != 0 || size != 4) {
-            return;
+    public int write(int offset, int size, int value) {
+        if (offset == 0 && size == 4) {
+            discardList(Integer.toUnsignedLong(value));
         }
-        long list = Integer.toUnsignedLong(value);
+        return RUN;
+    }
+
+    private void discardList(long list) {
         if (!memory.contains(list, 8)) {
             return;
         }

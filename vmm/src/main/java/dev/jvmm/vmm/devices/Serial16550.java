@@ -58,7 +58,7 @@ public final class Serial16550 implements PortDevice {
     }
 
     @Override
-    public void write(int offset, int size, int value) {
+    public int write(int offset, int size, int value) {
         int data = value & 0xff;
         boolean dlab = (lcr & LCR_DLAB) != 0;
         switch (offset) {
@@ -87,6 +87,7 @@ public final class Serial16550 implements PortDevice {
             case SCR -> scr = data;
             default -> { } // LSR and MSR are read-only (writes are a factory test mode).
         }
+        return RUN;
     }
 
     @Override

@@ -13,8 +13,6 @@ import static dev.jvmm.kvm.kvm_h.*;
 /** The KVM system file descriptor (/dev/kvm): capabilities, supported CPUID, and VM creation. */
 public final class Kvm extends KvmFd {
     public static final String DEVICE = "/dev/kvm";
-    /** A system property naming another device to open: for diagnosis, and for tests of what users see. */
-    public static final String DEVICE_PROPERTY = "jvmm.kvm.device";
     private static final int MAX_CPUID_ENTRIES = 1024;
 
     private record Capability(int number, String name) {}
@@ -31,9 +29,10 @@ public final class Kvm extends KvmFd {
 
     /** Opens /dev/kvm and checks the API version and the capabilities jvmm needs. */
     public static Kvm open() {
-        return open(System.getProperty(DEVICE_PROPERTY, DEVICE));
+        return open(DEVICE);
     }
 
+    /** Opens {@code device} (another than /dev/kvm for diagnosis, and for tests of what users see) and checks it. */
     public static Kvm open(String device) {
         int fd;
         int errno;

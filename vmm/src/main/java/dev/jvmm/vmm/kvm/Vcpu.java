@@ -16,6 +16,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 /**
  * A vCPU file descriptor and its shared {@code kvm_run} page, mapped once. {@link #run} is the
  * hot path: one preallocated errno segment, and exits decoded without allocation for port I/O.
+ *
+ * <p>A vCPU belongs to the thread that creates it, as KVM wants (a vCPU's ioctls come from one
+ * thread, api.rst "General description"): its {@code kvm_run} page and scratch structures live in
+ * a confined arena, so a call from another thread is a {@link WrongThreadException}, and the
+ * vCPU must be closed by that thread too. Others reach it only by a signal (the watchdog's kick).
  */
 public final class Vcpu extends KvmFd {
     private final int id;
@@ -40,7 +45,7 @@ public final class Vcpu extends KvmFd {
     }
 
     static Vcpu map(int fd, int id, int mmapSize) {
-        Arena arena = Arena.ofShared();
+        Arena arena = Arena.ofConfined();
         MemorySegment errnoState = Libc.errnoState(arena);
         MemorySegment page = Libc.mmap(errnoState, mmapSize, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED, fd, 0);
         if (page.equals(MemorySegment.NULL)) {
@@ -131,22 +136,6 @@ public final class Vcpu extends KvmFd {
     /** KVM_GET_TSC_KHZ: the guest TSC's frequency. */
     public long tscKhz() {
         return ioctl("KVM_GET_TSC_KHZ", KVM_GET_TSC_KHZ, 0);
-    }
-
-    /**
-     * KVM_KVMCLOCK_CTRL: tells the guest (PVCLOCK_GUEST_STOPPED in its pvclock page) that the VMM
-     * stopped this vCPU. KVM refuses (EINVAL) while the guest has not enabled its kvmclock.
-     */
-    public boolean kvmclockCtrl() {
-        try {
-            ioctl("KVM_KVMCLOCK_CTRL", KVM_KVMCLOCK_CTRL, 0);
-            return true;
-        } catch (KvmException e) {
-            if (e.errno() == 22) {
-                return false;
-            }
-            throw e;
-        }
     }
 
     public void setCpuid(Cpuid cpuid) {

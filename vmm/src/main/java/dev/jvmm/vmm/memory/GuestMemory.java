@@ -40,6 +40,7 @@ public final class GuestMemory implements AutoCloseable {
 
     public static GuestMemory allocate(long size) {
         checkSize(size);
+        // Shared: besides the vCPU's thread, the virtio console's stdin reader copies input into it.
         Arena arena = Arena.ofShared();
         MemorySegment errnoState = Libc.errnoState(arena);
         // MAP_NORESERVE: a large guest costs host memory only for the pages it touches.

@@ -19,8 +19,9 @@ class IoBusTest {
 
     private final PortDevice recorder = new PortDevice() {
         @Override
-        public void write(int offset, int size, int value) {
+        public int write(int offset, int size, int value) {
             writes.add(offset + ":" + size + ":" + Integer.toHexString(value));
+            return RUN;
         }
 
         @Override

@@ -1,0 +1,26 @@
+/**
+ * jvmm as a library: {@link dev.jvmm.api.MicroVm} boots and runs a microVM on KVM, and
+ * {@link dev.jvmm.junit.JvmmTest} brings it to JUnit 5 tests. Only these two packages are
+ * exported; the VMM behind them ({@code dev.jvmm.vmm} and below) may change at any time.
+ *
+ * <p>The module needs native access for FFM ({@code --enable-native-access=dev.jvmm} on the
+ * module path, {@code ALL-UNNAMED} on the class path), and the bundled guest kernel, the
+ * {@code jvmm-guest-kernel} jar, where its class loader sees it (the class path, or the module
+ * path with {@code --add-modules jvmm.guest.kernel}).
+ */
+module dev.jvmm {
+    requires dev.jvmm.kvm;
+    requires dev.jvmm.process;
+    requires info.picocli;
+    // The extension's types appear in its signatures: a test module that reads dev.jvmm reads them too.
+    requires static transitive org.junit.jupiter.api;
+    requires static org.junit.platform.commons;
+
+    exports dev.jvmm.api;
+    exports dev.jvmm.junit;
+
+    // The CLI ships in this artifact for now: picocli reads and sets its commands' fields reflectively.
+    opens dev.jvmm.vmm.cli to info.picocli;
+    // JUnit instantiates the extension reflectively.
+    opens dev.jvmm.junit to org.junit.platform.commons;
+}

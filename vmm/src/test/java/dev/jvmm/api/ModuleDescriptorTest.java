@@ -1,0 +1,55 @@
+package dev.jvmm.api;
+
+import dev.jvmm.kvm.kvm_h;
+import dev.jvmm.process.ProcessRunner;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.lang.module.Configuration;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The library as a module (the tests themselves run on the class path): it exports the API and
+ * the JUnit extension alone, resolves against its dependencies as modules, and finds the bundled
+ * kernel from inside a named module.
+ */
+class ModuleDescriptorTest {
+
+    private static Path location(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    @Test
+    void theLibraryExportsTheApiAndTheJunitExtensionOnly() throws Exception {
+        ModuleDescriptor module = ModuleFinder.of(location(MicroVm.class)).find("dev.jvmm").orElseThrow().descriptor();
+        assertEquals(Set.of("dev.jvmm.api", "dev.jvmm.junit"),
+                module.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()));
+        assertTrue(module.exports().stream().noneMatch(ModuleDescriptor.Exports::isQualified));
+        assertEquals(Set.of("dev.jvmm.vmm.cli to [info.picocli]", "dev.jvmm.junit to [org.junit.platform.commons]"),
+                module.opens().stream().map(o -> o.source() + " to " + o.targets()).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void inALayerTheModuleResolvesHidesItsInternalsAndFindsTheBundledKernel() throws Exception {
+        ModuleFinder finder = ModuleFinder.of(location(MicroVm.class), location(kvm_h.class),
+                location(ProcessRunner.class), location(CommandLine.class));
+        Configuration configuration = ModuleLayer.boot().configuration().resolve(finder, ModuleFinder.of(), Set.of("dev.jvmm"));
+        ModuleLayer layer = ModuleLayer.boot().defineModulesWithOneLoader(configuration, ClassLoader.getSystemClassLoader());
+        Module jvmm = layer.findModule("dev.jvmm").orElseThrow();
+        assertTrue(jvmm.isNamed());
+        assertFalse(jvmm.isExported("dev.jvmm.vmm"), "the VMM stays inside");
+        Class<?> image = layer.findLoader("dev.jvmm").loadClass("dev.jvmm.api.GuestImage");
+        assertEquals(jvmm, image.getModule());
+        Object bundled = image.getMethod("bundled").invoke(null);
+        String protocol = (String) image.getMethod("protocol").invoke(bundled);
+        assertTrue(protocol.startsWith("PVH"), protocol);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.jvmm.vmm;
+
+import dev.jvmm.api.MicroVm;
+import dev.jvmm.api.Outcome;
+import dev.jvmm.api.VmResult;
+import dev.jvmm.junit.JvmmTest;
+import dev.jvmm.process.ProcessRunner;
+import dev.jvmm.vmm.cli.JvmmCommandTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A guest that makes hypercalls forever (guest-kernel/src/test/hypercall/vmcall.s: VMCALL on
+ * Intel, VMMCALL elsewhere). On PVM hosts such a guest keeps KVM_RUN spinning in the host until a
+ * signal arrives, so only the watchdog's kick, or the signals of the JVM's exit, end it:
+ * {@code --timeout} and Ctrl-C must both rescue it, within a few seconds.
+ */
+@JvmmTest
+class HypercallTest {
+    static final Path IMAGE = Path.of("").toAbsolutePath().getParent().resolve("guest-kernel/target/hypercall/vmcall.img");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theTimeoutEndsAGuestInAHypercallLoop() {
+        Duration timeout = Duration.ofSeconds(2);
+        long started = System.nanoTime();
+        VmResult result = MicroVm.builder().image(IMAGE).timeout(timeout).build().run();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertEquals(new Outcome.TimedOut(timeout), result.outcome(), result.serial());
+        assertEquals(124, result.exitStatus());
+        assertEquals(List.of("vmcall"), result.serialLines(), "the guest got as far as its hypercalls");
+        assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "stopped within 3 s of the deadline: " + took);
+    }
+
+    @Test
+    void jvmmRunWithATimeoutExitsWith124() {
+        long started = System.nanoTime();
+        ProcessRunner.Result result = ProcessRunner.of(JvmmCommandTest.jvmmCommand(List.of(), "run", "--timeout", "2s",
+                IMAGE.toString())).deadline(Duration.ofSeconds(30)).run();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertEquals(124, result.status(), result.err());
+        assertEquals("vmcall\n", result.out());
+        assertEquals("jvmm: timed out after 2s; the guest was stopped\n", result.err());
+        assertTrue(took.compareTo(Duration.ofSeconds(8)) < 0, "a JVM's start, 2 s, and the stop: " + took);
+    }
+
+    /** Ctrl-C ends jvmm while its guest makes hypercalls, as it ends any JVM: status 130. */
+    @Test
+    void ctrlCEndsAGuestInAHypercallLoop() throws Exception {
+        Path out = dir.resolve("out");
+        Process process = new ProcessBuilder(JvmmCommandTest.jvmmCommand(List.of(), "run", IMAGE.toString()))
+                .redirectOutput(out.toFile())
+                .redirectError(dir.resolve("err").toFile())
+                .start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!Files.readString(out).equals("vmcall\n") && System.nanoTime() < deadline) {
+                Thread.sleep(50);     // booted, and in its hypercall loop
+            }
+            Thread.sleep(500);
+            assertTrue(process.isAlive(), Files.readString(dir.resolve("err")));
+            assertEquals("vmcall\n", Files.readString(out));
+            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("SIGINT did not stop jvmm");
+            }
+            assertEquals(130, process.exitValue(), Files.readString(dir.resolve("err")));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+}
