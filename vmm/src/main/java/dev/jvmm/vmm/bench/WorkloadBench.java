@@ -149,12 +149,12 @@ public final class WorkloadBench {
      */
     private static long qemuOutput(Peers peers, Path guest, Path dir, boolean virtio, int bytes) {
         Path out = dir.resolve("console-out");
-        Path err = dir.resolve("console-err");
+        Path com1 = dir.resolve("console-com1");
         List<String> command = new ArrayList<>(peers.qemuAnyAccel(guest, "-- jvmm-bench output " + bytes));
         int serial = command.indexOf("stdio");
         command.set(serial, "file:" + out);
         if (virtio) {
-            command.set(serial, "file:" + err);                    // COM1: the kernel's report only
+            command.set(serial, "file:" + com1);                   // COM1: the kernel's report only
             command.set(command.indexOf("microvm"), "microvm,acpi=off");
             command.addAll(List.of("-global", "virtio-mmio.force-legacy=false", "-device", "virtio-serial-device",
                     "-chardev", "file,id=out,path=" + out, "-device", "virtconsole,chardev=out,nr=0",
