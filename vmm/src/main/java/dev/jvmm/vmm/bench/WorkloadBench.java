@@ -62,8 +62,8 @@ public final class WorkloadBench {
                 "one write per 4 KiB; goal <= 2 s on our hosts");
         pair(rows, peers, "memory: mmap 1 GiB PROT_NONE", "us", 1e-3, jvmm.get("memory reserve"), qemu.get("memory reserve"),
                 "median of 9 calls; goal <= 10 ms");
-        pair(rows, peers, "memory: 1 MiB mmap+touch+munmap x" + churn, "us", 1e-3, jvmm.get("memory churn"),
-                qemu.get("memory churn"), "per iteration, 128 MiB guest");
+        pair(rows, peers, "memory: 1 MiB mmap+touch+munmap", "us", 1e-3, jvmm.get("memory churn"),
+                qemu.get("memory churn"), "per iteration of " + churn + ", 128 MiB guest");
         return rows;
     }
 

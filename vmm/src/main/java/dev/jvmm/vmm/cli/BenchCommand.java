@@ -87,7 +87,7 @@ final class BenchCommand implements Callable<Integer> {
             err.println("jvmm bench: [5/6] workloads: memory, sleep, console output on jvmm and " + peers.qemuName());
             rows.addAll(WorkloadBench.memory(guestFile, peers, quick ? 100 : 2000, r, round -> { }));
             rows.addAll(WorkloadBench.sleep(guestFile, peers, quick ? 1 : 5, quick ? 1 : Math.min(r, 3), round -> { }));
-            rows.addAll(WorkloadBench.console(guestFile, peers, dir, quick ? 1 << 20 : 16 << 20, 256 << 10,
+            rows.addAll(WorkloadBench.console(guestFile, peers, dir, 1 << 20, 256 << 10,
                     quick ? 1 : Math.min(r, 3), round -> { }));
             err.println("jvmm bench: [6/6] a multiboot kernel, boot to exit: jvmm and " + peers.qemuName());
             rows.addAll(WorkloadBench.multiboot(Path.of(System.getProperty("jvmm.home", "."), "guest-kernel", "target",

@@ -39,7 +39,7 @@ class BenchCommandTest {
                 "run phase: guest exit", "run phase: kernel long", "run phase: kernel tables", "run phase: kernel probe",
                 "run phase: kernel user", "memory: touch 100 MB after mmap: jvmm", "memory: touch 100 MB after mmap: QEMU",
                 "memory: mmap 1 GiB PROT_NONE: jvmm", "memory: mmap 1 GiB PROT_NONE: QEMU",
-                "memory: 1 MiB mmap+touch+munmap x100: jvmm", "memory: 1 MiB mmap+touch+munmap x100: QEMU",
+                "memory: 1 MiB mmap+touch+munmap: jvmm", "memory: 1 MiB mmap+touch+munmap: QEMU",
                 "sleep: host CPU per s of guest sleep: jvmm", "sleep: host CPU per s of guest sleep: QEMU",
                 "console: virtio, 1 MiB: jvmm", "console: virtio-serial, 1 MiB: QEMU", "console: 16550, 256 KiB: jvmm",
                 "console: 16550, 256 KiB: QEMU", "multiboot: boot to exit: jvmm run", "multiboot: boot to exit: QEMU, same image")) {
