@@ -5,7 +5,7 @@
 #   jvmm-kernel: cpu <vendor>, memory <MiB> MiB
 #   jvmm-kernel: cmdline "<command line>"
 #   jvmm-kernel: entry cpu=<vendor> syscall=<r> sysenter=<r> int80=<r> gate=<path>
-#   jvmm-kernel: phases first=0 long=<us> tables=<us> probe=<us> user=<us> (us)
+#   jvmm-kernel: phases first=0 long=<us> tables=<us> clock=<us> probe=<us> user=<us> (us)
 # then the program's own output, then one of
 #   jvmm-kernel: exit <status>
 #   jvmm-kernel: killed by signal <n> (<name>) at rip <addr>, address <addr>
@@ -101,6 +101,8 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     call run_test
 
 2:  call time_init
+    mov $PHASE_CLOCK, %edi
+    call boot_phase
     call map_vdso_and_stack
     call probe_entry_paths
     mov $PHASE_PROBE, %edi
@@ -173,14 +175,16 @@ bad_program:
 
 # Boot phases, read from the TSC (docs/kernel.md, "Boot report"): the first instruction and
 # long mode (boot.s hands them over), the kernel's tables ready (CPU tables and the boot page
-# tables' final form), the entry-path probe done, and the program loaded with its stack (what
+# tables' final form), the clock and timer set up (without a KVM clock: the TSC calibrated
+# against the PIT, 50 ms), the entry-path probe done, and the program loaded with its stack (what
 # remains before its first instruction: the phases line and the return to user mode).
 .equ PHASE_FIRST, 0
 .equ PHASE_LONG, 1
 .equ PHASE_TABLES, 2
-.equ PHASE_PROBE, 3
-.equ PHASE_USER, 4
-.equ PHASES, 5
+.equ PHASE_CLOCK, 3
+.equ PHASE_PROBE, 4
+.equ PHASE_USER, 5
+.equ PHASES, 6
 
 # boot_phase(%edi = phase): the TSC now, as that phase's time.
 boot_phase:
@@ -433,6 +437,7 @@ msg_no_stack:       .asciz "jvmm-kernel: cannot run the program: out of memory f
 msg_phases:         .asciz "jvmm-kernel: phases first=0"
 msg_long:           .asciz " long="
 msg_tables:         .asciz " tables="
+msg_clock_phase:    .asciz " clock="
 msg_probe:          .asciz " probe="
 msg_user:           .asciz " user="
 msg_phases_end:     .asciz " (us)\n"
@@ -445,7 +450,7 @@ test_unemulated:    .asciz "unemulated"
 name_bench:         .asciz "jvmm-bench"
 empty:              .asciz ""
 .p2align 3
-phase_labels:       .quad msg_long, msg_tables, msg_probe, msg_user
+phase_labels:       .quad msg_long, msg_tables, msg_clock_phase, msg_probe, msg_user
 null_idt:           .word 0
                     .quad 0
 

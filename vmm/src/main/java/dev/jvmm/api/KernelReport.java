@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * @param unimplementedNames the Linux names of those calls, by number (numbers Linux does not
  *                        assign have none)
  * @param bootPhases      the kernel's boot phases from its own clock, in microseconds since its first
- *                        instruction, in order: first (0), long (long mode), tables, probe, user (the
+ *                        instruction, in order: first (0), long (long mode), tables, clock, probe, user (the
  *                        program loaded, about to run); empty when the kernel ran no program
  */
 public record KernelReport(String cpuVendor, String clock, String timer, Map<String, String> entryPaths, String gate,

@@ -32,7 +32,7 @@ final class TimingsOption {
 
     @Option(names = "--timings", description = "Report on standard error when each phase was reached, in ms since "
             + "the JVM started: main, CLI parsed, VM created, memory mapped, guest loaded, first KVM_RUN, the bundled "
-            + "kernel's boot phases (kernel long, tables, probe, user), guest exit (with --json, in the JSON object too).")
+            + "kernel's boot phases (kernel long, tables, clock, probe, user), guest exit (with --json, in the JSON object too).")
     boolean enabled;
 
     /** The JVM's start and how it is known. */
