@@ -20,6 +20,9 @@
 .code32
 .globl pvh_start
 pvh_start:
+    rdtsc                               # the boot phase "first" (main.s, report_phases)
+    mov %eax, %esi
+    mov %edx, %edi
     lgdt boot_gdt_descriptor
     mov $KERNEL_DS, %eax
     mov %eax, %ds
@@ -43,6 +46,12 @@ pvh_start:
 
 .code64
 boot_long_mode:
+    rdtsc                               # %rdx = the TSC now (phase "long"), %rdi = at "first"
+    shl $32, %rdx
+    or %rax, %rdx
+    shl $32, %rdi
+    mov %esi, %esi
+    or %rsi, %rdi
     movabs $kernel_entry, %rax          # into the top 2 GiB
     jmp *%rax
 

@@ -5,6 +5,7 @@
 #   jvmm-kernel: cpu <vendor>, memory <MiB> MiB
 #   jvmm-kernel: cmdline "<command line>"
 #   jvmm-kernel: entry cpu=<vendor> syscall=<r> sysenter=<r> int80=<r> gate=<path>
+#   jvmm-kernel: phases first=0 long=<us> tables=<us> clock=<us> probe=<us> user=<us> (us)
 # then the program's own output, then one of
 #   jvmm-kernel: exit <status>
 #   jvmm-kernel: killed by signal <n> (<name>) at rip <addr>, address <addr>
@@ -23,12 +24,15 @@
 .include "defs.inc"
 .include "vvar.inc"
 .include "mm.inc"
+.include "clock.inc"
 
 .text
 # kernel_entry: from boot.s, in the top 2 GiB; %ebx still holds the start_info address.
 .globl kernel_entry
 kernel_entry:
     lea boot_stack_top(%rip), %rsp
+    mov %rdi, boot_tsc + 8 * PHASE_FIRST(%rip)
+    mov %rdx, boot_tsc + 8 * PHASE_LONG(%rip)
     mov %ebx, %edi
     call kernel_main
 1:  cli
@@ -47,6 +51,8 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     movabs $DIRECT_MAP_BASE, %rdx
     movq $0, (%rax,%rdx)
     mov %rax, %cr3
+    mov $PHASE_TABLES, %edi
+    call boot_phase
 
     lea msg_booted(%rip), %rdi
     call serial_puts
@@ -95,8 +101,12 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     call run_test
 
 2:  call time_init
+    mov $PHASE_CLOCK, %edi
+    call boot_phase
     call map_vdso_and_stack
     call probe_entry_paths
+    mov $PHASE_PROBE, %edi
+    call boot_phase
     mov %r14, %rdi
     call select_gate
     test %eax, %eax
@@ -134,8 +144,12 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     call build_stack
     test %rax, %rax
     js bad_args
+    push %rax
+    mov $PHASE_USER, %edi
+    call boot_phase
+    call report_phases
+    pop %rsi
     mov %r15, %rdi
-    mov %rax, %rsi
     jmp enter_user
 
 bad_start_info:
@@ -158,6 +172,57 @@ bad_args:                               # %rax = -errno
 bad_program:
     mov $EXIT_BAD_PROGRAM, %edi
     jmp vm_exit
+
+# Boot phases, read from the TSC (docs/kernel.md, "Boot report"): the first instruction and
+# long mode (boot.s hands them over), the kernel's tables ready (CPU tables and the boot page
+# tables' final form), the clock and timer set up (without a KVM clock: the TSC calibrated
+# against the PIT, 50 ms), the entry-path probe done, and the program loaded with its stack (what
+# remains before its first instruction: the phases line and the return to user mode).
+.equ PHASE_FIRST, 0
+.equ PHASE_LONG, 1
+.equ PHASE_TABLES, 2
+.equ PHASE_CLOCK, 3
+.equ PHASE_PROBE, 4
+.equ PHASE_USER, 5
+.equ PHASES, 6
+
+# boot_phase(%edi = phase): the TSC now, as that phase's time.
+boot_phase:
+    rdtsc
+    shl $32, %rdx
+    or %rdx, %rax
+    lea boot_tsc(%rip), %rdx
+    mov %rax, (%rdx,%rdi,8)
+    ret
+
+# report_phases(): "jvmm-kernel: phases first=0 long=<us> ... (us)", each phase in microseconds
+# since the first instruction, by the pvclock record's scaling (the KVM clock's, or the one
+# time_init wrote for the calibrated TSC).
+report_phases:
+    push %rbx
+    lea msg_phases(%rip), %rdi
+    call serial_puts
+    mov $PHASE_LONG, %ebx
+1:  lea phase_labels(%rip), %rax
+    mov -8(%rax,%rbx,8), %rdi
+    call serial_puts
+    lea boot_tsc(%rip), %rsi
+    mov (%rsi,%rbx,8), %rax
+    sub 8 * PHASE_FIRST(%rsi), %rax
+    lea vvar(%rip), %rsi
+    PVCLOCK_SCALE %rsi
+    xor %edx, %edx
+    mov $1000, %ecx
+    div %rcx
+    mov %rax, %rdi
+    call serial_put_dec
+    inc %ebx
+    cmp $PHASES, %ebx
+    jb 1b
+    lea msg_phases_end(%rip), %rdi
+    call serial_puts
+    pop %rbx
+    ret
 
 # memory_init() -> %rax: bytes of RAM in the memory map. Frames for the process come from the
 # RAM after the kernel, up to the end of that RAM range or the first module above the kernel.
@@ -370,6 +435,13 @@ msg_bad_start_info: .asciz "jvmm-kernel: bad hvm_start_info magic\n"
 msg_bad_block:      .asciz "jvmm-kernel: cannot run the program: malformed argument block\n"
 msg_too_big:        .asciz "jvmm-kernel: cannot run the program: argument list too long (E2BIG)\n"
 msg_no_stack:       .asciz "jvmm-kernel: cannot run the program: out of memory for its stack\n"
+msg_phases:         .asciz "jvmm-kernel: phases first=0"
+msg_long:           .asciz " long="
+msg_tables:         .asciz " tables="
+msg_clock_phase:    .asciz " clock="
+msg_probe:          .asciz " probe="
+msg_user:           .asciz " user="
+msg_phases_end:     .asciz " (us)\n"
 key_exit:           .asciz "exit="
 key_test:           .asciz "test="
 test_spin:          .asciz "spin"
@@ -379,6 +451,7 @@ test_unemulated:    .asciz "unemulated"
 name_bench:         .asciz "jvmm-bench"
 empty:              .asciz ""
 .p2align 3
+phase_labels:       .quad msg_long, msg_tables, msg_clock_phase, msg_probe, msg_user
 null_idt:           .word 0
                     .quad 0
 
@@ -406,6 +479,8 @@ vdso_base: .skip 8
 module_paddr: .skip 8                   # the program in the first module, after any argument block
 module_size: .skip 8
 vendor: .skip 13
+.p2align 3
+boot_tsc: .skip 8 * PHASES              # the TSC at each boot phase
 .p2align 12
 boot_stack: .skip 16384
 boot_stack_top:

@@ -7,11 +7,25 @@
  *   - the vDSO's clock_gettime for each clock it serves.
  * One line per round: "bench: <measurement> <round> <cycles per call>".
  * Arguments: calls per round for system calls, for the vDSO, and rounds (defaults 50 10000 5).
+ *
+ * With a workload's name as the first argument it runs that instead, timed by the vDSO's
+ * CLOCK_MONOTONIC (in nanoseconds, so that jvmm and QEMU compare without knowing the TSC rate),
+ * one line each: "bench: <workload> <round> <ns>".
+ *   memory [CHURN]    memory touch: write one byte per 4 KiB of a fresh 100 MB anonymous mapping
+ *                     (ns for all); memory reserve: mmap 1 GiB PROT_NONE (ns per call, the median
+ *                     of 9, each unmapped untimed); memory churn: CHURN (default 2000) x (mmap
+ *                     1 MiB, touch each page, munmap) (ns per iteration)
+ *   sleep SECONDS     nanosleep for SECONDS (0: none) and exit; the host measures its own CPU time
+ *   output BYTES      BYTES (default 1 MiB) to stdout in 64 KiB writes, lines of 64 bytes; the
+ *                     time, "bench: output 1 <ns>", on stderr
  */
 #include <elf.h>
 #include <stdint.h>
 
 #define NR_write 1
+#define NR_mmap 9
+#define NR_munmap 11
+#define NR_nanosleep 35
 #define NR_getppid 110
 #define NR_clock_gettime 228
 #define NR_exit_group 231
@@ -57,8 +71,10 @@ static unsigned long length(const char *s) {
     return n;
 }
 
+static int out_fd = 1;
+
 static void print(const char *s) {
-    via_syscall(NR_write, 1, (long) s, (long) length(s));
+    via_syscall(NR_write, out_fd, (long) s, (long) length(s));
 }
 
 static void print_number(unsigned long value) {
@@ -124,9 +140,104 @@ static void report(const char *what, long round, uint64_t cycles, long calls) {
     print("\n");
 }
 
+static long via_syscall6(long nr, long a, long b, long c, long d, long e, long f) {
+    long ret;
+    register long r10 __asm__("r10") = d;
+    register long r8 __asm__("r8") = e;
+    register long r9 __asm__("r9") = f;
+    __asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+
+#define PROT_NONE 0
+#define PROT_RW 3
+#define MAP_PRIVATE_ANONYMOUS 0x22
+#define PAGE 4096
+
+static clock_gettime_fn vdso_clock_gettime;
+
+static uint64_t now_ns(void) {
+    struct timespec64 ts;
+    if (vdso_clock_gettime)
+        vdso_clock_gettime(1, &ts);
+    else
+        via_syscall(NR_clock_gettime, 1, (long) &ts, 0);
+    return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+
+static char *map(unsigned long bytes, int prot) {
+    long address = via_syscall6(NR_mmap, 0, (long) bytes, prot, MAP_PRIVATE_ANONYMOUS, -1, 0);
+    if (address < 0 && address > -4096) {
+        print("bench: failed: mmap returned ");
+        print_number((unsigned long) -address);
+        print(" (-errno)\n");
+        via_syscall(NR_exit_group, 1, 0, 0);
+    }
+    return (char *) address;
+}
+
+static void touch(char *p, unsigned long bytes) {
+    for (unsigned long off = 0; off < bytes; off += PAGE)
+        ((volatile char *) p)[off] = 1;
+}
+
+static void memory(long churn) {
+    const unsigned long touched = 100000000ul;
+    uint64_t start = now_ns();
+    char *p = map(touched, PROT_RW);
+    touch(p, touched);
+    report("memory touch", 1, now_ns() - start, 1);
+    via_syscall(NR_munmap, (long) p, (long) touched, 0);
+
+    uint64_t reserve[9];
+    for (int i = 0; i < 9; i++) {
+        start = now_ns();
+        p = map(1ul << 30, PROT_NONE);
+        reserve[i] = now_ns() - start;
+        via_syscall(NR_munmap, (long) p, 1l << 30, 0);
+    }
+    for (int i = 1; i < 9; i++)                     /* insertion sort, for the median */
+        for (int j = i; j > 0 && reserve[j - 1] > reserve[j]; j--) {
+            uint64_t t = reserve[j];
+            reserve[j] = reserve[j - 1];
+            reserve[j - 1] = t;
+        }
+    report("memory reserve", 1, reserve[4], 1);
+
+    start = now_ns();
+    for (long i = 0; i < churn; i++) {
+        p = map(1ul << 20, PROT_RW);
+        touch(p, 1ul << 20);
+        via_syscall(NR_munmap, (long) p, 1l << 20, 0);
+    }
+    report("memory churn", 1, now_ns() - start, churn);
+}
+
+static void output(long bytes) {
+    static char chunk[65536];
+    for (unsigned i = 0; i < sizeof chunk; i++)
+        chunk[i] = i % 64 == 63 ? '\n' : 'a' + i % 26;
+    uint64_t start = now_ns();
+    for (long left = bytes; left > 0;) {
+        long n = left < (long) sizeof chunk ? left : (long) sizeof chunk;
+        long written = via_syscall(NR_write, 1, (long) chunk, n);
+        if (written <= 0) {
+            out_fd = 2;
+            print("bench: failed: write to stdout\n");
+            via_syscall(NR_exit_group, 1, 0, 0);
+        }
+        left -= written;
+    }
+    uint64_t ns = now_ns() - start;
+    out_fd = 2;
+    report("output", 1, ns, 1);
+}
+
 __attribute__((used)) void bench(long *stack) {
     long argc = stack[0];
     char **argv = (char **) (stack + 1);
+    const char *workload = argc > 1 ? argv[1] : "";
     long syscalls = parse(argc > 1 ? argv[1] : 0, 50);
     long vdso_calls = parse(argc > 2 ? argv[2] : 0, 10000);
     long rounds = parse(argc > 3 ? argv[3] : 0, 5);
@@ -138,6 +249,21 @@ __attribute__((used)) void bench(long *stack) {
     for (; auxv[0]; auxv += 2)
         if (auxv[0] == AT_SYSINFO_EHDR)
             vdso = auxv[1];
+    vdso_clock_gettime = vdso ? (clock_gettime_fn) vdso_symbol(vdso, "__vdso_clock_gettime") : 0;
+
+    if (equal(workload, "memory")) {
+        memory(parse(argc > 2 ? argv[2] : 0, 2000));
+        via_syscall(NR_exit_group, 0, 0, 0);
+    }
+    if (equal(workload, "sleep")) {
+        struct timespec64 duration = {parse(argc > 2 ? argv[2] : 0, 0), 0};
+        via_syscall(NR_nanosleep, (long) &duration, 0, 0);
+        via_syscall(NR_exit_group, 0, 0, 0);
+    }
+    if (equal(workload, "output")) {
+        output(parse(argc > 2 ? argv[2] : 0, 1 << 20));
+        via_syscall(NR_exit_group, 0, 0, 0);
+    }
 
     static const struct { const char *name; entry_fn enter; } paths[] = {
         {"syscall", via_syscall}, {"sysenter", via_sysenter}, {"int80", via_int80}};
@@ -167,7 +293,6 @@ __attribute__((used)) void bench(long *stack) {
         }
     }
 
-    clock_gettime_fn vdso_clock_gettime = vdso ? (clock_gettime_fn) vdso_symbol(vdso, "__vdso_clock_gettime") : 0;
     static const struct { int id; const char *name; } clocks[] = {
         {0, "vdso realtime"}, {1, "vdso monotonic"}, {4, "vdso monotonic_raw"}, {5, "vdso realtime_coarse"},
         {6, "vdso monotonic_coarse"}, {7, "vdso boottime"}, {11, "vdso tai"}};

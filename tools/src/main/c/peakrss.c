@@ -1,11 +1,12 @@
 /*
  * peakrss: runs a command and reports its peak resident set size, from wait4's rusage (the
- * kernel's own high-water mark, ru_maxrss), so that jvmm bench can compare jvmm's and QEMU's.
+ * kernel's own high-water mark, ru_maxrss), and the CPU time it used (user + system, all its
+ * threads), so that jvmm bench can compare jvmm's and QEMU's.
  *
  *   peakrss COMMAND [ARGS...]
  *
- * The command's stdout and stderr pass through; peakrss then prints "peakrss: <KiB> KiB" on
- * stderr and exits with the command's status.
+ * The command's stdout and stderr pass through; peakrss then prints
+ * "peakrss: <KiB> KiB, cpu <us> us" on stderr and exits with the command's status.
  */
 #include <stdio.h>
 #include <sys/resource.h>
@@ -33,6 +34,8 @@ int main(int argc, char **argv) {
         perror("peakrss: wait4");
         return 125;
     }
-    fprintf(stderr, "peakrss: %ld KiB\n", usage.ru_maxrss);
+    long cpu_us = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000L + usage.ru_utime.tv_usec
+                  + usage.ru_stime.tv_usec;
+    fprintf(stderr, "peakrss: %ld KiB, cpu %ld us\n", usage.ru_maxrss, cpu_us);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

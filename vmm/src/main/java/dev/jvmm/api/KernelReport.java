@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * What the bundled kernel reported on its console (docs/kernel.md, "Boot report"): the CPU, the
- * clock and the timer, the entry-path probe and the gate it chose, how the program ended, and the system calls
+ * clock and the timer, the entry-path probe and the gate it chose, its boot phases, how the program ended, and the system calls
  * that entered the kernel, by number. Fields are null (or empty) when the kernel did not get as
  * far as reporting them, or when the image is not jvmm's kernel.
  *
@@ -24,11 +24,14 @@ import java.util.regex.Pattern;
  * @param unimplemented   calls without a handler, by number (-1 for numbers at or above 512)
  * @param unimplementedNames the Linux names of those calls, by number (numbers Linux does not
  *                        assign have none)
+ * @param bootPhases      the kernel's boot phases from its own clock, in microseconds since its first
+ *                        instruction, in order: first (0), long (long mode), tables, clock, probe, user (the
+ *                        program loaded, about to run); empty when the kernel ran no program
  */
 public record KernelReport(String cpuVendor, String clock, String timer, Map<String, String> entryPaths, String gate,
                            Integer exitStatus, Integer killedBySignal, long syscallsTotal,
                            Map<Integer, Long> syscalls, Map<Integer, Long> unimplemented,
-                           Map<Integer, String> unimplementedNames) {
+                           Map<Integer, String> unimplementedNames, Map<String, Long> bootPhases) {
 
     /** How each line of the kernel's report begins. */
     public static final String LINE_PREFIX = "jvmm-kernel: ";
@@ -36,6 +39,7 @@ public record KernelReport(String cpuVendor, String clock, String timer, Map<Str
     private static final Pattern ENTRY = Pattern.compile("jvmm-kernel: entry cpu=(\\S+) (.*) gate=(\\S+)");
     private static final Pattern CLOCK = Pattern.compile("jvmm-kernel: clock (.*?)(?:; timer (.*))?");
     private static final Pattern EXIT = Pattern.compile("jvmm-kernel: exit (\\d+)");
+    private static final Pattern PHASES = Pattern.compile("jvmm-kernel: phases ((?:\\w+=\\d+ ?)+) \\(us\\)");
     private static final Pattern KILLED = Pattern.compile("jvmm-kernel: killed by signal (\\d+) .*");
     private static final Pattern SYSCALLS = Pattern.compile("jvmm-kernel: syscalls (\\d+)(?: \\((.*)\\))?, unimplemented (\\d+)(?:: (.*))?");
     /** "1 x2" (by number) or "202 futex (x1)", ">=512 (x1)" (unimplemented, named where Linux names it). */
@@ -53,6 +57,7 @@ public record KernelReport(String cpuVendor, String clock, String timer, Map<Str
         Map<Integer, Long> syscalls = new TreeMap<>();
         Map<Integer, Long> unimplemented = new TreeMap<>();
         Map<Integer, String> names = new TreeMap<>();
+        Map<String, Long> phases = new LinkedHashMap<>();
         for (String serialLine : serial) {
             String line = serialLine.substring(Math.max(0, gluedReport(serialLine)));
             Matcher m;
@@ -66,6 +71,11 @@ public record KernelReport(String cpuVendor, String clock, String timer, Map<Str
             } else if ((m = CLOCK.matcher(line)).matches()) {
                 clock = m.group(1);
                 timer = m.group(2);
+            } else if ((m = PHASES.matcher(line)).matches()) {
+                for (String word : m.group(1).strip().split(" ")) {
+                    String[] pair = word.split("=", 2);
+                    phases.put(pair[0], Long.parseLong(pair[1]));
+                }
             } else if ((m = EXIT.matcher(line)).matches()) {
                 exit = Integer.parseInt(m.group(1));
             } else if ((m = KILLED.matcher(line)).matches()) {
@@ -78,7 +88,7 @@ public record KernelReport(String cpuVendor, String clock, String timer, Map<Str
         }
         return new KernelReport(vendor, clock, timer, Collections.unmodifiableMap(paths), gate, exit, signal, total,
                 Collections.unmodifiableMap(syscalls), Collections.unmodifiableMap(unimplemented),
-                Collections.unmodifiableMap(names));
+                Collections.unmodifiableMap(names), Collections.unmodifiableMap(phases));
     }
 
     /**

@@ -2,7 +2,9 @@ package dev.jvmm.vmm;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * When each phase of a run was reached ({@code jvmm run --timings}): marks taken on the monotonic
@@ -12,7 +14,7 @@ import java.util.List;
  *
  * <p>Phase names are free text in the order reached: the VMM's are {@link #VM_CREATED},
  * {@link #MEMORY_MAPPED}, {@link #GUEST_LOADED}, {@link #FIRST_KVM_RUN}, {@link #GUEST_EXIT}; the
- * guest kernel's own phases, read from its clock, can join the same list.
+ * guest kernel's own phases, read from its clock, join the same list through {@link #addKernel}.
  */
 public final class Phases {
     public static final String VM_CREATED = "VM created";
@@ -31,6 +33,28 @@ public final class Phases {
     /** Records {@code name} as reached now, in this recorder. */
     public void add(String name) {
         marks.add(new Mark(name, System.nanoTime()));
+    }
+
+    /** How the kernel's phases are named among the marks: "kernel long", "kernel tables", ... */
+    public static final String KERNEL_PREFIX = "kernel ";
+
+    /**
+     * Joins the bundled kernel's boot phases ({@code KernelReport.bootPhases()}: microseconds since
+     * its first instruction, by its own clock) to the marks, named {@value #KERNEL_PREFIX} and the
+     * phase, in time order. The kernel's first instruction is placed at {@link #FIRST_KVM_RUN}
+     * (the guest starts there), so "first" itself adds nothing; without that mark, nothing is added.
+     */
+    public void addKernel(Map<String, Long> microsSinceFirstInstruction) {
+        Mark start = marks.stream().filter(mark -> mark.name().equals(FIRST_KVM_RUN)).findFirst().orElse(null);
+        if (start == null) {
+            return;
+        }
+        microsSinceFirstInstruction.forEach((phase, micros) -> {
+            if (!phase.equals("first")) {
+                marks.add(new Mark(KERNEL_PREFIX + phase, start.nanoTime() + micros * 1000));
+            }
+        });
+        marks.sort(Comparator.comparingLong(Mark::nanoTime));
     }
 
     /** The phases reached so far, in order. */

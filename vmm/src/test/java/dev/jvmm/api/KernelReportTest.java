@@ -17,6 +17,7 @@ class KernelReportTest {
                 "jvmm-kernel: cmdline \"-- hostile null\"",
                 "jvmm-kernel: clock tsc 2595733 kHz, calibrated against the PIT; timer xapic one-shot 995709 kHz",
                 "jvmm-kernel: entry cpu=GenuineIntel syscall=native sysenter=native int80=native gate=sysenter",
+                "jvmm-kernel: phases first=0 long=4 tables=38 clock=390 probe=1210 user=1932 (us)",
                 "hostile: null",
                 "jvmm-kernel: killed by signal 11 (SIGSEGV) at rip 0x401572, address 0x0",
                 "jvmm-kernel: syscalls 24 (1 x2, 12 x5, 231 x1), unimplemented 6: 131 sigaltstack (x2), 234 tgkill (x1), 335 (x2), >=512 (x1)"));
@@ -25,6 +26,8 @@ class KernelReportTest {
         assertEquals("xapic one-shot 995709 kHz", report.timer());
         assertEquals(Map.of("syscall", "native", "sysenter", "native", "int80", "native"), report.entryPaths());
         assertEquals("sysenter", report.gate());
+        assertEquals(List.of("first", "long", "tables", "clock", "probe", "user"), List.copyOf(report.bootPhases().keySet()));
+        assertEquals(List.of(0L, 4L, 38L, 390L, 1210L, 1932L), List.copyOf(report.bootPhases().values()));
         assertNull(report.exitStatus());
         assertEquals(11, report.killedBySignal());
         assertEquals(24, report.syscallsTotal());
@@ -57,6 +60,7 @@ class KernelReportTest {
                 "no newline at the endjvmm-kernel: exit 7", "jvmm-kernel: syscalls 2 (1 x1, 231 x1), unimplemented 0"));
         assertEquals(7, report.exitStatus());
         assertEquals(2, report.syscallsTotal());
+        assertEquals(Map.of(), report.bootPhases(), "a report without a phases line (exit=N, another image) has none");
     }
 
     @Test

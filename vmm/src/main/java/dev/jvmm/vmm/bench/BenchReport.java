@@ -17,13 +17,18 @@ public record BenchReport(Map<String, String> header, List<Row> rows) {
         for (Row row : rows) {
             if (!row.section().equals(section)) {
                 section = row.section();
-                out.append(String.format("%n%-52s %12s %23s %12s  %s%n", switch (section) {
+                out.append(String.format("%n%-52s %14s %23s %12s  %s%n", switch (section) {
                     case "guest" -> "In the guest (median of rounds)";
                     case "host" -> "On the host, same run";
+                    case "workload" -> "Workloads in the guest, jvmm against QEMU";
                     default -> "The VMM, against its peers";
                 }, "median", "spread (min..max)", "cycles", "note"));
             }
-            out.append(String.format("%-52s %9s %-2s %23s %12s  %s%n", row.name(), number(row.value().median()), row.unit(),
+            if (!row.measured()) {
+                out.append(String.format("%-52s %14s %23s %12s  %s%n", row.name(), "-", "", "", row.note()));
+                continue;
+            }
+            out.append(String.format("%-52s %9s %-4s %23s %12s  %s%n", row.name(), number(row.value().median()), row.unit(),
                     number(row.value().min()) + ".." + number(row.value().max()),
                     row.cycles() == null ? "" : number(row.cycles().median()), row.note()));
         }
@@ -40,6 +45,11 @@ public record BenchReport(Map<String, String> header, List<Row> rows) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("section", row.section());
             result.put("name", row.name());
+            if (!row.measured()) {
+                result.put("skipped", row.note());
+                results.add(result);
+                continue;
+            }
             result.put("unit", row.unit());
             result.put("median", row.value().median());
             result.put("min", row.value().min());

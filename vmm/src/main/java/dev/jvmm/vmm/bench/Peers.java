@@ -2,6 +2,7 @@ package dev.jvmm.vmm.bench;
 
 import dev.jvmm.process.ProcessRunner;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,26 @@ public record Peers(List<String> jvmm, Path refvmm, Path peakrss, boolean qemu) 
         }
         Path tools = Path.of(System.getProperty("jvmm.home", "."), "tools", "target");
         return new Peers(jvmm, tools.resolve("refvmm"), tools.resolve("peakrss"), ProcessRunner.available(QEMU));
+    }
+
+    /** Whether this host has KVM: jvmm needs it; without it the rows that run jvmm are skipped. */
+    public static boolean hasKvm() {
+        return Files.isReadable(Path.of("/dev/kvm")) && Files.isWritable(Path.of("/dev/kvm"));
+    }
+
+    /** Why a row that runs jvmm is skipped on this host, or null when it can run. */
+    public static String noKvm() {
+        return hasKvm() ? null : "skipped: no /dev/kvm on this host (jvmm needs KVM)";
+    }
+
+    /** The workload rows' QEMU: with KVM where the host has it, else TCG as an Intel CPU. */
+    public String qemuName() {
+        return hasKvm() ? "QEMU microvm (KVM)" : "QEMU microvm (TCG)";
+    }
+
+    /** {@link #qemuCommand} with the workload rows' accelerator (see {@link #qemuName}). */
+    List<String> qemuAnyAccel(Path image, String append) {
+        return hasKvm() ? qemu(image, append) : qemuCommand("tcg", "Skylake-Client", image, null, append);
     }
 
     public boolean hasRefvmm() {

@@ -8,6 +8,7 @@ import dev.jvmm.vmm.bench.HostInfo;
 import dev.jvmm.vmm.bench.Peers;
 import dev.jvmm.vmm.bench.Row;
 import dev.jvmm.vmm.bench.VmmBench;
+import dev.jvmm.vmm.bench.WorkloadBench;
 import dev.jvmm.vmm.boot.ElfImage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +25,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench",
         description = {"Measure what system calls and the vDSO cost in the guest on this CPU, the same on the host,"
-                + " and jvmm's own costs (VM exit, start-up, memory) against a C reference VMM and QEMU.",
+                + " jvmm's own costs (VM exit, start-up, memory) against a C reference VMM and QEMU, and workloads"
+                + " (memory, sleep, console output, a multiboot kernel) on jvmm and on QEMU with the same image.",
+                "Without /dev/kvm the rows that run jvmm are skipped (with the reason) and QEMU runs under TCG.",
                 "Progress goes to standard error; the report (a table, or --json) to standard output."},
         mixinStandardHelpOptions = true)
 final class BenchCommand implements Callable<Integer> {
@@ -58,23 +61,43 @@ final class BenchCommand implements Callable<Integer> {
             Peers peers = Peers.find();
 
             List<Row> rows = new ArrayList<>();
-            err.println("jvmm bench: [1/4] the guest: system calls through each entry path, the vDSO");
-            rows.addAll(GuestBench.run(guest, quick ? 5 : 50, quick ? 1000 : 100_000, r));
-            err.println("jvmm bench: [2/4] the host: its vDSO and a system call");
+            String noKvm = Peers.noKvm();
+            err.println("jvmm bench: [1/6] the guest: system calls through each entry path, the vDSO");
+            if (noKvm == null) {
+                rows.addAll(GuestBench.run(guest, quick ? 5 : 50, quick ? 1000 : 100_000, r));
+            } else {
+                rows.add(Row.skipped("guest", "system calls and the vDSO in the guest (jvmm-bench)", noKvm));
+            }
+            err.println("jvmm bench: [2/6] the host: its vDSO and a system call");
             rows.addAll(HostBench.run(quick ? 10_000 : 1_000_000, r));
-            err.println("jvmm bench: [3/4] VM exits: jvmm, the C reference VMM, QEMU (" + exitCount + " exits a run)");
-            rows.addAll(VmmBench.exitPath(exitloop, exitloopFile, peers, exitCount, r,
-                    round -> err.println("jvmm bench:       round " + (round + 1) + " of " + r)));
-            err.println("jvmm bench: [4/4] start-up and memory: jvmm run and QEMU, jvmm --version and java -version, whole processes");
-            rows.addAll(VmmBench.startupAndMemory(guestFile, peers, quick ? 1 : Math.max(r, 10),
-                    round -> { }));
+            err.println("jvmm bench: [3/6] VM exits: jvmm, the C reference VMM, QEMU (" + exitCount + " exits a run)");
+            if (noKvm == null) {
+                rows.addAll(VmmBench.exitPath(exitloop, exitloopFile, peers, exitCount, r,
+                        round -> err.println("jvmm bench:       round " + (round + 1) + " of " + r)));
+            } else {
+                rows.add(Row.skipped("vmm", "exit round trip: jvmm, C reference VMM, QEMU (KVM)", noKvm));
+            }
+            err.println("jvmm bench: [4/6] start-up and memory: jvmm run and QEMU, jvmm --version and java -version, whole processes");
+            if (noKvm == null) {
+                rows.addAll(VmmBench.startupAndMemory(guestFile, peers, quick ? 1 : Math.max(r, 10), round -> { }));
+            } else {
+                rows.add(Row.skipped("vmm", "start-up and peak RSS: jvmm run, QEMU microvm (KVM)", noKvm));
+            }
             rows.addAll(VmmBench.commandLine(peers, quick ? 1 : Math.max(r, 10), round -> { }));
+            err.println("jvmm bench: [5/6] workloads: memory, sleep, console output on jvmm and " + peers.qemuName());
+            rows.addAll(WorkloadBench.memory(guestFile, peers, quick ? 100 : 2000, r, round -> { }));
+            rows.addAll(WorkloadBench.sleep(guestFile, peers, quick ? 1 : 5, quick ? 1 : Math.min(r, 3), round -> { }));
+            rows.addAll(WorkloadBench.console(guestFile, peers, dir, 1 << 20, 256 << 10,
+                    quick ? 1 : Math.min(r, 3), round -> { }));
+            err.println("jvmm bench: [6/6] a multiboot kernel, boot to exit: jvmm and " + peers.qemuName());
+            rows.addAll(WorkloadBench.multiboot(Path.of(System.getProperty("jvmm.home", "."), "guest-kernel", "target",
+                    "multiboot", "mbinfo-elf32.img"), peers, quick ? 1 : Math.max(r, 10), round -> { }));
 
             Map<String, String> header = new LinkedHashMap<>();
             header.put("cpu", HostInfo.cpu());
             header.put("hypervisor", HostInfo.hypervisor());
             header.put("jvm", "Java " + Runtime.version());
-            header.put("peers", (peers.qemu() ? "QEMU microvm (KVM)" : "no QEMU") + ", "
+            header.put("peers", (peers.qemu() ? peers.qemuName() : "no QEMU") + ", "
                     + (peers.hasRefvmm() ? "C reference VMM" : "no C reference VMM (build tools/)"));
             header.put("runs", r + " rounds" + (quick ? " (--quick: a smoke test, not a measurement)" : ""));
             BenchReport report = new BenchReport(header, rows);

@@ -1,5 +1,6 @@
 package dev.jvmm.vmm.cli;
 
+import dev.jvmm.api.VmResult;
 import dev.jvmm.vmm.Json;
 import dev.jvmm.vmm.Phases;
 import picocli.CommandLine.Option;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code jvmm run --timings}: when each phase of the run was reached, in milliseconds since the JVM
  * started. jvmm's own phases ({@link #MAIN}, {@link #CLI_PARSED}) are marked by {@link Jvmm}; the
- * VMM's by {@link dev.jvmm.vmm.Machine} through {@link Phases}.
+ * VMM's by {@link dev.jvmm.vmm.Machine} through {@link Phases}; the bundled kernel's boot phases
+ * (its report's phases line, from its own clock) join them, counted from the first KVM_RUN.
  *
  * <p>The JVM's start: the launcher's clock just before it executes the JVM (the {@value #LAUNCHED}
  * property, bash's {@code EPOCHREALTIME}, in microseconds); without the launcher, the process's
@@ -29,8 +31,8 @@ final class TimingsOption {
     static final String LAUNCHED = "jvmm.launched";
 
     @Option(names = "--timings", description = "Report on standard error when each phase was reached, in ms since "
-            + "the JVM started: main, CLI parsed, VM created, memory mapped, guest loaded, first KVM_RUN, guest exit "
-            + "(with --json, in the JSON object too).")
+            + "the JVM started: main, CLI parsed, VM created, memory mapped, guest loaded, first KVM_RUN, the bundled "
+            + "kernel's boot phases (kernel long, tables, clock, probe, user), guest exit (with --json, in the JSON object too).")
     boolean enabled;
 
     /** The JVM's start and how it is known. */
@@ -41,9 +43,14 @@ final class TimingsOption {
         if (!enabled) {
             return run.call();
         }
+        R result = null;
         try {
-            return jvmm.phases().record(run);
+            result = jvmm.phases().record(run);
+            return result;
         } finally {
+            if (result instanceof VmResult vm && vm.kernel() != null) {
+                jvmm.phases().addKernel(vm.kernel().bootPhases());
+            }
             System.err.print(text(jvmm.phases().marks(), origin()));
         }
     }

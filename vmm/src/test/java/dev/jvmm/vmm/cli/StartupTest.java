@@ -147,6 +147,41 @@ class StartupTest {
     }
 
     @Test
+    void theKernelsPhasesJoinTheRunsCountedFromTheFirstKvmRun() throws InterruptedException {
+        Phases phases = new Phases();
+        phases.addKernel(Map.of("long", 4L));
+        assertEquals(List.of(), phases.marks(), "no first KVM_RUN: nothing to count from");
+        phases.add(Phases.FIRST_KVM_RUN);
+        Thread.sleep(10);
+        phases.add(Phases.GUEST_EXIT);
+        Map<String, Long> kernel = new java.util.LinkedHashMap<>();
+        kernel.put("first", 0L);
+        kernel.put("long", 4L);
+        kernel.put("tables", 38L);
+        kernel.put("clock", 390L);
+        kernel.put("probe", 1210L);
+        kernel.put("user", 1932L);
+        phases.addKernel(kernel);
+        List<Phases.Mark> marks = phases.marks();
+        assertEquals(List.of(Phases.FIRST_KVM_RUN, "kernel long", "kernel tables", "kernel clock", "kernel probe", "kernel user",
+                        Phases.GUEST_EXIT), marks.stream().map(Phases.Mark::name).toList());
+        assertEquals(1_932_000, marks.get(5).nanoTime() - marks.getFirst().nanoTime());
+    }
+
+    @Test
+    @JvmmTest(strict = true)
+    void aProgramsRunShowsTheKernelsBootPhasesBetweenTheFirstKvmRunAndTheExit() {
+        ProcessRunner.Result result = ProcessRunner.of(JvmmCommandTest.jvmmCommand(List.of(), "run", "--timings", "--json"))
+                .deadline(Duration.ofSeconds(60)).run();
+        assertEquals(0, result.status(), result.err());
+        List<String> all = new ArrayList<>(CLI_PHASES);
+        all.addAll(VMM_PHASES.subList(0, VMM_PHASES.size() - 1));
+        all.addAll(List.of("kernel long", "kernel tables", "kernel clock", "kernel probe", "kernel user", Phases.GUEST_EXIT));
+        assertEquals(all, phasesPrinted(result.err()), result.err());
+        assertTrue(result.out().contains("\"kernel_user_ms\":"), result.out());
+    }
+
+    @Test
     void theLaunchersClockIsTheOriginWhenGiven() {
         String saved = System.getProperty(TimingsOption.LAUNCHED);
         try {

@@ -1,0 +1,286 @@
+package dev.jvmm.vmm.bench;
+
+import dev.jvmm.process.ProcessRunner;
+import dev.jvmm.vmm.JvmmException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a program notices, on jvmm and on QEMU with the same image, each pair in the same run:
+ * <ul>
+ * <li>memory: the bundled image's {@code jvmm-bench memory} (touch 100 MB after mmap, a 1 GiB
+ *     PROT_NONE reservation, mmap/touch/munmap of 1 MiB in a loop), timed in the guest by the vDSO;</li>
+ * <li>sleep: the host CPU time a second of guest {@code nanosleep} costs, from the VMM process's
+ *     rusage (tools' peakrss), a run that sleeps minus one that does not;</li>
+ * <li>console: MB/s of {@code jvmm-bench output} through jvmm's virtio console and its 16550, and
+ *     through QEMU's virtio-serial and 16550 (into files: QEMU 7.2's virtconsole drops what a full
+ *     pipe cannot take), timed in the guest;</li>
+ * <li>multiboot: boot to exit of the multiboot test kernel (guest-kernel/target/multiboot), whole
+ *     processes.</li>
+ * </ul>
+ * Rows that run jvmm are skipped, with the reason, on a host without KVM; QEMU then runs under TCG.
+ */
+public final class WorkloadBench {
+    private static final String SECTION = "workload";
+    private static final Pattern SAMPLE = Pattern.compile("bench: (.+) \\d+ (\\d+)");
+    private static final Pattern CPU = Pattern.compile("peakrss: \\d+ KiB, cpu (\\d+) us");
+    /** QEMU's exit status for a guest status of 0 through isa-debug-exit: (0 << 1) | 1. */
+    private static final int QEMU_EXIT_0 = 1;
+    /** What the multiboot test kernel writes to port 0xf4 with no modules: 0x20. */
+    private static final int MULTIBOOT_STATUS = 0x20;
+
+    private WorkloadBench() {}
+
+    /** Guest-timed memory workloads: ms to touch 100 MB, us per 1 GiB reservation, us per churn iteration. */
+    public static List<Row> memory(Path guest, Peers peers, int churn, int rounds, IntConsumer progress) {
+        Map<String, double[]> jvmm = new LinkedHashMap<>();
+        Map<String, double[]> qemu = new LinkedHashMap<>();
+        String append = "-- jvmm-bench memory " + churn;
+        for (int r = 0; r < rounds; r++) {
+            progress.accept(r);
+            if (Peers.hasKvm()) {
+                collect(jvmm, samples(checked(run(peers.jvmmRun("--", "jvmm-bench", "memory", Integer.toString(churn))), 0)), r, rounds);
+            }
+            if (peers.qemu()) {
+                collect(qemu, samples(checked(run(peers.qemuAnyAccel(guest, append)), QEMU_EXIT_0)), r, rounds);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        pair(rows, peers, "memory: touch 100 MB after mmap", "ms", 1e-6, jvmm.get("memory touch"), qemu.get("memory touch"),
+                "one write per 4 KiB; goal <= 2 s on our hosts");
+        pair(rows, peers, "memory: mmap 1 GiB PROT_NONE", "us", 1e-3, jvmm.get("memory reserve"), qemu.get("memory reserve"),
+                "median of 9 calls; goal <= 10 ms");
+        pair(rows, peers, "memory: 1 MiB mmap+touch+munmap", "us", 1e-3, jvmm.get("memory churn"),
+                qemu.get("memory churn"), "per iteration of " + churn + ", 128 MiB guest");
+        return rows;
+    }
+
+    /** Host CPU time per second of guest sleep, in percent: (CPU of a run sleeping s seconds - CPU of a run sleeping 0) / s. */
+    public static List<Row> sleep(Path guest, Peers peers, int seconds, int rounds, IntConsumer progress) {
+        List<Row> rows = new ArrayList<>();
+        String jvmmName = "sleep: host CPU per s of guest sleep: jvmm";
+        String qemuName = "sleep: host CPU per s of guest sleep: QEMU";
+        if (!peers.hasPeakrss()) {
+            rows.add(Row.skipped(SECTION, jvmmName, "skipped: no tools/target/peakrss (build the tools module)"));
+            return rows;
+        }
+        double[] jvmm = new double[rounds];
+        double[] qemu = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            progress.accept(r);
+            if (Peers.hasKvm()) {
+                jvmm[r] = percent(cpuMicros(peers, peers.jvmmRun("--", "jvmm-bench", "sleep", Integer.toString(seconds)), 0)
+                        - cpuMicros(peers, peers.jvmmRun("--", "jvmm-bench", "sleep", "0"), 0), seconds);
+            }
+            if (peers.qemu()) {
+                qemu[r] = percent(cpuMicros(peers, peers.qemuAnyAccel(guest, "-- jvmm-bench sleep " + seconds), QEMU_EXIT_0)
+                        - cpuMicros(peers, peers.qemuAnyAccel(guest, "-- jvmm-bench sleep 0"), QEMU_EXIT_0), seconds);
+            }
+        }
+        String note = "nanosleep " + seconds + " s minus 0 s, VMM process rusage; goal < 5%";
+        pair(rows, peers, jvmmName, qemuName, "%", Peers.hasKvm() ? jvmm : null, peers.qemu() ? qemu : null, note, false);
+        return rows;
+    }
+
+    private static double percent(long cpuMicros, int seconds) {
+        return cpuMicros / (seconds * 1e6) * 100;
+    }
+
+    /** Console throughput, MB/s (10^6 bytes per second of guest time). */
+    public static List<Row> console(Path guest, Peers peers, Path dir, int virtioBytes, int serialBytes, int rounds,
+                                    IntConsumer progress) {
+        double[] jvmmVirtio = new double[rounds];
+        double[] jvmmSerial = new double[rounds];
+        double[] qemuVirtio = new double[rounds];
+        double[] qemuSerial = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            progress.accept(r);
+            if (Peers.hasKvm()) {
+                jvmmVirtio[r] = mbPerSecond(virtioBytes, jvmmOutput(peers, "virtio", virtioBytes));
+                jvmmSerial[r] = mbPerSecond(serialBytes, jvmmOutput(peers, "serial", serialBytes));
+            }
+            if (peers.qemu()) {
+                qemuVirtio[r] = mbPerSecond(virtioBytes, qemuOutput(peers, guest, dir, true, virtioBytes));
+                qemuSerial[r] = mbPerSecond(serialBytes, qemuOutput(peers, guest, dir, false, serialBytes));
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        boolean kvm = Peers.hasKvm();
+        boolean qemu = peers.qemu();
+        pair(rows, peers, "console: virtio, " + size(virtioBytes) + ": jvmm", "console: virtio-serial, " + size(virtioBytes) + ": QEMU",
+                "MB/s", kvm ? jvmmVirtio : null, qemu ? qemuVirtio : null, "guest time of the writes; goal: 1 MiB in < 0.2 s", true);
+        pair(rows, peers, "console: 16550, " + size(serialBytes) + ": jvmm", "console: 16550, " + size(serialBytes) + ": QEMU",
+                "MB/s", kvm ? jvmmSerial : null, qemu ? qemuSerial : null, "guest time of the writes", true);
+        return rows;
+    }
+
+    private static String size(int bytes) {
+        return bytes % (1 << 20) == 0 ? bytes / (1 << 20) + " MiB" : bytes / 1024 + " KiB";
+    }
+
+    private static double mbPerSecond(int bytes, long nanos) {
+        return bytes * 1e3 / nanos;
+    }
+
+    private static long jvmmOutput(Peers peers, String console, int bytes) {
+        ProcessRunner.Result result = checked(run(peers.jvmmRun("--console", console, "--", "jvmm-bench", "output",
+                Integer.toString(bytes))), 0);
+        if (result.out().length() < bytes) {
+            throw new JvmmException("jvmm --console " + console + " gave " + result.out().length() + " of " + bytes + " bytes");
+        }
+        return outputNanos(result.out() + result.err(), "jvmm --console " + console);
+    }
+
+    /**
+     * QEMU's microvm with the program's stdout on a virtconsole into a file and stderr on a
+     * virtserialport into another (virtio), or everything on COM1 into a file (16550).
+     */
+    private static long qemuOutput(Peers peers, Path guest, Path dir, boolean virtio, int bytes) {
+        Path out = dir.resolve("console-out");
+        Path com1 = dir.resolve("console-com1");
+        List<String> command = new ArrayList<>(peers.qemuAnyAccel(guest, "-- jvmm-bench output " + bytes));
+        int serial = command.indexOf("stdio");
+        command.set(serial, "file:" + out);
+        if (virtio) {
+            command.set(serial, "file:" + com1);                   // COM1: the kernel's report only
+            command.set(command.indexOf("microvm"), "microvm,acpi=off");
+            command.addAll(List.of("-global", "virtio-mmio.force-legacy=false", "-device", "virtio-serial-device",
+                    "-chardev", "file,id=out,path=" + out, "-device", "virtconsole,chardev=out,nr=0",
+                    "-chardev", "file,id=err,path=" + dir.resolve("console-stderr"), "-device", "virtserialport,chardev=err,nr=1"));
+        }
+        checked(run(command), QEMU_EXIT_0);
+        try {
+            long received = Files.size(out);
+            String text = Files.readString(virtio ? dir.resolve("console-stderr") : out, StandardCharsets.ISO_8859_1);
+            if (received < bytes) {
+                throw new JvmmException("QEMU's " + (virtio ? "virtio-serial" : "16550") + " gave " + received + " of " + bytes + " bytes");
+            }
+            return outputNanos(text, "QEMU " + (virtio ? "virtio-serial" : "16550"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long outputNanos(String text, String who) {
+        Matcher m = Pattern.compile("bench: output \\d+ (\\d+)").matcher(text);
+        if (!m.find()) {
+            throw new JvmmException(who + ": the guest reported no output time");
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Boot to exit of a multiboot v1 kernel, whole processes: jvmm run IMAGE against QEMU -M microvm -kernel IMAGE. */
+    public static List<Row> multiboot(Path kernel, Peers peers, int runs, IntConsumer progress) {
+        String jvmmName = "multiboot: boot to exit: jvmm run";
+        String qemuName = "multiboot: boot to exit: QEMU, same image";
+        if (!Files.isRegularFile(kernel)) {
+            return List.of(Row.skipped(SECTION, jvmmName, "skipped: no " + kernel
+                    + " (mvn -pl guest-kernel test-compile builds the multiboot test kernels)"));
+        }
+        double[] jvmm = new double[runs];
+        double[] qemu = new double[runs];
+        List<String> qemuCommand = new ArrayList<>(peers.qemuAnyAccel(kernel, ""));
+        int exitDevice = qemuCommand.indexOf("isa-debug-exit,iobase=0x501,iosize=1");
+        qemuCommand.set(exitDevice, "isa-debug-exit,iobase=0xf4,iosize=4");
+        qemuCommand.subList(qemuCommand.indexOf("-append"), qemuCommand.indexOf("-append") + 2).clear();
+        if (Peers.hasKvm()) {
+            checked(run(peers.jvmmRun(kernel.toString())), MULTIBOOT_STATUS);     // warm: the page cache
+        }
+        for (int r = 0; r < runs; r++) {
+            progress.accept(r);
+            if (Peers.hasKvm()) {
+                jvmm[r] = checked(run(peers.jvmmRun(kernel.toString())), MULTIBOOT_STATUS).nanos() / 1e6;
+            }
+            if (peers.qemu()) {
+                qemu[r] = checked(run(qemuCommand), MULTIBOOT_STATUS << 1 | 1).nanos() / 1e6;
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        pair(rows, peers, jvmmName, qemuName, "ms", Peers.hasKvm() ? jvmm : null, peers.qemu() ? qemu : null,
+                kernel.getFileName() + ", exit through port 0xf4", false);
+        return rows;
+    }
+
+    /** A jvmm row and a QEMU row from guest samples in ns, scaled to the unit; the QEMU row carries the ratio. */
+    private static void pair(List<Row> rows, Peers peers, String name, String unit, double scale, double[] jvmm,
+                             double[] qemu, String note) {
+        pair(rows, peers, name + ": jvmm", name + ": QEMU", unit, scaled(jvmm, scale), scaled(qemu, scale), note, false);
+    }
+
+    private static double[] scaled(double[] samples, double scale) {
+        if (samples == null) {
+            return null;
+        }
+        double[] out = samples.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] *= scale;
+        }
+        return out;
+    }
+
+    /**
+     * The jvmm row (or why it is skipped) and the QEMU row (if QEMU is installed) with jvmm / QEMU;
+     * {@code throughput} says the ratio reads "higher is better".
+     */
+    private static void pair(List<Row> rows, Peers peers, String jvmmName, String qemuName, String unit, double[] jvmm,
+                             double[] qemu, String note, boolean throughput) {
+        Stats j = jvmm == null ? null : Stats.of(jvmm);
+        rows.add(j == null ? Row.skipped(SECTION, jvmmName, Peers.noKvm() == null ? "skipped" : Peers.noKvm())
+                : Row.of(SECTION, jvmmName, unit, j, note));
+        if (qemu != null) {
+            Stats q = Stats.of(qemu);
+            String ratio = j == null ? "" : String.format("; jvmm / QEMU = %.2f%s", j.median() / q.median(),
+                    throughput ? " (higher is faster)" : "");
+            rows.add(Row.of(SECTION, qemuName, unit, q, peers.qemuName() + (j == null ? "; " + note : "") + ratio));
+        }
+    }
+
+    /** A workload's samples: "bench: <name> <round> <ns>" lines, by name. */
+    private static Map<String, Long> samples(ProcessRunner.Result result) {
+        Map<String, Long> samples = new LinkedHashMap<>();
+        for (String line : (result.out() + "\n" + result.err()).lines().toList()) {
+            Matcher m = SAMPLE.matcher(line);
+            if (m.matches()) {
+                samples.put(m.group(1), Long.parseLong(m.group(2)));
+            }
+        }
+        if (samples.isEmpty()) {
+            throw new JvmmException("the guest reported no workload: " + result.output().strip());
+        }
+        return samples;
+    }
+
+    private static void collect(Map<String, double[]> into, Map<String, Long> samples, int round, int rounds) {
+        samples.forEach((name, ns) -> into.computeIfAbsent(name, k -> new double[rounds])[round] = ns);
+    }
+
+    private static long cpuMicros(Peers peers, List<String> command, int expectedStatus) {
+        List<String> measured = new ArrayList<>(List.of(peers.peakrss().toString()));
+        measured.addAll(command);
+        ProcessRunner.Result result = checked(run(measured), expectedStatus);
+        Matcher m = CPU.matcher(result.err());
+        if (!m.find()) {
+            throw new JvmmException("no CPU time reported for " + command.getFirst() + ": " + result.err().strip());
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private static ProcessRunner.Result run(List<String> command) {
+        return VmmBench.run(command);
+    }
+
+    private static ProcessRunner.Result checked(ProcessRunner.Result result, int expectedStatus) {
+        return VmmBench.checked(result, expectedStatus);
+    }
+}
