@@ -25,10 +25,10 @@ class ElfImageTest {
         ElfImage.Segment text = image.segments().getFirst();
         assertEquals(0x100000, text.physicalAddress());
         assertTrue(text.fileSize() > 0 && text.fileSize() <= text.memorySize());
-        // The entry's first instruction is lgdt (0f 01 /2).
+        // The entry's first instruction is rdtsc (0f 31): the boot phases' first reading.
         byte[] code = image.contents(text);
         assertEquals(0x0f, code[0] & 0xff);
-        assertEquals(0x01, code[1] & 0xff);
+        assertEquals(0x31, code[1] & 0xff);
     }
 
     @Test
