@@ -436,6 +436,27 @@ file_own:
 9:  xor %eax, %eax
     ret
 
+# file_drop_privileges(%rdi = regular file): a change of owner clears set-user-ID, and set-group-ID
+# when group execution is on, even by root (chown(2)); a write or truncation by root keeps them
+# (CAP_FSETID), and root is the only user.
+.globl file_drop_privileges
+file_drop_privileges:
+    mov N_MODE(%rdi), %eax
+    test $04000, %eax
+    jnz 1f
+    mov %eax, %ecx
+    and $02010, %ecx
+    cmp $02010, %ecx
+    jne 9f
+1:  and $~04000, %eax
+    mov %eax, %ecx
+    and $02010, %ecx
+    cmp $02010, %ecx
+    jne 2f
+    and $~02000, %eax
+2:  mov %eax, N_MODE(%rdi)
+9:  ret
+
 # file_resize(%rdi = regular file, %rsi = size) -> %rax: 0 or -errno (truncate, O_TRUNC)
 .globl file_resize
 file_resize:

@@ -1325,7 +1325,12 @@ sys_fchown:
 2:  cmp $-1, %ecx
     je 3f
     mov %ecx, N_GID(%rdi)
-3:  call node_changed
+3:  mov N_MODE(%rdi), %eax
+    and $S_IFMT, %eax
+    cmp $S_IFREG, %eax
+    jne 4f
+    call file_drop_privileges
+4:  call node_changed
 8:  xor %eax, %eax
 9:  ret
 
