@@ -164,6 +164,11 @@ int main(void) {
     r("chdir ../..", chdir("../.."));
     st("stat ./a", "./a", 1);
 
+    struct stat root, up;
+    stat("/", &root);
+    stat("/../../..", &up);
+    printf("/../../.. is /: %s\n", root.st_ino == up.st_ino && root.st_dev == up.st_dev ? "yes" : "no");
+
     /* symlinks */
     r("symlink a -> la", symlink("a", "la"));
     r("symlink again", symlink("a", "la"));

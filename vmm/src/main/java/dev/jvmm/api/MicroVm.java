@@ -161,6 +161,10 @@ public final class MicroVm {
             if (s.image != null) {
                 throw new JvmmException("an initramfs is for the bundled kernel; give another image its files with --module");
             }
+            if (program == null) {
+                throw new JvmmException("with an initramfs the program is a file, in the archive or on the host; "
+                        + argv.getFirst() + " is the kernel's built-in program");
+            }
             return new KernelInput(cmdline, block.module(bytes, s.initramfs.bytes()));
         }
         return new KernelInput(cmdline, block.module(bytes));

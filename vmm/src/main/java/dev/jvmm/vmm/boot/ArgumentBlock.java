@@ -113,6 +113,9 @@ public final class ArgumentBlock {
      * module does. The block's program field gives the program's size.
      */
     public byte[] module(byte[] program, byte[] initramfs) {
+        if (program.length == 0) {
+            throw new JvmmException("an initramfs goes with a program (a program field of 0 means there is no initramfs)");
+        }
         int programEnd = align(block.length + program.length);
         byte[] module = new byte[programEnd + initramfs.length];
         System.arraycopy(block, 0, module, 0, block.length);
