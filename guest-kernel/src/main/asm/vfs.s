@@ -502,10 +502,10 @@ sys_openat:
     call dir_find
     test %rax, %rax
     jz 3f
+    mov D_NODE(%rax), %rbx
     mov $-EEXIST, %rax
     test $O_EXCL, %r12d
     jnz 9f
-    mov D_NODE(%rax), %rbx
     mov N_MODE(%rbx), %eax
     and $S_IFMT, %eax
     cmp $S_IFLNK, %eax

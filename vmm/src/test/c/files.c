@@ -88,6 +88,9 @@ int main(void) {
     r("read a (write-only)", read(fd, buf, 4));
     close(fd);
     r("open a O_CREAT|O_EXCL again", open("a", O_WRONLY | O_CREAT | O_EXCL, 0666));
+    fd = open("a", O_RDONLY | O_CREAT, 0600);
+    r("open a O_CREAT (exists)", fd >= 0 ? 0 : -1);
+    close(fd);
     st("stat a", "a", 1);
     readall("read a", "a");
     fd = open("a", O_WRONLY | O_APPEND);
