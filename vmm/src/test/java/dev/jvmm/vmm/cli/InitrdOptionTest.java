@@ -35,9 +35,7 @@ class InitrdOptionTest {
         Path garbage = Files.write(dir.resolve("garbage.cpio"), "this is not an archive at all, not even close".getBytes(StandardCharsets.UTF_8));
         assertEquals("jvmm: " + garbage + ": not a valid newc cpio archive (after 0 members): Unknown magic [this i]. "
                 + "Occurred at byte: 6\n", refusal(garbage));
-        Path empty = Files.write(dir.resolve("empty.cpio"), new byte[0]);
-        assertEquals("jvmm: " + empty + ": not a valid newc cpio archive (after 0 members): ", refusal(empty).substring(0, ("jvmm: " + empty + ": not a valid newc cpio archive (after 0 members): ").length()));
         Path missing = dir.resolve("missing.cpio");
-        assertEquals(true, refusal(missing).startsWith("jvmm: "));
+        assertEquals("jvmm: initramfs " + missing + " does not exist\n", refusal(missing));
     }
 }
