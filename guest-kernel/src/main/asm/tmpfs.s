@@ -597,18 +597,18 @@ tmpfs_read:
     mov %rsi, %r12
     mov %rdx, %r13
     mov %rcx, %r14
-    mov %rsi, %rdi
-    mov %rdx, %rsi
-    mov $1, %edx
-    call io_buffer_ok
-    test %rax, %rax
-    jnz 9f
     mov (%r14), %rbp                    # offset
     mov N_SIZE(%rbx), %rax
     sub %rbp, %rax
     jbe 7f
     cmp %rax, %r13
-    cmova %rax, %r13                    # the bytes to read
+    cmova %rax, %r13                    # the bytes to read: only those pages of the buffer are
+    mov %r12, %rdi                      # touched, as Linux's copy_to_user
+    mov %r13, %rsi
+    mov $1, %edx
+    call io_buffer_ok
+    test %rax, %rax
+    jnz 9f
     mov N_BACKING(%rbx), %rsi
     test %rsi, %rsi
     jz 1f

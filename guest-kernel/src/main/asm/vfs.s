@@ -27,6 +27,7 @@
 .equ DT_DIR, 4
 .equ DT_REG, 8
 .equ DT_LNK, 10
+.equ GETDENTS_MAX, 0x10000
 
 .text
 # vfs_init(): the root, and the directories and devices every system has (/dev, /proc/self,
@@ -679,7 +680,10 @@ sys_getdents64:
     mov FILE_PRIVATE(%rax), %rbx
     mov %rsi, %r12
     mov %edx, %r13d
-    mov %rsi, %rdi
+    cmp $GETDENTS_MAX, %r13             # a call may return fewer entries than fit: the buffer is
+    jbe 10f                             # checked (and paged in) only this far
+    mov $GETDENTS_MAX, %r13d
+10: mov %rsi, %rdi
     mov %r13, %rsi
     mov $1, %edx
     call user_range_ok
