@@ -480,7 +480,8 @@ module_paddr: .skip 8                   # the program in the first module, after
 module_size: .skip 8
 initramfs_paddr: .skip 8                # the initramfs after the program, if any
 initramfs_size: .skip 8
-vendor: .skip 13
+.globl vendor
+vendor: .skip 13                        # CPUID's vendor string (/proc/cpuinfo)
 .p2align 12
 boot_stack: .skip 16384
 boot_stack_top:

@@ -77,6 +77,12 @@ tmpfs_frame:
 8:  xor %eax, %eax
     ret
 
+# tmpfs_page_count() -> %rax: the frames file data takes (meminfo's Shmem)
+.globl tmpfs_page_count
+tmpfs_page_count:
+    mov tmpfs_pages(%rip), %rax
+    ret
+
 # tmpfs_frame_free(%rdi = frame, kernel address)
 .globl tmpfs_frame_free
 tmpfs_frame_free:
@@ -488,6 +494,9 @@ file_resize:
 node_ops:
     mov N_MODE(%rdi), %ecx
     and $S_IFMT, %ecx
+    lea proc_ops(%rip), %rax
+    cmpq $0, N_GENERATE(%rdi)
+    jne 1f
     lea tmpfs_file_ops(%rip), %rax
     cmp $S_IFREG, %ecx
     je 1f
@@ -843,7 +852,7 @@ tty_write:
 
 .section .rodata
 .p2align 3
-.globl tmpfs_file_ops, tmpfs_dir_ops, tmpfs_link_ops
+.globl tmpfs_file_ops, tmpfs_dir_ops, tmpfs_link_ops, tmpfs_release
 .globl null_ops, zero_ops, urandom_ops, tty_ops
 tmpfs_file_ops:
     .quad tmpfs_read, tmpfs_write, 0, tmpfs_stat, tmpfs_lseek, 0, tmpfs_release, tmpfs_fsync

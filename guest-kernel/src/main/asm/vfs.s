@@ -65,10 +65,11 @@ vfs_init:
     add $24, %rbx
     jmp 1b
 2:  pop %rbx
-    ret
+    jmp procfs_init
 
 # kernel_walk_parent(%rdi = kernel path) -> %rax: the parent directory or -errno, with walk_name
 # and walk_len for the last component (the path is copied first: the walk rewrites its buffer)
+.globl kernel_walk_parent
 kernel_walk_parent:
     push %rdi
     call strlen

@@ -317,6 +317,40 @@ class FilesTest {
         checkApplet(applet, appletOnHost(applet), outcome(result.exitStatus(), result.serialLines()));
     }
 
+    // ---- /proc --------------------------------------------------------------------------------------
+
+    static byte[] procModule() {
+        return ArgumentBlock.of(List.of("/bin/busybox", "cat", "/proc/uptime", "/proc/meminfo", "/proc/cpuinfo"),
+                List.of()).module(busybox);
+    }
+
+    /** The generated files have Linux's formats (what busybox free, uptime and top parse). */
+    static void checkProc(Outcome guest, String vendor) {
+        List<String> lines = guest.output();
+        assertTrue(lines.getFirst().matches("\\d+\\.\\d\\d 0\\.00"), lines.getFirst());
+        List<String> labels = List.of("MemTotal", "MemFree", "MemAvailable", "Buffers", "Cached", "SwapTotal", "SwapFree", "Shmem");
+        for (int i = 0; i < labels.size(); i++) {
+            String line = lines.get(1 + i);
+            assertTrue(line.matches(labels.get(i) + ":\\s+\\d+ kB") && line.length() == 27, line);
+        }
+        long total = Long.parseLong(lines.get(1).replaceAll("\\D", ""));
+        assertTrue(total > 100_000 && total < 131_072, lines.get(1));
+        assertEquals(List.of("processor\t: 0", "vendor_id\t: " + vendor, "cpu cores\t: 1", ""), lines.subList(9, 13));
+        assertEquals(13, lines.size(), lines::toString);
+        assertEquals(0, guest.status());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Environment.class, names = {"TCG_INTEL", "TCG_AMD"})
+    void procFilesHaveLinuxsFormatsOnQemu(Environment environment) throws Exception {
+        checkProc(qemu(environment, procModule(), ""), environment == Environment.TCG_INTEL ? "GenuineIntel" : "AuthenticAMD");
+    }
+
+    @JvmmTest
+    void procFilesHaveLinuxsFormatsOnJvmm() {
+        checkProc(jvmm(procModule(), ""), HostCpu.vendor());
+    }
+
     // ---- hostile ---------------------------------------------------------------------------------
 
     static final List<String> FILL = List.of("write: ENOSPC", "filled: more than 16 MiB", "malloc after fill: ok",
