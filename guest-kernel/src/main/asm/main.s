@@ -126,7 +126,11 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     call vfs_init
     call unpack_initramfs
     call program_image                  # %rax = image, %rdx = size, %rcx = physical
-    push %rax
+    cmp $4, %rdx                        # a bare initramfs as the module (QEMU -initrd ROOT.cpio):
+    jb 4f                               # the program must come in the module (jvmm initrd --initrd)
+    cmpl $0x37303730, (%rax)            # "0707"
+    je bare_archive
+4:  push %rax
     push %rdx
     push %rcx
     push %rax
@@ -172,6 +176,10 @@ bad_args:                               # %rax = -errno
 bad_program:
     mov $EXIT_BAD_PROGRAM, %edi
     jmp vm_exit
+bare_archive:
+    lea msg_bare_archive(%rip), %rdi
+    call serial_puts
+    jmp bad_program
 
 # memory_init() -> %rax: bytes of RAM in the memory map. Frames for the process come from the
 # RAM after the kernel, up to the end of that RAM range or the first module above the kernel.
@@ -441,6 +449,8 @@ msg_bad_block:      .asciz "jvmm-kernel: cannot run the program: malformed argum
 msg_too_big:        .asciz "jvmm-kernel: cannot run the program: argument list too long (E2BIG)\n"
 msg_no_stack:       .asciz "jvmm-kernel: cannot run the program: out of memory for its stack\n"
 key_exit:           .asciz "exit="
+msg_bare_archive:   .ascii "jvmm-kernel: cannot run the program: the module is a cpio archive, not a program; "
+                    .asciz "put both in one with jvmm initrd --initrd ARCHIVE -o FILE -- PROGRAM [ARGS...]\n"
 key_cpio_fuzz:      .asciz "cpio-fuzz="
 msg_initramfs:      .asciz "jvmm-kernel: initramfs "
 msg_members:        .asciz " members\n"
