@@ -173,7 +173,15 @@ node_put:
 1:  xor %esi, %esi
     call file_shrink
 3:  pop %rdi
-    jmp obj_free
+    mov N_MODE(%rdi), %eax
+    and $S_IFMT, %eax
+    cmp $S_IFDIR, %eax
+    jne obj_free
+    push N_PARENT(%rdi)                 # a removed directory lets its parent go
+    call obj_free
+    pop %rdi
+    decl N_OPEN(%rdi)
+    jmp node_put
 9:  ret
 
 
@@ -206,6 +214,8 @@ dir_find:
 # (a directory: its "." too, the parent one for its ".." and becomes its parent).
 .globl dir_add
 dir_add:
+    cmpl $0, N_NLINK(%rdi)              # a removed directory takes no new names
+    je 7f
     push %rdi
     push %rsi
     push %rdx
@@ -247,6 +257,8 @@ dir_add:
     call node_changed
     xor %eax, %eax
     ret
+7:  mov $-ENOENT, %rax
+    ret
 8:  mov $-ENOSPC, %rax
     ret
 
@@ -271,6 +283,9 @@ dir_remove:
     jne 1f
     decl N_NLINK(%rbx)
     decl N_NLINK(%r12)
+    cmpl $0, N_NLINK(%rbx)              # removed (not renamed): its ".." still leads to the
+    jne 1f                              # parent, which it holds until it goes (as a dentry does)
+    incl N_OPEN(%r12)
 1:  mov %r12, %rdi
     call node_modified
     mov %rbx, %rdi

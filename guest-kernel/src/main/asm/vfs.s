@@ -692,6 +692,8 @@ sys_getdents64:
     jnz 9f
     xor %ebp, %ebp                      # bytes written
     mov FILE_POS(%r15), %r14            # the entry
+    cmpl $0, N_NLINK(%rbx)              # a removed directory lists nothing, not even "."
+    je 7f
 1:  cmp $2, %r14
     jae 2f
     lea dot_dot(%rip), %rsi             # "." or ".."

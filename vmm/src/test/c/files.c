@@ -355,6 +355,27 @@ int main(void) {
     /* the tree at the end, and cleaning it up */
     list("list . at the end", ".");
     r("unlink moved", unlink("moved"));
+
+    /* a removed directory: its ".." still leads to its (removed) parent; it takes no new names */
+    int home = open(".", O_RDONLY | O_DIRECTORY);
+    r("mkdir p/c", mkdir("p", 0755) | mkdir("p/c", 0755));
+    int cfd = open("p/c", O_RDONLY | O_DIRECTORY);
+    r("chdir p/c", chdir("p/c"));
+    r("rmdir ../c (the working directory)", rmdir("../c"));
+    r("rmdir ../../p (its parent)", rmdir("../../p"));
+    r("stat .. of a removed directory", stat("..", &s));
+    printf("nlink of a removed directory: %ld\n", (long) s.st_nlink);
+    fd = openat(cfd, "..", O_RDONLY);
+    r("openat removed/..", fd >= 0 ? 0 : -1);
+    close(fd);
+    r("getcwd of a removed directory", getcwd(buf, sizeof buf) ? 0 : -1);
+    r("creat in a removed directory", creat("x", 0644));
+    r("mkdir in a removed directory", mkdir("y", 0755));
+    r("symlink in a removed directory", symlink("t", "z"));
+    list("list a removed directory", ".");
+    r("fchdir back", fchdir(home));
+    close(cfd);
+    close(home);
     r("chdir ..", chdir(".."));
     return 0;
 }
