@@ -244,13 +244,13 @@ dir_add:
 2:  mov %rax, (%r8)
     incl N_NLINK(%rcx)
     addq $DIRENT_BOGO, N_SIZE(%rdi)
+    mov %rdi, N_PARENT(%rcx)            # the directory of its latest name (/proc/self/exe's path)
     mov N_MODE(%rcx), %eax
     and $S_IFMT, %eax
     cmp $S_IFDIR, %eax
     jne 3f
     incl N_NLINK(%rcx)
     incl N_NLINK(%rdi)
-    mov %rdi, N_PARENT(%rcx)
 3:  push %rcx
     call node_modified
     pop %rdi

@@ -1182,18 +1182,14 @@ set_cwd:                                # %rax = node
     xor %eax, %eax
 9:  ret
 
-# getcwd(buf, size) -> the length with the NUL; ENOENT once the directory is removed
-.globl sys_getcwd
-sys_getcwd:
+# node_path(%rdi = directory or file) -> %rax: its absolute path, NUL-terminated, at the end of
+# link_buffer (%rdx: its length with the NUL), or -ENOENT (removed), -ENAMETOOLONG
+node_path:
     push %rbx
     push %r12
-    push %r13
-    push %r14
-    mov %rdi, %r13
-    mov %rsi, %r14
+    mov %rdi, %rbx
     lea link_buffer + PATH_MAX - 1(%rip), %r12
     movb $0, (%r12)
-    mov cwd_node(%rip), %rbx
     cmp root_node(%rip), %rbx
     jne 1f
     dec %r12
@@ -1223,8 +1219,32 @@ sys_getcwd:
     call memcpy
     mov N_PARENT(%rbx), %rbx
     jmp 1b
-5:  lea link_buffer + PATH_MAX(%rip), %rbx
-    sub %r12, %rbx                      # the length with the NUL
+5:  lea link_buffer + PATH_MAX(%rip), %rdx
+    sub %r12, %rdx
+    mov %r12, %rax
+    jmp 9f
+83: mov $-ENAMETOOLONG, %rax
+    jmp 9f
+84: mov $-ENOENT, %rax
+9:  pop %r12
+    pop %rbx
+    ret
+
+# getcwd(buf, size) -> the length with the NUL; ENOENT once the directory is removed
+.globl sys_getcwd
+sys_getcwd:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    mov %rdi, %r13
+    mov %rsi, %r14
+    mov cwd_node(%rip), %rdi
+    call node_path
+    cmp $-4095, %rax
+    jae 9f
+    mov %rax, %r12
+    mov %rdx, %rbx                      # the length with the NUL
     cmp %rbx, %r14
     jb 82f
     mov %r13, %rdi
@@ -1240,10 +1260,6 @@ sys_getcwd:
     mov %rbx, %rax
     jmp 9f
 82: mov $-ERANGE, %rax
-    jmp 9f
-83: mov $-ENAMETOOLONG, %rax
-    jmp 9f
-84: mov $-ENOENT, %rax
 9:  pop %r14
     pop %r13
     pop %r12
@@ -1563,7 +1579,24 @@ vfs_install_program:
     jae 9f
     mov %r12, N_BACKING(%rax)
     mov %r13, N_SIZE(%rax)
-5:  lea proc_self_exe(%rip), %rdi
+5:  lea exe_path(%rip), %rsi           # the file the path names, symlinks followed: its own
+    lea path_buffer(%rip), %rdi         # path is what /proc/self/exe says, as on Linux
+    mov $PATH_MAX, %edx
+    call memcpy
+    mov $AT_FDCWD, %edi
+    lea path_buffer(%rip), %rsi
+    mov $WALK_FOLLOW, %edx
+    call walk
+    cmp $-4095, %rax
+    jae 6f
+    mov %rax, %rdi
+    call node_path
+    cmp $-4095, %rax
+    jae 6f
+    lea exe_path(%rip), %rdi
+    mov %rax, %rsi
+    call memcpy
+6:  lea proc_self_exe(%rip), %rdi
     call kernel_walk_parent
     cmp $-4095, %rax
     jae 9f
