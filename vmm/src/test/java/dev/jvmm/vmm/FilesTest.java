@@ -60,7 +60,7 @@ class FilesTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** 2001-09-09T01:46:40Z, the members' mtime: ls -l prints it the same everywhere. */
     private static final long MTIME = 1_000_000_000L;
-    private static final List<String> APPLETS = List.of("cat", "ls", "wc", "sort", "find", "mkdir", "rm", "cp", "tar", "md5sum");
+    private static final List<String> APPLETS = List.of("cat", "ls", "wc", "sort", "find", "mkdir", "rm", "cp", "tar", "md5sum", "readlink");
     private static final Map<String, String> FILES = Map.of(
             "etc/fruits", "banana\napple\ncherry\n",
             "data/words", "the\nquick\nbrown\nfox\njumps\nover\nthe\nlazy\ndog\n",
@@ -315,6 +315,26 @@ class FilesTest {
         VmResult result = vm.initrd(archive).commandLineProgram(busyboxCommand(applet)).env("TZ", "UTC0")
                 .console(dev.jvmm.api.Console.SERIAL).timeout(TIMEOUT).build().run();
         checkApplet(applet, appletOnHost(applet), outcome(result.exitStatus(), result.serialLines()));
+    }
+
+    /** Started as /bin/readlink, a symlink to busybox: /proc/self/exe names busybox, as on Linux. */
+    static byte[] exeModule() {
+        return ArgumentBlock.of(List.of("/bin/readlink", "/proc/self/exe"), List.of()).module(busybox, rootArchive);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Environment.class, names = {"TCG_INTEL", "TCG_AMD"})
+    void procSelfExeNamesTheProgramsFileOnQemu(Environment environment) throws Exception {
+        assertEquals(new Outcome(0, List.of("/bin/busybox"), List.of()), withoutKernelLines(qemu(environment, exeModule(), "")));
+    }
+
+    @JvmmTest
+    void procSelfExeNamesTheProgramsFileOnJvmm() {
+        assertEquals(new Outcome(0, List.of("/bin/busybox"), List.of()), withoutKernelLines(jvmm(exeModule(), "")));
+    }
+
+    static Outcome withoutKernelLines(Outcome outcome) {
+        return new Outcome(outcome.status(), outcome.output(), List.of());
     }
 
     // ---- /proc --------------------------------------------------------------------------------------
