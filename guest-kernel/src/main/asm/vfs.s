@@ -19,7 +19,6 @@
 .equ AT_SYMLINK_NOFOLLOW, 0x100
 .equ AT_REMOVEDIR, 0x200
 .equ AT_SYMLINK_FOLLOW, 0x400
-.equ AT_EMPTY_PATH_, 0x1000
 .equ RENAME_NOREPLACE, 1
 .equ UTIME_NOW, 0x3fffffff
 .equ UTIME_OMIT, 0x3ffffffe
@@ -410,7 +409,7 @@ lookup_at:
     test %rax, %rax
     js 9f
     jnz 2f
-    test $AT_EMPTY_PATH_, %edx
+    test $AT_EMPTY_PATH, %edx
     jz 8f
     mov cwd_node(%rip), %rax
     cmp $AT_FDCWD, %edi
@@ -957,7 +956,7 @@ sys_link:
 # linkat(olddirfd, oldpath, newdirfd, newpath, flags)
 .globl sys_linkat
 sys_linkat:
-    test $~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH_), %r8d
+    test $~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH), %r8d
     jnz einval
     push %rbx
     push %r12
@@ -1316,7 +1315,7 @@ sys_lchown:
 # fchownat(dirfd, path, uid, gid, flags): root may give any file to anyone
 .globl sys_fchownat
 sys_fchownat:
-    test $~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH_), %r8d
+    test $~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH), %r8d
     jnz einval
     push %rdx
     push %rcx
@@ -1360,7 +1359,7 @@ sys_fchown:
 # utimensat(dirfd, path, times[2], flags): a NULL path is dirfd's file
 .globl sys_utimensat
 sys_utimensat:
-    test $~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH_), %ecx
+    test $~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH), %ecx
     jnz einval
     push %rbx
     push %r12
