@@ -484,7 +484,10 @@ file_resize:
     mov $-EFBIG, %rax
     cmp $FILE_MAX_BYTES, %rsi
     ja 9f
-    push %rdi
+    test %rsi, %rsi                     # cut to nothing (O_TRUNC): the bytes in place need no copy
+    jnz 2f
+    movq $0, N_BACKING(%rdi)
+2:  push %rdi
     push %rsi
     call file_own
     pop %rsi

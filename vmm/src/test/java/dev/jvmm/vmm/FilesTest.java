@@ -317,6 +317,25 @@ class FilesTest {
         checkApplet(applet, appletOnHost(applet), outcome(result.exitStatus(), result.serialLines()));
     }
 
+    static final List<String> ARCHIVE_WRITE = List.of("etc/fruits after O_TRUNC: 0 bytes", "etc/fruits: 5 kiwi",
+            "bin/busybox changed in the middle: yes", "bin/busybox size kept: yes", "bin/busybox grew by: 4097",
+            "data/words untouched: the", "quick");
+
+    static byte[] archiveWriteModule() throws IOException {
+        return ArgumentBlock.of(List.of("/archive_write"), List.of()).module(GuestPrograms.bytes("archive_write", Libc.MUSL), rootArchive);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Environment.class, names = {"TCG_INTEL", "TCG_AMD"})
+    void archiveFilesAreCopiedAtTheirFirstChangeOnQemu(Environment environment) throws Exception {
+        assertEquals(new Outcome(0, ARCHIVE_WRITE, List.of()), withoutKernelLines(qemu(environment, archiveWriteModule(), "")));
+    }
+
+    @JvmmTest
+    void archiveFilesAreCopiedAtTheirFirstChangeOnJvmm() throws Exception {
+        assertEquals(new Outcome(0, ARCHIVE_WRITE, List.of()), withoutKernelLines(jvmm(archiveWriteModule(), "")));
+    }
+
     /** Started as /bin/readlink, a symlink to busybox: /proc/self/exe names busybox, as on Linux. */
     static byte[] exeModule() {
         return ArgumentBlock.of(List.of("/bin/readlink", "/proc/self/exe"), List.of()).module(busybox, rootArchive);
