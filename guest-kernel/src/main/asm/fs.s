@@ -9,7 +9,7 @@
 # terminal, as a container's streams are without a tty: TCGETS and the other terminal ioctls
 # answer ENOTTY, lseek and the positioned calls ESPIPE.
 #
-# There is no file system yet: a path is checked, then not found.
+# Paths are vfs.s's (lookup_at, the calls that name a path), the files they open tmpfs.s's.
 
 .include "defs.inc"
 .include "file.inc"
@@ -89,6 +89,7 @@ fd_file:
 1:  xor %eax, %eax
     ret
 
+.globl fd_alloc
 # fd_alloc(%rdi = lowest) -> %rax: the lowest free descriptor from there, or -EMFILE past
 # RLIMIT_NOFILE's soft limit. As Linux's alloc_fd, the search starts at next_fd.
 .globl fd_alloc
@@ -922,16 +923,6 @@ sys_sync:
     xor %eax, %eax
     ret
 
-# ftruncate(fd, length): only a regular file opened for writing can be cut (none is yet).
-.globl sys_ftruncate
-sys_ftruncate:
-    test %rsi, %rsi
-    js einval
-    call fd_file
-    test %rax, %rax
-    jz ebadf
-    jmp einval
-
 # flock(fd, operation): one process holds every lock there is, so the lock is granted.
 .globl sys_flock
 sys_flock:
@@ -1110,62 +1101,6 @@ dev_split:
     or %edi, %edx
     ret
 
-# ---- Paths ----------------------------------------------------------------------------------
-# lookup_at(%edi = dirfd, %rsi = user path, %edx = flags: AT_EMPTY_PATH) -> %rax: the open file
-# an empty path names (with AT_EMPTY_PATH), or -errno (-4095..-1, as Linux's IS_ERR): EFAULT,
-# ENAMETOOLONG, ENOENT (an empty path without the flag, any path while there is no file system),
-# EBADF for a descriptor that is not open, ENOTDIR for a relative path under one (no open file is
-# a directory yet).
-lookup_at:
-    push %rdi
-    push %rsi
-    push %rdx
-    mov %rsi, %rdi
-    mov $PATH_MAX, %esi
-    call user_strnlen
-    pop %rdx
-    pop %rsi
-    pop %rdi
-    test %rax, %rax
-    js 5f
-    jnz 2f
-    test $AT_EMPTY_PATH, %edx           # ""
-    jz enoent
-    cmp $AT_FDCWD, %edi
-    je enoent                           # the working directory is not a file yet
-    call fd_file
-    test %rax, %rax
-    jz ebadf
-    ret
-2:  cmpb $'/', (%rsi)
-    je enoent
-    cmp $AT_FDCWD, %edi
-    je enoent
-    call fd_file
-    test %rax, %rax
-    jz ebadf
-    mov $-ENOTDIR, %rax
-    ret
-5:  cmp $-ERANGE, %rax
-    jne 6f
-    mov $-ENAMETOOLONG, %rax
-6:  ret
-
-# Calls that name a path (open, stat, lstat, access, readlink: relative to the working
-# directory; the *at calls: path second, relative to dirfd): checked, then not found.
-.globl sys_path
-sys_path:
-    mov %rdi, %rsi
-    mov $AT_FDCWD, %edi
-.globl sys_path_at
-sys_path_at:
-    xor %edx, %edx
-    call lookup_at
-    cmp $-4095, %rax
-    jae 1f
-    mov $-ENOENT, %rax
-1:  ret
-
 # faccessat2(dirfd, path, mode, flags): as access, and with AT_EMPTY_PATH the descriptor's file,
 # which root may read and write; execute needs an execute bit (the console has none).
 .globl sys_faccessat2
@@ -1195,21 +1130,6 @@ sys_faccessat2:
     mov $-EACCES, %rax
     ret
 2:  xor %eax, %eax
-1:  ret
-
-.globl sys_getcwd
-sys_getcwd:
-    cmp $2, %rsi
-    jb erange
-    push %rdi
-    mov $2, %esi
-    mov $1, %edx
-    call user_range_ok
-    pop %rdi
-    test %rax, %rax
-    jnz 1f
-    movw $0x002f, (%rdi)                # "/"
-    mov $2, %eax
 1:  ret
 
 # ---- The console ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@
 .include "vvar.inc"
 .include "mm.inc"
 .include "clock.inc"
+.include "args.inc"
 
 .text
 # kernel_entry: from boot.s, in the top 2 GiB; %ebx still holds the start_info address.
@@ -132,7 +133,24 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     call read_args
     test %rax, %rax
     js bad_args
+    call vfs_init
+    call unpack_initramfs
     call program_image                  # %rax = image, %rdx = size, %rcx = physical
+    cmp $4, %rdx                        # a bare initramfs as the module (QEMU -initrd ROOT.cpio):
+    jb 4f                               # the program must come in the module (jvmm initrd --initrd)
+    cmpl $0x37303730, (%rax)            # "0707"
+    je bare_archive
+4:  push %rax
+    push %rdx
+    push %rcx
+    push %rax
+    call args_argv0
+    mov %rax, %rdi
+    pop %rsi
+    call vfs_install_program
+    pop %rcx
+    pop %rdx
+    pop %rax
     mov %rax, %rdi
     mov %rdx, %rsi
     mov %rcx, %rdx
@@ -172,6 +190,10 @@ bad_args:                               # %rax = -errno
 bad_program:
     mov $EXIT_BAD_PROGRAM, %edi
     jmp vm_exit
+bare_archive:
+    lea msg_bare_archive(%rip), %rdi
+    call serial_puts
+    jmp bad_program
 
 # Boot phases, read from the TSC (docs/kernel.md, "Boot report"): the first instruction and
 # long mode (boot.s hands them over), the kernel's tables ready (CPU tables and the boot page
@@ -299,15 +321,72 @@ read_args:
     test %rax, %rax
     js 2f
     jz 1f
-    add %rax, module_paddr(%rip)        # the program follows the block
-    sub %rax, module_size(%rip)
+    mov %rax, %r8                       # the program follows the block
+    mov module_paddr(%rip), %rdi
+    call phys_to_virt
+    mov ARGBLOCK_PROGRAM_SIZE(%rax), %ecx
+    add %r8, module_paddr(%rip)
+    sub %r8, module_size(%rip)
     xor %eax, %eax
+    test %ecx, %ecx                     # 0: the rest is the program
+    jz 2f
+    mov $-EINVAL, %rax
+    mov module_size(%rip), %rdx
+    cmp %rdx, %rcx
+    ja 2f
+    mov %rcx, module_size(%rip)         # the initramfs: from the page after the program
+    add $(PAGE_SIZE - 1), %rcx
+    and $~(PAGE_SIZE - 1), %rcx
+    sub %rcx, %rdx
+    jbe 3f
+    mov %rdx, initramfs_size(%rip)
+    add module_paddr(%rip), %rcx
+    mov %rcx, initramfs_paddr(%rip)
+3:  xor %eax, %eax
     ret
 1:  mov %r14, %rdi
     call cmdline_program
     mov %rax, %rdi
     call args_from_cmdline
 2:  ret
+
+# unpack_initramfs(): the initramfs after the program, if there is one (cpio.s); with
+# cpio-fuzz=COUNT on the command line, the reader's test mode instead, then the VM ends.
+unpack_initramfs:
+    mov initramfs_size(%rip), %rsi
+    test %rsi, %rsi
+    jz 9f
+    push %rbx
+    mov initramfs_paddr(%rip), %rdi
+    call phys_to_virt
+    mov %rax, %rbx
+    mov %r14, %rdi
+    lea key_cpio_fuzz(%rip), %rsi
+    call cmdline_value
+    test %rax, %rax
+    jnz 5f
+    mov %rbx, %rdi
+    mov initramfs_size(%rip), %rsi
+    call cpio_unpack
+    test %rax, %rax
+    js 4f
+    push %rax
+    lea msg_initramfs(%rip), %rdi
+    call serial_puts
+    pop %rdi
+    call serial_put_dec
+    lea msg_members(%rip), %rdi
+    call serial_puts
+4:  pop %rbx
+9:  ret
+5:  mov %rax, %rdi
+    call parse_dec
+    mov %rax, %rdx
+    mov %rbx, %rdi
+    mov initramfs_size(%rip), %rsi
+    call cpio_fuzz
+    xor %edi, %edi
+    jmp vm_exit
 
 # program_image() -> %rax = image (kernel address), %rdx = size, %rcx = physical address: the
 # module (after its argument block); else the built-in benchmark when argv[0] is "jvmm-bench";
@@ -443,6 +522,11 @@ msg_probe:          .asciz " probe="
 msg_user:           .asciz " user="
 msg_phases_end:     .asciz " (us)\n"
 key_exit:           .asciz "exit="
+msg_bare_archive:   .ascii "jvmm-kernel: cannot run the program: the module is a cpio archive, not a program; "
+                    .asciz "put both in one with jvmm initrd --initrd ARCHIVE -o FILE -- PROGRAM [ARGS...]\n"
+key_cpio_fuzz:      .asciz "cpio-fuzz="
+msg_initramfs:      .asciz "jvmm-kernel: initramfs "
+msg_members:        .asciz " members\n"
 key_test:           .asciz "test="
 test_spin:          .asciz "spin"
 test_halt:          .asciz "halt"
@@ -478,7 +562,10 @@ vdso_image_end:
 vdso_base: .skip 8
 module_paddr: .skip 8                   # the program in the first module, after any argument block
 module_size: .skip 8
-vendor: .skip 13
+initramfs_paddr: .skip 8                # the initramfs after the program, if any
+initramfs_size: .skip 8
+.globl vendor
+vendor: .skip 13                        # CPUID's vendor string (/proc/cpuinfo)
 .p2align 3
 boot_tsc: .skip 8 * PHASES              # the TSC at each boot phase
 .p2align 12

@@ -709,6 +709,7 @@ utsname:
 
 
 .section .data
+.globl process_umask
 process_umask: .long 022
 .p2align 3
 # {rlim_cur, rlim_max} per resource; RLIM_INFINITY is all ones.

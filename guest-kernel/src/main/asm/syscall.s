@@ -219,11 +219,11 @@ eacces:
 syscall_table:
 SYSCALL 0, sys_read
 SYSCALL 1, sys_write
-SYSCALL 2, sys_path                     # open
+SYSCALL 2, sys_open
 SYSCALL 3, sys_close
-SYSCALL 4, sys_path                     # stat
+SYSCALL 4, sys_stat
 SYSCALL 5, sys_fstat
-SYSCALL 6, sys_path                     # lstat
+SYSCALL 6, sys_lstat
 SYSCALL 7, sys_poll
 SYSCALL 8, sys_lseek
 SYSCALL 9, sys_mmap
@@ -238,7 +238,7 @@ SYSCALL 17, sys_pread64
 SYSCALL 18, sys_pwrite64
 SYSCALL 19, sys_readv
 SYSCALL 20, sys_writev
-SYSCALL 21, sys_path                    # access
+SYSCALL 21, sys_access
 SYSCALL 22, sys_pipe
 SYSCALL 23, sys_select
 SYSCALL 24, sys_sched_yield
@@ -260,9 +260,24 @@ SYSCALL 72, sys_fcntl
 SYSCALL 73, sys_flock
 SYSCALL 74, sys_fsync
 SYSCALL 75, sys_fdatasync
+SYSCALL 76, sys_truncate
 SYSCALL 77, sys_ftruncate
 SYSCALL 79, sys_getcwd
-SYSCALL 89, sys_path                    # readlink
+SYSCALL 80, sys_chdir
+SYSCALL 81, sys_fchdir
+SYSCALL 82, sys_rename
+SYSCALL 83, sys_mkdir
+SYSCALL 84, sys_rmdir
+SYSCALL 85, sys_creat
+SYSCALL 86, sys_link
+SYSCALL 87, sys_unlink
+SYSCALL 88, sys_symlink
+SYSCALL 89, sys_readlink
+SYSCALL 90, sys_chmod
+SYSCALL 91, sys_fchmod
+SYSCALL 92, sys_chown
+SYSCALL 93, sys_fchown
+SYSCALL 94, sys_lchown
 SYSCALL 95, sys_umask
 SYSCALL 96, sys_gettimeofday
 SYSCALL 97, sys_getrlimit
@@ -301,6 +316,7 @@ SYSCALL 202, sys_futex
 SYSCALL 203, sys_sched_setaffinity
 SYSCALL 204, sys_sched_getaffinity
 SYSCALL 213, sys_epoll_create
+SYSCALL 217, sys_getdents64
 SYSCALL 218, sys_set_tid_address
 SYSCALL 228, sys_clock_gettime
 SYSCALL 229, sys_clock_getres
@@ -309,14 +325,22 @@ SYSCALL 231, sys_exit_group
 SYSCALL 232, sys_epoll_wait
 SYSCALL 233, sys_epoll_ctl
 SYSCALL 234, sys_tgkill
-SYSCALL 257, sys_path_at                # openat
+SYSCALL 257, sys_openat
+SYSCALL 258, sys_mkdirat
+SYSCALL 260, sys_fchownat
 SYSCALL 262, sys_newfstatat
-SYSCALL 267, sys_path_at                # readlinkat
-SYSCALL 269, sys_path_at                # faccessat
+SYSCALL 263, sys_unlinkat
+SYSCALL 264, sys_renameat
+SYSCALL 265, sys_linkat
+SYSCALL 266, sys_symlinkat
+SYSCALL 267, sys_readlinkat
+SYSCALL 268, sys_fchmodat
+SYSCALL 269, sys_faccessat
 SYSCALL 270, sys_pselect6
 SYSCALL 271, sys_ppoll
 SYSCALL 273, sys_set_robust_list
 SYSCALL 274, sys_get_robust_list
+SYSCALL 280, sys_utimensat
 SYSCALL 281, sys_epoll_pwait
 SYSCALL 291, sys_epoll_create1
 SYSCALL 292, sys_dup3
@@ -327,6 +351,7 @@ SYSCALL 297, sys_rt_tgsigqueueinfo
 SYSCALL 302, sys_prlimit64
 SYSCALL 306, sys_syncfs
 SYSCALL 309, sys_getcpu
+SYSCALL 316, sys_renameat2
 SYSCALL 318, sys_getrandom
 SYSCALL 332, sys_statx
 SYSCALL 334, sys_rseq

@@ -12,6 +12,7 @@ module dev.jvmm {
     requires dev.jvmm.kvm;
     requires dev.jvmm.process;
     requires info.picocli;
+    requires org.apache.commons.compress;
     // The extension's types appear in its signatures: a test module that reads dev.jvmm reads them too.
     requires static transitive org.junit.jupiter.api;
     requires static org.junit.platform.commons;

@@ -6,6 +6,8 @@ import dev.jvmm.vmm.boot.ArgumentBlock;
 import dev.jvmm.vmm.boot.BootImage;
 import dev.jvmm.vmm.boot.BootModule;
 import dev.jvmm.vmm.boot.BootImages;
+import dev.jvmm.vmm.boot.ElfImage;
+import dev.jvmm.vmm.boot.Initramfs;
 import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.MultibootImage;
 import dev.jvmm.vmm.devices.virtio.ConsoleSlot;
@@ -164,6 +166,9 @@ public final class MicroVm {
         Builder s = settings;
         List<String> argv = s.argv.isEmpty() && s.image == null ? List.of("demo") : s.argv;
         byte[] program = s.program;
+        if (program == null && s.initramfs != null && !argv.isEmpty() && s.image == null) {
+            program = s.initramfs.file(argv.getFirst());     // a path in the archive before a host file
+        }
         if (program == null && !argv.isEmpty() && !isBuiltIn(argv.getFirst())) {
             program = readProgram(Path.of(argv.getFirst()));
         }
@@ -173,7 +178,18 @@ public final class MicroVm {
         }
         List<byte[]> argvBytes = s.argvBytes != null ? s.argvBytes : argv.stream().map(MicroVm::utf8).toList();
         ArgumentBlock block = ArgumentBlock.ofBytes(argvBytes, List.copyOf(s.environment.values()));
-        return new KernelInput(cmdline, block.module(program == null ? new byte[0] : program));
+        byte[] bytes = program == null ? new byte[0] : program;
+        if (s.initramfs != null) {
+            if (s.image != null) {
+                throw new JvmmException("an initramfs is for the bundled kernel; give another image its files with --module");
+            }
+            if (program == null) {
+                throw new JvmmException("with an initramfs the program is a file, in the archive or on the host; "
+                        + argv.getFirst() + " is the kernel's built-in program");
+            }
+            return new KernelInput(cmdline, block.module(bytes, s.initramfs.bytes()));
+        }
+        return new KernelInput(cmdline, block.module(bytes));
     }
 
     private static byte[] utf8(String text) {
@@ -188,6 +204,7 @@ public final class MicroVm {
         private List<String> argv = List.of();
         private List<byte[]> argvBytes;
         private byte[] program;
+        private Initramfs initramfs;
         /** "NAME=VALUE" entries as bytes, by name, in the order names were first set. */
         private final SequencedMap<ByteBuffer, byte[]> environment = new LinkedHashMap<>();
         private EntryPath entryPath = EntryPath.AUTO;
@@ -235,6 +252,22 @@ public final class MicroVm {
 
         public Builder module(String name, byte[] contents, String args) {
             this.modules.add(new BootModule(name, contents.clone(), args));
+            return this;
+        }
+
+        /**
+         * The bundled kernel's initramfs: a newc cpio archive (as Linux and {@code qemu -initrd}
+         * take), unpacked into the guest's in-memory file system before the program starts. Checked
+         * now: a corrupt or truncated archive is a {@link JvmmException}. The program (argv[0]) may
+         * be a path in it.
+         */
+        public Builder initrd(Path archive) {
+            return initrd(archive.toString(), readFile("initramfs", archive));
+        }
+
+        /** An initramfs given as bytes; {@code name} stands for its path in messages. */
+        public Builder initrd(String name, byte[] archive) {
+            this.initramfs = Initramfs.read(name, archive);
             return this;
         }
 

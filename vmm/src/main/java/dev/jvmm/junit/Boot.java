@@ -30,6 +30,9 @@ public @interface Boot {
     /** Extra words for the guest kernel's command line. */
     String cmdline() default "";
 
+    /** An initramfs, a newc cpio archive (a path; "" for none): the program may be a path in it. */
+    String initrd() default "";
+
     /** A PVH image instead of the bundled kernel ("" for the bundled one). */
     String image() default "";
 

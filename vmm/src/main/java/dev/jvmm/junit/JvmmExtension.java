@@ -113,6 +113,9 @@ public final class JvmmExtension implements ExecutionCondition, BeforeEachCallba
             if (!boot.image().isEmpty()) {
                 builder.image(Path.of(boot.image()));
             }
+            if (!boot.initrd().isEmpty()) {
+                builder.initrd(Path.of(boot.initrd()));
+            }
             List<String> argv = new ArrayList<>(List.of(boot.program()));
             argv.addAll(List.of(boot.args()));
             return builder.commandLineProgram(argv).build().run();

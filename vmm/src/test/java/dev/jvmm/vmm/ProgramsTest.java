@@ -77,7 +77,7 @@ class ProgramsTest {
                 "fstat into kernel memory: -EFAULT",
                 "isatty: -ENOTTY",
                 "lseek stdout: -ESPIPE",
-                "readlink: -ENOENT",
+                "readlink: 0",
                 "nanosleep: 0",
                 "monotonic clock advanced across the sleep: yes",
                 "realtime after 2020: yes",

@@ -20,7 +20,8 @@ import java.util.List;
  *   16  u32 envc
  *   20  u32 strings     bytes of the strings area
  *   24  u32 block size  a multiple of 4096: where the program begins
- *   28  u32 reserved    0
+ *   28  u32 program     0: the program is the rest of the module; else its size, and an
+ *                       initramfs (newc cpio) follows from the next page boundary to the end
  *   32  u32 offsets[argc + envc]   where each string begins in the strings area
  *   ..  argv's strings, then envp's, each ending in a NUL
  * </pre>
@@ -34,6 +35,7 @@ public final class ArgumentBlock {
     public static final long MAGIC = 0x534752414d4d564aL;     // "JVMMARGS", little-endian
     static final int VERSION = 1;
     static final int HEADER_SIZE = 32;
+    static final int PROGRAM_SIZE_OFFSET = 28;
     static final int PAGE_SIZE = 4096;
     /** The longest string, its NUL included (Linux's MAX_ARG_STRLEN, 32 pages). */
     public static final int MAX_ARG_STRLEN = 32 * PAGE_SIZE;
@@ -102,6 +104,24 @@ public final class ArgumentBlock {
         byte[] module = new byte[block.length + program.length];
         System.arraycopy(block, 0, module, 0, block.length);
         System.arraycopy(program, 0, module, block.length, program.length);
+        return module;
+    }
+
+    /**
+     * The block, the program, and an initramfs (a newc cpio archive) from the page boundary after
+     * the program: one module, so that QEMU's single -initrd carries all three as jvmm's PVH
+     * module does. The block's program field gives the program's size.
+     */
+    public byte[] module(byte[] program, byte[] initramfs) {
+        if (program.length == 0) {
+            throw new JvmmException("an initramfs goes with a program (a program field of 0 means there is no initramfs)");
+        }
+        int programEnd = align(block.length + program.length);
+        byte[] module = new byte[programEnd + initramfs.length];
+        System.arraycopy(block, 0, module, 0, block.length);
+        ByteBuffer.wrap(module).order(ByteOrder.LITTLE_ENDIAN).putInt(PROGRAM_SIZE_OFFSET, program.length);
+        System.arraycopy(program, 0, module, block.length, program.length);
+        System.arraycopy(initramfs, 0, module, programEnd, initramfs.length);
         return module;
     }
 

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run",
         customSynopsis = "jvmm run [-hvV] [--json] [--trace-exits] [--timings] [--memory=SIZE] [--timeout=DURATION] [--cmdline=STRING] "
-                + "[--console=KIND] [--entry-path=PATH] [--module=FILE[,ARGS]]... [--clear-env] [-e=NAME=VALUE]... "
+                + "[--console=KIND] [--entry-path=PATH] [--initrd=ARCHIVE] [--module=FILE[,ARGS]]... [--clear-env] [-e=NAME=VALUE]... "
                 + "[IMAGE] [-- PROGRAM [ARGS...]]",
         description = {"Boot a PVH or multiboot v1 guest image on KVM and run it until it exits.",
                 "With a PROGRAM (a static x86-64 Linux executable), the guest kernel runs it with ARGS "
@@ -77,6 +77,12 @@ final class RunCommand implements Callable<Integer> {
             description = "The system-call entry the kernel's gate uses: ${COMPLETION-CANDIDATES} "
                     + "(default: ${DEFAULT-VALUE}, the first native path).")
     EntryPath entryPath;
+
+    @Option(names = "--initrd", paramLabel = "ARCHIVE",
+            description = "An initramfs for the bundled kernel: a newc cpio archive (as Linux and qemu -initrd take; "
+                    + "find . | cpio -o -H newc), unpacked into the guest's in-memory file system before the program "
+                    + "starts. PROGRAM may be a path in it. A corrupt or truncated archive is refused before boot (status 125).")
+    Path initrd;
 
     @Option(names = "--module", paramLabel = "FILE[,ARGS]",
             description = "A multiboot module: the file, and the string \"FILE ARGS\" beside it (as QEMU's -initrd \"FILE ARGS\"); "
@@ -136,6 +142,9 @@ final class RunCommand implements Callable<Integer> {
             builder.image(boot);
         }
         builder.console(console);
+        if (initrd != null) {
+            builder.initrd(initrd);
+        }
         for (String module : modules) {
             int comma = module.indexOf(',');
             builder.module(Path.of(comma < 0 ? module : module.substring(0, comma)), comma < 0 ? null : module.substring(comma + 1));

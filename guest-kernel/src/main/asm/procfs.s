@@ -1,0 +1,290 @@
+# /proc's generated files: each one's text is made at its first read, from the kernel's state
+# then, as Linux's seq_file does; the size they stat with is 0, as on Linux.
+
+.include "defs.inc"
+.include "file.inc"
+.include "tmpfs.inc"
+
+.text
+# procfs_init(): /proc/uptime, /proc/meminfo, /proc/cpuinfo (after vfs_init made /proc)
+.globl procfs_init
+procfs_init:
+    push %rbx
+    lea proc_files(%rip), %rbx
+1:  mov (%rbx), %rdi
+    test %rdi, %rdi
+    jz 9f
+    call kernel_walk_parent
+    cmp $-4095, %rax
+    jae 2f
+    mov %rax, %rdi
+    mov $(S_IFREG | 0444), %esi
+    call make_node
+    cmp $-4095, %rax
+    jae 2f
+    mov 8(%rbx), %rcx
+    mov %rcx, N_GENERATE(%rax)
+2:  add $16, %rbx
+    jmp 1b
+9:  pop %rbx
+    ret
+
+# proc_read(%rdi = file, %rsi = buffer, %rdx = count, %rcx = offset pointer)
+proc_read:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    mov %rdi, %rbx
+    mov %rsi, %r12
+    mov %rdx, %r13
+    mov %rcx, %r14
+    cmpq $0, FILE_TEXT(%rbx)
+    jne 1f
+    call frame_alloc
+    test %rax, %rax
+    jz 8f
+    movabs $DIRECT_MAP_BASE, %rdi
+    add %rax, %rdi
+    mov %rdi, FILE_TEXT(%rbx)
+    mov FILE_PRIVATE(%rbx), %rax
+    call *N_GENERATE(%rax)
+    mov %rax, FILE_TEXT_LEN(%rbx)
+1:  mov FILE_TEXT_LEN(%rbx), %rax
+    mov (%r14), %rcx
+    sub %rcx, %rax
+    jbe 7f
+    cmp %rax, %r13
+    cmova %rax, %r13
+    mov %r12, %rdi
+    mov %r13, %rsi
+    mov $1, %edx
+    call io_buffer_ok
+    test %rax, %rax
+    jnz 9f
+    mov %r12, %rdi
+    mov FILE_TEXT(%rbx), %rsi
+    add (%r14), %rsi
+    mov %r13, %rdx
+    call memcpy
+    add %r13, (%r14)
+    mov %r13, %rax
+    jmp 9f
+7:  xor %eax, %eax
+    jmp 9f
+8:  mov $-ENOMEM, %rax
+9:  pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+proc_release:
+    mov FILE_TEXT(%rdi), %rax
+    test %rax, %rax
+    jz 1f
+    push %rdi
+    movabs $-DIRECT_MAP_BASE, %rdi
+    add %rax, %rdi
+    call frame_free
+    pop %rdi
+1:  jmp tmpfs_release
+
+proc_lseek:
+    mov %rsi, %rax
+    cmp $1, %edx                        # SEEK_SET and SEEK_CUR; the text has no known end yet
+    ja 8f
+    jne 1f
+    add FILE_POS(%rdi), %rax
+1:  test %rax, %rax
+    js 8f
+    mov %rax, FILE_POS(%rdi)
+    ret
+8:  mov $-EINVAL, %rax
+    ret
+
+# ---- Generators: (%rdi = page) -> %rax = length ------------------------------------------------
+# "<uptime> <idle>\n", seconds with two decimals; the one CPU idles only in halts, not counted
+gen_uptime:
+    push %rbx
+    mov %rdi, %rbx
+    push %rdi
+    call clock_monotonic_ns
+    pop %rdi
+    xor %edx, %edx
+    mov $10000000, %ecx                 # centiseconds
+    div %rcx
+    call put_centi
+    movb $' ', (%rdi)
+    inc %rdi
+    xor %eax, %eax
+    call put_centi
+    movb $'\n', (%rdi)
+    lea 1(%rdi), %rax
+    sub %rbx, %rax
+    pop %rbx
+    ret
+
+# put_centi(%rdi = cursor, %rax = centiseconds) -> %rdi: past "S.CC"
+put_centi:
+    xor %edx, %edx
+    mov $100, %ecx
+    div %rcx
+    push %rdx
+    mov %rax, %rsi
+    xor %edx, %edx
+    call put_dec
+    movb $'.', (%rdi)
+    pop %rax
+    xor %edx, %edx
+    mov $10, %ecx
+    div %rcx
+    add $'0', %al
+    add $'0', %dl
+    mov %al, 1(%rdi)
+    mov %dl, 2(%rdi)
+    add $3, %rdi
+    ret
+
+# put_dec(%rdi = cursor, %rsi = value) -> %rdi: past its decimal digits
+put_dec:
+    sub $24, %rsp
+    mov %rsi, %rax
+    xor %r8d, %r8d                      # digits, least significant first
+1:  mov $10, %ecx
+    xor %edx, %edx
+    div %rcx
+    add $'0', %dl
+    mov %dl, (%rsp,%r8)
+    inc %r8
+    test %rax, %rax
+    jnz 1b
+2:  dec %r8
+    movzbl (%rsp,%r8), %ecx
+    mov %cl, (%rdi)
+    inc %rdi
+    test %r8, %r8
+    jnz 2b
+    add $24, %rsp
+    ret
+
+# meminfo: Linux's lines busybox free and top read, in kB
+gen_meminfo:
+    push %rbx
+    push %r12
+    mov %rdi, %rbx
+    mov %rdi, %r12                      # cursor
+    call mm_total_pages
+    push %rax
+    call mm_free_pages
+    push %rax
+    call tmpfs_page_count
+    push %rax
+    mov 16(%rsp), %rax                  # MemTotal
+    lea label_total(%rip), %rsi
+    call meminfo_line
+    mov 8(%rsp), %rax                   # MemFree
+    lea label_free(%rip), %rsi
+    call meminfo_line
+    mov 8(%rsp), %rax                   # MemAvailable: free memory (file pages are tmpfs's, not reclaimable)
+    lea label_available(%rip), %rsi
+    call meminfo_line
+    xor %eax, %eax
+    lea label_buffers(%rip), %rsi
+    call meminfo_line
+    mov (%rsp), %rax                    # Cached: tmpfs's pages, as Linux counts shmem
+    lea label_cached(%rip), %rsi
+    call meminfo_line
+    xor %eax, %eax
+    lea label_swap_total(%rip), %rsi
+    call meminfo_line
+    xor %eax, %eax
+    lea label_swap_free(%rip), %rsi
+    call meminfo_line
+    mov (%rsp), %rax
+    lea label_shmem(%rip), %rsi
+    call meminfo_line
+    add $24, %rsp
+    mov %r12, %rax
+    sub %rbx, %rax
+    pop %r12
+    pop %rbx
+    ret
+
+# meminfo_line(%r12 = cursor, %rsi = label of 16 characters, %rax = pages): "<label><kB, 8 wide> kB\n"
+meminfo_line:
+    push %rax
+    mov %r12, %rdi
+    mov $16, %edx
+    call memcpy
+    mov %rdi, %r12
+    pop %rsi
+    shl $2, %rsi                        # pages to kB
+    mov %rsi, %rax
+    xor %ecx, %ecx
+1:  inc %ecx                            # its digits
+    xor %edx, %edx
+    mov $10, %r8d
+    div %r8
+    test %rax, %rax
+    jnz 1b
+    mov $8, %eax
+    sub %ecx, %eax
+    jle 2f
+3:  movb $' ', (%r12)
+    inc %r12
+    dec %eax
+    jnz 3b
+2:  mov %r12, %rdi
+    call put_dec
+    lea label_kb(%rip), %rsi
+    mov $4, %edx
+    call memcpy
+    mov %rdi, %r12
+    ret
+
+# cpuinfo: one processor and its vendor
+gen_cpuinfo:
+    push %rbx
+    mov %rdi, %rbx
+    lea cpuinfo_head(%rip), %rsi
+    mov $cpuinfo_head_size, %edx
+    call memcpy
+    lea vendor(%rip), %rsi
+    mov $12, %edx
+    call memcpy
+    lea cpuinfo_tail(%rip), %rsi
+    mov $cpuinfo_tail_size, %edx
+    call memcpy
+    mov %rdi, %rax
+    sub %rbx, %rax
+    pop %rbx
+    ret
+
+.section .rodata
+.p2align 3
+.globl proc_ops
+proc_ops:
+    .quad proc_read, 0, 0, tmpfs_stat, proc_lseek, 0, proc_release, 0
+proc_uptime:  .asciz "/proc/uptime"
+proc_meminfo: .asciz "/proc/meminfo"
+proc_cpuinfo: .asciz "/proc/cpuinfo"
+.p2align 3
+proc_files:
+    .quad proc_uptime, gen_uptime
+    .quad proc_meminfo, gen_meminfo
+    .quad proc_cpuinfo, gen_cpuinfo
+    .quad 0
+label_total:      .ascii "MemTotal:       "
+label_free:       .ascii "MemFree:        "
+label_available:  .ascii "MemAvailable:   "
+label_buffers:    .ascii "Buffers:        "
+label_cached:     .ascii "Cached:         "
+label_swap_total: .ascii "SwapTotal:      "
+label_swap_free:  .ascii "SwapFree:       "
+label_shmem:      .ascii "Shmem:          "
+label_kb:         .ascii " kB\n"
+cpuinfo_head:     .ascii "processor\t: 0\nvendor_id\t: "
+.equ cpuinfo_head_size, . - cpuinfo_head
+cpuinfo_tail:     .ascii "\ncpu cores\t: 1\n\n"
+.equ cpuinfo_tail_size, . - cpuinfo_tail

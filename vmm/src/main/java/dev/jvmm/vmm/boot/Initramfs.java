@@ -1,0 +1,129 @@
+package dev.jvmm.vmm.boot;
+
+import dev.jvmm.vmm.JvmmException;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
+import org.apache.commons.compress.archivers.cpio.CpioConstants;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * An initramfs as the bundled kernel unpacks it: a "newc" cpio archive (what Linux and
+ * {@code qemu -initrd} take), read here with Apache Commons Compress so that a corrupt or
+ * truncated archive is refused before anything boots. It also finds a program inside the archive,
+ * for a run whose program is a path in the archive rather than a host file
+ * (docs/boot-protocol.md, "The initramfs").
+ */
+public final class Initramfs {
+    /** The kernel's PATH_MAX: a member's name and a symlink's target are shorter. */
+    static final int PATH_MAX = 4096;
+    private static final int MAX_SYMLINKS = 40;
+
+    private final byte[] bytes;
+    /** Regular files' contents and symlinks' targets, by normalized path ("bin/sh"). */
+    private final Map<String, byte[]> files = new HashMap<>();
+    private final Map<String, String> symlinks = new HashMap<>();
+
+    private Initramfs(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /**
+     * Checks the archive: newc members only, each whole, ending with the TRAILER!!! member;
+     * names and symlink targets the kernel takes. {@code name} is for messages.
+     */
+    public static Initramfs read(String name, byte[] bytes) {
+        Initramfs initramfs = new Initramfs(bytes.clone());
+        int members = 0;
+        try (CpioArchiveInputStream in = new CpioArchiveInputStream(new ByteArrayInputStream(bytes))) {
+            CpioArchiveEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                members++;
+                short format = entry.getFormat();
+                if (format != CpioConstants.FORMAT_NEW && format != CpioConstants.FORMAT_NEW_CRC) {
+                    throw new JvmmException(name + ": member " + members + " (" + entry.getName()
+                            + ") is not in the newc format (magic 070701); make the archive with cpio -H newc");
+                }
+                if (entry.getName().length() >= PATH_MAX) {
+                    throw new JvmmException(name + ": member " + members + "'s name is longer than PATH_MAX (" + PATH_MAX + ")");
+                }
+                byte[] data = in.readAllBytes();
+                if (data.length != entry.getSize()) {
+                    throw new JvmmException(name + ": member " + members + " (" + entry.getName() + ") is truncated: "
+                            + data.length + " of " + entry.getSize() + " bytes");
+                }
+                String path = normalize(entry.getName());
+                if (entry.isSymbolicLink()) {
+                    if (data.length == 0 || data.length >= PATH_MAX) {
+                        throw new JvmmException(name + ": symlink " + entry.getName() + " has a target of " + data.length
+                                + " bytes (1 to " + (PATH_MAX - 1) + ")");
+                    }
+                    initramfs.symlinks.put(path, new String(data, java.nio.charset.StandardCharsets.UTF_8));
+                    initramfs.files.remove(path);
+                } else if (entry.isRegularFile()) {
+                    initramfs.files.put(path, data);
+                    initramfs.symlinks.remove(path);
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new JvmmException(name + ": not a valid newc cpio archive (after " + members + " members): " + e.getMessage());
+        }
+        if (members == 0 && bytes.length == 0) {
+            throw new JvmmException(name + ": empty file, not a newc cpio archive");
+        }
+        return initramfs;
+    }
+
+    /** The archive's bytes, as given. */
+    public byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /**
+     * The regular file at an absolute guest path, symlinks in the archive followed (as the
+     * kernel's lookup would), or null when the archive has none there.
+     */
+    public byte[] file(String guestPath) {
+        String path = normalize(guestPath);
+        for (int links = 0; links <= MAX_SYMLINKS; links++) {
+            byte[] data = files.get(path);
+            if (data != null) {
+                return data;
+            }
+            String target = symlinks.get(path);
+            if (target == null) {
+                return null;
+            }
+            if (target.startsWith("/")) {
+                path = normalize(target);
+            } else {
+                int slash = path.lastIndexOf('/');
+                path = normalize((slash < 0 ? "" : path.substring(0, slash + 1)) + target);
+            }
+        }
+        return null;
+    }
+
+    /** "/a/./b//c", "./a/b/c" and "a/b/c" as one key: "a/b/c" ("x/.." kept as the walk keeps it). */
+    static String normalize(String name) {
+        StringBuilder out = new StringBuilder();
+        for (String part : name.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                int slash = out.lastIndexOf("/");
+                out.setLength(Math.max(slash, 0));
+                continue;
+            }
+            if (!out.isEmpty()) {
+                out.append('/');
+            }
+            out.append(part);
+        }
+        return out.toString();
+    }
+}
