@@ -595,7 +595,9 @@ sys_rt_sigreturn:
     mov %rax, F_RIP(%rbx)
     lea RSF_IRET(%r13), %rax
     mov %rax, F_RSP(%rbx)
-    andq $~RFLAGS_TF, F_RFLAGS(%rbx)    # its single step starts after the stub's IRETQ
+    # The stub runs without TF (the restored context's single step starts after its IRETQ)
+    # and without NT (IRETQ with NT set faults in 64-bit mode: SDM Vol. 2, IRET).
+    andq $~(RFLAGS_TF | RFLAGS_NT), F_RFLAGS(%rbx)
 7:  lea RSF_UC + UC_STACK(%r13), %rdi   # Linux's restore_altstack: errors ignored
     xor %esi, %esi
     mov F_RSP(%rbx), %rdx
