@@ -96,6 +96,7 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
 
 2:  call time_init
     call map_vdso_and_stack
+    call map_fpu_area
     call probe_entry_paths
     mov %r14, %rdi
     call select_gate

@@ -1217,8 +1217,9 @@ init_task:
     .quad 0, 0, 0                       # T_FUTEX_KEY, T_FUTEX_BITSET, T_CLEAR_TID
     .quad 0, 0                          # T_FSBASE, T_GSBASE
     .quad entry_stack_top               # T_STACK_TOP: the boot entry stack
-    .quad init_task_fxstate             # T_FXSTATE
+    .quad 0                             # T_FXSTATE: map_fpu_area sets it
     .quad 0, 0, 0                       # T_ROBUST, T_RSEQ, T_RSEQ_SIG
+    .quad 0, 0                          # T_FPU_PARENT, T_FPU_CHILD
 .if . - init_task != TASK_SIZE
 .error "init_task does not match struct task"
 .endif
@@ -1233,7 +1234,5 @@ init_process:
 .section .bss
 .p2align 3
 init_task_siginfo: .skip NSIG * SIGINFO_SLOT
-.p2align 4
-init_task_fxstate: .skip FX_SIZE
 init_process_siginfo: .skip NSIG * SIGINFO_SLOT
 

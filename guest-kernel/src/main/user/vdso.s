@@ -257,6 +257,37 @@ jvmm_sigreturn:
     pop %rax
     iretq
 
+# A switch between threads: the kernel never saves or loads their FPU state either. It tracks
+# the thread whose state the registers hold (fpu_owner, sched.s); a thread returning to user mode
+# that is not it returns through one of these, with every general register its own and RSP at
+# its slot of the process's FPU area (FPU_*, task.inc), on which they run. None changes a
+# general register or a flag; each ends with IRETQ (user to user mode) to FPU_IRET.
+# jvmm_fpu_switch: the live state to FPU_SAVE (the previous owner's image), FPU_LOAD's loaded.
+jvmm_fpu_switch:
+    xchg %rax, FPU_SAVE(%rsp)
+    fxsave64 (%rax)
+    mov FPU_LOAD(%rsp), %rax
+    fxrstor64 (%rax)
+    pop %rax
+    lea FPU_IRET - 8(%rsp), %rsp
+    iretq
+# jvmm_fpu_load: no thread owns the registers (the owner exited): only FPU_LOAD's loaded.
+jvmm_fpu_load:
+    xchg %rax, FPU_LOAD(%rsp)
+    fxrstor64 (%rax)
+    xchg %rax, FPU_LOAD(%rsp)
+    lea FPU_IRET(%rsp), %rsp
+    iretq
+# jvmm_fpu_save: the live state to FPU_SAVE, kept live: a clone's parent fills its new
+# thread's image with the state it had at the clone, as Linux copies it.
+jvmm_fpu_save:
+    xchg %rax, FPU_SAVE(%rsp)
+    fxsave64 (%rax)
+    pop %rax
+    lea FPU_IRET - 8(%rsp), %rsp
+    iretq
+jvmm_fpu_stubs_end:
+
 .section .rodata
 .p2align 4
 # The FPU state after FNINIT with MXCSR at its reset value: what a handler starts with, and what
