@@ -105,6 +105,7 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     mov $PHASE_CLOCK, %edi
     call boot_phase
     call map_vdso_and_stack
+    call map_fpu_area
     call probe_entry_paths
     mov $PHASE_PROBE, %edi
     call boot_phase

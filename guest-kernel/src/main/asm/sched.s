@@ -1,7 +1,8 @@
 # Threads and the scheduler, on one CPU (docs/kernel.md, "Threads and scheduling").
 #
-# A thread is a struct task (task.inc) in a slot of its own: the task, its FXSAVE area, its
-# signals' siginfo and its kernel stack, whose top holds its user register frame (F_*). The
+# A thread is a struct task (task.inc) in a slot of its own: the task, its signals' siginfo
+# and its kernel stack, whose top holds its user register frame (F_*); its FPU state is in
+# user memory (map_fpu_area), where the vDSO's stubs switch it (fpu_return). The
 # first thread (tid 1) is init_task (signal.s), on the boot entry stack. All threads share
 # the one process: its memory, descriptors and signal actions (CLONE_VM, CLONE_FILES,
 # CLONE_SIGHAND, CLONE_THREAD are the only kind of clone there is until fork comes).
@@ -18,12 +19,16 @@
 
 .include "defs.inc"
 .include "task.inc"
+.include "mm.inc"
+.include "vdso-offsets.inc"             # the vDSO's FPU stubs (user/vdso.s)
 
 .equ THREAD_MAX,     256                # tasks at once, the first included (clone: EAGAIN past it)
 .equ SLOT_SIZE,      16384
-.equ SLOT_FXSTATE,   512
+.equ SLOT_SHIFT,     14
 .equ SLOT_SIGINFO,   1024               # NSIG * SIGINFO_SLOT = 4096 bytes
+.equ FPU_AREA_SIZE,  (THREAD_MAX * FPU_SLOT_SIZE + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)
 .equ TIME_SLICE_NS,  10000000           # 10 ms
+.equ FPU_STUB_RETRY_NS, 10000           # the work an FPU stub's interruption put off: 10 us later
 .equ TSS_RSP0,       4
 
 .equ CLONE_VM,             0x00000100
@@ -84,9 +89,10 @@ schedule:
     cmp %rbx, %r12
     je 4f
     incq context_switches(%rip)
-    mov T_FXSTATE(%rbx), %rax           # the user's FPU and SSE state (the kernel uses none)
-    fxsave64 (%rax)
-    mov %rsp, T_KSP(%rbx)
+    cmp fpu_owner(%rip), %r12           # the FPU registers hold another thread's state: it
+    je 11f                              # switches them in user mode (fpu_return)
+    orq $TW_FPU, T_WORK(%r12)
+11: mov %rsp, T_KSP(%rbx)
     mov %r12, current_task(%rip)
     mov T_KSP(%r12), %rsp
     mov T_STACK_TOP(%r12), %rax         # entries from user mode land on its stack
@@ -104,9 +110,7 @@ schedule:
     je 3f
     mov $MSR_GS_BASE, %ecx
     call wrmsr_rax
-3:  mov T_FXSTATE(%r12), %rax
-    fxrstor64 (%rax)
-    cmpq $TS_DEAD, T_STATE(%rbx)        # the previous task exited: its stack is free now
+3:  cmpq $TS_DEAD, T_STATE(%rbx)        # the previous task exited: its stack is free now
     jne 4f
     lea init_task(%rip), %rax
     cmp %rax, %rbx
@@ -280,22 +284,184 @@ wake_expired:
 9:  ret
 
 # exit_to_user_work(%rdi = frame): T_WORK was not zero on the way back to user mode: switch
-# first if the slice is over, then deliver signals.
+# first if the slice is over, then deliver signals, then switch the FPU state if the registers
+# hold another thread's. Not while the thread is inside an FPU switch stub (an interrupt, a
+# page fault of its image): it runs on its slot, not on a stack a signal frame could use, and
+# it is taking the registers over; the work waits for its next entry, which the timer makes
+# happen soon. A fault of its own there (a forged image) ends the process.
 .globl exit_to_user_work
 exit_to_user_work:
     push %rbx
     mov %rdi, %rbx
+    mov F_RIP(%rbx), %rax
+    sub vdso_base(%rip), %rax
+    sub $VDSO_jvmm_fpu_switch, %rax
+    cmp $(VDSO_jvmm_fpu_stubs_end - VDSO_jvmm_fpu_switch), %rax
+    jb 3f
     mov current_task(%rip), %rax
     btrq $3, T_WORK(%rax)               # TW_RESCHED
     jnc 1f
     call schedule
 1:  mov current_task(%rip), %rax
-    cmpq $0, T_WORK(%rax)
-    je 2f
+    testq $~TW_FPU, T_WORK(%rax)        # signals (an FPU switch alone has nothing for them)
+    jz 11f
     mov %rbx, %rdi
     call signal_work
+    mov current_task(%rip), %rax
+11: testq $TW_FPU, T_WORK(%rax)
+    jz 2f
+    mov %rbx, %rdi
+    call fpu_return
 2:  pop %rbx
     ret
+3:  mov current_task(%rip), %rax
+    mov T_PENDING(%rax), %rax
+    and $SIGMASK_SYNCHRONOUS, %eax
+    jnz 4f
+    cmpl $TIMER_NONE, timer_mode(%rip)
+    je 2b
+    call clock_monotonic_ns             # an interrupt soon after the stub: the work is done then
+    lea FPU_STUB_RETRY_NS(%rax), %rdi
+    call timer_program
+    jmp 2b
+4:  bsf %eax, %esi
+    inc %esi
+    mov %rbx, %rdi
+    xor %edx, %edx
+    call kill_process                   # does not return
+
+# fpu_return(%rdi = frame): TW_FPU: the thread returns to user mode and the FPU registers may
+# not hold its state. The frame is rewritten to return through the vDSO stub that makes them
+# hold it (jvmm_fpu_switch: save the owner's, load this thread's; jvmm_fpu_load when no thread
+# owns them), its slot's FPU_IRET block taking the real return. A new thread whose parent has
+# not returned to user mode since the clone loads its parent's image (the switch saved the
+# parent's live state there first, if the parent still owned the registers); a parent whose new
+# thread has not run yet fills the new thread's image: by jvmm_fpu_save when it owns the
+# registers still (its live state is the one at the clone), else by a copy of its own image.
+# A context whose RIP or RSP is not canonical keeps TW_FPU: return_iret makes it a SIGSEGV,
+# whose handler's return comes back here.
+fpu_return:
+    mov F_RIP(%rdi), %rax
+    sar $47, %rax
+    inc %rax
+    cmp $1, %rax
+    ja 9f
+    mov F_RSP(%rdi), %rax
+    sar $47, %rax
+    inc %rax
+    cmp $1, %rax
+    ja 9f
+    push %rbx
+    push %r12
+    push %r13
+    mov %rdi, %rbx
+    mov current_task(%rip), %r12
+    andq $~TW_FPU, T_WORK(%r12)
+    mov T_FXSTATE(%r12), %r13           # its slot: the stub's stack (made present here: the
+    mov %r13, %rdi                      # program may have discarded it with madvise)
+    mov $FPU_IMAGE, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 7f
+    mov T_FPU_CHILD(%r12), %rcx
+    cmp fpu_owner(%rip), %r12
+    jne 2f
+    test %rcx, %rcx                     # it owns the registers: nothing to do, or fill the child's
+    jz 8f
+    movq $0, T_FPU_CHILD(%r12)
+    movq $0, T_FPU_PARENT(%rcx)
+    mov T_FXSTATE(%rcx), %rax
+    add $FPU_IMAGE, %rax
+    mov %rax, FPU_SAVE(%r13)
+    mov $VDSO_jvmm_fpu_save, %eax
+    jmp 5f
+2:  test %rcx, %rcx                     # the child's image from its own, which holds the state
+    jz 3f                               # of the clone
+    movq $0, T_FPU_CHILD(%r12)
+    movq $0, T_FPU_PARENT(%rcx)
+    mov T_FXSTATE(%rcx), %rdi
+    add $FPU_IMAGE, %rdi
+    call fpu_image_copy
+    test %rax, %rax
+    jnz 7f
+3:  lea FPU_IMAGE(%r13), %rax           # the image to load: its own, or its parent's
+    mov T_FPU_PARENT(%r12), %rcx
+    test %rcx, %rcx
+    jz 4f
+    movq $0, T_FPU_PARENT(%r12)
+    movq $0, T_FPU_CHILD(%rcx)
+    mov T_FXSTATE(%rcx), %rax
+    add $FPU_IMAGE, %rax
+4:  mov %rax, FPU_LOAD(%r13)
+    mov fpu_owner(%rip), %rcx
+    mov %r12, fpu_owner(%rip)
+    mov $VDSO_jvmm_fpu_load, %eax
+    test %rcx, %rcx
+    jz 5f
+    mov T_FXSTATE(%rcx), %rcx
+    add $FPU_IMAGE, %rcx
+    mov %rcx, FPU_SAVE(%r13)
+    mov $VDSO_jvmm_fpu_switch, %eax
+5:  add vdso_base(%rip), %rax           # through the stub, then the real return
+    mov F_RIP(%rbx), %rcx
+    mov %rcx, FPU_IRET(%r13)
+    movq $USER_CS, FPU_IRET + 8(%r13)
+    mov F_RFLAGS(%rbx), %rcx
+    mov %rcx, FPU_IRET + 16(%r13)
+    mov F_RSP(%rbx), %rcx
+    mov %rcx, FPU_IRET + 24(%r13)
+    movq $USER_DS, FPU_IRET + 32(%r13)
+    mov %rax, F_RIP(%rbx)
+    mov %r13, F_RSP(%rbx)
+    andq $~(RFLAGS_TF | RFLAGS_NT), F_RFLAGS(%rbx)   # as for jvmm_sigreturn (signal.s)
+8:  pop %r13
+    pop %r12
+    pop %rbx
+9:  ret
+7:  mov %rbx, %rdi                      # no frame left to page the slot in
+    mov $SIGSEGV, %esi
+    xor %edx, %edx
+    call kill_process                   # does not return
+
+# fpu_image_copy(%rdi = the new thread's image, %r13 = the parent's slot) -> %rax: 0, or
+# -EFAULT/-ENOMEM when either image cannot be made present.
+fpu_image_copy:
+    push %rdi
+    mov $FX_SIZE, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    lea FPU_IMAGE(%r13), %rdi
+    mov $FX_SIZE, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov (%rsp), %rdi
+    lea FPU_IMAGE(%r13), %rsi
+    mov $FX_SIZE, %edx
+    call memcpy
+    xor %eax, %eax
+9:  pop %rdi
+    ret
+
+# map_fpu_area(): the process's FPU area, THREAD_MAX slots of FPU_SLOT_SIZE bytes below the vvar
+# page: user memory, read-write, not executable, sealed as the vvar and vDSO mappings are (no
+# munmap, mremap or new protection): the vDSO's FPU stubs keep the threads' state there, which
+# the kernel cannot (see jvmm_sigenter in user/vdso.s). The first thread takes slot 0, the one
+# in thread_slots[i] slot i + 1. Pages come on the first touch.
+.globl map_fpu_area
+map_fpu_area:
+    mov vdso_base(%rip), %rsi
+    sub $PAGE_SIZE, %rsi
+    lea -FPU_AREA_SIZE(%rsi), %rdi
+    mov %rdi, fpu_area(%rip)
+    mov %rdi, init_task + T_FXSTATE(%rip)
+    mov $(PROT_READ | PROT_WRITE | KIND_ANON | VMA_SEALED), %edx
+    xor %ecx, %ecx
+    jmp new_region
 
 .globl sys_sched_yield
 sys_sched_yield:
@@ -448,9 +614,18 @@ clone_thread:
     test $CLONE_CHILD_CLEARTID, %ebx
     jz 6f
     mov %r14, T_CLEAR_TID(%rbp)
-6:  lea SLOT_FXSTATE(%rbp), %rax        # the parent's FPU state, as Linux copies it
+6:  mov %rbp, %rax                     # its FPU slot; the parent's state, as Linux copies it,
+    lea thread_slots(%rip), %rcx        # which the first of the two to return to user mode
+    sub %rcx, %rax                      # gives it (fpu_return)
+    shr $SLOT_SHIFT, %rax
+    inc %eax
+    imul $FPU_SLOT_SIZE, %eax, %eax
+    add fpu_area(%rip), %rax
     mov %rax, T_FXSTATE(%rbp)
-    fxsave64 (%rax)
+    mov %r8, T_FPU_PARENT(%rbp)
+    mov %rbp, T_FPU_CHILD(%r8)
+    movq $TW_FPU, T_WORK(%rbp)
+    orq $TW_FPU, T_WORK(%r8)
     lea SLOT_SIZE(%rbp), %rax
     mov %rax, T_STACK_TOP(%rbp)
     lea -F_SIZE(%rax), %rdi             # its user frame: the parent's, returning 0
@@ -617,6 +792,10 @@ sys_exit:
     LIST_DEL %rdx
     movq $TS_DEAD, T_STATE(%rbx)
     movq $0, T_PENDING(%rbx)
+    cmp fpu_owner(%rip), %rbx           # nobody's state in the registers any more
+    jne 5f
+    movq $0, fpu_owner(%rip)
+5:
     call signal_retarget                # a process signal this thread was to take goes to another
     call schedule                       # never comes back
     jmp 4b
@@ -640,12 +819,14 @@ all_tasks: .quad init_task + T_ALL, init_task + T_ALL
 .globl kernel_stack_top
 kernel_stack_top: .quad entry_stack_top
 next_tid:  .long 2
+fpu_owner: .quad init_task              # whose FPU state the registers hold (0: nobody's)
 .globl nr_threads
 nr_threads: .long 1
 
 .section .bss
 .p2align 3
 free_slots: .skip 8                     # freed slots, through their T_RQ nodes
+fpu_area: .skip 8                       # the process's FPU area (map_fpu_area)
 timer_armed_for: .skip 8                # the deadline the timer is armed for (passed: none)
 .globl context_switches
 context_switches: .skip 8

@@ -10,10 +10,15 @@
 
 .include "defs.inc"
 .include "task.inc"
+.include "vdso-offsets.inc"             # the vDSO's FPU stubs (user/vdso.s)
 
 # Linux's FIX_EFLAGS on x86-64: the RFLAGS bits rt_sigreturn takes from the frame (AC, OF, DF,
 # TF, SF, ZF, AF, PF, CF); IF, IOPL, NT, RF, VM and the rest stay as the kernel has them.
 .equ SIGRETURN_RFLAGS, 0x40dd5
+# The MXCSR bits FXRSTOR accepts (SDM Vol. 1, 11.6.6, MXCSR_MASK): 0xffff on every x86-64 CPU,
+# which all have DAZ. The kernel cannot read the CPU's own (FXSAVE): on one without DAZ, an
+# image with it would make jvmm_sigreturn's FXRSTOR fault, a SIGSEGV all the same.
+.equ MXCSR_MASK, 0xffff
 
 # The general registers of struct sigcontext and of the entry frame, pair by pair.
 .macro FOR_SIGCONTEXT_REGS m
@@ -404,9 +409,7 @@ setup_frame:
     movq $1, 16(%rsp)
 1:  sub $FX_SIZE, %r13
     and $~63, %r13                      # the FXSAVE image
-    lea -RSF_SIZE(%r13), %r15
-    and $~15, %r15
-    sub $8, %r15                        # the frame: (RSP + 8) % 16 == 0 at entry, as after a call
+    lea -RSF_FRAME_SIZE(%r13), %r15     # the frame: (RSP + 8) % 16 == 0 at entry, as after a call
     cmpq $0, 16(%rsp)
     je 2f
     mov %r15, %rax                      # it must not overflow the alternate stack
@@ -462,25 +465,32 @@ setup_frame:
     xor %eax, %eax
     mov $((SIGINFO_SIZE - KSIGINFO_SIZE) / 8), %ecx
     rep stosq
-    # The user's FPU and SSE state is live in the registers (the kernel never uses them).
-    fxsave64 (%r13)
     lea FX_SW_RESERVED(%r13), %rdi      # no XSAVE: no magic in the software-reserved bytes
     mov $((FX_SIZE - FX_SW_RESERVED) / 8), %ecx
     rep stosq
-    mov %ebp, %eax                      # the handler: (signo, &info, &uc), RAX = 0
+    # The user's FPU and SSE state is live in the registers (the kernel never touches them): the
+    # vDSO's jvmm_sigenter saves it into the frame and clears it, then enters the handler with
+    # (signo, &info, &uc) and RAX = 0. A SIMD exception's si_code is found there too.
+    mov %ebp, %eax
     mov %rax, F_RDI(%rbx)
     lea RSF_INFO(%r15), %rax
     mov %rax, F_RSI(%rbx)
     lea RSF_UC(%r15), %rax
     mov %rax, F_RDX(%rbx)
-    movq $0, F_RAX(%rbx)
-    mov %r15, F_RSP(%rbx)
     mov SA_HANDLER(%r14), %rax
+    mov %rax, F_RCX(%rbx)
+    mov %r15, F_RSP(%rbx)
+    mov $VDSO_jvmm_sigenter, %eax
+    cmpl $SI_CODE_SIMD, RSF_INFO + SI_CODE(%r15)
+    jne 21f
+    cmp $SIGFPE, %ebp
+    jne 21f
+    mov $VDSO_jvmm_sigenter_simd, %eax
+21: add vdso_base(%rip), %rax
     mov %rax, F_RIP(%rbx)
     movq $USER_CS, F_CS(%rbx)
     movq $USER_DS, F_SS(%rbx)
     andq $~(RFLAGS_DF | RFLAGS_RF | RFLAGS_TF), F_RFLAGS(%rbx)
-    fxrstor64 fpu_init_state(%rip)      # the handler starts with a clean FPU, as on Linux
     testl $SS_AUTODISARM, T_SS_FLAGS(%r12)
     jz 3f
     movq $0, T_SS_SP(%r12)
@@ -515,10 +525,17 @@ on_sig_stack:
 # ---- rt_sigreturn -------------------------------------------------------------------------
 # The frame is at the user's RSP - 8 (the handler's RET took pretcode). What a forged frame
 # cannot get: CS and SS are the user's selectors, RFLAGS takes only SIGRETURN_RFLAGS, a
-# non-canonical RIP becomes a SIGSEGV on the way out (entry.s), and an FXSAVE image whose MXCSR
-# has bits this CPU reserves (FXRSTOR would #GP in the kernel) is refused. A frame the user
-# cannot read, or such an image, gives SIGSEGV, as Linux's badframe: like Linux, the mask and the
-# registers are restored before the FPU state is looked at.
+# non-canonical RIP or RSP becomes a SIGSEGV on the way out (entry.s). A frame the user cannot
+# read and write, or an FXSAVE image it cannot read, gives SIGSEGV, as Linux's badframe: like
+# Linux, the mask and the registers are restored before the FPU state is looked at.
+#
+# The kernel cannot run FXRSTOR (see jvmm_sigenter in user/vdso.s): it returns to the vDSO's
+# jvmm_sigreturn with every general register restored and RSP at the block it writes at
+# RSF_IRET, which loads the image and IRETQs to the restored RIP, RSP and RFLAGS. An image
+# whose MXCSR has bits the CPU reserves makes that FXRSTOR fault: a user #GP, SIGSEGV with
+# SI_KERNEL, as Linux's badframe. A context whose RIP or RSP is not canonical does not take the
+# stub (its IRETQ would fault with the stub's RIP): entry.s reports it at the frame's RIP, and
+# the FPU keeps the handler's state.
 .globl sys_rt_sigreturn
 sys_rt_sigreturn:
     push %rbx
@@ -529,8 +546,8 @@ sys_rt_sigreturn:
     mov F_RSP(%rbx), %r13
     sub $8, %r13
     mov %r13, %rdi
-    mov $RSF_SIZE, %esi
-    xor %edx, %edx
+    mov $RSF_FRAME_SIZE, %esi
+    mov $1, %edx
     call user_range_ok
     test %rax, %rax
     jnz 8f
@@ -550,10 +567,38 @@ sys_rt_sigreturn:
     movq $-1, F_ORIG_RAX(%rbx)          # no system-call restart for this frame
     orq $TW_IRET, T_WORK(%r12)          # RCX and R11 come back too: SYSRET cannot return them
     mov SC_FPSTATE(%rdi), %rdi
-    call fpu_restore
+    mov %r13, %rsi
+    call fpu_image
     test %rax, %rax
-    jnz 8f
-    lea RSF_UC + UC_STACK(%r13), %rdi   # Linux's restore_altstack: errors ignored
+    js 8f
+    mov F_RIP(%rbx), %rcx               # both canonical: through jvmm_sigreturn
+    sar $47, %rcx
+    inc %rcx
+    cmp $1, %rcx
+    ja 7f
+    mov F_RSP(%rbx), %rcx
+    sar $47, %rcx
+    inc %rcx
+    cmp $1, %rcx
+    ja 7f
+    mov %rax, RSF_IRET(%r13)
+    mov F_RIP(%rbx), %rax
+    mov %rax, RSF_IRET + 8(%r13)
+    movq $USER_CS, RSF_IRET + 16(%r13)
+    mov F_RFLAGS(%rbx), %rax
+    mov %rax, RSF_IRET + 24(%r13)
+    mov F_RSP(%rbx), %rax
+    mov %rax, RSF_IRET + 32(%r13)
+    movq $USER_DS, RSF_IRET + 40(%r13)
+    mov vdso_base(%rip), %rax
+    add $VDSO_jvmm_sigreturn, %rax
+    mov %rax, F_RIP(%rbx)
+    lea RSF_IRET(%r13), %rax
+    mov %rax, F_RSP(%rbx)
+    # The stub runs without TF (the restored context's single step starts after its IRETQ)
+    # and without NT (IRETQ with NT set faults in 64-bit mode: SDM Vol. 2, IRET).
+    andq $~(RFLAGS_TF | RFLAGS_NT), F_RFLAGS(%rbx)
+7:  lea RSF_UC + UC_STACK(%r13), %rdi   # Linux's restore_altstack: errors ignored
     xor %esi, %esi
     mov F_RSP(%rbx), %rdx
     call do_sigaltstack
@@ -570,55 +615,50 @@ sys_rt_sigreturn:
     pop %rbx
     ret
 
-# fpu_restore(%rdi = the user's FXSAVE image, or 0) -> %rax: 0 once loaded, -EFAULT (not
-# readable), -EINVAL (MXCSR bits the CPU reserves). 0 loads the initial state, as Linux's
-# fpu__restore_sig; a misaligned image is loaded from an aligned copy, as Linux's slow path does.
-fpu_restore:
+# fpu_image(%rdi = the frame's FXSAVE image, or 0; %rsi = the frame) -> %rax: the address of
+# the image jvmm_sigreturn is to load, or -EFAULT (not readable), -EINVAL (MXCSR bits the CPU
+# reserves: Linux's check, which FXRSTOR itself makes on hardware but not on every emulator,
+# QEMU's TCG among them). 0 is the vDSO's initial state,
+# as Linux's fpu__restore_sig; a misaligned image (FXRSTOR needs 16 bytes) is copied into the
+# frame's own FXSAVE area first, as Linux's slow path copies it.
+fpu_image:
     test %rdi, %rdi
     jz 2f
     push %rbx
+    push %r12
+    push %r13
     mov %rdi, %rbx
+    mov %rsi, %r12
     mov $FX_SIZE, %esi
     xor %edx, %edx
     call user_range_ok
     test %rax, %rax
     jnz 9f
-    call mxcsr_mask
-    mov FX_MXCSR(%rbx), %ecx
-    not %eax
-    test %eax, %ecx
-    jnz 8f
+    mov $-EINVAL, %rax                  # MXCSR bits FXRSTOR would fault on (some emulators don't)
+    testl $~MXCSR_MASK, FX_MXCSR(%rbx)
+    jnz 9f
+    mov %rbx, %rax
     test $15, %bl
-    jnz 1f
-    fxrstor64 (%rbx)
-    jmp 7f
-1:  lea fpu_buffer(%rip), %rdi
+    jz 9f
+    lea RSF_FRAME_SIZE(%r12), %r13
+    mov %r13, %rdi
+    mov $FX_SIZE, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov %r13, %rdi
     mov %rbx, %rsi
     mov $FX_SIZE, %edx
     call memcpy
-    fxrstor64 fpu_buffer(%rip)
-7:  xor %eax, %eax
-    jmp 9f
-8:  mov $-EINVAL, %rax
-9:  pop %rbx
+    mov %r13, %rax
+9:  pop %r13
+    pop %r12
+    pop %rbx
     ret
-2:  fxrstor64 fpu_init_state(%rip)
-    xor %eax, %eax
+2:  mov vdso_base(%rip), %rax
+    add $VDSO_jvmm_fpu_init, %rax
     ret
-
-# mxcsr_mask() -> %eax: the MXCSR bits this CPU accepts (SDM Vol. 1, 11.6.6: FXSAVE's
-# MXCSR_MASK, 0xffbf when that reads 0). Found once. Clobbers fpu_buffer.
-mxcsr_mask:
-    mov mxcsr_feature_mask(%rip), %eax
-    test %eax, %eax
-    jnz 1f
-    fxsave64 fpu_buffer(%rip)
-    mov fpu_buffer + FX_MXCSR_MASK(%rip), %eax
-    test %eax, %eax
-    jnz 2f
-    mov $0xffbf, %eax
-2:  mov %eax, mxcsr_feature_mask(%rip)
-1:  ret
 
 # ---- sigaltstack --------------------------------------------------------------------------
 # do_sigaltstack(%rdi = new stack_t in readable memory or 0, %rsi = where to put the old one
@@ -1155,15 +1195,6 @@ queue_from_user:
     pop %rbx
     ret
 
-.section .rodata
-.p2align 4
-# The FPU state after FNINIT with MXCSR at its reset value: what a handler starts with.
-fpu_init_state:
-    .word 0x037f                        # FCW
-    .fill FX_MXCSR - 2, 1, 0
-    .long 0x1f80                        # MXCSR
-    .fill FX_SIZE - FX_MXCSR - 4, 1, 0
-
 .section .data
 .p2align 3
 .globl current_task
@@ -1186,8 +1217,9 @@ init_task:
     .quad 0, 0, 0                       # T_FUTEX_KEY, T_FUTEX_BITSET, T_CLEAR_TID
     .quad 0, 0                          # T_FSBASE, T_GSBASE
     .quad entry_stack_top               # T_STACK_TOP: the boot entry stack
-    .quad init_task_fxstate             # T_FXSTATE
+    .quad 0                             # T_FXSTATE: map_fpu_area sets it
     .quad 0, 0, 0                       # T_ROBUST, T_RSEQ, T_RSEQ_SIG
+    .quad 0, 0                          # T_FPU_PARENT, T_FPU_CHILD
 .if . - init_task != TASK_SIZE
 .error "init_task does not match struct task"
 .endif
@@ -1200,11 +1232,7 @@ init_process:
 .endif
 
 .section .bss
-.p2align 4
-fpu_buffer: .skip FX_SIZE
 .p2align 3
 init_task_siginfo: .skip NSIG * SIGINFO_SLOT
-.p2align 4
-init_task_fxstate: .skip FX_SIZE
 init_process_siginfo: .skip NSIG * SIGINFO_SLOT
-mxcsr_feature_mask: .skip 4
+

@@ -139,27 +139,23 @@ resume:
     ret
 
 # fpu_exception_code(%edi = 16 (#MF) or 19 (#XM)) -> %eax: the SIGFPE si_code for the unmasked
-# exception the x87 status word or MXCSR shows, 0 if none (Linux's fpu__exception_code).
-# The x87 words by FNSTCW and FNSTSW to memory, which KVM's emulator has (emulate.c: escape_d9
-# and escape_dd /7; FNSTSW AX, DF E0, it has not); MXCSR only by FXSAVE (it has no STMXCSR),
-# which it refuses in 64-bit mode (check_fxsr): see docs/kernel.md, "What the kernel may execute".
+# exception the x87 status word shows, 0 if none (Linux's fpu__exception_code). The x87 words by
+# FNSTCW and FNSTSW to memory, which KVM's emulator has (emulate.c: escape_d9 and escape_dd /7;
+# FNSTSW AX, DF E0, it has not). MXCSR can be read only by STMXCSR or FXSAVE, which it has not
+# or refuses in 64-bit mode (docs/kernel.md, "What the kernel may execute"): #XM gives
+# SI_CODE_SIMD, which the vDSO's jvmm_sigenter_simd replaces with the code the MXCSR it saves
+# shows.
 fpu_exception_code:
+    mov $SI_CODE_SIMD, %eax
     cmp $16, %edi
-    jne 1f
-    fnstcw fault_fxsave(%rip)
-    fnstsw fault_fxsave + 2(%rip)
-    movzwl fault_fxsave(%rip), %ecx     # FCW: the masks
+    jne 9f
+    fnstcw fault_fpu_words(%rip)
+    fnstsw fault_fpu_words + 2(%rip)
+    movzwl fault_fpu_words(%rip), %ecx  # FCW: the masks
     not %ecx
-    movzwl fault_fxsave + 2(%rip), %eax # FSW: the flags
+    movzwl fault_fpu_words + 2(%rip), %eax # FSW: the flags
     and %ecx, %eax
-    jmp 2f
-1:  fxsave64 fault_fxsave(%rip)
-    mov fault_fxsave + FX_MXCSR(%rip), %eax   # flags in bits 0-5, masks in bits 7-12
-    mov %eax, %ecx
-    shr $7, %ecx
-    not %ecx
-    and %ecx, %eax
-2:  mov $FPE_FLTINV, %ecx
+    mov $FPE_FLTINV, %ecx
     test $0x01, %al
     jnz 3f
     mov $FPE_FLTDIV, %ecx
@@ -176,7 +172,7 @@ fpu_exception_code:
     jnz 3f
     xor %ecx, %ecx
 3:  mov %ecx, %eax
-    ret
+9:  ret
 
 # handle_kernel_exception(%rdi = frame): an exception in supervisor mode. SYSENTER leaves TF
 # set: the single-step trap then arrives on the first instructions of sysenter_entry, before it
@@ -352,4 +348,4 @@ msg_cr2:           .asciz ", cr2 "
 
 .section .bss
 .p2align 4
-fault_fxsave: .skip FX_SIZE
+fault_fpu_words: .skip 4

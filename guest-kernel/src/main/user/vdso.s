@@ -7,11 +7,13 @@
 # (RAX number; RDI, RSI, RDX, R10, R8, R9; result in RAX; RCX and R11 may change), entered by
 # whichever instruction the kernel chose at boot (VVAR_GATE).
 #
-# The probe stubs at the end are the kernel's own: not exported, located by vdso-offsets.inc.
+# The stubs at the end (jvmm_*, probe_*) are the kernel's own: not exported, located by
+# vdso-offsets.inc. The kernel returns to them to do in user mode what it cannot do itself.
 
 .include "defs.inc"
 .include "vvar.inc"
 .include "clock.inc"
+.include "task.inc"
 
 .equ NR_gettimeofday, 96
 .equ NR_time, 201
@@ -193,3 +195,105 @@ probe_done:
     int3
 probe_done_end:
     ud2
+
+# ---- The FPU and SSE state, saved and restored in user mode (not exported) ------------------
+# The kernel never runs FXSAVE or FXRSTOR: on PVM hosts every supervisor-mode instruction goes
+# through KVM's instruction emulator, which refuses both in 64-bit mode and has no STMXCSR or
+# LDMXCSR (docs/kernel.md, "What the kernel may execute"). A signal's delivery and return pass
+# through these stubs instead, natively, in user mode. A fault in one is the user's: an
+# unwritable frame or a forged MXCSR gives SIGSEGV, as Linux's failed frame does.
+
+# jvmm_sigenter: the kernel built the rt_sigframe but its FXSAVE image, and returns here with
+# the handler's arguments (RDI signal, RSI &info, RDX &uc), RSP at the frame and RCX = the
+# handler. The program's state goes to uc_mcontext.fpstate; the handler starts with Linux's
+# initial state (FCW 0x37f, MXCSR 0x1f80) and RAX = 0. RCX and R11 are not the interrupted
+# context's, as after a SYSCALL (the handler's ABI reads neither).
+.macro SIGENTER_SAVE
+    mov UC_MCONTEXT + SC_FPSTATE(%rdx), %rax
+    fxsave64 (%rax)
+    fxrstor64 jvmm_fpu_init(%rip)
+.endm
+jvmm_sigenter:
+    SIGENTER_SAVE
+    xor %eax, %eax
+    jmp *%rcx
+
+# jvmm_sigenter_simd: the same for the SIGFPE of a SIMD floating-point exception (#XM), whose
+# si_code the kernel cannot know (it cannot read MXCSR): the unmasked exception the saved MXCSR
+# flags, in the order of Linux's fpu__exception_code (0 if none).
+jvmm_sigenter_simd:
+    SIGENTER_SAVE
+    mov FX_MXCSR(%rax), %eax            # flags in bits 0-5, masks in bits 7-12
+    mov %eax, %r11d
+    shr $7, %r11d
+    not %r11d
+    and %r11d, %eax
+    mov $FPE_FLTINV, %r11d
+    test $0x01, %al
+    jnz 1f
+    mov $FPE_FLTDIV, %r11d
+    test $0x04, %al
+    jnz 1f
+    mov $FPE_FLTOVF, %r11d
+    test $0x08, %al
+    jnz 1f
+    mov $FPE_FLTUND, %r11d
+    test $0x12, %al
+    jnz 1f
+    mov $FPE_FLTRES, %r11d
+    test $0x20, %al
+    jnz 1f
+    xor %r11d, %r11d
+1:  mov %r11d, SI_CODE(%rsi)
+    xor %eax, %eax
+    jmp *%rcx
+
+# jvmm_sigreturn: rt_sigreturn restored every general register and left RSP at the block
+# {FXSAVE image address, RIP, CS, RFLAGS, RSP, SS} it wrote into the frame (RSF_IRET). IRETQ
+# from user to user mode returns RSP and RFLAGS with the rest.
+jvmm_sigreturn:
+    xchg %rax, (%rsp)
+    fxrstor64 (%rax)
+    pop %rax
+    iretq
+
+# A switch between threads: the kernel never saves or loads their FPU state either. It tracks
+# the thread whose state the registers hold (fpu_owner, sched.s); a thread returning to user mode
+# that is not it returns through one of these, with every general register its own and RSP at
+# its slot of the process's FPU area (FPU_*, task.inc), on which they run. None changes a
+# general register or a flag; each ends with IRETQ (user to user mode) to FPU_IRET.
+# jvmm_fpu_switch: the live state to FPU_SAVE (the previous owner's image), FPU_LOAD's loaded.
+jvmm_fpu_switch:
+    xchg %rax, FPU_SAVE(%rsp)
+    fxsave64 (%rax)
+    mov FPU_LOAD(%rsp), %rax
+    fxrstor64 (%rax)
+    pop %rax
+    lea FPU_IRET - 8(%rsp), %rsp
+    iretq
+# jvmm_fpu_load: no thread owns the registers (the owner exited): only FPU_LOAD's loaded.
+jvmm_fpu_load:
+    xchg %rax, FPU_LOAD(%rsp)
+    fxrstor64 (%rax)
+    xchg %rax, FPU_LOAD(%rsp)
+    lea FPU_IRET(%rsp), %rsp
+    iretq
+# jvmm_fpu_save: the live state to FPU_SAVE, kept live: a clone's parent fills its new
+# thread's image with the state it had at the clone, as Linux copies it.
+jvmm_fpu_save:
+    xchg %rax, FPU_SAVE(%rsp)
+    fxsave64 (%rax)
+    pop %rax
+    lea FPU_IRET - 8(%rsp), %rsp
+    iretq
+jvmm_fpu_stubs_end:
+
+.section .rodata
+.p2align 4
+# The FPU state after FNINIT with MXCSR at its reset value: what a handler starts with, and what
+# rt_sigreturn loads from a frame without FPU state.
+jvmm_fpu_init:
+    .word 0x037f                        # FCW
+    .fill FX_MXCSR - 2, 1, 0
+    .long 0x1f80                        # MXCSR
+    .fill FX_SIZE - FX_MXCSR - 4, 1, 0
