@@ -40,7 +40,11 @@ class ModuleDescriptorTest {
     @Test
     void inALayerTheModuleResolvesHidesItsInternalsAndFindsTheBundledKernel() throws Exception {
         ModuleFinder finder = ModuleFinder.of(location(MicroVm.class), location(kvm_h.class),
-                location(ProcessRunner.class), location(CommandLine.class));
+                location(ProcessRunner.class), location(CommandLine.class),
+                // Commons Compress (the initramfs check) and what its module requires.
+                location(org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream.class),
+                location(org.apache.commons.io.IOUtils.class), location(org.apache.commons.lang3.StringUtils.class),
+                location(org.apache.commons.codec.binary.Hex.class));
         Configuration configuration = ModuleLayer.boot().configuration().resolve(finder, ModuleFinder.of(), Set.of("dev.jvmm"));
         ModuleLayer layer = ModuleLayer.boot().defineModulesWithOneLoader(configuration, ClassLoader.getSystemClassLoader());
         Module jvmm = layer.findModule("dev.jvmm").orElseThrow();
