@@ -51,7 +51,7 @@ user_fault:                             # nothing to serve: a probe step failed,
 
 # A #PF from user mode at RIP == LSTAR with CR2 == LSTAR is a SYSCALL that did not enter the
 # kernel: on PVM-style hosts the CPU jumps to LSTAR but stays in user mode, and LSTAR is
-# supervisor-only (HOST-NOTES.md). RCX and R11 hold what SYSCALL put there; the exception
+# supervisor-only (README, "Host notes"). RCX and R11 hold what SYSCALL put there; the exception
 # cleared TF and NT for the kernel, and R11's flags (NT included, as SYSRET keeps it) go back.
 page_fault:
     mov %cr2, %r12

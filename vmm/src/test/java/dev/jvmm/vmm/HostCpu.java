@@ -7,7 +7,7 @@ import static dev.jvmm.kvm.kvm_h.KVM_CAP_TSC_DEADLINE_TIMER;
 
 /**
  * What this host's CPU and KVM are, from /proc/cpuinfo, and what the guest kernel's entry probe
- * should therefore find under KVM (HOST-NOTES.md): with VT-x or SVM, SYSCALL and INT 0x80 enter
+ * should therefore find under KVM (README, "Host notes"): with VT-x or SVM, SYSCALL and INT 0x80 enter
  * the kernel natively, SYSENTER too on Intel (AMD raises #UD for it in long mode, which the
  * kernel serves); on a PVM host (no vmx/svm flag) none enters natively and all are emulated.
  */

@@ -28,7 +28,7 @@ class QemuDifferentialTest {
     @TempDir
     static Path dir;
 
-    /** What the entry probe must find in each environment (HOST-NOTES.md). */
+    /** What the entry probe must find in each environment (README, "Host notes"; docs/kernel.md). */
     static String expectedEntryPaths(Environment environment) {
         return switch (environment) {
             case KVM -> HostCpu.kvmEntryPaths();
