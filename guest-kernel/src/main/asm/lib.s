@@ -26,10 +26,10 @@ strlen:
 2:  sub %rdi, %rax
     ret
 
-# random_u64() -> %rax: xorshift64*, seeded from the TSC at first use. Not RDRAND: where KVM
-# emulates kernel code (PVM), its emulator has no RDRAND (emulate.c: 0F C7 /6 with mod 3 is
-# group9's NotImpl), and an instruction it cannot emulate at CPL 0 ends the VM (emulation
-# failure), so the kernel would die at boot on any CPU that has RDRAND.
+# random_u64() -> %rax: xorshift64*, seeded from the TSC at first use, mixed with RDRAND once
+# random_use_rdrand found it safe. RDRAND only then: where KVM emulates kernel code (PVM), its
+# emulator has no RDRAND (emulate.c: 0F C7 /6 with mod 3 is group9's NotImpl), and an
+# instruction it cannot emulate at CPL 0 ends the VM (emulation failure).
 .globl random_u64
 random_u64:
     mov xorshift_state(%rip), %rax
@@ -51,7 +51,32 @@ random_u64:
     mov %rax, xorshift_state(%rip)
     movabs $0x2545f4914f6cdd1d, %rdx
     imul %rdx, %rax
+    cmpb $0, rdrand_usable(%rip)
+    je 3f
+    mov $10, %ecx                       # RDRAND may fail transiently (SDM Vol. 1, 7.3.17.1)
+2:  rdrand %rdx
+    jc 4f
+    dec %ecx
+    jnz 2b
     ret
+4:  xor %rdx, %rax
+3:  ret
+
+# random_use_rdrand(): after the entry-path probe. RDRAND joins random_u64 where the CPU has it
+# (CPUID.01H:ECX[30]) and kernel code runs natively, which a SYSCALL that entered the kernel
+# architecturally shows (a host that emulates kernel code, PVM, cannot enter it so: README,
+# "Host notes"); TCG and VT-x/SVM hosts qualify.
+.globl random_use_rdrand
+random_use_rdrand:
+    cmpb $PROBE_NATIVE, probe_results + GATE_SYSCALL(%rip)
+    jne 1f
+    push %rbx
+    mov $1, %eax
+    cpuid
+    pop %rbx
+    bt $30, %ecx
+    setc rdrand_usable(%rip)
+1:  ret
 
 # random_fill(%rdi = dst, %rsi = count)
 .globl random_fill
@@ -178,3 +203,4 @@ word_is:
 
 .section .bss
 xorshift_state: .skip 8
+rdrand_usable: .skip 1

@@ -107,6 +107,7 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     call map_vdso_and_stack
     call map_fpu_area
     call probe_entry_paths
+    call random_use_rdrand
     mov $PHASE_PROBE, %edi
     call boot_phase
     mov %r14, %rdi
