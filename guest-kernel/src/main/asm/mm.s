@@ -489,6 +489,17 @@ pt_split:
 9:  mov $-ENOMEM, %rax
     ret
 
+# pt_split_range(%rdi = start, %rsi = end) -> %rax: 0, or -ENOMEM: pt_split_at at both ends, so
+# that [start, end) covers whole leaves.
+.globl pt_split_range
+pt_split_range:
+    push %rsi
+    call pt_split_at
+    pop %rdi
+    test %rax, %rax
+    jz pt_split_at
+    ret
+
 # pt_split_at(%rdi = address) -> %rax: 0, or -ENOMEM. A large page across the address is split,
 # so that a range starting or ending there covers whole leaves: the one step of a range
 # operation that needs memory, done before anything changes.

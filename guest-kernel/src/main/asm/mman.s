@@ -119,11 +119,8 @@ unmap_region:
     test %rax, %rax
     jnz 9f
     mov %rbx, %rdi
-    call pt_split_at
-    test %rax, %rax
-    jnz 9f
-    mov %r12, %rdi
-    call pt_split_at
+    mov %r12, %rsi
+    call pt_split_range
     test %rax, %rax
     jnz 9f
     mov %rbx, %rdi
@@ -512,11 +509,8 @@ sys_mprotect:
     test %rax, %rax
     jnz 9f
     mov %rbx, %rdi
-    call pt_split_at
-    test %rax, %rax
-    jnz 9f
-    mov %r12, %rdi
-    call pt_split_at
+    mov %r12, %rsi
+    call pt_split_range
     test %rax, %rax
     jnz 9f
     mov %rbx, %rdi                      # nothing can fail from here
@@ -712,11 +706,8 @@ sys_mremap:
     test %rax, %rax
     jnz 9f
 30: mov %rbx, %rdi                      # move [old, old + old_len) to %rbp
-    call pt_split_at
-    test %rax, %rax
-    jnz 9f
-    lea (%rbx,%r12), %rdi
-    call pt_split_at
+    lea (%rbx,%r12), %rsi
+    call pt_split_range
     test %rax, %rax
     jnz 9f
     mov %rbx, %rdi
@@ -832,12 +823,8 @@ sys_madvise:
     je 6f
     push %rsi
     mov %rbx, %rdi
-    call pt_split_at
-    mov (%rsp), %rdi
-    test %rax, %rax
-    jnz 31f
-    call pt_split_at
-31: pop %rsi
+    call pt_split_range
+    pop %rsi
     test %rax, %rax
     jnz 9f
     mov %rbx, %rdi
