@@ -309,8 +309,11 @@ public final class Machine implements AutoCloseable {
                 case VcpuExit.MmioRead(long address, MemorySegment data) -> mmioBus.read(address, data);
                 case VcpuExit.MmioWrite(long address, MemorySegment data) -> mmioBus.write(address, data);
                 case VcpuExit.Interrupted _ -> {
-                    if (watchdog != null && watchdog.fired()) {
-                        return new TimedOut(config.timeout());
+                    if (watchdog != null) {
+                        watchdog.takeKick();
+                        if (watchdog.fired()) {
+                            return new TimedOut(config.timeout());
+                        }
                     }
                     if (irqchip && vcpu.haltedForGood()) {
                         return died("the guest executed HLT with interrupts disabled (IF=0) and no NMI pending: nothing can wake it");

@@ -20,8 +20,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * signal blocked, and KVM_SET_SIGNAL_MASK unblocks it only inside KVM_RUN. A kick while the guest
  * runs or waits makes KVM_RUN return EINTR; a kick while the VMM handles an exit stays pending and
  * makes the next KVM_RUN return EINTR at once, so no kick is lost. Because the signal is blocked
- * outside KVM_RUN (KVM keeps the thread's own mask in {@code real_blocked}), its default action
- * never runs. {@link #close} stops the timer, takes any pending kick, then restores the mask.
+ * outside KVM_RUN (KVM puts the thread's own mask back from {@code real_blocked} before it
+ * returns), its default action never runs, and it stays pending: the run loop must
+ * {@link #takeKick take} it after each EINTR, or every later KVM_RUN returns EINTR at once (QEMU's
+ * old kvm_eat_signals did the same). {@link #close} stops the timer, takes any pending kick, then
+ * restores the mask.
  */
 final class Watchdog implements AutoCloseable {
     /** How often a vCPU is brought out to be looked at: a dead halt is reported within about this long. */
@@ -34,6 +37,7 @@ final class Watchdog implements AutoCloseable {
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment kickSet = Libc.sigset(arena, KICK);
     private final MemorySegment savedMask = arena.allocate(Libc.SIGSET_SIZE, 8);
+    private final MemorySegment zeroTimespec = arena.allocate(16, 8);
     private final AtomicInteger state = new AtomicInteger(ARMED);
     private final Thread timer;
 
@@ -78,6 +82,11 @@ final class Watchdog implements AutoCloseable {
         return state.get() == FIRED;
     }
 
+    /** Takes a pending kick, if any, without waiting: after KVM_RUN returned EINTR, and at the end. */
+    void takeKick() {
+        Libc.sigtimedwaitNow(kickSet, zeroTimespec);
+    }
+
     @Override
     public void close() {
         state.compareAndSet(ARMED, DISARMED);
@@ -87,7 +96,7 @@ final class Watchdog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Libc.sigtimedwaitNow(kickSet, arena.allocate(16, 8));     // a kick sent after the last KVM_RUN
+        takeKick();     // a kick sent after the last KVM_RUN
         Libc.pthreadSigmask(Libc.SIG_SETMASK, savedMask, MemorySegment.NULL);
         arena.close();
     }
