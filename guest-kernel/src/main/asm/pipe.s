@@ -314,18 +314,7 @@ pipe_write:
     jmp 9f
 6:  test %rbp, %rbp                     # no reader: SIGPIPE and EPIPE (after a partial write: its count)
     jnz 8f
-    sub $KSIGINFO_SIZE, %rsp            # Linux's send_sig(SIGPIPE, current, 0): SI_USER from itself
-    mov %rsp, %rdi
-    xor %eax, %eax
-    mov $(KSIGINFO_SIZE / 8), %ecx
-    rep stosq
-    movl $SIGPIPE, SI_SIGNO(%rsp)
-    movl $1, SI_PID(%rsp)
-    mov $SIGPIPE, %edi
-    mov %rsp, %rsi
-    mov $1, %edx
-    call send_signal
-    add $KSIGINFO_SIZE, %rsp
+    call send_sigpipe
     mov $-EPIPE, %rax
     jmp 9f
 8:  mov %rbp, %rax

@@ -70,6 +70,24 @@ recalc_sigpending_task:
     orq $TW_SIGPENDING, T_WORK(%rax)
 1:  ret
 
+# send_sigpipe(): Linux's send_sig(SIGPIPE, current, 0) for a write to a stream nobody reads any
+# more (a pipe without readers, the host's end of a console port): SI_USER from the task itself.
+.globl send_sigpipe
+send_sigpipe:
+    sub $(KSIGINFO_SIZE + 8), %rsp
+    mov %rsp, %rdi
+    xor %eax, %eax
+    mov $(KSIGINFO_SIZE / 8), %ecx
+    rep stosq
+    movl $SIGPIPE, SI_SIGNO(%rsp)
+    movl $1, SI_PID(%rsp)
+    mov $SIGPIPE, %edi
+    mov %rsp, %rsi
+    mov $1, %edx
+    call send_signal
+    add $(KSIGINFO_SIZE + 8), %rsp
+    ret
+
 # send_signal(%edi = signal 1..64, %rsi = kernel siginfo (KSIGINFO_SIZE bytes), %edx = 1 to
 # the running thread, 0 to the process); send_signal_to: %rdx = the thread, or 0 for the process.
 # Makes it pending, unless it is ignored and not blocked (Linux's sig_ignored), or already pending

@@ -506,7 +506,7 @@ vconsole_write:
 # vconsole_writev(%edi = fd, %rsi = iovec array, %rdx = its count) -> %rax: bytes written or
 # -errno. Every vector must have been checked (io_buffer_ok: user memory, or sendfile's buffer in
 # the kernel image, whose 2 MiB pages the walk below finds too). fd 2 goes to port 1 when the device has it; fds
-# 0 and 1 to port 0. A removed port gives -EPIPE (Linux also raises SIGPIPE: signal.s's part).
+# 0 and 1 to port 0. A removed port raises SIGPIPE and gives -EPIPE, or the count written before.
 .globl vconsole_writev
 vconsole_writev:
     cmpq $0, vcons_regs(%rip)
@@ -659,8 +659,9 @@ vconsole_writev:
     jnz 20f
 13: mov %r15, %rax
     jmp 30f
-23: mov $-EPIPE, %rax                   # the host's end of the stream is gone
-    jmp 30f
+23: call send_sigpipe                   # the host's end of the stream is gone: as a pipe's reader
+    mov $-EPIPE, %rax
+    jmp 20f
 22: call console_fail
     mov $-EIO, %rax
     jmp 30f

@@ -126,7 +126,7 @@ public final class MicroVm {
     }
 
     private static HostClock hostClock(RunResult.HostClock clock) {
-        return new HostClock(clock.adjustClockFlags(), clock.tscKhz());
+        return new HostClock(clock.adjustClockFlags(), clock.tscKhz(), clock.tscStable());
     }
 
     /**

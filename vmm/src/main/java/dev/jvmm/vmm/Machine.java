@@ -152,7 +152,7 @@ public final class Machine implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             vcpu.setCpuid(cpuidFor(vcpu, kvm.supportedCpuid(arena), tscDeadline, arena));
         }
-        clock = new RunResult.HostClock(adjustClock, vcpu.tscKhz());
+        clock = new RunResult.HostClock(adjustClock, vcpu.tscKhz(), vm.clockTscStable());
         BootLoader.enter(vcpu, entry);
     }
 
@@ -323,7 +323,9 @@ public final class Machine implements AutoCloseable {
                     return died("the guest executed HLT and nothing can wake it (the host's KVM has no in-kernel irqchip)");
                 }
                 case VcpuExit.Shutdown _ -> {
-                    return died("the guest shut down: triple fault (KVM_EXIT_SHUTDOWN)");
+                    return died("the guest shut down: triple fault (KVM_EXIT_SHUTDOWN)" + (RegisterDump.reset(vcpu)
+                            ? "; its registers are lost: KVM re-initialises an AMD vCPU after a shutdown (SVM leaves the VMCB undefined)"
+                            : ""));
                 }
                 case VcpuExit.FailEntry(long reason, int cpu) -> {
                     return died("VM entry failed on cpu " + cpu + ", hardware reason 0x" + Long.toHexString(reason));

@@ -39,6 +39,17 @@ final class RegisterDump {
         }
     }
 
+    /** Whether the vCPU is in the state INIT gives it (SDM Vol. 3A 10.1.1: CS base 0xffff0000, RIP 0xfff0). */
+    static boolean reset(Vcpu vcpu) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment regs = arena.allocate(kvm_regs.layout());
+            MemorySegment sregs = arena.allocate(kvm_sregs.layout());
+            vcpu.getRegs(regs);
+            vcpu.getSregs(sregs);
+            return kvm_regs.rip(regs) == 0xfff0 && kvm_segment.base(kvm_sregs.cs(sregs)) == 0xffff0000L;
+        }
+    }
+
     private static void row(StringBuilder out, String n1, long v1, String n2, long v2, String n3, long v3) {
         out.append(String.format("%-6s %016x  %-6s %016x  %-6s %016x%n", n1, v1, n2, v2, n3, v3));
     }

@@ -24,8 +24,11 @@ public record RunResult(Outcome outcome, ExitStatistics exits, Duration elapsed,
     public record ExitStatistics(long total, Map<VcpuExit.Kind, Long> byKind, Map<Integer, Long> byPort,
                                  Map<Integer, Long> unclaimedPorts, long unclaimedMmio) {}
 
-    /** The KVM clock as the host offers it: KVM_CAP_ADJUST_CLOCK's flags and the guest TSC's rate (KVM_GET_TSC_KHZ). */
-    public record HostClock(int adjustClockFlags, long tscKhz) {}
+    /**
+     * The KVM clock as the host offers it: KVM_CAP_ADJUST_CLOCK's flags, the guest TSC's rate
+     * (KVM_GET_TSC_KHZ), and whether the guest's kvmclock is TSC-stable (KVM_GET_CLOCK).
+     */
+    public record HostClock(int adjustClockFlags, long tscKhz, boolean tscStable) {}
 
     public sealed interface Outcome {
         /** The process exit status {@code jvmm run} reports for this outcome. */

@@ -52,8 +52,10 @@ class MachineTest {
                 "jvmm-kernel: cmdline \"hello exit=7\"",
                 run.serial().get(3),
                 entryLine(HostCpu.vendor(), HostCpu.kvmEntryPaths(), "syscall")), run.serial());
-        // KVM's in-kernel local APIC: x2APIC, with the TSC-deadline mode where the host's KVM has it.
-        assertEquals("jvmm-kernel: clock kvm-clock; timer x2apic " + (HostCpu.tscDeadlineTimer() ? "tsc-deadline" : "one-shot"),
+        // The kernel says what KVM_GET_CLOCK told the VMM. KVM's in-kernel local APIC: x2APIC, with
+        // the TSC-deadline mode where the host's KVM has it.
+        assertEquals("jvmm-kernel: clock kvm-clock" + (run.result().clock().tscStable() ? "" : " (TSC not stable: the vDSO makes system calls)")
+                        + "; timer x2apic " + (HostCpu.tscDeadlineTimer() ? "tsc-deadline" : "one-shot"),
                 run.serial().get(3).replaceAll(" one-shot \\d+ kHz$", " one-shot"));
         assertTrue(run.result().exits().unclaimedPorts().isEmpty(), "the kernel only touches COM1 and the exit device");
         assertEquals(Set.of(0x3f8, 0x3f9, 0x3fa, 0x3fb, 0x3fc, 0x3fd, 0x501), run.result().exits().byPort().keySet());
@@ -120,7 +122,11 @@ class MachineTest {
         RunResult.GuestDied died = assertInstanceOf(RunResult.GuestDied.class, run.result().outcome());
         assertTrue(died.reason().contains("triple fault"), died.reason());
         assertTrue(died.registers().contains("rip "), died.registers());
-        assertTrue(died.registers().contains("cr0    0000000080010033"), "paging, protection and SSE on: " + died.registers());
+        if (died.reason().contains("registers are lost")) {
+            assertEquals("AuthenticAMD", HostCpu.vendor(), "only KVM on AMD re-initialises a vCPU after a shutdown");
+        } else {
+            assertTrue(died.registers().contains("cr0    0000000080010033"), "paging, protection and SSE on: " + died.registers());
+        }
         assertEquals(126, died.exitStatus());
     }
 

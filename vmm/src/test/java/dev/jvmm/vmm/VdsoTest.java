@@ -26,8 +26,15 @@ class VdsoTest {
     @TempDir
     static Path dir;
 
-    /** The kernel's exit report, "syscalls N (nr xcount, ...)": did these numbers enter the kernel? */
+    /**
+     * The kernel's exit report, "syscalls N (nr xcount, ...)": did these numbers enter the kernel?
+     * Not asked where the kernel said its kvmclock is not TSC-stable (a host's KVM without a master
+     * clock, which MachineTest checks against KVM_GET_CLOCK): the vDSO then makes the system call.
+     */
     static void assertNoSystemCalls(List<String> serial, int... numbers) {
+        if (serial.stream().anyMatch(line -> line.startsWith("jvmm-kernel: clock kvm-clock (TSC not stable"))) {
+            return;
+        }
         String report = serial.stream().filter(line -> line.startsWith("jvmm-kernel: syscalls ")).findFirst().orElseThrow();
         for (int number : numbers) {
             assertFalse(report.matches(".*[(,] " + number + " x\\d+.*") || report.matches(".*\\(" + number + " x\\d+.*"),
@@ -91,7 +98,8 @@ class VdsoTest {
             // Without the KVM clock the wall time comes from the CMOS RTC, which counts whole seconds.
             long slack;
             if (environment == Environment.KVM) {
-                assertTrue(clock.matches("jvmm-kernel: clock kvm-clock; timer .+"), clock);
+                // Not TSC-stable where the host's KVM has no master clock (a nested KVM, say).
+                assertTrue(clock.matches("jvmm-kernel: clock kvm-clock( \\(TSC not stable: the vDSO makes system calls\\))?; timer .+"), clock);
                 slack = Duration.ofMillis(2).toNanos();
             } else {
                 assertTrue(clock.matches("jvmm-kernel: clock tsc \\d+ kHz, calibrated against the PIT; timer .+"), clock);

@@ -99,6 +99,19 @@ public final class Vm extends KvmFd {
         }
     }
 
+    /**
+     * Whether the guest's kvmclock will be TSC-stable: KVM_GET_CLOCK's KVM_CLOCK_TSC_STABLE, set
+     * when the host's KVM runs its master clock (a stable host TSC as its clocksource; api.rst,
+     * KVM_GET_CLOCK). KVM then sets PVCLOCK_TSC_STABLE_BIT in the guest's pvclock page.
+     */
+    public boolean clockTscStable() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(kvm_clock_data.layout());
+            ioctl("KVM_GET_CLOCK", KVM_GET_CLOCK, data);
+            return (kvm_clock_data.flags(data) & KVM_CLOCK_TSC_STABLE) != 0;
+        }
+    }
+
     public Vcpu createVcpu(int id) {
         int vcpuFd = ioctl("KVM_CREATE_VCPU", KVM_CREATE_VCPU, id);
         return Vcpu.map(vcpuFd, id, vcpuMmapSize);

@@ -46,7 +46,7 @@ final class Guest {
     private Guest() {}
 
     /**
-     * The program's own output (today stdout and stderr both arrive on COM1): the serial text
+     * The program's own output where it shares COM1 with the kernel (QEMU has no virtio console): the serial text
      * with every kernel line taken out, the boot report before it and the exit report after it.
      */
     static String programOutput(List<String> serial) {
@@ -102,7 +102,8 @@ final class Guest {
                 .program(c.program().bytes(), c.argv())
                 .build()
                 .run();
-        return new Run("jvmm", new Outcome(result.exitStatus(), programOutput(result.serialLines())), result.serialLines(),
+        // The virtio console carries stdout and stderr apart; the serial line only the kernel's report.
+        return new Run("jvmm", new Outcome(result.exitStatus(), result.stdoutText(), result.stderrText()), result.serialLines(),
                 "jvmm: " + result.outcome());
     }
 }
