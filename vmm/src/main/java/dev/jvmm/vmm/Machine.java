@@ -152,7 +152,6 @@ public final class Machine implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             vcpu.setCpuid(cpuidFor(vcpu, kvm.supportedCpuid(arena), tscDeadline, arena));
         }
-        clock = new RunResult.HostClock(adjustClock, vcpu.tscKhz(), vm.clockTscStable());
         BootLoader.enter(vcpu, entry);
     }
 
@@ -165,8 +164,11 @@ public final class Machine implements AutoCloseable {
             throw new IllegalStateException("a machine runs once");
         }
         ran = true;
-        config.onStart().accept(clock);
         startClock(vm, adjustClock);
+        // Only now, with the vCPU's TSC synchronised and the clock set, does KVM_GET_CLOCK say
+        // whether the master clock (and so a TSC-stable kvmclock) is in use.
+        clock = new RunResult.HostClock(adjustClock, vcpu.tscKhz(), vm.clockTscStable());
+        config.onStart().accept(clock);
         Outcome outcome;
         try (Watchdog watchdog = config.timeout() == null && !irqchip ? null : new Watchdog(vcpu, config.timeout(), irqchip)) {
             outcome = runLoop(watchdog);
