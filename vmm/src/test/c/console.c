@@ -56,14 +56,14 @@ int main(int argc, char **argv) {
             size_t want = limit - total < sizeof buffer ? (size_t) (limit - total) : sizeof buffer;
             ssize_t n = read(0, buffer, want);
             if (n < 0) {
-                dprintf(2, "read failed\n");
+                dprintf(2, "read failed: %s\n", strerror(errno));
                 return 1;
             }
             if (n == 0) {
                 break;
             }
             if (write_all(1, buffer, (size_t) n) != 0) {
-                dprintf(2, "write failed\n");
+                dprintf(2, "write failed: %s\n", strerror(errno));
                 return 1;
             }
             total += (unsigned long long) n;
@@ -84,7 +84,7 @@ int main(int argc, char **argv) {
         long long start = now_ns();
         for (size_t done = 0; done < n; done += size) {
             if (write_all(1, data + done, n - done < size ? n - done : size) != 0) {
-                dprintf(2, "write failed\n");
+                dprintf(2, "write failed: %s\n", strerror(errno));
                 return 1;
             }
         }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -38,12 +39,15 @@ public final class GuestPrograms {
                 return binary;
             }
             Files.createDirectories(binary.getParent());
-            List<String> command = List.of(libc.compiler, "-static", "-O2", "-Wall", "-Werror", "-o", binary.toString(), source.toString());
+            // Built beside, then renamed: another test JVM (tools/run-tests runs two) may read it meanwhile.
+            Path building = Files.createTempFile(binary.getParent(), name, ".building");
+            List<String> command = List.of(libc.compiler, "-static", "-O2", "-Wall", "-Werror", "-o", building.toString(), source.toString());
             ProcessRunner.Result result = ProcessRunner.of(command).deadline(Duration.ofSeconds(120)).run();
             if (result.status() != 0) {
+                Files.deleteIfExists(building);
                 throw new IllegalStateException(String.join(" ", command) + " failed:\n" + result.output());
             }
-            return binary;
+            return Files.move(building, binary, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
