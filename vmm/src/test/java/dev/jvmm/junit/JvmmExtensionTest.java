@@ -3,6 +3,7 @@ package dev.jvmm.junit;
 import dev.jvmm.api.MicroVm;
 import dev.jvmm.api.VmResult;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -79,6 +80,7 @@ class JvmmExtensionTest {
     }
 
     @Test
+    @Tag(JvmmTest.TAG)
     void withKvmTheTestsBootAndRunVms() {
         List<Outcome> outcomes = run(UsersTest.class);
         assertEquals(2, outcomes.size(), outcomes.toString());

@@ -41,7 +41,7 @@ class DocsTest {
         Element properties = (Element) pom.getElementsByTagName("properties").item(0);
         assertEquals("--enable-native-access=ALL-UNNAMED", text(properties, "argLine"));
         String runTests = Files.readString(REPOSITORY.resolve("tools/run-tests"));
-        assertTrue(runTests.contains("-f examples/junit-example/pom.xml test \\\n    -DargLine=\"--enable-native-access=ALL-UNNAMED -Djvmm.strict=true\""),
+        assertTrue(runTests.contains("-f examples/junit-example/pom.xml surefire:test \\\n    -DargLine=\"--enable-native-access=ALL-UNNAMED -Djvmm.strict=true\""),
                 "tools/run-tests runs the example strict");
     }
 

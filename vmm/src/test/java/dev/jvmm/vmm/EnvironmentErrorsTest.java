@@ -1,7 +1,9 @@
 package dev.jvmm.vmm;
 
+import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.kvm.Kvm;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,9 +33,11 @@ class EnvironmentErrorsTest {
 
     /**
      * As an unprivileged user (setpriv to nobody; CI runs as root, which /dev/kvm's mode lets in),
-     * jvmm says how to get access. The class path is copied where nobody can read it.
+     * jvmm says how to get access. The class path is copied where nobody can read it. It needs a
+     * /dev/kvm to be refused, so it runs with the tests that boot microVMs.
      */
     @Test
+    @Tag(JvmmTest.TAG)
     void permissionDeniedSaysHowToGetAccess() throws Exception {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         List<String> classpath = new ArrayList<>();
