@@ -15,6 +15,7 @@
 # unless the first module begins with an argument block, args.s):
 #   entry=auto|syscall|sysenter|int80  the path the kernel's gate uses (default auto)
 #   exit=<decimal>     stop after the boot report with this status, running no program
+#   timer=tsc-deadline the local APIC timer's TSC-deadline mode, where the CPU has it (apic.s)
 #   test=spin|halt|triple-fault|unemulated  misbehave in supervisor mode, to show how a VMM
 #                      reports it (unemulated: an instruction KVM's emulator lacks, which only a
 #                      host that emulates kernel code, such as PVM, fails on)
