@@ -270,7 +270,8 @@ pic_mask:
 timer_setup:
     testl $CPUID_1_ECX_TSC_DEADLINE, cpuid_1_ecx(%rip)
     jz 1f
-    lea key_timer(%rip), %rsi           # TSC-deadline mode only when asked for (docs/kernel.md)
+    mov boot_cmdline(%rip), %rdi        # TSC-deadline mode only when asked for (docs/kernel.md)
+    lea key_timer(%rip), %rsi
     call cmdline_value
     test %rax, %rax
     jz 1f

@@ -87,7 +87,8 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     jz 1f
     call phys_to_virt
     mov %rax, %r14                      # the command line, for the whole function
-1:  lea msg_cmdline(%rip), %rdi
+1:  mov %r14, boot_cmdline(%rip)        # and for what boot steps read of it (apic.s)
+    lea msg_cmdline(%rip), %rdi
     call serial_puts
     mov %r14, %rdi
     call serial_puts
@@ -561,8 +562,9 @@ vdso_image_end:
 
 .section .bss
 .p2align 3
-.globl vdso_base
+.globl vdso_base, boot_cmdline
 vdso_base: .skip 8
+boot_cmdline: .skip 8                   # the kernel command line (NUL-terminated), from boot on
 module_paddr: .skip 8                   # the program in the first module, after any argument block
 module_size: .skip 8
 initramfs_paddr: .skip 8                # the initramfs after the program, if any
