@@ -312,9 +312,9 @@ timer_setup:
     sub %eax, %r13d                     # ticks counted
     call clock_monotonic_ns
     sub %r12, %rax
-    mov %rax, %rcx                      # ns elapsed
-    mov $APIC_TIMER_INITIAL, %edi
-    xor %esi, %esi
+    mov %rax, %r12                      # ns elapsed, kept where apic_write leaves it (x2APIC's
+    mov $APIC_TIMER_INITIAL, %edi       # WRMSR takes %ecx: a rate once divided by the MSR's
+    xor %esi, %esi                      # number came out 939 GHz on KVM)
     call apic_write
     lea msg_no_count(%rip), %rax
     test %r13d, %r13d
@@ -322,7 +322,7 @@ timer_setup:
     mov %r13d, %eax                     # ticks per ns, 32.32 fixed point
     shl $32, %rax
     xor %edx, %edx
-    div %rcx
+    div %r12
     mov %rax, timer_ticks_per_ns(%rip)
     movl $TIMER_ONE_SHOT, timer_mode(%rip)
     movl $VECTOR_TIMER, timer_lvt(%rip)
