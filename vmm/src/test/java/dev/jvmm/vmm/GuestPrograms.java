@@ -39,7 +39,7 @@ public final class GuestPrograms {
                 return binary;
             }
             Files.createDirectories(binary.getParent());
-            // Built beside, then renamed: another test JVM (tools/run-tests runs two) may read it meanwhile.
+            // Built beside, then renamed: another test JVM (tools/run-tests runs several) may read it meanwhile.
             Path building = Files.createTempFile(binary.getParent(), name, ".building");
             List<String> command = List.of(libc.compiler, "-static", "-O2", "-Wall", "-Werror", "-o", building.toString(), source.toString());
             ProcessRunner.Result result = ProcessRunner.of(command).deadline(Duration.ofSeconds(120)).run();
