@@ -40,7 +40,7 @@ public final class GuestPrograms {
             }
             Files.createDirectories(binary.getParent());
             // Built beside, then renamed: another test JVM (tools/run-tests runs several) may read it meanwhile.
-            Path building = Files.createTempFile(binary.getParent(), name, ".building");
+            Path building = Files.createTempFile(binary.getParent(), binary.getFileName().toString(), ".building");
             List<String> command = List.of(libc.compiler, "-static", "-O2", "-Wall", "-Werror", "-o", building.toString(), source.toString());
             ProcessRunner.Result result = ProcessRunner.of(command).deadline(Duration.ofSeconds(120)).run();
             if (result.status() != 0) {
