@@ -34,7 +34,7 @@
 .equ APIC_BASE_EN,              1 << 11
 .equ MSR_X2APIC_FIRST,          0x800       # x2APIC MSR = 0x800 + xAPIC offset / 16 (SDM 10.12.1.2)
 .equ MSR_TSC_DEADLINE,          0x6e0
-.equ APIC_MMIO_VIRT,            0xffffffffff000000
+.equ APIC_MMIO_VIRT,            0xfffffe0000000000  # PML4 entry 508: in the kernel half every address space shares
 .equ PTE_PWT,                   0x008
 .equ PTE_PCD,                   0x010
 

@@ -85,6 +85,7 @@ boot_pml4:
 boot_pdpt_low:
     .quad boot_pd_0 + (PTE_P | PTE_W)
     .fill 511, 8, 0
+.globl boot_pdpt_kernel
 boot_pdpt_kernel:
     .fill 510, 8, 0
     .quad boot_pd_0 + (PTE_P | PTE_W)               # 510: 0xffffffff80000000

@@ -441,7 +441,7 @@ err_congruent:       .asciz "a segment's file offset and address differ modulo t
 err_overlap:         .asciz "two segments share a page"
 err_memory:          .asciz "out of memory"
 
-.section .bss
+.section .process, "aw", @nobits
 .p2align 3
 program_phdr: .skip 8
 program_phnum: .skip 8

@@ -76,6 +76,38 @@ files_init:
     movq $NR_OPEN_DEFAULT, FILES_MAX_FDS(%rax)
     ret
 
+# files_fork(): a new process has a copy of this one's descriptor table (fork.s): every open
+# file gains its references.
+.globl files_fork
+files_fork:
+    mov current_files(%rip), %rax
+    mov FILES_MAX_FDS(%rax), %rcx
+1:  dec %rcx
+    js 9f
+    mov FILES_FD(%rax,%rcx,8), %rdx
+    test %rdx, %rdx
+    jz 1b
+    incl FILE_REFS(%rdx)
+    jmp 1b
+9:  ret
+
+# files_close_all(): the process ends: every descriptor is closed.
+.globl files_close_all
+files_close_all:
+    push %rbx
+    xor %ebx, %ebx
+1:  mov current_files(%rip), %rax
+    cmp FILES_MAX_FDS(%rax), %rbx
+    jae 9f
+    cmpq $0, FILES_FD(%rax,%rbx,8)
+    je 2f
+    mov %rbx, %rdi
+    call fd_close
+2:  inc %rbx
+    jmp 1b
+9:  pop %rbx
+    ret
+
 # ---- The descriptor table --------------------------------------------------------------------
 # fd_file(%edi = fd) -> %rax: the open file, or 0. Changes only %rax and %rcx.
 .globl fd_file
@@ -1208,9 +1240,11 @@ console_stderr: .quad console_out_ops
                 .quad 0, 2
                 .long 0, 0
 
-.section .bss
+.section .process, "aw", @nobits
 .p2align 3
-init_files: .skip FILES_SIZE
+init_files: .skip FILES_SIZE            # the process's descriptors (current_files)
+
+.section .bss
 .p2align 12
 sendfile_buffer: .skip PAGE_SIZE
 sendfile_active: .skip 1

@@ -80,6 +80,10 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     call serial_put_dec
     lea msg_memory_end(%rip), %rdi
     call serial_puts
+    call process_area_init
+    test %rax, %rax
+    jnz no_process_area
+    call process_init
 
     mov START_INFO_CMDLINE_PADDR(%r12), %rdi
     lea empty(%rip), %r14
@@ -182,6 +186,10 @@ bad_start_info:
 no_gate:
     mov $EXIT_NO_GATE, %edi
     jmp vm_exit
+no_process_area:
+    lea msg_no_process_area(%rip), %rdi
+    call serial_puts
+    jmp bad_program
 bad_args:                               # %rax = -errno
     lea msg_bad_block(%rip), %rdi
     cmp $-EINVAL, %rax
@@ -517,6 +525,7 @@ msg_quote_end:      .asciz "\"\n"
 msg_bad_start_info: .asciz "jvmm-kernel: bad hvm_start_info magic\n"
 msg_bad_block:      .asciz "jvmm-kernel: cannot run the program: malformed argument block\n"
 msg_too_big:        .asciz "jvmm-kernel: cannot run the program: argument list too long (E2BIG)\n"
+msg_no_process_area: .asciz "jvmm-kernel: cannot run the program: out of memory for its process\n"
 msg_no_stack:       .asciz "jvmm-kernel: cannot run the program: out of memory for its stack\n"
 msg_phases:         .asciz "jvmm-kernel: phases first=0"
 msg_long:           .asciz " long="

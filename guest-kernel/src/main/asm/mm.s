@@ -24,16 +24,19 @@ mm_init:
     add $(PAGE_SIZE - 1), %rdi
     and $~(PAGE_SIZE - 1), %rdi
     and $~(PAGE_SIZE - 1), %rsi
-    mov %rsi, %rax
-    sub %rdi, %rax
-    shr $12, %rax                       # frames, before the stacks take their share
+    mov %rsi, %r8
+    sub %rdi, %r8
+    shr $12, %r8                        # frames, before the stacks and counters take their share
     movabs $DIRECT_MAP_BASE, %rdx
     lea (%rdi,%rdx), %rcx
     mov %rcx, small_stack(%rip)
-    lea (%rcx,%rax,4), %rcx
+    lea (%rcx,%r8,4), %rcx
     mov %rcx, large_stack(%rip)
+    mov %r8, %rax
     shr $9, %rax
     lea 4(%rcx,%rax,4), %rcx
+    mov %rcx, frame_refs(%rip)          # zero, as all RAM is at boot
+    lea (%rcx,%r8,2), %rcx
     sub %rdx, %rcx
     add $(PAGE_SIZE - 1), %rcx
     and $~(PAGE_SIZE - 1), %rcx
@@ -194,11 +197,14 @@ frame_alloc_large:
 # the module's and the kernel's pages are never the pool's).
 .globl frame_free
 frame_free:
-    cmp frames_start(%rip), %rdi
-    jb 9f
-    cmp frames_end(%rip), %rdi
-    jae 9f
-    cmpb $0, discard_present(%rip)
+    call frame_ref_slot
+    test %rax, %rax
+    jz 9f
+    cmpw $0, (%rax)                     # another address space maps it still
+    je 1f
+    decw (%rax)
+    ret
+1:  cmpb $0, discard_present(%rip)
     je 5f
     mov discard_list(%rip), %rcx        # extend the last run when the frame follows it
     test %rcx, %rcx
@@ -245,11 +251,14 @@ frame_free_clean:
 
 # frame_free_large(%rdi = physical 2 MiB frame)
 frame_free_large:
-    cmp frames_start(%rip), %rdi
-    jb 9f
-    cmp frames_end(%rip), %rdi
-    jae 9f
-    cmpb $0, discard_present(%rip)
+    call frame_ref_slot
+    test %rax, %rax
+    jz 9f
+    cmpw $0, (%rax)
+    je 1f
+    decw (%rax)
+    ret
+1:  cmpb $0, discard_present(%rip)
     je 5f
     lea DISCARD_LARGE(%rdi), %rsi
     jmp discard_add
@@ -261,6 +270,98 @@ frame_free_large:
     inc %rcx
     mov %rcx, large_count(%rip)
 9:  ret
+
+# ---- Shared frames ----------------------------------------------------------------------------
+# After a fork both address spaces map the same frames, read-only; frame_refs counts, per pool
+# frame (a 2 MiB frame at its first 4 KiB), the entries that map it beyond the first (0: one
+# owner). frame_free drops a reference before it frees; a write copies a shared frame
+# (cow_break) and makes a frame whose last sharer is gone writable in place.
+
+# frame_ref_slot(%rdi = physical frame) -> %rax: the address of its counter (u16), or 0 when the
+# frame is not the pool's (the module's, the kernel image's: never freed, never written).
+frame_ref_slot:
+    xor %eax, %eax
+    cmp frames_start(%rip), %rdi
+    jb 9f
+    cmp frames_end(%rip), %rdi
+    jae 9f
+    mov %rdi, %rax
+    sub frames_start(%rip), %rax
+    shr $11, %rax
+    add frame_refs(%rip), %rax
+9:  ret
+
+# frame_exclusive(%rdi = physical frame) -> %eax: 1 when it is a pool frame this entry alone
+# maps, so it may be writable; else 0. Clobbers nothing else.
+frame_exclusive:
+    call frame_ref_slot
+    test %rax, %rax
+    jz 9f
+    cmpw $0, (%rax)
+    sete %al
+    movzbl %al, %eax
+9:  ret
+
+# cow_break(%rdi = address, %rsi = its leaf entry's address, %edx = level (0: 4 KiB, 1: 2 MiB),
+# %rcx = the leaf flags the page gets) -> %rax: 0, or VM_FAULT_OOM. For a write to a present
+# read-only page of a writable region (and before a shared 2 MiB page is split): an exclusive
+# pool frame just takes the flags; any other (shared after a fork, or the module's or kernel's
+# backing frame) is copied into a frame of the page's own, and the old one loses this entry's
+# reference.
+cow_break:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rdi, %r12
+    mov %rsi, %rbx
+    mov %edx, %r13d
+    mov %rcx, %r14
+    test %r13d, %r13d
+    jz 1f
+    or $PTE_PS, %r14
+1:  mov (%rbx), %r15
+    movabs $PTE_ADDR_MASK, %rdi
+    and %rdi, %r15                      # the frame
+    mov %r15, %rdi
+    call frame_exclusive
+    test %eax, %eax
+    jz 2f
+    or %r15, %r14
+    mov %r14, (%rbx)
+    jmp 7f
+2:  test %r13d, %r13d
+    jnz 4f
+    call frame_alloc
+    mov $(PAGE_SIZE / 8), %ecx
+    jmp 5f
+4:  call frame_alloc_large
+    mov $(LARGE_PAGE_SIZE / 8), %ecx
+5:  test %rax, %rax
+    jz 9f
+    or %rax, %r14
+    movabs $DIRECT_MAP_BASE, %rsi
+    lea (%rsi,%rax), %rdi
+    add %r15, %rsi
+    rep movsq
+    mov %r14, (%rbx)
+    mov %r15, %rdi
+    test %r13d, %r13d
+    jnz 6f
+    call frame_free
+    jmp 7f
+6:  call frame_free_large
+7:  invlpg (%r12)
+    xor %eax, %eax
+    jmp 8f
+9:  mov $VM_FAULT_OOM, %eax
+8:  pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
 
 # discard_add(%rsi = list entry): a new entry, flushing a full batch first.
 discard_add:
@@ -468,7 +569,26 @@ pt_lookup:
 # by a new table of 512 small entries (so that part of it can change).
 pt_split:
     push %rdi
-    call frame_alloc
+    mov (%rdi), %rdi                    # shared after a fork: the page gets its own copy first,
+    movabs $PTE_ADDR_MASK, %rax         # since frame_refs counts a 2 MiB frame as one
+    and %rax, %rdi
+    call frame_ref_slot
+    test %rax, %rax
+    jz 2f
+    cmpw $0, (%rax)
+    je 2f
+    mov (%rsp), %rsi
+    mov (%rsi), %rcx
+    movabs $(~PTE_ADDR_MASK & ~PTE_PS & ~PTE_W), %rax
+    and %rax, %rcx
+    xor %edi, %edi
+    mov $1, %edx
+    call cow_break
+    test %eax, %eax
+    jnz 8f
+    mov %cr3, %rax                      # cow_break flushed no address of this page: all of them
+    mov %rax, %cr3
+2:  call frame_alloc
     pop %rdi
     test %rax, %rax
     jz 9f
@@ -486,6 +606,7 @@ pt_split:
     mov %rax, (%rdi)
     xor %eax, %eax
     ret
+8:  pop %rdi
 9:  mov $-ENOMEM, %rax
     ret
 
@@ -526,7 +647,7 @@ pt_split_at:
 # must have been split (pt_split_at).
 #   OP_UNMAP: leaves cleared, frames freed; tables the range covers wholly are freed too.
 #   OP_PROTECT (argument = PTE flags, or 0 for PROT_NONE): new flags, frames kept; a frame that
-#     is not the pool's never becomes writable (a write copies it).
+#     is not the pool's, or is shared after a fork, never becomes writable (a write copies it).
 #   OP_PREPARE_MOVE / OP_MOVE (argument = displacement, page-aligned): the tables at the
 #     destination are created, then the leaves move there.
 .globl pt_range, pt_lookup
@@ -652,11 +773,12 @@ pt_level:
     or $PTE_PROTNONE, %rax
     jmp 23f
 21: or %rdx, %rax
-    cmp frames_start(%rip), %rdi
-    jb 22f
-    cmp frames_end(%rip), %rdi
-    jb 23f
-22: and $~PTE_W, %rax
+    push %rax
+    call frame_exclusive                # a write to any other frame copies it
+    test %eax, %eax
+    pop %rax
+    jnz 23f
+    and $~PTE_W, %rax
 23: mov %rax, (%rbp)
     invlpg (%r13)
     jmp 8f
@@ -722,6 +844,291 @@ user_pte_flags:
     and $VMA_PROT_MASK, %edi
     lea prot_pte(%rip), %rax
     mov (%rax,%rdi,8), %rax
+    ret
+
+# ---- Address spaces -------------------------------------------------------------------------
+# A process's address space is its PML4: the user half (entries 0-255) its own, the kernel half
+# shared, except entry 511, the process's own PDPT: entry 510 the kernel's page directory,
+# entry 511 that of its process area (.process in kernel.ld: its regions, descriptors, limits),
+# at PROCESS_AREA in every address space. fork copies the user half with every writable page
+# made read-only and shared (cow_break copies it on the first write).
+
+# area_map(%rdi = PDPT (direct map)) -> %rax: the area's page table (direct map), its pages and
+# tables new frames (zeroed), linked at the PDPT's entry 511; or 0 when no frame is left (the
+# frames taken so far are linked, for mm_free).
+area_map:
+    push %rbx
+    push %r12
+    mov %rdi, %rbx
+    call frame_alloc                    # the page directory
+    test %rax, %rax
+    jz 9f
+    or $(PTE_P | PTE_W), %rax
+    mov %rax, 511 * 8(%rbx)
+    and $~(PAGE_SIZE - 1), %rax
+    movabs $DIRECT_MAP_BASE, %rbx
+    add %rax, %rbx
+    call frame_alloc                    # its one page table
+    test %rax, %rax
+    jz 9f
+    or $(PTE_P | PTE_W), %rax
+    mov %rax, (%rbx)
+    and $~(PAGE_SIZE - 1), %rax
+    movabs $DIRECT_MAP_BASE, %rbx
+    add %rax, %rbx
+    xor %r12d, %r12d
+1:  call frame_alloc
+    test %rax, %rax
+    jz 9f
+    movabs $PTE_NX, %rcx
+    or %rcx, %rax
+    or $(PTE_P | PTE_W), %rax
+    mov %rax, (%rbx,%r12,8)
+    inc %r12d
+    cmp $process_area_pages, %r12d
+    jb 1b
+    mov %rbx, %rax
+    jmp 8f
+9:  xor %eax, %eax
+8:  pop %r12
+    pop %rbx
+    ret
+
+# process_area_init() -> %rax: 0, or -ENOMEM. The first process's area, in the boot tables.
+.globl process_area_init
+process_area_init:
+    movabs $DIRECT_MAP_BASE, %rdi
+    add $boot_pdpt_kernel, %rdi
+    call area_map
+    test %rax, %rax
+    jz 9f
+    mov %cr3, %rax
+    mov %rax, %cr3
+    xor %eax, %eax
+    ret
+9:  mov $-ENOMEM, %rax
+    ret
+
+# mm_new() -> %rax: the physical address of a new PML4 with the kernel half, a process area that
+# is a copy of this process's, and an empty user half; 0 when no frame is left.
+.globl mm_new
+mm_new:
+    push %rbx
+    push %r12
+    push %r13
+    call frame_alloc                    # the PML4
+    test %rax, %rax
+    jz 9f
+    mov %rax, %r12
+    mov %cr3, %rsi
+    movabs $PTE_ADDR_MASK, %rax
+    and %rax, %rsi
+    movabs $DIRECT_MAP_BASE, %rbx
+    add %rbx, %rsi
+    lea (%rbx,%r12), %rdi
+    mov %rsi, %r13
+    add $(256 * 8), %rsi                # the kernel half (entry 511 replaced below)
+    add $(256 * 8), %rdi
+    mov $256, %ecx
+    rep movsq
+    call frame_alloc                    # its PDPT: the kernel's directory, and the area's
+    test %rax, %rax
+    jz 8f
+    lea (%rbx,%r12), %rdi
+    lea (PTE_P | PTE_W)(%rax), %rcx
+    mov %rcx, 511 * 8(%rdi)
+    mov 511 * 8(%r13), %rsi
+    movabs $PTE_ADDR_MASK, %rdx
+    and %rdx, %rsi
+    add %rbx, %rsi
+    lea (%rbx,%rax), %rdi
+    mov $511, %ecx
+    rep movsq
+    lea (%rbx,%rax), %rdi
+    call area_map
+    test %rax, %rax
+    jz 8f
+    mov %rax, %r13                      # the area: a copy, up to the regions in use
+    mov $vmas, %rdx
+    mov vma_count(%rip), %rcx
+    shl $VMA_SHIFT, %rcx
+    add %rcx, %rdx
+    movabs $PROCESS_AREA, %rsi
+    sub %rsi, %rdx
+    add $(PAGE_SIZE - 1), %rdx
+    shr $12, %rdx                       # pages in use
+1:  mov (%r13), %rdi
+    movabs $PTE_ADDR_MASK, %rax
+    and %rax, %rdi
+    add %rbx, %rdi
+    mov $(PAGE_SIZE / 8), %ecx
+    rep movsq
+    add $8, %r13
+    dec %rdx
+    jnz 1b
+    mov %r12, %rax
+    jmp 9f
+8:  mov %r12, %rdi
+    call mm_free
+    xor %eax, %eax
+9:  pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# mm_free(%rdi = PML4, physical): frees an address space whose user half is empty (mm_unmap_all
+# ran in it): its process area, the area's tables, its PDPT and the PML4. Not the current one.
+.globl mm_free
+mm_free:
+    push %rbx
+    push %r12
+    push %r13
+    mov %rdi, %r12
+    movabs $DIRECT_MAP_BASE, %rbx
+    mov 511 * 8(%rbx,%r12), %r13        # the PDPT
+    test %r13, %r13
+    jz 8f
+    movabs $PTE_ADDR_MASK, %rax
+    and %rax, %r13
+    mov 511 * 8(%rbx,%r13), %rdi        # the area's directory, table and pages
+    call area_free
+    mov %r13, %rdi
+    call frame_free
+8:  mov %r12, %rdi
+    call frame_free
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# area_free(%rdi = the area's page-directory entry): its table's pages, the table, the directory.
+area_free:
+    push %rbx
+    push %r12
+    push %r13
+    movabs $PTE_ADDR_MASK, %rax
+    and %rax, %rdi
+    jz 9f
+    mov %rdi, %r13
+    movabs $DIRECT_MAP_BASE, %rbx
+    mov (%rbx,%r13), %r12               # the table
+    movabs $PTE_ADDR_MASK, %rax
+    and %rax, %r12
+    jz 8f
+    add %rbx, %r12
+    xor %ebx, %ebx
+1:  mov (%r12,%rbx,8), %rdi
+    movabs $PTE_ADDR_MASK, %rax
+    and %rax, %rdi
+    jz 2f
+    call frame_free
+2:  inc %ebx
+    cmp $process_area_pages, %ebx
+    jb 1b
+    movabs $DIRECT_MAP_BASE, %rax
+    sub %rax, %r12
+    mov %r12, %rdi
+    call frame_free
+8:  mov %r13, %rdi
+    call frame_free
+9:  pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# mm_copy_user(%rdi = new PML4, physical) -> %rax: 0, or -ENOMEM (then the new user half holds
+# what was copied, for mm_unmap_all). fork: the current user half's tables are copied; every
+# leaf maps the same frame in both, which gains a reference; writable leaves of pool frames
+# become read-only in both (the frame is shared until cow_break). Frames that are not the
+# pool's (the module's, the vDSO's, vvar's, the FPU area's) are mapped as they are.
+.globl mm_copy_user
+mm_copy_user:
+    movabs $DIRECT_MAP_BASE, %rax
+    lea (%rax,%rdi), %rsi
+    mov %cr3, %rdi
+    movabs $PTE_ADDR_MASK, %rcx
+    and %rcx, %rdi
+    add %rax, %rdi
+    mov $3, %edx
+    mov $256, %ecx
+    call pt_copy
+    mov %cr3, %rcx                      # the parent's leaves lost PTE_W
+    mov %rcx, %cr3
+    ret
+
+# pt_copy(%rdi = table (direct map), %rsi = its copy, %edx = level (3..0), %ecx = entries)
+# -> %rax: 0, or -ENOMEM.
+pt_copy:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rdi, %rbx
+    mov %rsi, %rbp
+    mov %edx, %r12d
+    mov %ecx, %r13d
+    xor %r14d, %r14d
+1:  mov (%rbx,%r14,8), %r15
+    test %r15, %r15
+    jz 5f
+    test %r12d, %r12d                   # a leaf: level 0, or a large page (present or not)
+    jz 3f
+    test $PTE_PS, %r15b
+    jnz 3f
+    call frame_alloc                    # a table below: a copy of it
+    test %rax, %rax
+    jz 8f
+    mov %r15, %rcx
+    and $0xfff, %ecx                    # the table entry's flags
+    or %rax, %rcx
+    mov %rcx, (%rbp,%r14,8)
+    movabs $DIRECT_MAP_BASE, %rsi
+    add %rax, %rsi
+    movabs $PTE_ADDR_MASK, %rdi
+    and %r15, %rdi
+    movabs $DIRECT_MAP_BASE, %rax
+    add %rax, %rdi
+    lea -1(%r12), %edx
+    mov $512, %ecx
+    call pt_copy
+    test %rax, %rax
+    jnz 9f
+    jmp 5f
+3:  movabs $PTE_ADDR_MASK, %rdi         # a leaf
+    and %r15, %rdi
+    call frame_ref_slot
+    test %rax, %rax
+    jz 4f
+    incw (%rax)
+    and $~PTE_W, %r15
+    mov %r15, (%rbx,%r14,8)
+4:  mov %r15, (%rbp,%r14,8)
+5:  inc %r14d
+    cmp %r13d, %r14d
+    jb 1b
+    xor %eax, %eax
+    jmp 9f
+8:  mov $-ENOMEM, %rax
+9:  pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+# mm_unmap_all(): the current user half emptied (every frame and table given back), and no
+# regions: a process's end, or an exec's, or a fork that failed (in the child's tables).
+.globl mm_unmap_all
+mm_unmap_all:
+    xor %edi, %edi
+    movabs $USER_HALF_END, %rsi         # the whole half: every table goes back
+    mov $OP_UNMAP, %edx
+    xor %ecx, %ecx
+    call pt_range
+    movq $0, vma_count(%rip)
     ret
 
 # ---- Regions ------------------------------------------------------------------------------
@@ -1017,6 +1424,8 @@ populate:
     and $VMA_PROT_MASK, %ecx
     lea prot_pte(%rip), %rdx
     mov (%rdx,%rcx,8), %r14             # leaf flags
+    test $PF_PRESENT, %r13b
+    jnz 30f
     and $VMA_KIND_MASK, %eax
     cmp $KIND_BACKED_MIN, %eax
     jae 20f
@@ -1099,19 +1508,12 @@ populate:
 13: add $8, %r13
     add $PAGE_SIZE, %r12
     jmp 12b
-20: test $PF_PRESENT, %r13b             # backed: a write to its present frame copies it
-    jz 21f
-    mov %r12, %rdi
-    call pt_lookup
-    test $PTE_W, %al
-    jnz 8f                              # already writable: nothing to do
-    movabs $PTE_ADDR_MASK, %rsi
-    and %rax, %rsi
-    jmp 22f
-21: mov %r12, %rsi                      # the backing frame of this page
+20: mov %r12, %rsi                      # backed: the backing frame of this page
     and $~(PAGE_SIZE - 1), %rsi
     sub VMA_START(%rbx), %rsi
     add VMA_BACKING(%rbx), %rsi
+    cmp $KIND_FPU, %eax
+    je 25f                              # shared by every process, writable
     test $PF_WRITE, %r13b
     jz 24f
 22: push %rsi                           # a private copy
@@ -1143,12 +1545,54 @@ populate:
     jmp 7f
 6:  mov $SEGV_ACCERR, %eax
     jmp 7f
+30: mov %r12, %rdi                      # a write to a present read-only page (the region
+    call pt_leaf                        # allows it): copy-on-write
+    test %rax, %rax
+    jz 8b                               # gone meanwhile: retry
+    mov (%rax), %rcx
+    test $PTE_W, %cl
+    jz 31f
+    invlpg (%r12)                       # writable already: a stale TLB entry
+    jmp 8b
+31: mov %r12, %rdi
+    mov %rax, %rsi
+    mov %r14, %rcx
+    call cow_break
+    jmp 7f
 9:  mov $VM_FAULT_OOM, %eax
 7:  pop %r14
     pop %r13
     pop %r12
     pop %rbx
     ret
+
+# pt_leaf(%rdi = address) -> %rax: the address (direct map) of the present leaf entry mapping
+# it, or 0; %edx = its level (0: 4 KiB, 1: 2 MiB).
+pt_leaf:
+    push %rdi
+    mov $1, %esi
+    xor %edx, %edx
+    call pt_entry
+    pop %rdi
+    test %rax, %rax
+    jz 9f
+    mov (%rax), %rcx
+    test $PTE_P, %cl
+    jz 8f
+    mov $1, %edx
+    test $PTE_PS, %cl
+    jnz 9f
+    xor %esi, %esi
+    xor %edx, %edx
+    call pt_entry
+    test %rax, %rax
+    jz 9f
+    testb $PTE_P, (%rax)
+    jz 8f
+    xor %edx, %edx
+    ret
+8:  xor %eax, %eax
+9:  ret
 
 # grow_stack(%rdi = user address) -> %rax: 0 if the address lies in the stack's reach (its
 # region, or below it within RLIMIT_STACK) and its page is now mapped, else -EFAULT.
@@ -1284,12 +1728,17 @@ large_count: .skip 8
 discard_pages: .skip 8                  # pages waiting in discard_list
 pt_op: .skip 8
 pt_arg: .skip 8
-.globl vma_count
-vma_count: .skip 8
 discard_list: .skip 8 + DISCARD_BATCH * 8   # {count, entries}: the device reads it
 discard_present: .skip 1
 .p2align 3
 prot_pte: .skip 8 * 8                   # user_pte_flags by PROT_* bits
+frame_refs: .skip 8                     # u16 per pool frame: references beyond the first (direct map)
+
+.section .process, "aw", @nobits
+.p2align 3
+.globl vma_count
+vma_count: .skip 8
+.section .process.vmas, "aw", @nobits
 .p2align 5
 .globl vmas
 vmas: .skip VMA_MAX * VMA_SIZE

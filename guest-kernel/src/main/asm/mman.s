@@ -951,7 +951,7 @@ sys_mincore:
     pop %rbx
     ret
 
-.section .bss
+.section .process, "aw", @nobits
 .p2align 3
 .globl brk_start, brk_current
 brk_start: .skip 8

@@ -1,6 +1,6 @@
 # The process: identity, session and group, limits, scheduling and accounting, name, the FS and
-# GS bases. There is one process (pid 1), the leader of its own session and process group, on
-# one CPU; its threads, their ends and the scheduler are in sched.s.
+# GS bases. The first process (pid 1) leads its own session and process group; fork.s makes the
+# others; threads, their ends and the scheduler are in sched.s.
 
 .include "defs.inc"
 .include "file.inc"
@@ -16,13 +16,31 @@
 .equ USER_HZ, 100
 
 .text
-.globl sys_getpid
-sys_getpid:
-    mov $1, %eax
+# process_init(): the first process's limits and umask, in its process area.
+.globl process_init
+process_init:
+    lea rlimits_initial(%rip), %rsi
+    lea rlimits(%rip), %rdi
+    mov $((rlimits_end - rlimits_initial) / 8), %ecx
+    rep movsq
+    movl $022, process_umask(%rip)
     ret
 
+.globl sys_getpid
+sys_getpid:
+    jmp current_pid
+
+# getppid(): the parent's pid; init_process has none (0)
 .globl sys_getppid
 sys_getppid:
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %rax
+    mov P_PARENT(%rax), %rax
+    test %rax, %rax
+    jz 1f
+    mov P_PID(%rax), %eax
+1:  ret
+
 .globl sys_getuid
 sys_getuid:
 .globl sys_geteuid
@@ -279,37 +297,113 @@ sys_arch_prctl:
     xor %eax, %eax
 7:  ret
 
-# ---- Session and process group: pid 1 leads both -----------------------------------------------
-# getpgid(pid), getsid(pid): 1 for this process (pid 0 or 1), else ESRCH
-.globl sys_getpgid
-sys_getpgid:
-.globl sys_getsid
-sys_getsid:
+# ---- Session and process group ---------------------------------------------------------------
+# process_by_pid(%edi = pid, 0 for the caller) -> %rax: the process, or 0
+process_by_pid:
     test %edi, %edi
-    jz sys_getpgrp
-    cmp $1, %edi
-    jne esrch
-.globl sys_getpgrp
-sys_getpgrp:
-    mov $1, %eax
+    jnz find_process
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %rax
     ret
 
-# setsid(): a process group leader may not start a session (EPERM).
+# getpgid(pid), getsid(pid): of the caller (pid 0) or of any process, else ESRCH
+.globl sys_getpgid
+sys_getpgid:
+    call process_by_pid
+    test %rax, %rax
+    jz esrch
+    mov P_PGID(%rax), %eax
+    ret
+
+.globl sys_getsid
+sys_getsid:
+    call process_by_pid
+    test %rax, %rax
+    jz esrch
+    mov P_SID(%rax), %eax
+    ret
+
+.globl sys_getpgrp
+sys_getpgrp:
+    xor %edi, %edi
+    jmp sys_getpgid
+
+# setsid(): a new session and group led by the caller; a process group leader may not (EPERM).
 .globl sys_setsid
 sys_setsid:
-    jmp eperm
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %rdx
+    mov P_PID(%rdx), %edi
+    call group_exists
+    test %eax, %eax
+    jnz eperm
+    mov P_PID(%rdx), %eax
+    mov %eax, P_PGID(%rdx)
+    mov %eax, P_SID(%rdx)
+    ret
 
-# setpgid(pid, pgid): Linux's order of checks; a session leader may not move (EPERM).
+# group_exists(%edi = pgid) -> %eax: 1 if some process is in that group. Clobbers %rcx, %rsi.
+group_exists:
+    lea all_processes(%rip), %rcx
+    mov %rcx, %rsi
+1:  mov (%rsi), %rsi
+    cmp %rcx, %rsi
+    je 2f
+    cmp %edi, P_PGID - P_LIST(%rsi)
+    jne 1b
+    mov $1, %eax
+    ret
+2:  xor %eax, %eax
+    ret
+
+# setpgid(pid, pgid), in Linux's order of checks: the caller or one of its children (ESRCH),
+# in the caller's session, not a session leader (EPERM); the group is the process's own or one
+# that exists in that session (EPERM).
 .globl sys_setpgid
 sys_setpgid:
-    test %edi, %edi
-    jnz 1f
-    mov $1, %edi
-1:  test %esi, %esi
+    test %esi, %esi
     js einval
-    cmp $1, %edi
-    jne esrch
-    jmp eperm
+    push %rbx
+    push %r12
+    mov %esi, %r12d
+    call process_by_pid
+    mov %rax, %rbx
+    mov $-ESRCH, %rax
+    test %rbx, %rbx
+    jz 9f
+    mov current_task(%rip), %rcx
+    mov T_PROCESS(%rcx), %rcx
+    cmp %rcx, %rbx
+    je 1f
+    cmp %rcx, P_PARENT(%rbx)
+    jne 9f
+    mov $-EPERM, %rax
+    mov P_SID(%rcx), %edx
+    cmp %edx, P_SID(%rbx)
+    jne 9f
+1:  mov $-EPERM, %rax
+    mov P_PID(%rbx), %edx
+    cmp %edx, P_SID(%rbx)
+    je 9f
+    test %r12d, %r12d
+    cmovz %edx, %r12d
+    cmp %edx, %r12d
+    je 2f
+    lea all_processes(%rip), %rcx       # another group: one of this session
+    mov %rcx, %rsi
+3:  mov (%rsi), %rsi
+    cmp %rcx, %rsi
+    je 9f
+    cmp %r12d, P_PGID - P_LIST(%rsi)
+    jne 3b
+    mov P_SID - P_LIST(%rsi), %edx
+    cmp %edx, P_SID(%rbx)
+    jne 3b
+2:  mov %r12d, P_PGID(%rbx)
+    xor %eax, %eax
+9:  pop %r12
+    pop %rbx
+    ret
 
 # ---- Identity ---------------------------------------------------------------------------------
 # getgroups(size, list): the supplementary groups (none at boot, as Linux's first process)
@@ -708,20 +802,16 @@ utsname:
     .fill UTSNAME_FIELD - 6, 1, 0
 
 
-.section .data
-.globl process_umask
-process_umask: .long 022
 .p2align 3
-# {rlim_cur, rlim_max} per resource; RLIM_INFINITY is all ones.
-.globl rlimits
-rlimits:
+# {rlim_cur, rlim_max} per resource, as the first process starts; RLIM_INFINITY is all ones.
+rlimits_initial:
     .quad -1, -1                        # RLIMIT_CPU
     .quad -1, -1                        # RLIMIT_FSIZE
     .quad -1, -1                        # RLIMIT_DATA
     .quad USER_STACK_MAX, -1            # RLIMIT_STACK
     .quad 0, -1                         # RLIMIT_CORE
     .quad -1, -1                        # RLIMIT_RSS
-    .quad 1, 1                          # RLIMIT_NPROC
+    .quad THREAD_MAX, THREAD_MAX        # RLIMIT_NPROC: the tasks the kernel has room for
     .quad 1024, 4096                    # RLIMIT_NOFILE
     .quad 0x800000, 0x800000            # RLIMIT_MEMLOCK
     .quad -1, -1                        # RLIMIT_AS
@@ -731,9 +821,14 @@ rlimits:
     .quad 0, 0                          # RLIMIT_NICE
     .quad 0, 0                          # RLIMIT_RTPRIO
     .quad -1, -1                        # RLIMIT_RTTIME
+rlimits_end:
 
-.section .bss
+.section .process, "aw", @nobits
 .p2align 3
+.globl rlimits
+rlimits: .skip rlimits_end - rlimits_initial
+.globl process_umask
+process_umask: .skip 4
 process_name: .skip 16
 group_count: .skip 4
 groups: .skip NGROUPS_KEPT * 4

@@ -22,7 +22,6 @@
 .include "mm.inc"
 .include "vdso-offsets.inc"             # the vDSO's FPU stubs (user/vdso.s)
 
-.equ THREAD_MAX,     256                # tasks at once, the first included (clone: EAGAIN past it)
 .equ SLOT_SIZE,      16384
 .equ SLOT_SHIFT,     14
 .equ SLOT_SIGINFO,   1024               # NSIG * SIGINFO_SLOT = 4096 bytes
@@ -94,7 +93,13 @@ schedule:
     orq $TW_FPU, T_WORK(%r12)
 11: mov %rsp, T_KSP(%rbx)
     mov %r12, current_task(%rip)
-    mov T_KSP(%r12), %rsp
+    mov T_PROCESS(%r12), %rax           # another process: its address space
+    mov P_CR3(%rax), %rax
+    mov %cr3, %rcx
+    cmp %rax, %rcx
+    je 12f
+    mov %rax, %cr3
+12: mov T_KSP(%r12), %rsp
     mov T_STACK_TOP(%r12), %rax         # entries from user mode land on its stack
     mov %rax, kernel_stack_top(%rip)
     mov %rax, tss + TSS_RSP0(%rip)
@@ -110,15 +115,14 @@ schedule:
     je 3f
     mov $MSR_GS_BASE, %ecx
     call wrmsr_rax
-3:  cmpq $TS_DEAD, T_STATE(%rbx)        # the previous task exited: its stack is free now
+3:  cmpq $TS_DEAD, T_STATE(%rbx)        # the previous task exited: its stack is free now,
+    jne 4f                              # and the address space of a process it was the last of
+    mov %rbx, %rdi
+    call task_free
+    mov T_PROCESS(%rbx), %rdi
+    cmpl $0, P_NR_THREADS(%rdi)
     jne 4f
-    lea init_task(%rip), %rax
-    cmp %rax, %rbx
-    je 4f
-    lea T_RQ(%rbx), %rax
-    mov free_slots(%rip), %rcx
-    mov %rcx, (%rax)
-    mov %rax, free_slots(%rip)
+    call process_switched_away
 4:  pop %r15
     pop %r14
     pop %r13
@@ -447,11 +451,12 @@ fpu_image_copy:
 9:  pop %rdi
     ret
 
-# map_fpu_area(): the process's FPU area, THREAD_MAX slots of FPU_SLOT_SIZE bytes below the vvar
-# page: user memory, read-write, not executable, sealed as the vvar and vDSO mappings are (no
-# munmap, mremap or new protection): the vDSO's FPU stubs keep the threads' state there, which
-# the kernel cannot (see jvmm_sigenter in user/vdso.s). The first thread takes slot 0, the one
-# in thread_slots[i] slot i + 1. Pages come on the first touch.
+# map_fpu_area(): the FPU area, THREAD_MAX slots of FPU_SLOT_SIZE bytes below the vvar page:
+# user memory, read-write, not executable, sealed as the vvar and vDSO mappings are (no munmap,
+# mremap or new protection): the vDSO's FPU stubs keep the threads' state there, which the
+# kernel cannot (see jvmm_sigenter in user/vdso.s). The first thread takes slot 0, the one in
+# thread_slots[i] slot i + 1. Every process maps the same frames (fpu_frames) at the same
+# place: a thread saves the registers into the slot of their owner, whichever process that is.
 .globl map_fpu_area
 map_fpu_area:
     mov vdso_base(%rip), %rsi
@@ -459,8 +464,8 @@ map_fpu_area:
     lea -FPU_AREA_SIZE(%rsi), %rdi
     mov %rdi, fpu_area(%rip)
     mov %rdi, init_task + T_FXSTATE(%rip)
-    mov $(PROT_READ | PROT_WRITE | KIND_ANON | VMA_SEALED), %edx
-    xor %ecx, %ecx
+    mov $(PROT_READ | PROT_WRITE | KIND_FPU | VMA_SEALED), %edx
+    movabs $(fpu_frames - KERNEL_VIRT_BASE), %rcx
     jmp new_region
 
 .globl sys_sched_yield
@@ -470,19 +475,24 @@ sys_sched_yield:
     ret
 
 # ---- Threads ----------------------------------------------------------------------------------
-# find_task(%edi = tid) -> %rax: the thread, or 0
+# find_task(%edi = tid) -> %rax: the thread, of any process, or 0
 .globl find_task
 find_task:
-    lea all_tasks(%rip), %rcx
+    lea all_processes(%rip), %rsi
+    mov %rsi, %rdx
+1:  mov (%rdx), %rdx
+    cmp %rsi, %rdx
+    je 3f
+    lea P_THREADS - P_LIST(%rdx), %rcx
     mov %rcx, %rax
-1:  mov (%rax), %rax
+2:  mov (%rax), %rax
     cmp %rcx, %rax
-    je 2f
+    je 1b
     cmp %edi, T_TID - T_ALL(%rax)
-    jne 1b
+    jne 2b
     sub $T_ALL, %rax
     ret
-2:  xor %eax, %eax
+3:  xor %eax, %eax
     ret
 
 # clone(flags, stack, parent_tid, child_tid, tls)
@@ -525,6 +535,7 @@ sys_clone3:
     jne 9f
     test $CSIGNAL, %edi                 # clone3 takes the exit signal apart from the flags
     jnz 9f
+    or CA_EXIT_SIGNAL(%rbx), %rdi       # a new process's exit signal, as clone's CSIGNAL
     mov CA_PARENT_TID(%rbx), %rdx
     mov CA_CHILD_TID(%rbx), %rcx
     mov CA_TLS(%rbx), %r8
@@ -533,8 +544,32 @@ sys_clone3:
 8:  ret
 
 # clone_thread(%rdi = flags, %rsi = stack or 0, %rdx = parent_tid, %rcx = child_tid, %r8 = tls)
-# -> %rax: the new thread's tid, or -errno. Linux's checks (copy_process) first.
+# -> %rax: the new thread's tid, or -errno. Linux's checks (copy_process) first; a clone that is
+# not a thread (fork, vfork, posix_spawn's CLONE_VM | CLONE_VFORK) makes a process (fork.s).
 clone_thread:
+    mov $-EINVAL, %rax
+    mov %edi, %r9d
+    and $(CLONE_NEWNS | CLONE_FS), %r9d
+    cmp $(CLONE_NEWNS | CLONE_FS), %r9d
+    je 9f
+    test $CLONE_THREAD, %edi            # a thread shares the signal actions...
+    jz 1f
+    test $CLONE_SIGHAND, %edi
+    jz 9f
+    test $(CLONE_NEWUSER | CLONE_NEWPID), %edi
+    jnz 9f
+1:  test $CLONE_SIGHAND, %edi           # ...which need the memory shared
+    jz 2f
+    test $CLONE_VM, %edi
+    jz 9f
+2:  test $CLONE_SETTLS, %edi            # Linux's do_arch_prctl_64: EPERM outside user memory
+    jz 3f
+    mov $-EPERM, %rax
+    movabs $USER_TOP, %r9
+    cmp %r9, %r8
+    jae 9f
+3:  test $CLONE_THREAD, %edi
+    jz copy_process
     push %rbx
     push %rbp
     push %r12
@@ -546,128 +581,163 @@ clone_thread:
     mov %rdx, %r13
     mov %rcx, %r14
     mov %r8, %r15
-    mov $-EINVAL, %rax
-    mov %ebx, %ecx
-    and $(CLONE_NEWNS | CLONE_FS), %ecx
-    cmp $(CLONE_NEWNS | CLONE_FS), %ecx
-    je 9f
-    test $CLONE_THREAD, %ebx            # a thread shares the signal actions...
-    jz 1f
-    test $CLONE_SIGHAND, %ebx
-    jz 9f
-    test $(CLONE_NEWUSER | CLONE_NEWPID), %ebx
-    jnz 9f
-1:  test $CLONE_SIGHAND, %ebx           # ...which need the memory shared
-    jz 2f
-    test $CLONE_VM, %ebx
-    jz 9f
-2:  mov $-ENOSYS, %rax                  # a new process (fork, vfork, CLONE_VM alone): not yet
-    test $CLONE_THREAD, %ebx
-    jz 9f
-    test $CLONE_SETTLS, %ebx            # Linux's do_arch_prctl_64: EPERM outside user memory
-    jz 3f
-    mov $-EPERM, %rax
-    movabs $USER_TOP, %rcx
-    cmp %rcx, %r15
-    jae 9f
-3:  mov $-EAGAIN, %rax                  # a slot: a freed one, else one never used
-    mov free_slots(%rip), %rbp
-    test %rbp, %rbp
-    jz 4f
-    mov (%rbp), %rcx
-    mov %rcx, free_slots(%rip)
-    sub $T_RQ, %rbp
-    jmp 5f
-4:  mov slots_used(%rip), %ecx
-    cmp $(THREAD_MAX - 1), %ecx
-    jae 9f
-    inc %ecx
-    mov %ecx, slots_used(%rip)
-    dec %ecx
-    imul $SLOT_SIZE, %ecx, %ecx
-    lea thread_slots(%rip), %rbp
-    add %rcx, %rbp
-5:  mov %rbp, %rdi                      # the task: zero, then what differs
-    xor %eax, %eax
-    mov $(TASK_SIZE / 8), %ecx
-    rep stosq
+    call task_alloc
+    test %rax, %rax
+    jz 8f
+    mov %rax, %rbp
     mov current_task(%rip), %r8
-    mov next_tid(%rip), %eax
-    mov %rax, T_TID(%rbp)
-    inc %eax
-    mov %eax, next_tid(%rip)
-    mov T_BLOCKED(%r8), %rax
-    mov %rax, T_BLOCKED(%rbp)
-    movq $SS_DISABLE, T_SS_FLAGS(%rbp)  # Linux: no alternate stack in a CLONE_VM child
     mov T_PROCESS(%r8), %rax
     mov %rax, T_PROCESS(%rbp)
-    lea SLOT_SIGINFO(%rbp), %rax
-    mov %rax, T_SIGINFO(%rbp)
-    mov $NO_DEADLINE, %rax
-    mov %rax, T_DEADLINE(%rbp)
-    mov T_FSBASE(%r8), %rax
+    incl P_NR_THREADS(%rax)
+    lea T_ALL(%rbp), %rdx
+    lea P_THREADS(%rax), %rsi
+    LIST_ADD_TAIL %rdx, %rsi
+    mov %rbp, %rdi
+    mov %r12, %rsi
+    call task_start
+    movq $SS_DISABLE, T_SS_FLAGS(%rbp)  # Linux: no alternate stack in a CLONE_VM child
     test $CLONE_SETTLS, %ebx
-    cmovnz %r15, %rax
-    mov %rax, T_FSBASE(%rbp)
-    mov T_GSBASE(%r8), %rax
-    mov %rax, T_GSBASE(%rbp)
-    test $CLONE_CHILD_CLEARTID, %ebx
-    jz 6f
+    jz 4f
+    mov %r15, T_FSBASE(%rbp)
+4:  test $CLONE_CHILD_CLEARTID, %ebx
+    jz 5f
     mov %r14, T_CLEAR_TID(%rbp)
-6:  mov %rbp, %rax                     # its FPU slot; the parent's state, as Linux copies it,
-    lea thread_slots(%rip), %rcx        # which the first of the two to return to user mode
-    sub %rcx, %rax                      # gives it (fpu_return)
-    shr $SLOT_SHIFT, %rax
-    inc %eax
-    imul $FPU_SLOT_SIZE, %eax, %eax
-    add fpu_area(%rip), %rax
-    mov %rax, T_FXSTATE(%rbp)
-    mov %r8, T_FPU_PARENT(%rbp)
-    mov %rbp, T_FPU_CHILD(%r8)
-    movq $TW_FPU, T_WORK(%rbp)
-    orq $TW_FPU, T_WORK(%r8)
-    lea SLOT_SIZE(%rbp), %rax
-    mov %rax, T_STACK_TOP(%rbp)
-    lea -F_SIZE(%rax), %rdi             # its user frame: the parent's, returning 0
-    mov %rdi, T_FRAME(%rbp)
-    mov T_FRAME(%r8), %rsi
-    mov $(F_SIZE / 8), %ecx
-    rep movsq
-    mov T_FRAME(%rbp), %rdi
-    movq $0, F_RAX(%rdi)
-    test %r12, %r12
-    jz 7f
-    mov %r12, F_RSP(%rdi)
-7:  lea -56(%rdi), %rax                 # what schedule pops: six registers, then ret_from_clone
-    mov %rax, T_KSP(%rbp)
-    lea ret_from_clone(%rip), %rcx
-    mov %rcx, 48(%rax)
-    movq $0, 40(%rax)                   # RBX, RBP: nothing
-    movq $0, 32(%rax)
-    test $CLONE_PARENT_SETTID, %ebx     # the tids, written where the user memory allows (Linux
-    jz 71f                              # ignores a failed write)
+5:  test $CLONE_PARENT_SETTID, %ebx     # the tids, written where the user memory allows (Linux
+    jz 6f                               # ignores a failed write)
     mov %r13, %rdi
     call put_tid
-71: test $CLONE_CHILD_SETTID, %ebx
-    jz 72f
+6:  test $CLONE_CHILD_SETTID, %ebx
+    jz 7f
     mov %r14, %rdi
     call put_tid
-72: lea T_ALL(%rbp), %rdx
-    lea all_tasks(%rip), %rsi
-    LIST_ADD_TAIL %rdx, %rsi
-    incl nr_threads(%rip)
-    lea T_RQ(%rbp), %rdx                # runnable: behind the parent, which goes on
-    lea runqueue(%rip), %rsi
-    LIST_ADD_TAIL %rdx, %rsi
-    call timer_update
+7:  mov %rbp, %rdi
+    call task_run
     mov T_TID(%rbp), %rax
-9:  pop %r15
+    jmp 10f
+8:  mov $-EAGAIN, %rax
+10: pop %r15
     pop %r14
     pop %r13
     pop %r12
     pop %rbp
     pop %rbx
+9:  ret
+
+# task_alloc() -> %rax: a new task with a tid (they count up, never reused), its slot's siginfo,
+# kernel stack and FPU slot, no deadline; all else zero. 0 when THREAD_MAX tasks exist.
+.globl task_alloc
+task_alloc:
+    push %rbx
+    mov free_slots(%rip), %rbx          # a slot: a freed one, else one never used
+    test %rbx, %rbx
+    jz 1f
+    mov (%rbx), %rcx
+    mov %rcx, free_slots(%rip)
+    sub $T_RQ, %rbx
+    jmp 2f
+1:  mov slots_used(%rip), %ecx
+    cmp $(THREAD_MAX - 1), %ecx
+    jae 8f
+    inc %ecx
+    mov %ecx, slots_used(%rip)
+    dec %ecx
+    imul $SLOT_SIZE, %ecx, %ecx
+    lea thread_slots(%rip), %rbx
+    add %rcx, %rbx
+2:  mov %rbx, %rdi                      # zero, then what every task has
+    xor %eax, %eax
+    mov $(TASK_SIZE / 8), %ecx
+    rep stosq
+    mov next_tid(%rip), %eax
+    mov %rax, T_TID(%rbx)
+    inc %eax
+    mov %eax, next_tid(%rip)
+    lea SLOT_SIGINFO(%rbx), %rax
+    mov %rax, T_SIGINFO(%rbx)
+    mov $NO_DEADLINE, %rax
+    mov %rax, T_DEADLINE(%rbx)
+    lea SLOT_SIZE(%rbx), %rax
+    mov %rax, T_STACK_TOP(%rbx)
+    mov %rbx, %rax                      # its FPU slot: thread_slots[i] has slot i + 1
+    lea thread_slots(%rip), %rcx
+    sub %rcx, %rax
+    shr $SLOT_SHIFT, %rax
+    inc %eax
+    imul $FPU_SLOT_SIZE, %eax, %eax
+    add fpu_area(%rip), %rax
+    mov %rax, T_FXSTATE(%rbx)
+    mov %rbx, %rax
+    pop %rbx
     ret
+8:  xor %eax, %eax
+    pop %rbx
+    ret
+
+# task_free(%rdi = a task that will never run again, not init_task): its slot is free.
+.globl task_free
+task_free:
+    lea init_task(%rip), %rax
+    cmp %rax, %rdi
+    je 9f
+    lea T_RQ(%rdi), %rax
+    mov free_slots(%rip), %rcx
+    mov %rcx, (%rax)
+    mov %rax, free_slots(%rip)
+9:  ret
+
+# task_start(%rdi = new task, %rsi = its user stack, 0 for the caller's): a copy of the calling
+# thread's user frame, returning 0; its signal mask, FS and GS bases; its FPU state is the
+# caller's, as Linux copies it, which the first of the two to return to user mode gives it
+# (fpu_return). Its first switch returns to ret_from_clone, or ret_from_fork when it is a
+# process of its own.
+.globl task_start
+task_start:
+    push %rbx
+    mov %rdi, %rbx
+    mov current_task(%rip), %r8
+    mov T_BLOCKED(%r8), %rax
+    mov %rax, T_BLOCKED(%rbx)
+    mov T_FSBASE(%r8), %rax
+    mov %rax, T_FSBASE(%rbx)
+    mov T_GSBASE(%r8), %rax
+    mov %rax, T_GSBASE(%rbx)
+    mov %r8, T_FPU_PARENT(%rbx)
+    mov %rbx, T_FPU_CHILD(%r8)
+    movq $TW_FPU, T_WORK(%rbx)
+    orq $TW_FPU, T_WORK(%r8)
+    mov T_STACK_TOP(%rbx), %rax         # its user frame: the caller's, returning 0
+    lea -F_SIZE(%rax), %rdi
+    mov %rdi, T_FRAME(%rbx)
+    push %rsi
+    mov T_FRAME(%r8), %rsi
+    mov $(F_SIZE / 8), %ecx
+    rep movsq
+    pop %rsi
+    mov T_FRAME(%rbx), %rdi
+    movq $0, F_RAX(%rdi)
+    test %rsi, %rsi
+    jz 1f
+    mov %rsi, F_RSP(%rdi)
+1:  lea -56(%rdi), %rax                 # what schedule pops: six registers, then the return
+    mov %rax, T_KSP(%rbx)
+    lea ret_from_clone(%rip), %rcx
+    mov T_PROCESS(%rbx), %rdx
+    cmp T_PROCESS(%r8), %rdx
+    je 2f
+    lea ret_from_fork(%rip), %rcx
+2:  mov %rcx, 48(%rax)
+    movq $0, 40(%rax)                   # RBX, RBP: nothing
+    movq $0, 32(%rax)
+    pop %rbx
+    ret
+
+# task_run(%rdi = new task): runnable, behind the caller, which goes on.
+.globl task_run
+task_run:
+    lea T_RQ(%rdi), %rdx
+    lea runqueue(%rip), %rsi
+    LIST_ADD_TAIL %rdx, %rsi
+    jmp timer_update
 
 # put_tid(%rdi = user pointer, %rbp = task): *ptr = its tid, if the user may write there
 put_tid:
@@ -748,80 +818,122 @@ sys_get_robust_list:
     pop %rbx
     ret
 
-# exit(status): this thread ends. Its clear_child_tid word is zeroed and one waiter woken (what
-# pthread_join waits for). The last thread's exit ends the process, with the status the first
-# thread exited with if it already did (Linux's leader's exit code), else this one.
+# exit(status): this thread ends.
 .globl sys_exit
 sys_exit:
     movzbl %dil, %edi
+    shl $8, %edi
+    jmp thread_exit
+
+# exit_group(status): the process ends.
+.globl sys_exit_group
+sys_exit_group:
+    movzbl %dil, %edi
+    shl $8, %edi
+    jmp group_exit
+
+# thread_exit(%edi = wait status): the calling thread ends. Its clear_child_tid word is zeroed
+# and one waiter woken (what pthread_join waits for). The last thread's end is the process's
+# (process_end, fork.s), with the status of the exit_group or fatal signal under way, else the
+# one the first thread exited with if it already did (Linux's leader's exit code), else this one.
+thread_exit:
     mov current_task(%rip), %rbx
-    lea init_task(%rip), %rax
-    cmp %rax, %rbx
+    mov T_PROCESS(%rbx), %r12
+    mov P_PID(%r12), %eax
+    cmp T_TID(%rbx), %eax
+    sete %r13b                          # the first thread
     jne 1f
-    mov %edi, leader_status(%rip)
-1:  cmpl $1, nr_threads(%rip)
-    jne 2f
-    lea init_task(%rip), %rax
-    cmp %rax, %rbx
-    je process_exit
-    mov leader_status(%rip), %eax
-    cmpl $0, leader_exited(%rip)
-    cmovne %eax, %edi
-    jmp process_exit
-2:  cmp %rax, %rbx
+    mov %edi, P_LEADER_STATUS(%r12)
+1:  cmpl $1, P_NR_THREADS(%r12)
     jne 3f
-    movl $1, leader_exited(%rip)
-3:  call futex_exit_robust              # as Linux's mm_release: robust locks, then the tid word
+    cmpl $0, P_GROUP_EXIT(%r12)
+    je 2f
+    mov P_EXIT_CODE(%r12), %edi
+    jmp process_end
+2:  cmpl $0, P_LEADER_EXITED(%r12)
+    je process_end
+    mov P_LEADER_STATUS(%r12), %edi
+    jmp process_end
+3:  test %r13b, %r13b
+    jz 4f
+    movl $1, P_LEADER_EXITED(%r12)
+4:  call futex_exit_robust              # as Linux's mm_release: robust locks, then the tid word
     mov T_CLEAR_TID(%rbx), %rdi
     test %rdi, %rdi
-    jz 4f
+    jz task_exit
     push %rdi
     mov $4, %esi
     mov $1, %edx
     call user_range_ok
     pop %rdi
     test %rax, %rax
-    jnz 4f
+    jnz task_exit
     movl $0, (%rdi)
     mov $1, %esi
     call futex_wake_address
-4:  lea T_ALL(%rbx), %rdx
+    jmp task_exit
+
+# group_exit(%edi = wait status): the process ends (exit_group, a fatal signal). The first
+# process's end is the VM's; in another, every other thread gets SIGKILL and leaves on its way
+# back to user mode (as Linux's zap_other_threads), this one at once. A thread that finds the
+# end under way leaves with its status.
+.globl group_exit
+group_exit:
+    mov current_task(%rip), %rbx
+    mov T_PROCESS(%rbx), %r12
+    cmpl $0, P_GROUP_EXIT(%r12)
+    jne 2f
+    movl $1, P_GROUP_EXIT(%r12)
+    mov %edi, P_EXIT_CODE(%r12)
+    lea init_process(%rip), %rax
+    cmp %rax, %r12
+    je vm_report_exit
+    lea P_THREADS(%r12), %r13
+    mov %r13, %r14
+1:  mov (%r14), %r14
+    cmp %r13, %r14
+    je 2f
+    lea -T_ALL(%r14), %rdi
+    cmp %rbx, %rdi
+    je 1b
+    btsq $(SIGKILL - 1), T_PENDING(%rdi)
+    call signal_wake
+    jmp 1b
+2:  mov P_EXIT_CODE(%r12), %edi
+    jmp thread_exit
+
+# task_exit(): the calling thread leaves for good; its slot is freed once another runs.
+.globl task_exit
+task_exit:
+    mov current_task(%rip), %rbx
+    lea T_ALL(%rbx), %rdx
     LIST_DEL %rdx
-    decl nr_threads(%rip)
+    mov T_PROCESS(%rbx), %rax
+    decl P_NR_THREADS(%rax)
     lea T_RQ(%rbx), %rdx
     LIST_DEL %rdx
     movq $TS_DEAD, T_STATE(%rbx)
     movq $0, T_PENDING(%rbx)
     cmp fpu_owner(%rip), %rbx           # nobody's state in the registers any more
-    jne 5f
+    jne 1f
     movq $0, fpu_owner(%rip)
-5:
-    call signal_retarget                # a process signal this thread was to take goes to another
-    call schedule                       # never comes back
-    jmp 4b
-
-.globl sys_exit_group
-sys_exit_group:
-    movzbl %dil, %edi
-    jmp process_exit
+1:  call signal_retarget                # a process signal this thread was to take goes to another
+2:  call schedule                       # never comes back
+    jmp 2b
 
 .section .rodata
 msg_deadlock: .asciz "jvmm-kernel: every thread waits and nothing can wake one: halting\n"
 
 .section .data
 .p2align 3
-# The run queue, the timed sleepers and every thread: list heads; init_task starts in two.
+# The run queue and the timed sleepers: list heads; init_task starts in the first.
 .globl runqueue
 runqueue:  .quad init_task + T_RQ, init_task + T_RQ
 timers:    .quad timers, timers
-.globl all_tasks
-all_tasks: .quad init_task + T_ALL, init_task + T_ALL
 .globl kernel_stack_top
 kernel_stack_top: .quad entry_stack_top
 next_tid:  .long 2
 fpu_owner: .quad init_task              # whose FPU state the registers hold (0: nobody's)
-.globl nr_threads
-nr_threads: .long 1
 
 .section .bss
 .p2align 3
@@ -831,7 +943,6 @@ timer_armed_for: .skip 8                # the deadline the timer is armed for (p
 .globl context_switches
 context_switches: .skip 8
 slots_used: .skip 4
-leader_status: .skip 4
-leader_exited: .skip 4
 .p2align 12
 thread_slots: .skip (THREAD_MAX - 1) * SLOT_SIZE
+fpu_frames: .skip FPU_AREA_SIZE

@@ -80,7 +80,8 @@ send_sigpipe:
     mov $(KSIGINFO_SIZE / 8), %ecx
     rep stosq
     movl $SIGPIPE, SI_SIGNO(%rsp)
-    movl $1, SI_PID(%rsp)
+    call current_pid
+    mov %eax, SI_PID(%rsp)
     mov $SIGPIPE, %edi
     mov %rsp, %rsi
     mov $1, %edx
@@ -89,10 +90,12 @@ send_sigpipe:
     ret
 
 # send_signal(%edi = signal 1..64, %rsi = kernel siginfo (KSIGINFO_SIZE bytes), %edx = 1 to
-# the running thread, 0 to the process); send_signal_to: %rdx = the thread, or 0 for the process.
-# Makes it pending, unless it is ignored and not blocked (Linux's sig_ignored), or already pending
-# (one instance: real-time signals are not queued). The thread that is to take it is woken if it
-# waits; it is delivered on its next return to user mode.
+# the running thread, 0 to its process); send_signal_to: %rdx = the thread, or 0 for the
+# running thread's process; send_signal_process: %rdx = 0, %rcx = the process (or %rdx = a
+# thread and %rcx its process). Makes it pending, unless it is ignored and not blocked (Linux's
+# sig_ignored), or already pending (one instance: real-time signals are not queued); a zombie
+# gets nothing. The thread that is to take it is woken if it waits; it is delivered on its next
+# return to user mode.
 .globl send_signal
 send_signal:
     test %edx, %edx
@@ -100,23 +103,34 @@ send_signal:
     mov current_task(%rip), %rdx
 .globl send_signal_to
 send_signal_to:
+    mov current_task(%rip), %rcx
+    test %rdx, %rdx
+    cmovnz %rdx, %rcx
+    mov T_PROCESS(%rcx), %rcx
+.globl send_signal_process
+send_signal_process:
+    cmpl $PS_ALIVE, P_STATE(%rcx)
+    jne 10f
     push %rbx
     push %r12
     push %r13
     push %r14
+    push %r15
     lea -1(%rdi), %ebx                  # its bit
     mov %rsi, %r12
     mov %rdx, %r14
-    mov current_task(%rip), %rax
-    mov T_PROCESS(%rax), %rcx
-    test %r14, %r14
-    cmovnz %r14, %rax
-    mov T_BLOCKED(%rax), %r8
+    mov %rcx, %r15
+    mov %r14, %rax                      # blocked by the thread, or by the process's first
+    test %rax, %rax
+    jnz 1f
+    mov P_THREADS(%r15), %rax
+    sub $T_ALL, %rax
+1:  mov T_BLOCKED(%rax), %r8
     bt %rbx, %r8
     jc 2f
     mov %rbx, %r8
     shl $5, %r8
-    mov P_ACTIONS + SA_HANDLER(%rcx,%r8), %r8
+    mov P_ACTIONS + SA_HANDLER(%r15,%r8), %r8
     cmp $SIG_IGN, %r8
     je 9f
     test %r8, %r8
@@ -124,8 +138,8 @@ send_signal_to:
     mov $SIGMASK_KERNEL_IGNORE, %r8d
     bt %rbx, %r8
     jc 9f
-2:  lea P_PENDING(%rcx), %r13
-    mov P_SIGINFO(%rcx), %rdi
+2:  lea P_PENDING(%r15), %r13
+    mov P_SIGINFO(%r15), %rdi
     test %r14, %r14
     jz 3f
     lea T_PENDING(%r14), %r13
@@ -143,10 +157,12 @@ send_signal_to:
     test %r14, %r14
     jnz 5f
     mov current_task(%rip), %r14        # to the process: the sender if it takes it, else the
-    mov T_BLOCKED(%r14), %rax           # first thread that does not block it
+    cmp T_PROCESS(%r14), %r15           # first thread that does not block it
+    jne 31f
+    mov T_BLOCKED(%r14), %rax
     bt %rbx, %rax
     jnc 5f
-    lea all_tasks(%rip), %rcx
+31: lea P_THREADS(%r15), %rcx
     mov %rcx, %r14
 4:  mov (%r14), %r14
     cmp %rcx, %r14
@@ -157,14 +173,16 @@ send_signal_to:
     sub $T_ALL, %r14
 5:  mov %r14, %rdi
     call signal_wake
-9:  pop %r14
+9:  pop %r15
+    pop %r14
     pop %r13
     pop %r12
     pop %rbx
-    ret
+10: ret
 
 # signal_wake(%rdi = task): its TW_SIGPENDING from its pending sets; if it has a signal to take
 # and waits, it wakes (its wait returns -EINTR).
+.globl signal_wake
 signal_wake:
     mov %rdi, %rax
     push %rdi
@@ -180,15 +198,19 @@ signal_wake:
 .globl signal_retarget
 signal_retarget:
     push %rbx
-    lea all_tasks(%rip), %rbx
+    push %r12
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %r12
+    add $P_THREADS, %r12
+    mov %r12, %rbx
 1:  mov (%rbx), %rbx
-    lea all_tasks(%rip), %rax
-    cmp %rax, %rbx
+    cmp %r12, %rbx
     je 9f
     lea -T_ALL(%rbx), %rdi
     call signal_wake
     jmp 1b
-9:  pop %rbx
+9:  pop %r12
+    pop %rbx
     ret
 
 # force_sig_fault(%edi = signal, %esi = si_code, %rdx = si_addr): a signal the thread caused
@@ -1053,20 +1075,99 @@ wait_for_signal:
     ret
 
 # ---- Sending ---------------------------------------------------------------------------------
-# The process is pid 1; its threads are found by tid (find_task); other targets do not exist
-# (-ESRCH).
+# current_pid() -> %eax: the calling thread's process's pid. Clobbers nothing else.
+.globl current_pid
+current_pid:
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %rax
+    mov P_PID(%rax), %eax
+    ret
 
-# kill(pid, sig): 1, 0 (its own process group) and -1 (every process but init and itself: none)
+# kill(pid, sig): pid > 0 that process (a zombie too: the signal is dropped), 0 the caller's
+# process group, -1 every process but init_process and the caller, < -1 the group -pid; ESRCH
+# when there is none. Signal 0 only checks.
 .globl sys_kill
 sys_kill:
-    cmp $1, %edi
-    je 1f
-    test %edi, %edi
-    jnz esrch
-1:  mov %esi, %edi
-    mov $SI_USER, %esi
+    cmp $NSIG, %esi
+    ja einval
+    push %rbp
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    sub $KSIGINFO_SIZE, %rsp
+    mov %edi, %r12d
+    mov %esi, %r13d
+    mov %rsp, %rdi
+    xor %eax, %eax
+    mov $(KSIGINFO_SIZE / 8), %ecx
+    rep stosq
+    mov %r13d, SI_SIGNO(%rsp)
+    movl $SI_USER, SI_CODE(%rsp)
+    call current_pid
+    mov %eax, SI_PID(%rsp)
+    test %r12d, %r12d
+    jle 2f
+    mov %r12d, %edi
+    call find_process
+    test %rax, %rax
+    jz 7f
+    mov %rax, %rcx
+    call kill_one
+    jmp 8f
+2:  mov current_task(%rip), %rax        # a group, or all
+    mov T_PROCESS(%rax), %r14
+    mov %r12d, %r15d
+    neg %r15d                           # the group: -pid,
+    test %r12d, %r12d
+    jnz 31f
+    mov P_PGID(%r14), %r15d             # or the caller's,
+31: cmp $-1, %r12d
+    jne 3f
+    xor %r15d, %r15d                    # or all (no group is 0)
+3:  mov $-ESRCH, %rbx
+    lea all_processes(%rip), %rbp
+    mov %rbp, %r12
+4:  mov (%r12), %r12
+    cmp %rbp, %r12
+    je 6f
+    lea -P_LIST(%r12), %rcx
+    test %r15d, %r15d                   # all but init and the caller
+    jnz 5f
+    cmpl $1, P_PID(%rcx)
+    je 4b
+    cmp %r14, %rcx
+    je 4b
+    jmp 51f
+5:  cmp %r15d, P_PGID(%rcx)
+    jne 4b
+51: xor %ebx, %ebx
+    call kill_one
+    jmp 4b
+6:  mov %rbx, %rax
+    jmp 9f
+7:  mov $-ESRCH, %rax
+    jmp 9f
+8:  xor %eax, %eax
+9:  add $KSIGINFO_SIZE, %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    pop %rbp
+    ret
+
+# kill_one(%rcx = process; %r13d = signal, kill's siginfo at 8(%rsp))
+kill_one:
+    test %r13d, %r13d
+    jz 9f
+    mov %r13d, %edi
+    lea 8(%rsp), %rsi
     xor %edx, %edx
-    jmp send_from_user
+    jmp send_signal_process
+9:  ret
 
 # tkill(tid, sig)
 .globl sys_tkill
@@ -1089,14 +1190,17 @@ sys_tgkill:
     jle einval
     test %esi, %esi
     jle einval
-    cmp $1, %edi
-    jne esrch
     push %rdx
+    push %rdi
     mov %esi, %edi
     call find_task
+    pop %rcx
     pop %rdi
     test %rax, %rax
     jz esrch
+    mov T_PROCESS(%rax), %rdx
+    cmp P_PID(%rdx), %ecx
+    jne esrch
     mov $SI_TKILL, %esi
     mov %rax, %rdx
     jmp send_from_user
@@ -1113,7 +1217,8 @@ send_from_user:
     movl $0, SI_ERRNO(%rsp)
     mov %esi, SI_CODE(%rsp)
     movl $0, SI_CODE + 4(%rsp)
-    movl $1, SI_PID(%rsp)
+    call current_pid
+    mov %eax, SI_PID(%rsp)
     movl $0, SI_UID(%rsp)
     movq $0, 24(%rsp)
     movq $0, 32(%rsp)
@@ -1183,18 +1288,23 @@ queue_from_user:
 3:  mov $-ESRCH, %rax
     test %ebx, %ebx
     jnz 31f
-    cmp $1, %r12d                       # rt_sigqueueinfo: the process
-    jne 9f
+    mov %r12d, %edi                     # rt_sigqueueinfo: the process
+    call find_process
+    mov %rax, %rcx
+    mov $-ESRCH, %rax
+    test %rcx, %rcx
+    jz 9f
     xor %r14d, %r14d
     jmp 4f
-31: cmp $1, %ebx                        # rt_tgsigqueueinfo: a thread of it
-    jne 9f
-    mov %r12d, %edi
+31: mov %r12d, %edi                     # rt_tgsigqueueinfo: a thread of it
     call find_task
     mov %rax, %r14
     mov $-ESRCH, %rax
     test %r14, %r14
     jz 9f
+    mov T_PROCESS(%r14), %rcx
+    cmp P_PID(%rcx), %ebx
+    jne 9f
 4:  mov $-EINVAL, %rax
     cmp $NSIG, %r13d
     ja 9f
@@ -1204,7 +1314,7 @@ queue_from_user:
     mov %r13d, %edi
     mov %rsp, %rsi
     mov %r14, %rdx
-    call send_signal_to
+    call send_signal_process
     xor %eax, %eax
 9:  add $56, %rsp
     pop %r14
@@ -1231,20 +1341,31 @@ init_task:
     .quad NO_DEADLINE                   # T_DEADLINE
     .quad runqueue, runqueue            # T_RQ: alone on the run queue
     .quad 0, 0, 0, 0                    # T_WAIT, T_TIMER
-    .quad all_tasks, all_tasks          # T_ALL
+    .quad init_process + P_THREADS, init_process + P_THREADS   # T_ALL
     .quad 0, 0, 0                       # T_FUTEX_KEY, T_FUTEX_BITSET, T_CLEAR_TID
     .quad 0, 0                          # T_FSBASE, T_GSBASE
     .quad entry_stack_top               # T_STACK_TOP: the boot entry stack
     .quad 0                             # T_FXSTATE: map_fpu_area sets it
     .quad 0, 0, 0                       # T_ROBUST, T_RSEQ, T_RSEQ_SIG
     .quad 0, 0                          # T_FPU_PARENT, T_FPU_CHILD
+    .quad 0, 0                          # T_SET_TID, T_VFORK
 .if . - init_task != TASK_SIZE
 .error "init_task does not match struct task"
 .endif
+.globl init_process
 init_process:
     .quad 0                             # P_PENDING
     .quad init_process_siginfo          # P_SIGINFO
     .fill NSIG * SIGACTION_SIZE, 1, 0   # P_ACTIONS: all SIG_DFL
+    .long 1, 1, 1, 0                    # P_PID, P_PGID, P_SID, P_EXIT_SIGNAL
+    .quad 0                             # P_PARENT
+    .quad init_process + P_CHILDREN, init_process + P_CHILDREN
+    .quad 0, 0                          # P_SIBLING
+    .quad init_task + T_ALL, init_task + T_ALL   # P_THREADS
+    .long 1, PS_ALIVE                   # P_NR_THREADS, P_STATE
+    .long 0, 0, 0, 0                    # P_EXIT_CODE, P_LEADER_STATUS, P_LEADER_EXITED, P_GROUP_EXIT
+    .quad boot_pml4                     # P_CR3 (linked at its physical address)
+    .quad all_processes, all_processes  # P_LIST
 .if . - init_process != PROCESS_SIZE
 .error "init_process does not match struct process"
 .endif

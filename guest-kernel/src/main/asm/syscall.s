@@ -253,7 +253,10 @@ SYSCALL 35, sys_nanosleep
 SYSCALL 39, sys_getpid
 SYSCALL 40, sys_sendfile
 SYSCALL 56, sys_clone
+SYSCALL 57, sys_fork
+SYSCALL 58, sys_vfork
 SYSCALL 60, sys_exit
+SYSCALL 61, sys_wait4
 SYSCALL 62, sys_kill
 SYSCALL 63, sys_uname
 SYSCALL 72, sys_fcntl
@@ -325,6 +328,7 @@ SYSCALL 231, sys_exit_group
 SYSCALL 232, sys_epoll_wait
 SYSCALL 233, sys_epoll_ctl
 SYSCALL 234, sys_tgkill
+SYSCALL 247, sys_waitid
 SYSCALL 257, sys_openat
 SYSCALL 258, sys_mkdirat
 SYSCALL 260, sys_fchownat

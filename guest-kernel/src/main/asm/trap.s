@@ -193,11 +193,19 @@ handle_kernel_exception:
     jmp kernel_panic
 
 # ---- The end of a process ------------------------------------------------------------------
-# kill_process(%rdi = frame, %esi = signal, %rdx = fault address or 0): report, exit 128 + signal.
+# kill_process(%rdi = frame, %esi = signal, %rdx = fault address or 0): the process dies of the
+# signal (group_exit, sched.s). The first process's death is the VM's: it is reported first.
 .globl kill_process
 kill_process:
     mov %rdi, %rbx
     mov %esi, %r12d
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %rax
+    lea init_process(%rip), %rcx
+    cmp %rcx, %rax
+    jne 8f
+    cmpl $0, P_GROUP_EXIT(%rax)
+    jne 8f
     push %rdx
     lea msg_killed(%rip), %rdi
     call serial_puts
@@ -217,8 +225,8 @@ kill_process:
     call serial_put_hex
     mov $'\n', %edi
     call serial_putc
-    lea 128(%r12), %edi
-    jmp process_exit_quietly
+8:  mov %r12d, %edi
+    jmp group_exit
 
 # put_signal_name(%edi = signal 1..64): its name; the real-time ones by the kernel's SIGRTMIN (32)
 put_signal_name:
@@ -248,20 +256,25 @@ put_signal_name:
 9:  pop %rbx
     ret
 
-# process_exit(%edi = status): the program ended; its status is the VM's.
-.globl process_exit
-process_exit:
+# vm_report_exit(%edi = wait status): the first process ended, and with it the VM: the exit
+# line (a death by signal was reported already), the system-call report, then the exit device
+# with the status a shell would give: the exit code, or 128 + the signal.
+.globl vm_report_exit
+vm_report_exit:
     mov %edi, %r12d
+    test $0x7f, %r12d
+    jnz 1f
+    shr $8, %r12d
     lea msg_exit(%rip), %rdi
     call serial_puts
     mov %r12d, %edi
     call serial_put_dec
     mov $'\n', %edi
     call serial_putc
-    mov %r12d, %edi
-process_exit_quietly:
-    mov %edi, %r12d
-    call report_syscalls
+    jmp 2f
+1:  and $0x7f, %r12d
+    add $128, %r12d
+2:  call report_syscalls
     mov %r12d, %edi
     jmp vm_exit
 

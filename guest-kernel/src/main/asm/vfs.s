@@ -1504,11 +1504,15 @@ devices:                                # path, operations, st_rdev (Linux's num
     .quad dev_tty, tty_ops, 0x500
     .quad 0
 
+.section .process, "aw", @nobits
+.p2align 3
+.globl cwd_node
+cwd_node: .skip 8                       # holds an N_OPEN reference
+
 .section .bss
 .p2align 3
-.globl root_node, cwd_node
+.globl root_node
 root_node: .skip 8
-cwd_node: .skip 8
 walk_buffer: .skip 8
 .globl walk_name, walk_len
 walk_name: .skip 8
@@ -1618,5 +1622,5 @@ vfs_install_program:
 
 .section .rodata
 proc_self_exe: .asciz "/proc/self/exe"
-.section .bss
+.section .process, "aw", @nobits
 exe_path: .skip PATH_MAX
