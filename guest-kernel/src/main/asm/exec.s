@@ -1,6 +1,6 @@
 # Starting the user program: an ELF64 loader for static executables (ET_EXEC, or ET_DYN without
-# PT_INTERP: static-pie, loaded at a random base as Linux does), and the initial stack laid out as
-# Linux's binfmt_elf does (argc, argv, envp, the auxiliary vector, the strings).
+# PT_INTERP: static-pie, loaded at a random base as Linux does), the initial stack laid out as
+# Linux's binfmt_elf does (argc, argv, envp, the auxiliary vector, the strings), and execve.
 #
 # Loading costs O(segments), not O(pages): a read-only segment becomes a region backed by the
 # module's own pages (mapped on first touch, copied on write, so the image is never written); a
@@ -9,6 +9,11 @@
 
 .include "defs.inc"
 .include "mm.inc"
+.include "task.inc"
+.include "file.inc"
+.include "tmpfs.inc"
+.include "args.inc"
+.include "vdso-offsets.inc"             # jvmm_fpu_init: a new program's FPU state
 
 .equ PT_LOAD, 1
 .equ PT_INTERP, 3
@@ -312,6 +317,419 @@ load_segment:
     pop %rbp
     pop %r15
     pop %r14
+    ret
+
+# ---- execve -----------------------------------------------------------------------------------
+.equ AT_SYMLINK_NOFOLLOW, 0x100
+.equ EXEC_AT_FLAGS, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW
+.equ MAX_ARG_STRLEN, 32 * PAGE_SIZE     # one string (Linux's)
+.equ MAX_ARG_STRINGS, 0x7fffffff
+
+# execve(filename, argv, envp)
+.globl sys_execve
+sys_execve:
+    mov %rdx, %rcx
+    mov %rsi, %rdx
+    mov %rdi, %rsi
+    mov $AT_FDCWD, %edi
+    xor %r8d, %r8d
+# execveat(dirfd, filename, argv, envp, flags): the process runs another program, as Linux's
+# do_execveat_common: the file is found and checked (ENOENT, EACCES for what is not an executable
+# regular file, ENOEXEC for what is not an x86-64 ELF, ENOENT for a dynamically linked one, whose
+# interpreter the guest does not have), argv and envp are copied (E2BIG past Linux's limits),
+# and then, past the point of no return, the address space is replaced: the program's segments,
+# a new stack, the vDSO where it was; handlers reset, close-on-exec descriptors closed, the FPU in
+# its initial state. A failure there kills the process (SIGSEGV), as on Linux. A process with
+# several threads cannot exec yet (-EAGAIN; docs/kernel.md).
+.globl sys_execveat
+sys_execveat:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    sub $40, %rsp
+    mov %rdx, 0(%rsp)                   # argv
+    mov %rcx, 8(%rsp)                   # envp
+    mov %rsi, 32(%rsp)                  # filename
+    mov $-EINVAL, %rax
+    test $~EXEC_AT_FLAGS, %r8d
+    jnz 9f
+    mov %r8d, %edx
+    call lookup_at
+    cmp $-4095, %rax
+    jae 9f
+    mov FILE_OPS(%rax), %rcx            # a file of the file system (AT_EMPTY_PATH: any open one)
+    lea tmpfs_stat(%rip), %rdx
+    cmp %rdx, FOP_STAT(%rcx)
+    mov $-EACCES, %rdx
+    cmovne %rdx, %rax
+    jne 9f
+    mov FILE_PRIVATE(%rax), %rbx        # the node
+    mov N_MODE(%rbx), %ecx
+    mov %ecx, %edx
+    and $S_IFMT, %edx
+    mov $-ELOOP, %rax                   # AT_SYMLINK_NOFOLLOW on a symlink
+    cmp $S_IFLNK, %edx
+    je 9f
+    mov $-EACCES, %rax
+    cmp $S_IFREG, %edx
+    jne 9f
+    test $0111, %ecx
+    jz 9f
+    mov N_BACKING(%rbx), %r12           # the bytes in place: the initramfs's, or the program's
+    mov N_SIZE(%rbx), %r13
+    mov $-ENOEXEC, %rax                 # (a file written since the boot: not yet, docs/kernel.md)
+    test %r12, %r12
+    jz 9f
+    mov %r12, %rdi
+    mov %r13, %rsi
+    call elf_precheck
+    test %rax, %rax
+    jnz 9f
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %rax
+    cmpl $1, P_NR_THREADS(%rax)
+    mov $-EAGAIN, %rax
+    jne 9f
+    mov 0(%rsp), %rdi                   # argv and envp into a kernel buffer (args_*)
+    mov 8(%rsp), %rsi
+    call exec_copy_args
+    test %rax, %rax
+    jnz 9f
+    # The point of no return.
+    mov %rbx, %rdi
+    mov 32(%rsp), %rsi
+    call exec_name
+    call exec_flush
+    call mm_unmap_all
+    call map_vdso_and_stack_again
+    call map_fpu_area
+    movabs $KERNEL_VIRT_BASE, %rdx      # the bytes' physical address: the kernel image's, or
+    mov %r12, %rcx                      # the direct map's
+    movabs $DIRECT_MAP_BASE, %rax
+    cmp %rdx, %r12
+    cmovae %rdx, %rax
+    sub %rax, %rcx
+    mov %r12, %rdi
+    mov %r13, %rsi
+    mov %rcx, %rdx
+    call load_elf
+    test %rax, %rax
+    jz 8f
+    mov %rax, %r14                      # entry
+    mov vdso_base(%rip), %rdi
+    call build_stack
+    mov %rax, %r15
+    call exec_free_args
+    test %r15, %r15
+    js 8f
+    mov current_task(%rip), %rax        # the new program's first instruction, every register 0
+    mov T_FRAME(%rax), %rdi
+    push %rdi
+    xor %eax, %eax
+    mov $(F_KIND / 8), %ecx
+    rep stosq
+    pop %rdi
+    movq $-1, F_ORIG_RAX(%rdi)          # (no restart)
+    mov %r14, F_RIP(%rdi)
+    movq $USER_CS, F_CS(%rdi)
+    movq $(RFLAGS_IF | RFLAGS_FIXED), F_RFLAGS(%rdi)
+    mov %r15, F_RSP(%rdi)
+    movq $USER_DS, F_SS(%rdi)
+    mov current_task(%rip), %rax
+    orq $(TW_IRET | TW_FPU), T_WORK(%rax)
+    mov T_PROCESS(%rax), %rax
+    movl $1, P_EXECED(%rax)
+    mov %rax, %rdi
+    call vfork_done
+    xor %eax, %eax
+    jmp 9f
+8:  mov current_task(%rip), %rax        # past the point of no return
+    mov T_FRAME(%rax), %rdi
+    mov $SIGSEGV, %esi
+    xor %edx, %edx
+    call kill_process                   # does not return
+9:  add $40, %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+# elf_precheck(%rdi = image, %rsi = size) -> %rax: 0, or the errno Linux gives before the point
+# of no return: -ENOEXEC for what is not an x86-64 ELF executable, -ENOENT for a dynamically
+# linked one (its interpreter is not there). load_elf checks the rest.
+elf_precheck:
+    mov $-ENOEXEC, %rax
+    cmp $64, %rsi
+    jb 9f
+    cmpl $0x464c457f, (%rdi)
+    jne 9f
+    cmpw $0x0102, 4(%rdi)               # ELFCLASS64, ELFDATA2LSB
+    jne 9f
+    cmpw $62, 18(%rdi)                  # EM_X86_64
+    jne 9f
+    movzwl 16(%rdi), %ecx
+    cmp $ET_EXEC, %ecx
+    je 1f
+    cmp $ET_DYN, %ecx
+    jne 9f
+1:  cmpw $56, 54(%rdi)
+    jne 9f
+    movzwl 56(%rdi), %ecx               # e_phnum program headers at e_phoff, in the file
+    mov 32(%rdi), %rdx
+    imul $56, %rcx, %r8
+    add %rdx, %r8
+    jc 9f
+    cmp %rsi, %r8
+    ja 9f
+    add %rdi, %rdx
+2:  test %ecx, %ecx
+    jz 8f
+    cmpl $PT_INTERP, (%rdx)
+    je 7f
+    add $56, %rdx
+    dec %ecx
+    jmp 2b
+7:  mov $-ENOENT, %rax
+    ret
+8:  xor %eax, %eax
+9:  ret
+
+# exec_copy_args(%rdi = argv, %rsi = envp) -> %rax: 0 with args_* naming a kernel copy (in a
+# 2 MiB frame, exec_free_args gives it back), or -EFAULT, -E2BIG (Linux's limits: all strings
+# and pointers within ARG_MAX_TOTAL, each string within MAX_ARG_STRLEN), -ENOMEM. A NULL argv
+# is an empty one, to which Linux adds "" as argv[0]; so does this.
+exec_copy_args:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    sub $24, %rsp
+    mov %rdi, 0(%rsp)
+    mov %rsi, 8(%rsp)
+    call frame_alloc_large
+    test %rax, %rax
+    jz 71f
+    movabs $DIRECT_MAP_BASE, %rcx
+    add %rcx, %rax
+    mov %rax, 16(%rsp)                  # the buffer: the strings, then the offsets at its end
+    mov %rax, args_strings(%rip)
+    xor %r14d, %r14d                    # bytes of strings
+    xor %r15d, %r15d                    # strings
+    mov 0(%rsp), %rdi
+    call copy_string_array
+    test %rax, %rax
+    js 8f
+    mov %rax, args_argc(%rip)
+    test %rax, %rax
+    jnz 1f
+    mov 16(%rsp), %rax                  # argv[0] = ""
+    movb $0, (%rax)
+    movl $0, LARGE_PAGE_SIZE - 4(%rax)
+    mov $1, %r14d
+    mov $1, %r15d
+    movq $1, args_argc(%rip)
+1:  mov 8(%rsp), %rdi
+    call copy_string_array
+    test %rax, %rax
+    js 8f
+    mov %rax, args_envc(%rip)
+    mov %r14, args_strings_size(%rip)
+    mov 16(%rsp), %rax                  # the offsets were stored downwards from the end
+    lea LARGE_PAGE_SIZE(%rax), %rcx
+    mov %r15, %rdx
+    shl $2, %rdx
+    sub %rdx, %rcx
+    mov %rcx, args_offsets(%rip)        # ...so reverse them
+    lea -4(%rcx,%rdx), %rdx
+2:  cmp %rdx, %rcx
+    jae 3f
+    mov (%rcx), %eax
+    mov (%rdx), %r8d
+    mov %r8d, (%rcx)
+    mov %eax, (%rdx)
+    add $4, %rcx
+    sub $4, %rdx
+    jmp 2b
+3:  xor %eax, %eax
+    jmp 9f
+71: mov $-ENOMEM, %rax
+    jmp 9f
+8:  push %rax
+    call exec_free_args
+    pop %rax
+9:  add $24, %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+# copy_string_array(%rdi = user array of string pointers, NULL-terminated; NULL: empty), with
+# exec_copy_args's %r14 = bytes so far, %r15 = strings so far, 16+8(%rsp) = the buffer -> %rax:
+# the strings copied, or -errno. Each string goes after the last, its offset below the previous
+# one from the buffer's end.
+copy_string_array:
+    push %r12
+    push %r13
+    mov %rdi, %r12
+    xor %r13d, %r13d
+    test %r12, %r12
+    jz 8f
+1:  mov %r12, %rdi
+    mov $8, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov (%r12), %rbx                    # the string
+    test %rbx, %rbx
+    jz 8f
+    mov %rbx, %rdi
+    mov $MAX_ARG_STRLEN, %esi
+    call user_strnlen
+    cmp $-ERANGE, %rax
+    je 7f
+    test %rax, %rax
+    js 9f
+    lea 1(%rax), %rdx                   # with its NUL, and its pointer: within ARG_MAX_TOTAL
+    lea 8(%r14,%rdx), %rcx
+    lea (%rcx,%r15,8), %rcx
+    cmp $ARG_MAX_TOTAL, %rcx
+    ja 7f
+    mov 40(%rsp), %rdi                  # the buffer (16(%rsp) of the caller's frame)
+    lea LARGE_PAGE_SIZE - 4(%rdi), %rcx
+    mov %r15, %r8
+    shl $2, %r8
+    sub %r8, %rcx
+    mov %r14d, (%rcx)                   # its offset
+    add %r14, %rdi
+    mov %rbx, %rsi
+    add %rdx, %r14
+    call memcpy
+    inc %r15
+    inc %r13
+    add $8, %r12
+    jmp 1b
+7:  mov $-E2BIG, %rax
+    jmp 9f
+8:  mov %r13, %rax
+9:  pop %r13
+    pop %r12
+    ret
+
+# exec_free_args(): the buffer of exec_copy_args goes back.
+exec_free_args:
+    mov args_strings(%rip), %rdi
+    movabs $DIRECT_MAP_BASE, %rax
+    sub %rax, %rdi
+    jmp frame_free_large
+
+# exec_name(%rdi = the program's node, %rsi = the path it was given, in user memory):
+# /proc/self/exe names the node's path, and the process's name (comm) is the path's last
+# component, as Linux's.
+exec_name:
+    push %rbx
+    mov %rsi, %rbx
+    call node_path
+    cmp $-4095, %rax
+    jae 1f
+    lea exe_path(%rip), %rdi
+    mov %rax, %rsi
+    call memcpy
+1:  mov %rbx, %rsi                      # the filename (user memory lookup_at has read)
+    mov %rsi, %rdx                      # its last component
+2:  movzbl (%rsi), %eax
+    inc %rsi
+    test %al, %al
+    jz 3f
+    cmp $'/', %al
+    jne 2b
+    mov %rsi, %rdx
+    jmp 2b
+3:  lea process_name(%rip), %rdi
+    movq $0, (%rdi)
+    movq $0, 8(%rdi)
+    xor %ecx, %ecx
+4:  movzbl (%rdx,%rcx), %eax
+    test %al, %al
+    jz 9f
+    mov %al, (%rdi,%rcx)
+    inc %ecx
+    cmp $15, %ecx
+    jb 4b
+9:  pop %rbx
+    ret
+
+# exec_flush(): what a new program does not inherit (Linux's begin_new_exec): handlers go back
+# to SIG_DFL (ignored signals stay ignored), no alternate signal stack, no robust list, rseq or
+# clear_child_tid, FS and GS bases 0, close-on-exec descriptors closed, the FPU in its initial
+# state (written into the thread's slot, which fpu_return loads).
+exec_flush:
+    push %rbx
+    push %r12
+    mov current_task(%rip), %rbx
+    mov T_PROCESS(%rbx), %r12
+    xor %ecx, %ecx
+1:  mov %rcx, %rax
+    shl $5, %rax
+    lea P_ACTIONS(%r12,%rax), %rax
+    cmpq $SIG_IGN, SA_HANDLER(%rax)
+    je 2f
+    movq $SIG_DFL, SA_HANDLER(%rax)
+2:  movq $0, SA_FLAGS(%rax)
+    movq $0, SA_RESTORER(%rax)
+    movq $0, SA_MASK(%rax)
+    inc %ecx
+    cmp $NSIG, %ecx
+    jb 1b
+    movq $0, T_SS_SP(%rbx)
+    movq $SS_DISABLE, T_SS_FLAGS(%rbx)
+    movq $0, T_SS_SIZE(%rbx)
+    movq $0, T_ROBUST(%rbx)
+    movq $0, T_RSEQ(%rbx)
+    movq $0, T_CLEAR_TID(%rbx)
+    xor %eax, %eax
+    cmp %rax, T_FSBASE(%rbx)
+    je 3f
+    mov %rax, T_FSBASE(%rbx)
+    mov $MSR_FS_BASE, %ecx
+    call wrmsr_rax
+3:  xor %eax, %eax
+    cmp %rax, T_GSBASE(%rbx)
+    je 4f
+    mov %rax, T_GSBASE(%rbx)
+    mov $MSR_GS_BASE, %ecx
+    call wrmsr_rax
+4:  call files_close_on_exec
+    mov T_FXSTATE(%rbx), %rdi           # the slot's image, by the kernel's own map of the area
+    sub fpu_area(%rip), %rdi
+    lea fpu_frames + FPU_IMAGE(%rip), %rax
+    add %rax, %rdi
+    lea vdso_image + VDSO_jvmm_fpu_init(%rip), %rsi
+    mov $FX_SIZE, %edx
+    call memcpy
+    cmp fpu_owner(%rip), %rbx           # the registers hold the old program's state: not this
+    jne 5f                              # thread's any more
+    movq $0, fpu_owner(%rip)
+5:  mov T_FPU_PARENT(%rbx), %rax        # nobody fills this image with another's
+    test %rax, %rax
+    jz 6f
+    movq $0, T_FPU_PARENT(%rbx)
+    cmp %rbx, T_FPU_CHILD(%rax)
+    jne 6f
+    movq $0, T_FPU_CHILD(%rax)
+6:  pop %r12
+    pop %rbx
     ret
 
 # build_stack(%rdi = the vDSO's address, for AT_SYSINFO_EHDR) -> %rax: the initial user RSP, or

@@ -311,11 +311,20 @@ process_end:
     mov %r12, %rdi
     call notify_parent
     call io_wake_all                    # wait4 and waitid look again
+    mov %r12, %rdi
     call vfork_done
     jmp task_exit
 
-# vfork_done(%r12 = the child process): a vfork parent waiting for it goes on
+# vfork_done(%rdi = the child process): a vfork parent waiting for it goes on (it exited, or
+# exec'd: its copy of the parent's memory is not the parent's concern any more).
+.globl vfork_done
 vfork_done:
+    push %r12
+    mov %rdi, %r12
+    call vfork_wake
+    pop %r12
+    ret
+vfork_wake:
     mov P_PARENT(%r12), %rax
     lea P_THREADS(%rax), %rcx
     mov %rcx, %rdi

@@ -91,21 +91,33 @@ files_fork:
     jmp 1b
 9:  ret
 
-# files_close_all(): the process ends: every descriptor is closed.
-.globl files_close_all
+# files_close_all(): the process ends: every descriptor is closed. files_close_on_exec():
+# execve: those marked close-on-exec.
+.globl files_close_all, files_close_on_exec
 files_close_all:
-    push %rbx
+    xor %esi, %esi
+    jmp 1f
+files_close_on_exec:
+    mov $1, %esi
+1:  push %rbx
+    push %r12
+    mov %esi, %r12d
     xor %ebx, %ebx
-1:  mov current_files(%rip), %rax
+2:  mov current_files(%rip), %rax
     cmp FILES_MAX_FDS(%rax), %rbx
     jae 9f
     cmpq $0, FILES_FD(%rax,%rbx,8)
-    je 2f
-    mov %rbx, %rdi
+    je 3f
+    test %r12d, %r12d
+    jz 4f
+    bt %rbx, FILES_CLOEXEC(%rax)
+    jnc 3f
+4:  mov %rbx, %rdi
     call fd_close
-2:  inc %rbx
-    jmp 1b
-9:  pop %rbx
+3:  inc %rbx
+    jmp 2b
+9:  pop %r12
+    pop %rbx
     ret
 
 # ---- The descriptor table --------------------------------------------------------------------

@@ -1,7 +1,7 @@
-# futex: the waits and wakes of Linux's kernel/futex (waitwake.c, requeue.c), for the threads of
-# the one process. A waiter is its struct task on one of FUTEX_BUCKETS lists, hashed by the futex
-# word's address (one address space: the address is the key, private or shared); a wake walks
-# that list in FIFO order. The arguments are checked as Linux's futex_wait/futex_wake/
+# futex: the waits and wakes of Linux's kernel/futex (waitwake.c, requeue.c), between the threads
+# of a process. A waiter is its struct task on one of FUTEX_BUCKETS lists, hashed by the futex
+# word's address (the key, private or shared, within its process's address space); a wake walks
+# that list in FIFO order and wakes the caller's process's waiters only. The arguments are checked as Linux's futex_wait/futex_wake/
 # futex_requeue/futex_wake_op check them. The PI operations answer ENOSYS.
 
 .include "defs.inc"
@@ -363,6 +363,8 @@ futex_wake:
     mov (%rbp), %rbp                    # the next, before this one leaves the list
     cmp %r12, T_FUTEX_KEY - T_WAIT(%rdi)
     jne 1b
+    call futex_same_process
+    jne 1b
     test %r14d, T_FUTEX_BITSET - T_WAIT(%rdi)
     jz 1b
     call futex_wake_one
@@ -376,6 +378,15 @@ futex_wake:
     pop %r12
     pop %rbp
     pop %rbx
+    ret
+
+# futex_same_process(%rdi = a waiter's T_WAIT node) -> ZF: set when it is a thread of the
+# caller's process. A futex's key is its user address, which means the same word only within
+# one address space (docs/kernel.md). Clobbers %rax, %rcx.
+futex_same_process:
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %rax
+    cmp T_PROCESS - T_WAIT(%rdi), %rax
     ret
 
 # futex_wake_one(%rdi = a waiter's T_WAIT node): off its list, runnable, its wait returns 0
@@ -409,6 +420,9 @@ futex_requeue:
     mov %rbp, %r12
     mov (%rbp), %rbp
     cmp %rbx, T_FUTEX_KEY - T_WAIT(%r12)
+    jne 1b
+    mov %r12, %rdi
+    call futex_same_process
     jne 1b
     incl 8(%rsp)
     cmp %r13d, 8(%rsp)

@@ -434,15 +434,19 @@ program_image:
 # a write, vvar refuses PROT_WRITE), and the stack region with its first pages. The vDSO and vvar
 # pages are mapped now: the entry-path probe runs in them before any fault could page them in.
 map_vdso_and_stack:
-    push %rbx
-    push %r12
     call random_u64
     and $0xfffff, %eax
     shl $12, %rax
-    movabs $USER_VDSO_AREA, %rbx
-    add %rax, %rbx
-    add $PAGE_SIZE, %rbx                # the vDSO; the vvar page is the one below
-    mov %rbx, vdso_base(%rip)
+    movabs $(USER_VDSO_AREA + PAGE_SIZE), %rcx
+    add %rcx, %rax
+    mov %rax, vdso_base(%rip)           # the vDSO; the vvar page is the one below
+# map_vdso_and_stack_again(): the same, at the same place (vdso_base): every process has the
+# vDSO where the kernel's FPU and signal stubs expect it; for execve.
+.globl map_vdso_and_stack_again
+map_vdso_and_stack_again:
+    push %rbx
+    push %r12
+    mov vdso_base(%rip), %rbx
     lea -PAGE_SIZE(%rbx), %rdi
     mov %rbx, %rsi
     mov $(PROT_READ | KIND_VVAR | VMA_SEALED | VMA_NOMAYWRITE), %edx
@@ -564,6 +568,7 @@ bench_program:
     .incbin "bench.elf"
 bench_program_end:
 .p2align 12
+.globl vdso_image
 vdso_image:
     .incbin "vdso.so"
 .p2align 12

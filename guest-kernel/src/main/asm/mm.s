@@ -137,6 +137,7 @@ zero_frame:
     ret
 
 # frame_alloc_large() -> %rax: a zero-filled 2 MiB frame (2 MiB aligned), or 0.
+.globl frame_alloc_large
 frame_alloc_large:
     mov large_count(%rip), %rcx
     test %rcx, %rcx
@@ -250,6 +251,7 @@ frame_free_clean:
     ret
 
 # frame_free_large(%rdi = physical 2 MiB frame)
+.globl frame_free_large
 frame_free_large:
     call frame_ref_slot
     test %rax, %rax
@@ -765,7 +767,7 @@ pt_level:
     jmp 8f
 20: movabs $PTE_ADDR_MASK, %rdi         # OP_PROTECT
     and %rax, %rdi
-    and $PTE_PS, %eax
+    and $(PTE_PS | PTE_SHARED), %eax
     or %rdi, %rax
     mov pt_arg(%rip), %rdx
     test %rdx, %rdx
@@ -773,6 +775,8 @@ pt_level:
     or $PTE_PROTNONE, %rax
     jmp 23f
 21: or %rdx, %rax
+    test $PTE_SHARED, %eax              # shared on purpose: writable in every process
+    jnz 23f
     push %rax
     call frame_exclusive                # a write to any other frame copies it
     test %eax, %eax
@@ -1039,8 +1043,9 @@ area_free:
 # mm_copy_user(%rdi = new PML4, physical) -> %rax: 0, or -ENOMEM (then the new user half holds
 # what was copied, for mm_unmap_all). fork: the current user half's tables are copied; every
 # leaf maps the same frame in both, which gains a reference; writable leaves of pool frames
-# become read-only in both (the frame is shared until cow_break). Frames that are not the
-# pool's (the module's, the vDSO's, vvar's, the FPU area's) are mapped as they are.
+# become read-only in both (the frame is shared until cow_break), but those of MAP_SHARED
+# regions (PTE_SHARED). Frames that are not the pool's (the module's, the vDSO's, vvar's, the
+# FPU area's) are mapped as they are.
 .globl mm_copy_user
 mm_copy_user:
     movabs $DIRECT_MAP_BASE, %rax
@@ -1102,6 +1107,8 @@ pt_copy:
     test %rax, %rax
     jz 4f
     incw (%rax)
+    test $PTE_SHARED, %r15w             # MAP_SHARED: both keep writing the one frame
+    jnz 4f
     and $~PTE_W, %r15
     mov %r15, (%rbx,%r14,8)
 4:  mov %r15, (%rbp,%r14,8)
@@ -1424,7 +1431,10 @@ populate:
     and $VMA_PROT_MASK, %ecx
     lea prot_pte(%rip), %rdx
     mov (%rdx,%rcx,8), %r14             # leaf flags
-    test $PF_PRESENT, %r13b
+    test $VMA_SHARED, %eax
+    jz 1f
+    or $PTE_SHARED, %r14
+1:  test $PF_PRESENT, %r13b
     jnz 30f
     and $VMA_KIND_MASK, %eax
     cmp $KIND_BACKED_MIN, %eax

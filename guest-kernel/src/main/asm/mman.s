@@ -307,7 +307,12 @@ sys_mmap:
     cmp %rcx, %r12
     ja 5f
     and $VMA_PROT_MASK, %edx
-    mov %edx, %r13d                     # region flags: PROT_*, then the rest
+    mov %r15d, %eax
+    and $MAP_TYPE, %eax
+    cmp $MAP_PRIVATE, %eax
+    je 11f
+    or $VMA_SHARED, %edx
+11: mov %edx, %r13d                     # region flags: PROT_*, then the rest
     test $MAP_NORESERVE, %r15d
     jz 2f
     or $VMA_NORESERVE, %r13d

@@ -381,6 +381,9 @@ sys_setpgid:
     mov P_SID(%rcx), %edx
     cmp %edx, P_SID(%rbx)
     jne 9f
+    mov $-EACCES, %rax
+    cmpl $0, P_EXECED(%rbx)
+    jne 9f
 1:  mov $-EPERM, %rax
     mov P_PID(%rbx), %edx
     cmp %edx, P_SID(%rbx)
@@ -829,6 +832,7 @@ rlimits_end:
 rlimits: .skip rlimits_end - rlimits_initial
 .globl process_umask
 process_umask: .skip 4
+.globl process_name
 process_name: .skip 16
 group_count: .skip 4
 groups: .skip NGROUPS_KEPT * 4

@@ -933,11 +933,13 @@ timers:    .quad timers, timers
 .globl kernel_stack_top
 kernel_stack_top: .quad entry_stack_top
 next_tid:  .long 2
+.globl fpu_owner
 fpu_owner: .quad init_task              # whose FPU state the registers hold (0: nobody's)
 
 .section .bss
 .p2align 3
 free_slots: .skip 8                     # freed slots, through their T_RQ nodes
+.globl fpu_area
 fpu_area: .skip 8                       # the process's FPU area (map_fpu_area)
 timer_armed_for: .skip 8                # the deadline the timer is armed for (passed: none)
 .globl context_switches
@@ -945,4 +947,5 @@ context_switches: .skip 8
 slots_used: .skip 4
 .p2align 12
 thread_slots: .skip (THREAD_MAX - 1) * SLOT_SIZE
+.globl fpu_frames
 fpu_frames: .skip FPU_AREA_SIZE

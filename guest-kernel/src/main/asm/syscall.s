@@ -255,6 +255,7 @@ SYSCALL 40, sys_sendfile
 SYSCALL 56, sys_clone
 SYSCALL 57, sys_fork
 SYSCALL 58, sys_vfork
+SYSCALL 59, sys_execve
 SYSCALL 60, sys_exit
 SYSCALL 61, sys_wait4
 SYSCALL 62, sys_kill
@@ -357,6 +358,7 @@ SYSCALL 306, sys_syncfs
 SYSCALL 309, sys_getcpu
 SYSCALL 316, sys_renameat2
 SYSCALL 318, sys_getrandom
+SYSCALL 322, sys_execveat
 SYSCALL 332, sys_statx
 SYSCALL 334, sys_rseq
 SYSCALL 435, sys_clone3

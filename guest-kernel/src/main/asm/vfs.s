@@ -1183,6 +1183,7 @@ set_cwd:                                # %rax = node
 
 # node_path(%rdi = directory or file) -> %rax: its absolute path, NUL-terminated, at the end of
 # link_buffer (%rdx: its length with the NUL), or -ENOENT (removed), -ENAMETOOLONG
+.globl node_path
 node_path:
     push %rbx
     push %r12
@@ -1623,4 +1624,5 @@ vfs_install_program:
 .section .rodata
 proc_self_exe: .asciz "/proc/self/exe"
 .section .process, "aw", @nobits
+.globl exe_path
 exe_path: .skip PATH_MAX

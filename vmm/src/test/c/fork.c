@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -366,6 +367,26 @@ int main(void) {
         exit(count);
     }
     show_status("the child of 20 children", pid);
+
+    /* --- MAP_SHARED memory stays shared across fork; MAP_PRIVATE is copied --- */
+    volatile int *shared = mmap(NULL, 2 * MIB, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    volatile int *private = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED || private == MAP_FAILED) return 1;
+    shared[0] = 1, shared[MIB / 4] = 1, private[0] = 1;
+    if ((pid = spawn()) == 0) {
+        shared[0] = 42, shared[MIB / 4] = 43, private[0] = 44;
+        exit(0);
+    }
+    show_status("shared-memory writer", pid);
+    printf("MAP_SHARED after the child's writes: %d %d, MAP_PRIVATE: %d\n", shared[0], shared[MIB / 4], private[0]);
+    mprotect((void *) shared, 2 * MIB, PROT_READ);
+    mprotect((void *) shared, 2 * MIB, PROT_READ | PROT_WRITE);
+    if ((pid = spawn()) == 0) {
+        shared[1] = 45;
+        exit(0);
+    }
+    show_status("shared-memory writer after mprotect", pid);
+    printf("MAP_SHARED after mprotect and a write: %d\n", shared[1]);
 
     printf("done\n");
     return 0;

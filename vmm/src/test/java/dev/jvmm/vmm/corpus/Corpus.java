@@ -70,6 +70,22 @@ public final class Corpus {
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "trap 'echo trapped' USR1; kill -USR1 $$; echo after"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "kill -TERM $$; echo survived"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "kill -9 $$; echo survived"));
+        // Processes: the shell forks for pipelines, command substitution, subshells and background
+        // jobs, runs applets by exec of /proc/self/exe, and waits for them (wait4, SIGCHLD).
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "echo a | cat"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "printf 'b\\na\\n' | sort | head -1"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "x=$(echo hi); echo $x"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "(exit 3); echo $?"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "false && echo no || echo yes"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "true && false || echo recovered; false || false; echo $?"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "sleep 0.1 & wait; echo waited $?"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "for i in 1 2 3; do echo $i; done | wc -l"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "echo $(( $(echo 6) * 7 ))"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "false | true; echo $?"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "true | false; echo $?"));
+        // wait's stderr is dropped: ash prints "Terminated" only when the wait builtin itself reaps
+        // the job, not when an earlier check already has (a race, on the host as on jvmm).
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "sleep 10 & kill -TERM $!; wait $! 2>/dev/null; echo status $?"));
         cases.add(byDesign("the guest kernel is jvmm's, not the host's (its utsname, docs/kernel.md)",
                 new Outcome(0, "Linux jvmm 6.1.0-jvmm #1 jvmm x86_64 GNU/Linux\n"), busybox, "busybox", "uname", "-a"));
         cases.add(byDesign("the guest's program runs as uid 0 with no supplementary groups, as Linux's first process does, "
