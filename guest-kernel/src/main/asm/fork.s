@@ -286,6 +286,19 @@ find_process:
 2:  xor %eax, %eax
     ret
 
+# count_tasks() -> %rax: the threads of every process (sysinfo's procs)
+.globl count_tasks
+count_tasks:
+    xor %eax, %eax
+    lea all_processes(%rip), %rcx
+    mov %rcx, %rdx
+1:  mov (%rdx), %rdx
+    cmp %rcx, %rdx
+    je 9f
+    add P_NR_THREADS - P_LIST(%rdx), %eax
+    jmp 1b
+9:  ret
+
 # ---- The end ----------------------------------------------------------------------------------
 # process_end(%edi = wait status): the last thread of the current process is leaving. The first
 # process's end is the VM's (trap.s, vm_report_exit). Any other: descriptors closed, working

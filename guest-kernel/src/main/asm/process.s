@@ -755,7 +755,7 @@ sys_times:
 9:  pop %rbx
     ret
 
-# sysinfo(info): uptime (seconds, rounded up), memory in bytes (mem_unit 1), one process
+# sysinfo(info): uptime (seconds, rounded up), memory in bytes (mem_unit 1), the tasks
 .globl sys_sysinfo
 sys_sysinfo:
     push %rbx
@@ -782,7 +782,8 @@ sys_sysinfo:
     call mm_free_pages
     shl $12, %rax
     mov %rax, 40(%rbx)                  # freeram
-    movw $1, 80(%rbx)                   # procs
+    call count_tasks
+    mov %ax, 80(%rbx)                   # procs: every thread of every process, as Linux counts
     movl $1, 104(%rbx)                  # mem_unit
     xor %eax, %eax
 9:  pop %rbx

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define KERNEL ((void *) 0xffffffff80100000UL)
@@ -134,6 +135,41 @@ int main(int argc, char **argv) {
         for (;;)
             if (write(1, line, sizeof line) < 0)
                 return 2;
+    }
+    /* A fork bomb: every process forks until fork fails; the kernel's process limit (EAGAIN)
+     * stops it, and every process exits once it has. Then zombies: children that exit and are
+     * not waited for fill the process table too, until the parent reaps them. */
+    if (!strcmp(how, "fork-bomb")) {
+        int children = 0;
+        for (;;) {
+            pid_t pid = fork();
+            if (pid < 0) {
+                if (getpid() == 1)
+                    printf("fork failed: %s\n", errno == EAGAIN ? "EAGAIN" : strerror(errno));
+                break;
+            }
+            if (pid == 0) {
+                children = 0;
+                continue;
+            }
+            children++;
+        }
+        while (wait(NULL) > 0)
+            ;
+        if (getpid() != 1)
+            _exit(0);
+        printf("all reaped: %s\n", errno == ECHILD ? "yes" : "no");
+        int zombies = 0;
+        pid_t pid;
+        while ((pid = fork()) > 0)
+            zombies++;
+        if (pid == 0)
+            _exit(0);
+        printf("zombies until fork failed: %s, %s\n", zombies > 8 ? "many" : "few", errno == EAGAIN ? "EAGAIN" : strerror(errno));
+        while (wait(NULL) > 0)
+            zombies--;
+        printf("zombies left: %d, fork works again: %s\n", zombies, (pid = fork()) == 0 ? (_exit(0), "") : pid > 0 ? "yes" : "no");
+        return 0;
     }
     return 0;
 }

@@ -132,6 +132,25 @@ class HostileProgramsTest {
         assertEquals(QemuDifferentialTest.withoutCpu(run.serial()), QemuDifferentialTest.withoutCpu(qemu.serial()));
     }
 
+    static final List<String> FORK_BOMB = List.of(
+            "fork failed: EAGAIN",
+            "all reaped: yes",
+            "zombies until fork failed: many, EAGAIN",
+            "zombies left: 0, fork works again: yes");
+
+    /** The process limit (docs/kernel.md, PROCESS_MAX) stops a fork bomb and a zombie flood with EAGAIN. */
+    @ParameterizedTest
+    @EnumSource(Libc.class)
+    void aForkBombAndAZombieFloodGetEagainAndTheKernelLives(Libc libc) throws Exception {
+        MachineTest.Run run = ProgramsTest.run("hostile", libc, "fork-bomb");
+        assertEquals(new RunResult.Exited(0), run.result().outcome(), run.serial().toString());
+        assertEquals(FORK_BOMB, ProgramsTest.programOutput(run.serial()).subList(1, FORK_BOMB.size() + 1));
+        Path initrd = Files.write(dir.resolve("fork-bomb-" + libc), ProgramsTest.module("hostile", libc, "fork-bomb"));
+        Qemu.Run qemu = Qemu.run(Environment.TCG_AMD, BundledImage.file(dir), initrd, "");
+        assertEquals(0, qemu.guestStatus(), qemu.serial().toString());
+        assertEquals(FORK_BOMB, ProgramsTest.programOutput(qemu.serial()).subList(1, FORK_BOMB.size() + 1));
+    }
+
     @ParameterizedTest
     @EnumSource(Libc.class)
     void aProgramSpinningInUserModeIsStoppedAtTheTimeout(Libc libc) {
