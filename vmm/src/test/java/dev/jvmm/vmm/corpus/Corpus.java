@@ -83,6 +83,12 @@ public final class Corpus {
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "echo $(( $(echo 6) * 7 ))"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "false | true; echo $?"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "true | false; echo $?"));
+        // Files a script writes in a directory of its own (the guest's /tmp, made if missing; the host's mktemp).
+        String scratch = "d=$(mktemp -d 2>/dev/null) || { mkdir -p /tmp/w && d=/tmp/w; }; cd $d; ";
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", scratch + "mkdir t; echo hello > t/a; seq 3 > t/b; "
+                + "tar cf x.tar t; rm -r t; tar xf x.tar; cat t/a t/b; find t | sort; ls t | wc -l; cd /; rm -r $d"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", scratch + "printf 'echo script $1\\nexit 3\\n' > f.sh; "
+                + "sh f.sh one; echo $?; chmod +x f.sh; ./f.sh two; echo $?; cd /; rm -r $d"));
         // wait's stderr is dropped: ash prints "Terminated" only when the wait builtin itself reaps
         // the job, not when an earlier check already has (a race, on the host as on jvmm).
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "sleep 10 & kill -TERM $!; wait $! 2>/dev/null; echo status $?"));
