@@ -18,6 +18,11 @@
  *   sleep SECONDS     nanosleep for SECONDS (0: none) and exit; the host measures its own CPU time
  *   output BYTES      BYTES (default 1 MiB) to stdout in 64 KiB writes, lines of 64 bytes; the
  *                     time, "bench: output 1 <ns>", on stderr
+ *   processes [N]     processes fork: N (default 200) x (fork, the child exits, wait4) (ns per
+ *                     iteration); processes exec: N x (fork, the child execs this program, which
+ *                     exits, wait4) (ns per iteration); processes fork 100 MB: fork of a process
+ *                     with 100 MB touched, the child exits, wait4 (ns, the median of 5)
+ *   exit              exits at once (what `processes` execs)
  */
 #include <elf.h>
 #include <stdint.h>
@@ -26,6 +31,9 @@
 #define NR_mmap 9
 #define NR_munmap 11
 #define NR_nanosleep 35
+#define NR_fork 57
+#define NR_execve 59
+#define NR_wait4 61
 #define NR_getppid 110
 #define NR_clock_gettime 228
 #define NR_exit_group 231
@@ -234,6 +242,57 @@ static void output(long bytes) {
     report("output", 1, ns, 1);
 }
 
+/* fork; the child runs child(arg) and exits with its status; the parent waits for it. */
+static void fork_wait(void (*child)(void *), void *arg) {
+    long pid = via_syscall(NR_fork, 0, 0, 0);
+    if (pid == 0) {
+        child(arg);
+        via_syscall(NR_exit_group, 0, 0, 0);
+    }
+    int status = -1;
+    if (pid < 0 || via_syscall6(NR_wait4, pid, (long) &status, 0, 0, 0, 0) != pid || status != 0) {
+        print("bench: failed: fork, or the child's end\n");
+        via_syscall(NR_exit_group, 1, 0, 0);
+    }
+}
+
+static void nothing(void *arg) { (void) arg; }
+
+static void exec_self(void *arg) {
+    char *argv[] = {"jvmm-bench", "exit", 0};
+    char *envp[] = {0};
+    (void) arg;
+    via_syscall(NR_execve, (long) "/proc/self/exe", (long) argv, (long) envp);
+    via_syscall(NR_exit_group, 127, 0, 0);
+}
+
+static void processes(long n) {
+    uint64_t start = now_ns();
+    for (long i = 0; i < n; i++)
+        fork_wait(nothing, 0);
+    report("processes fork", 1, now_ns() - start, n);
+    start = now_ns();
+    for (long i = 0; i < n; i++)
+        fork_wait(exec_self, 0);
+    report("processes exec", 1, now_ns() - start, n);
+
+    char *p = map(100000000ul, PROT_RW);
+    touch(p, 100000000ul);
+    uint64_t forks[5];
+    for (int i = 0; i < 5; i++) {
+        start = now_ns();
+        fork_wait(nothing, 0);
+        forks[i] = now_ns() - start;
+    }
+    for (int i = 1; i < 5; i++)                     /* insertion sort, for the median */
+        for (int j = i; j > 0 && forks[j - 1] > forks[j]; j--) {
+            uint64_t t = forks[j];
+            forks[j] = forks[j - 1];
+            forks[j - 1] = t;
+        }
+    report("processes fork 100 MB", 1, forks[2], 1);
+}
+
 __attribute__((used)) void bench(long *stack) {
     long argc = stack[0];
     char **argv = (char **) (stack + 1);
@@ -260,6 +319,12 @@ __attribute__((used)) void bench(long *stack) {
         via_syscall(NR_nanosleep, (long) &duration, 0, 0);
         via_syscall(NR_exit_group, 0, 0, 0);
     }
+    if (equal(workload, "processes")) {
+        processes(parse(argc > 2 ? argv[2] : 0, 200));
+        via_syscall(NR_exit_group, 0, 0, 0);
+    }
+    if (equal(workload, "exit"))
+        via_syscall(NR_exit_group, 0, 0, 0);
     if (equal(workload, "output")) {
         output(parse(argc > 2 ? argv[2] : 0, 1 << 20));
         via_syscall(NR_exit_group, 0, 0, 0);

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>memory: the bundled image's {@code jvmm-bench memory} (touch 100 MB after mmap, a 1 GiB
  *     PROT_NONE reservation, mmap/touch/munmap of 1 MiB in a loop), timed in the guest by the vDSO;</li>
+ * <li>processes: {@code jvmm-bench processes} (fork+exit+wait, fork+exec+wait, fork of a process
+ *     with 100 MB touched), timed the same way;</li>
  * <li>sleep: the host CPU time a second of guest {@code nanosleep} costs, from the VMM process's
  *     rusage (tools' peakrss), a run that sleeps minus one that does not;</li>
  * <li>console: MB/s of {@code jvmm-bench output} through jvmm's virtio console and its 16550, and
@@ -44,18 +46,9 @@ public final class WorkloadBench {
 
     /** Guest-timed memory workloads: ms to touch 100 MB, us per 1 GiB reservation, us per churn iteration. */
     public static List<Row> memory(Path guest, Peers peers, int churn, int rounds, IntConsumer progress) {
-        Map<String, double[]> jvmm = new LinkedHashMap<>();
-        Map<String, double[]> qemu = new LinkedHashMap<>();
-        String append = "-- jvmm-bench memory " + churn;
-        for (int r = 0; r < rounds; r++) {
-            progress.accept(r);
-            if (Peers.hasKvm()) {
-                collect(jvmm, samples(checked(run(peers.jvmmRun("--", "jvmm-bench", "memory", Integer.toString(churn))), 0)), r, rounds);
-            }
-            if (peers.qemu()) {
-                collect(qemu, samples(checked(run(peers.qemuAnyAccel(guest, append)), QEMU_EXIT_0)), r, rounds);
-            }
-        }
+        GuestSamples samples = GuestSamples.of(guest, peers, "memory", churn, rounds, progress);
+        Map<String, double[]> jvmm = samples.jvmm();
+        Map<String, double[]> qemu = samples.qemu();
         List<Row> rows = new ArrayList<>();
         pair(rows, peers, "memory: touch 100 MB after mmap", "ms", 1e-6, jvmm.get("memory touch"), qemu.get("memory touch"),
                 "one write per 4 KiB; goal <= 2 s on our hosts");
@@ -64,6 +57,40 @@ public final class WorkloadBench {
         pair(rows, peers, "memory: 1 MiB mmap+touch+munmap", "us", 1e-3, jvmm.get("memory churn"),
                 qemu.get("memory churn"), "per iteration of " + churn + ", 128 MiB guest");
         return rows;
+    }
+
+    /** Guest-timed processes: us per fork+exit+wait, per fork+exec+wait, per fork of a process with 100 MB touched. */
+    public static List<Row> processes(Path guest, Peers peers, int forks, int rounds, IntConsumer progress) {
+        GuestSamples samples = GuestSamples.of(guest, peers, "processes", forks, rounds, progress);
+        Map<String, double[]> jvmm = samples.jvmm();
+        Map<String, double[]> qemu = samples.qemu();
+        List<Row> rows = new ArrayList<>();
+        pair(rows, peers, "processes: fork+exit+wait", "us", 1e-3, jvmm.get("processes fork"), qemu.get("processes fork"),
+                "per iteration of " + forks);
+        pair(rows, peers, "processes: fork+exec+wait", "us", 1e-3, jvmm.get("processes exec"), qemu.get("processes exec"),
+                "the child execs /proc/self/exe, a static program that exits");
+        pair(rows, peers, "processes: fork with 100 MB touched", "us", 1e-3, jvmm.get("processes fork 100 MB"),
+                qemu.get("processes fork 100 MB"), "copy-on-write: page tables only; median of 5");
+        return rows;
+    }
+
+    /** Samples of {@code jvmm-bench WORKLOAD ARGUMENT}, in ns by name, from rounds runs on jvmm (with KVM) and on QEMU. */
+    private record GuestSamples(Map<String, double[]> jvmm, Map<String, double[]> qemu) {
+        static GuestSamples of(Path guest, Peers peers, String workload, int argument, int rounds, IntConsumer progress) {
+            GuestSamples samples = new GuestSamples(new LinkedHashMap<>(), new LinkedHashMap<>());
+            for (int r = 0; r < rounds; r++) {
+                progress.accept(r);
+                if (Peers.hasKvm()) {
+                    collect(samples.jvmm, samples(checked(run(peers.jvmmRun("--", "jvmm-bench", workload,
+                            Integer.toString(argument))), 0)), r, rounds);
+                }
+                if (peers.qemu()) {
+                    collect(samples.qemu, samples(checked(run(peers.qemuAnyAccel(guest, "-- jvmm-bench " + workload + " "
+                            + argument)), QEMU_EXIT_0)), r, rounds);
+                }
+            }
+            return samples;
+        }
     }
 
     /** Host CPU time per second of guest sleep, in percent: (CPU of a run sleeping s seconds - CPU of a run sleeping 0) / s. */

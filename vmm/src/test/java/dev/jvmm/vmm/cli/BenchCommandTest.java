@@ -41,6 +41,9 @@ class BenchCommandTest {
                 "run phase: kernel user", "memory: touch 100 MB after mmap: jvmm", "memory: touch 100 MB after mmap: QEMU",
                 "memory: mmap 1 GiB PROT_NONE: jvmm", "memory: mmap 1 GiB PROT_NONE: QEMU",
                 "memory: 1 MiB mmap+touch+munmap: jvmm", "memory: 1 MiB mmap+touch+munmap: QEMU",
+                "processes: fork+exit+wait: jvmm", "processes: fork+exit+wait: QEMU",
+                "processes: fork+exec+wait: jvmm", "processes: fork+exec+wait: QEMU",
+                "processes: fork with 100 MB touched: jvmm", "processes: fork with 100 MB touched: QEMU",
                 "sleep: host CPU per s of guest sleep: jvmm", "sleep: host CPU per s of guest sleep: QEMU",
                 "console: virtio, 1 MiB: jvmm", "console: virtio-serial, 1 MiB: QEMU", "console: 16550, 256 KiB: jvmm",
                 "console: 16550, 256 KiB: QEMU", "multiboot: boot to exit: jvmm run", "multiboot: boot to exit: QEMU, same image")) {
