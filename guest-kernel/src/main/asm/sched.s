@@ -475,13 +475,14 @@ sys_sched_yield:
     ret
 
 # ---- Threads ----------------------------------------------------------------------------------
-# find_task(%edi = tid) -> %rax: the thread, of any process, or 0
+# find_task(%edi = tid) -> %rax: the thread, of any process, or 0. Changes only %rax and %rcx.
 .globl find_task
 find_task:
-    lea all_processes(%rip), %rsi
-    mov %rsi, %rdx
+    push %rdx
+    lea all_processes(%rip), %rdx
 1:  mov (%rdx), %rdx
-    cmp %rsi, %rdx
+    lea all_processes(%rip), %rax
+    cmp %rax, %rdx
     je 3f
     lea P_THREADS - P_LIST(%rdx), %rcx
     mov %rcx, %rax
@@ -491,8 +492,10 @@ find_task:
     cmp %edi, T_TID - T_ALL(%rax)
     jne 2b
     sub $T_ALL, %rax
+    pop %rdx
     ret
 3:  xor %eax, %eax
+    pop %rdx
     ret
 
 # clone(flags, stack, parent_tid, child_tid, tls)
