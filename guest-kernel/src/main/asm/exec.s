@@ -323,7 +323,7 @@ load_segment:
 .equ AT_SYMLINK_NOFOLLOW, 0x100
 .equ EXEC_AT_FLAGS, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW
 .equ MAX_ARG_STRLEN, 32 * PAGE_SIZE     # one string (Linux's)
-.equ MAX_ARG_STRINGS, 0x7fffffff
+.equ EXEC_ARGS_SIZE, ARG_MAX_TOTAL      # the strings, and the offsets (fewer bytes than pointers)
 
 # execve(filename, argv, envp)
 .globl sys_execve
@@ -422,7 +422,6 @@ sys_execveat:
     mov vdso_base(%rip), %rdi
     call build_stack
     mov %rax, %r15
-    call exec_free_args
     test %r15, %r15
     js 8f
     mov current_task(%rip), %rax        # the new program's first instruction, every register 0
@@ -500,10 +499,10 @@ elf_precheck:
 8:  xor %eax, %eax
 9:  ret
 
-# exec_copy_args(%rdi = argv, %rsi = envp) -> %rax: 0 with args_* naming a kernel copy (in a
-# 2 MiB frame, exec_free_args gives it back), or -EFAULT, -E2BIG (Linux's limits: all strings
-# and pointers within ARG_MAX_TOTAL, each string within MAX_ARG_STRLEN), -ENOMEM. A NULL argv
-# is an empty one, to which Linux adds "" as argv[0]; so does this.
+# exec_copy_args(%rdi = argv, %rsi = envp) -> %rax: 0 with args_* naming a kernel copy (in
+# exec_args: one CPU, and nothing blocks between the copy and build_stack), or -EFAULT, -E2BIG
+# (Linux's limits: all strings and pointers within ARG_MAX_TOTAL, each string within
+# MAX_ARG_STRLEN). A NULL argv is an empty one, to which Linux adds "" as argv[0]; so does this.
 exec_copy_args:
     push %rbx
     push %rbp
@@ -514,11 +513,7 @@ exec_copy_args:
     sub $24, %rsp
     mov %rdi, 0(%rsp)
     mov %rsi, 8(%rsp)
-    call frame_alloc_large
-    test %rax, %rax
-    jz 71f
-    movabs $DIRECT_MAP_BASE, %rcx
-    add %rcx, %rax
+    lea exec_args(%rip), %rax
     mov %rax, 16(%rsp)                  # the buffer: the strings, then the offsets at its end
     mov %rax, args_strings(%rip)
     xor %r14d, %r14d                    # bytes of strings
@@ -526,24 +521,24 @@ exec_copy_args:
     mov 0(%rsp), %rdi
     call copy_string_array
     test %rax, %rax
-    js 8f
+    js 9f
     mov %rax, args_argc(%rip)
     test %rax, %rax
     jnz 1f
     mov 16(%rsp), %rax                  # argv[0] = ""
     movb $0, (%rax)
-    movl $0, LARGE_PAGE_SIZE - 4(%rax)
+    movl $0, EXEC_ARGS_SIZE - 4(%rax)
     mov $1, %r14d
     mov $1, %r15d
     movq $1, args_argc(%rip)
 1:  mov 8(%rsp), %rdi
     call copy_string_array
     test %rax, %rax
-    js 8f
+    js 9f
     mov %rax, args_envc(%rip)
     mov %r14, args_strings_size(%rip)
     mov 16(%rsp), %rax                  # the offsets were stored downwards from the end
-    lea LARGE_PAGE_SIZE(%rax), %rcx
+    lea EXEC_ARGS_SIZE(%rax), %rcx
     mov %r15, %rdx
     shl $2, %rdx
     sub %rdx, %rcx
@@ -559,12 +554,6 @@ exec_copy_args:
     sub $4, %rdx
     jmp 2b
 3:  xor %eax, %eax
-    jmp 9f
-71: mov $-ENOMEM, %rax
-    jmp 9f
-8:  push %rax
-    call exec_free_args
-    pop %rax
 9:  add $24, %rsp
     pop %r15
     pop %r14
@@ -575,7 +564,7 @@ exec_copy_args:
     ret
 
 # copy_string_array(%rdi = user array of string pointers, NULL-terminated; NULL: empty), with
-# exec_copy_args's %r14 = bytes so far, %r15 = strings so far, 16+8(%rsp) = the buffer -> %rax:
+# exec_copy_args's %r14 = bytes so far, %r15 = strings so far, its 16(%rsp) = the buffer -> %rax:
 # the strings copied, or -errno. Each string goes after the last, its offset below the previous
 # one from the buffer's end.
 copy_string_array:
@@ -607,7 +596,7 @@ copy_string_array:
     cmp $ARG_MAX_TOTAL, %rcx
     ja 7f
     mov 40(%rsp), %rdi                  # the buffer (16(%rsp) of the caller's frame)
-    lea LARGE_PAGE_SIZE - 4(%rdi), %rcx
+    lea EXEC_ARGS_SIZE - 4(%rdi), %rcx
     mov %r15, %r8
     shl $2, %r8
     sub %r8, %rcx
@@ -626,13 +615,6 @@ copy_string_array:
 9:  pop %r13
     pop %r12
     ret
-
-# exec_free_args(): the buffer of exec_copy_args goes back.
-exec_free_args:
-    mov args_strings(%rip), %rdi
-    movabs $DIRECT_MAP_BASE, %rax
-    sub %rax, %rdi
-    jmp frame_free_large
 
 # exec_name(%rdi = the program's node, %rsi = the path it was given, in user memory):
 # /proc/self/exe names the node's path, and the process's name (comm) is the path's last
@@ -864,3 +846,7 @@ err_memory:          .asciz "out of memory"
 program_phdr: .skip 8
 program_phnum: .skip 8
 program_entry: .skip 8
+
+.section .bss
+.p2align 12
+exec_args: .skip EXEC_ARGS_SIZE         # execve's copy of argv and envp (exec_copy_args)
