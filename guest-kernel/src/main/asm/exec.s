@@ -25,6 +25,7 @@
 # Static-pie base: Linux's ELF_ET_DYN_BASE (2/3 of the 47-bit space) plus 18 random bits of
 # 2 MiB steps (2 MiB keeps every p_align up to it, and large pages for the segments).
 .equ PIE_BASE, 0x555555400000
+.equ NOT_IN_PLACE, -1
 .equ PIE_RANDOM_MASK, 0x3ffff
 .equ AT_NULL, 0
 .equ AT_PHDR, 3
@@ -47,8 +48,9 @@
 .equ AT_SYSINFO_EHDR, 33
 
 .text
-# load_elf(%rdi = image (kernel address), %rsi = size, %rdx = image physical address)
-# -> %rax: the entry point, or 0 after printing why the program cannot run.
+# load_elf(%rdi = image (kernel address), %rsi = size, %rdx = image physical address, or
+# NOT_IN_PLACE when its pages are not contiguous: every segment is then copied) -> %rax: the
+# entry point, or 0 after printing why the program cannot run.
 .globl load_elf
 load_elf:
     push %rbx
@@ -248,6 +250,8 @@ load_segment:
     jnz 8f
     test $PROT_WRITE, %r15d
     jnz 5f
+    cmp $NOT_IN_PLACE, %r13
+    je 5f
     mov 32(%r14), %rax                  # read-only and no bss: the module's own pages
     cmp 40(%r14), %rax
     jne 5f
@@ -323,6 +327,8 @@ load_segment:
 .equ AT_SYMLINK_NOFOLLOW, 0x100
 .equ EXEC_AT_FLAGS, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW
 .equ MAX_ARG_STRLEN, 32 * PAGE_SIZE     # one string (Linux's)
+.equ EXEC_WINDOW, 0xfffffc0000000000   # PML4 entry 504: a file's pages in a row while it loads
+.equ EXEC_WINDOW_SIZE, 0x4000000        # 64 MiB: the largest program written since boot
 .equ EXEC_ARGS_SIZE, ARG_MAX_TOTAL      # the strings, and the offsets (fewer bytes than pointers)
 
 # execve(filename, argv, envp)
@@ -378,26 +384,33 @@ sys_execveat:
     jne 9f
     test $0111, %ecx
     jz 9f
-    mov N_BACKING(%rbx), %r12           # the bytes in place: the initramfs's, or the program's
-    mov N_SIZE(%rbx), %r13
-    mov $-ENOEXEC, %rax                 # (a file written since the boot: not yet, docs/kernel.md)
+    mov N_BACKING(%rbx), %r12           # the bytes in place: the initramfs's, or the program's;
+    mov N_SIZE(%rbx), %r13              # else (written since boot) its pages in the exec window
+    movq $0, 24(%rsp)
     test %r12, %r12
-    jz 9f
-    mov %r12, %rdi
+    jnz 1f
+    mov $-ENOEXEC, %rax
+    cmp $EXEC_WINDOW_SIZE, %r13
+    ja 9f
+    mov %rbx, %rdi
+    call exec_window_map
+    mov %rax, %r12
+    mov %r13, 24(%rsp)                  # what to unmap
+1:  mov %r12, %rdi
     mov %r13, %rsi
     call elf_precheck
     test %rax, %rax
-    jnz 9f
+    jnz 7f
     mov current_task(%rip), %rax
     mov T_PROCESS(%rax), %rax
     cmpl $1, P_NR_THREADS(%rax)
     mov $-EAGAIN, %rax
-    jne 9f
+    jne 7f
     mov 0(%rsp), %rdi                   # argv and envp into a kernel buffer (args_*)
     mov 8(%rsp), %rsi
     call exec_copy_args
     test %rax, %rax
-    jnz 9f
+    jnz 7f
     # The point of no return.
     mov %rbx, %rdi
     mov 32(%rsp), %rsi
@@ -406,16 +419,19 @@ sys_execveat:
     call mm_unmap_all
     call map_vdso_and_stack_again
     call map_fpu_area
-    movabs $KERNEL_VIRT_BASE, %rdx      # the bytes' physical address: the kernel image's, or
-    mov %r12, %rcx                      # the direct map's
-    movabs $DIRECT_MAP_BASE, %rax
-    cmp %rdx, %r12
-    cmovae %rdx, %rax
-    sub %rax, %rcx
-    mov %r12, %rdi
+    mov %r12, %rdi                      # the bytes' physical address (none in the window: copied)
+    call kernel_to_phys
+    cmpq $0, 24(%rsp)
+    je 2f
+    mov $NOT_IN_PLACE, %rax
+2:  mov %r12, %rdi
     mov %r13, %rsi
-    mov %rcx, %rdx
+    mov %rax, %rdx
     call load_elf
+    push %rax
+    mov 32(%rsp), %rdi
+    call exec_window_unmap
+    pop %rax
     test %rax, %rax
     jz 8f
     mov %rax, %r14                      # entry
@@ -450,12 +466,109 @@ sys_execveat:
     mov $SIGSEGV, %esi
     xor %edx, %edx
     call kill_process                   # does not return
+7:  push %rax
+    mov 32(%rsp), %rdi
+    call exec_window_unmap
+    pop %rax
 9:  add $40, %rsp
     pop %r15
     pop %r14
     pop %r13
     pop %r12
     pop %rbp
+    pop %rbx
+    ret
+
+# kernel_to_phys(%rdi = a kernel address: the kernel image's or the direct map's) -> %rax
+kernel_to_phys:
+    mov %rdi, %rax
+    movabs $KERNEL_VIRT_BASE, %rcx
+    movabs $DIRECT_MAP_BASE, %rdx
+    cmp %rcx, %rdi
+    cmovae %rcx, %rdx
+    sub %rdx, %rax
+    ret
+
+# exec_window_init() -> %rax: 0, or -ENOMEM. The exec window's page tables, made at boot, in
+# the first address space: every later one shares them (the kernel half is copied).
+.globl exec_window_init
+exec_window_init:
+    push %rbx
+    movabs $EXEC_WINDOW, %rbx
+1:  mov %rbx, %rdi
+    xor %esi, %esi
+    mov $1, %edx
+    call pt_entry
+    test %rax, %rax
+    jz 9f
+    add $LARGE_PAGE_SIZE, %rbx
+    movabs $(EXEC_WINDOW + EXEC_WINDOW_SIZE), %rax
+    cmp %rax, %rbx
+    jb 1b
+    xor %eax, %eax
+    pop %rbx
+    ret
+9:  mov $-ENOMEM, %rax
+    pop %rbx
+    ret
+
+# exec_window_map(%rdi = a regular file of at most EXEC_WINDOW_SIZE bytes, its bytes in pages)
+# -> %rax: EXEC_WINDOW, where its pages now lie in order, read-only (a hole: the zero page), so
+# that load_elf reads it as one image. exec_window_unmap(%rdi = its size) clears them.
+exec_window_map:
+    push %rbx
+    push %r12
+    mov %rdi, %r12
+    xor %ebx, %ebx                      # page number
+1:  mov %rbx, %rax
+    shl $12, %rax
+    cmp N_SIZE(%r12), %rax
+    jae 8f
+    mov %r12, %rdi
+    mov %rbx, %rsi
+    xor %edx, %edx
+    call file_page
+    lea zero_page(%rip), %rdi
+    test %rax, %rax
+    cmovnz %rax, %rdi
+    call kernel_to_phys
+    lea PTE_P(%rax), %rcx               # read-only, the kernel's
+    push %rcx
+    mov %rbx, %rdi
+    shl $12, %rdi
+    movabs $EXEC_WINDOW, %rax
+    add %rax, %rdi
+    push %rdi
+    xor %esi, %esi
+    xor %edx, %edx
+    call pt_entry
+    pop %rdi
+    pop %rcx
+    mov %rcx, (%rax)
+    invlpg (%rdi)
+    inc %rbx
+    jmp 1b
+8:  movabs $EXEC_WINDOW, %rax
+    pop %r12
+    pop %rbx
+    ret
+
+exec_window_unmap:
+    push %rbx
+    movabs $EXEC_WINDOW, %rbx
+    add %rbx, %rdi
+    push %rdi
+1:  cmp (%rsp), %rbx
+    jae 9f
+    mov %rbx, %rdi
+    xor %esi, %esi
+    xor %edx, %edx
+    call pt_entry
+    movq $0, (%rax)
+    invlpg (%rbx)
+    add $PAGE_SIZE, %rbx
+    jmp 1b
+9:  pop %rdi
     pop %rbx
     ret
 
@@ -849,4 +962,5 @@ program_entry: .skip 8
 
 .section .bss
 .p2align 12
+zero_page: .skip PAGE_SIZE              # a hole of a file in the exec window
 exec_args: .skip EXEC_ARGS_SIZE         # execve's copy of argv and envp (exec_copy_args)

@@ -83,6 +83,9 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     call process_area_init
     test %rax, %rax
     jnz no_process_area
+    call exec_window_init
+    test %rax, %rax
+    jnz no_process_area
     call process_init
 
     mov START_INFO_CMDLINE_PADDR(%r12), %rdi
