@@ -15,7 +15,6 @@
 .include "tmpfs.inc"
 
 .equ CPIO_HEADER, 110
-.equ PATH_MAX, 4096
 # The header's thirteen 8-digit hexadecimal fields, after the 6-byte magic
 .equ F_INO, 0
 .equ F_MODE, 1

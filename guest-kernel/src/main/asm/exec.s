@@ -373,7 +373,8 @@ sys_execveat:
     cmovne %rdx, %rax
     jne 9f
     mov FILE_PRIVATE(%rax), %rbx        # the node
-    mov N_MODE(%rbx), %ecx
+    movq $0, 16(%rsp)                   # not a script's interpreter
+3:  mov N_MODE(%rbx), %ecx
     mov %ecx, %edx
     and $S_IFMT, %edx
     mov $-ELOOP, %rax                   # AT_SYMLINK_NOFOLLOW on a symlink
@@ -396,7 +397,30 @@ sys_execveat:
     call exec_window_map
     mov %rax, %r12
     mov %r13, 24(%rsp)                  # what to unmap
-1:  mov %r12, %rdi
+1:  cmp $2, %r13                        # "#!": a script, run by its interpreter (once: not
+    jb 4f                               # a script's interpreter that is a script)
+    cmpw $0x2123, (%r12)
+    jne 4f
+    mov $-ENOEXEC, %rax
+    cmpq $0, 16(%rsp)
+    jne 7f
+    mov %r12, %rdi
+    mov %r13, %rsi
+    call script_parse
+    test %rax, %rax
+    jnz 7f
+    mov 24(%rsp), %rdi
+    call exec_window_unmap
+    movq $1, 16(%rsp)
+    mov $AT_FDCWD, %edi
+    lea script_path(%rip), %rsi
+    mov $WALK_FOLLOW, %edx
+    call walk
+    cmp $-4095, %rax
+    jae 9f
+    mov %rax, %rbx
+    jmp 3b
+4:  mov %r12, %rdi
     mov %r13, %rsi
     call elf_precheck
     test %rax, %rax
@@ -411,7 +435,13 @@ sys_execveat:
     call exec_copy_args
     test %rax, %rax
     jnz 7f
-    # The point of no return.
+    cmpq $0, 16(%rsp)
+    je 5f
+    mov 32(%rsp), %rdi
+    call script_args
+    test %rax, %rax
+    jnz 7f
+5:  # The point of no return.
     mov %rbx, %rdi
     mov 32(%rsp), %rsi
     call exec_name
@@ -472,6 +502,174 @@ sys_execveat:
     pop %rax
 9:  add $40, %rsp
     pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+# script_parse(%rdi = a file that starts with "#!", %rsi = its size) -> %rax: 0 with its first
+# line's interpreter in script_interp (and a copy in script_path, for walk) and the rest of the
+# line, blanks trimmed, in script_arg (empty: none), as Linux's binfmt_script reads them from
+# its first 256 bytes; or -ENOEXEC when it names no interpreter.
+script_parse:
+    mov $256, %ecx
+    cmp %rcx, %rsi
+    cmova %rcx, %rsi
+    add %rdi, %rsi                      # the end
+    add $2, %rdi
+    call script_blanks
+    lea script_interp(%rip), %rdx
+1:  cmp %rsi, %rdi                      # the interpreter: up to a blank or the line's end
+    jae 2f
+    movzbl (%rdi), %eax
+    cmp $' ', %al
+    je 2f
+    cmp $'\t', %al
+    je 2f
+    cmp $'\n', %al
+    je 2f
+    test %al, %al
+    je 2f
+    mov %al, (%rdx)
+    inc %rdx
+    inc %rdi
+    jmp 1b
+2:  movb $0, (%rdx)
+    lea script_interp(%rip), %rax
+    cmp %rax, %rdx
+    je 8f
+    call script_blanks
+    lea script_arg(%rip), %rdx          # the argument: the rest of the line
+3:  cmp %rsi, %rdi
+    jae 4f
+    movzbl (%rdi), %eax
+    cmp $'\n', %al
+    je 4f
+    test %al, %al
+    je 4f
+    mov %al, (%rdx)
+    inc %rdx
+    inc %rdi
+    jmp 3b
+4:  lea script_arg(%rip), %rax          # without its trailing blanks
+    cmp %rax, %rdx
+    je 5f
+    cmpb $' ', -1(%rdx)
+    je 41f
+    cmpb $'\t', -1(%rdx)
+    jne 5f
+41: dec %rdx
+    jmp 4b
+5:  movb $0, (%rdx)
+    lea script_interp(%rip), %rsi
+    lea script_path(%rip), %rdi
+    mov $256, %edx
+    call memcpy
+    xor %eax, %eax
+    ret
+8:  mov $-ENOEXEC, %rax
+    ret
+
+# script_blanks(%rdi = position, %rsi = end) -> %rdi: past spaces and tabs
+script_blanks:
+    cmp %rsi, %rdi
+    jae 9f
+    cmpb $' ', (%rdi)
+    je 1f
+    cmpb $'\t', (%rdi)
+    jne 9f
+1:  inc %rdi
+    jmp script_blanks
+9:  ret
+
+# script_args(%rdi = the script's path, in user memory) -> %rax: 0, or -E2BIG. argv becomes
+# the interpreter, its argument if the line has one, the script's path, then argv[1...]: the
+# strings move up to make room for the three in front (argv[0]'s own bytes stay, unused), and
+# the offsets, which sit at the buffer's end, gain one or two entries below the old ones.
+script_args:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rdi, %r15
+    call strlen                         # the prefix: interpreter, argument, path, with NULs
+    lea 1(%rax), %r12
+    lea script_interp(%rip), %rdi
+    call strlen
+    lea 1(%rax), %r13                   # the interpreter's
+    add %r13, %r12
+    lea script_arg(%rip), %rdi
+    call strlen
+    mov $2, %ebx                        # strings in front
+    test %rax, %rax
+    jz 1f
+    lea 1(%rax), %r14                   # the argument's
+    add %r14, %r12
+    mov $3, %ebx
+1:  mov args_argc(%rip), %rcx           # the new size against Linux's limit
+    add args_envc(%rip), %rcx
+    lea -1(%rcx,%rbx), %rbp             # strings in all, after
+    mov args_strings_size(%rip), %rax
+    add %r12, %rax
+    lea (%rax,%rbp,8), %rax
+    cmp $ARG_MAX_TOTAL, %rax
+    mov $-E2BIG, %rax
+    ja 9f
+    mov args_strings(%rip), %rdi        # the strings up by the prefix, from the end down
+    mov args_strings_size(%rip), %rcx
+2:  dec %rcx
+    js 3f
+    movzbl (%rdi,%rcx), %eax
+    lea (%rdi,%r12), %rdx
+    mov %al, (%rdx,%rcx)
+    jmp 2b
+3:  lea script_interp(%rip), %rsi       # the prefix (memcpy leaves %rdi past what it copied)
+    mov %r13, %rdx
+    call memcpy
+    cmp $3, %ebx
+    jne 4f
+    lea script_arg(%rip), %rsi
+    mov %r14, %rdx
+    call memcpy
+4:  mov %r15, %rsi
+    mov %rdi, %r14                      # the path's
+    mov args_strings(%rip), %rax
+    sub %rax, %r14
+    mov %r12, %rdx
+    sub %r14, %rdx
+    call memcpy
+    mov args_offsets(%rip), %rsi        # the old offsets: argv[0] drops, the rest move up
+    lea -1(%rbx), %rax
+    shl $2, %rax
+    mov %rsi, %rdi
+    sub %rax, %rdi                      # the new ones begin below
+    mov %rbx, %rcx
+5:  cmp %rbp, %rcx
+    jae 6f
+    mov %rcx, %rax
+    sub %rbx, %rax
+    mov 4(%rsi,%rax,4), %edx            # old[i - k + 1]
+    add %r12d, %edx
+    mov %edx, (%rdi,%rcx,4)
+    inc %rcx
+    jmp 5b
+6:  movl $0, (%rdi)
+    mov %r13d, 4(%rdi)
+    cmp $3, %ebx
+    jne 7f
+    mov %r14d, 8(%rdi)
+    jmp 8f
+7:  mov %r14d, 4(%rdi)
+8:  mov %rdi, args_offsets(%rip)
+    add %r12, args_strings_size(%rip)
+    lea -1(%rbx), %rax
+    add %rax, args_argc(%rip)
+    xor %eax, %eax
+9:  pop %r15
     pop %r14
     pop %r13
     pop %r12
@@ -963,4 +1161,7 @@ program_entry: .skip 8
 .section .bss
 .p2align 12
 zero_page: .skip PAGE_SIZE              # a hole of a file in the exec window
+script_interp: .skip 256                # a script's interpreter and argument (script_parse)
+script_arg: .skip 256
+script_path: .skip PATH_MAX             # the interpreter's path, for walk (which rewrites it)
 exec_args: .skip EXEC_ARGS_SIZE         # execve's copy of argv and envp (exec_copy_args)

@@ -14,7 +14,6 @@
 .include "defs.inc"
 .include "file.inc"
 
-.equ PATH_MAX, 4096
 .equ SEEK_MAX, 4
 .equ AT_SYMLINK_NOFOLLOW, 0x100
 .equ AT_EACCESS, 0x200

@@ -12,9 +12,7 @@
 .include "file.inc"
 .include "tmpfs.inc"
 
-.equ PATH_MAX, 4096
 .equ MAXSYMLINKS, 40
-.equ WALK_FOLLOW, 1                     # the last component's symlink is followed
 .equ WALK_PARENT, 2                     # stop before the last component (walk_name, walk_len)
 .equ AT_SYMLINK_NOFOLLOW, 0x100
 .equ AT_REMOVEDIR, 0x200

@@ -89,6 +89,9 @@ public final class Corpus {
                 + "tar cf x.tar t; rm -r t; tar xf x.tar; cat t/a t/b; find t | sort; ls t | wc -l; cd /; rm -r $d"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", scratch + "printf 'echo script $1\\nexit 3\\n' > f.sh; "
                 + "sh f.sh one; echo $?; chmod +x f.sh; ./f.sh two; echo $?; cd /; rm -r $d"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", scratch + "b=$(readlink /proc/self/exe); "
+                + "printf \"#!$b sh\\necho script \\$0 \\$1\\nexit 4\\n\" > s; chmod +x s; ./s one; echo $?; "
+                + "env ./s two; echo $?; cd /; rm -r $d"));
         // wait's stderr is dropped: ash prints "Terminated" only when the wait builtin itself reaps
         // the job, not when an earlier check already has (a race, on the host as on jvmm).
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "sleep 10 & kill -TERM $!; wait $! 2>/dev/null; echo status $?"));
