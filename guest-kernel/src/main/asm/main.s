@@ -508,6 +508,10 @@ run_test:
     lea test_unemulated(%rip), %rsi
     call word_is
     je 4f
+    mov %rbx, %rdi
+    lea test_units(%rip), %rsi
+    call word_is
+    je run_units                        # the kernel's unit tests (kunit.s); the VM ends there
     pop %rbx
     ret                                 # unknown test names are ignored
 1:  jmp 1b                              # spin in supervisor mode until stopped
@@ -552,6 +556,7 @@ test_spin:          .asciz "spin"
 test_halt:          .asciz "halt"
 test_triple_fault:  .asciz "triple-fault"
 test_unemulated:    .asciz "unemulated"
+test_units:         .asciz "units"
 name_bench:         .asciz "jvmm-bench"
 empty:              .asciz ""
 .p2align 3

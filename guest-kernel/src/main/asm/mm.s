@@ -281,6 +281,7 @@ frame_free_large:
 
 # frame_ref_slot(%rdi = physical frame) -> %rax: the address of its counter (u16), or 0 when the
 # frame is not the pool's (the module's, the kernel image's: never freed, never written).
+.globl frame_ref_slot, frame_exclusive
 frame_ref_slot:
     xor %eax, %eax
     cmp frames_start(%rip), %rdi

@@ -156,6 +156,14 @@ class MachineTest {
         assertEquals(126, died.exitStatus());
     }
 
+    /** The kernel's own unit tests (kunit.s), on jvmm; KernelUnitsQemuTest runs them under QEMU. */
+    @Test
+    void theKernelsUnitTestsPass() {
+        Run run = boot("test=units");
+        assertEquals(KernelUnitsQemuTest.UNITS, KernelUnitsQemuTest.units(run.serial()), run.serial().toString());
+        assertEquals(new RunResult.Exited(0), run.result().outcome(), "the status is the number of failures");
+    }
+
     @Test
     void aHaltWithNothingToWakeTheCpuIsReported() {
         Run run = boot("test=halt");

@@ -1,0 +1,290 @@
+# The kernel's own unit tests, KUnit-style: `test=units` on the command line runs every case of
+# units_table at boot (before any program: the user half is empty), reports each
+# ("jvmm-kernel: unit <name> ok", or "FAILED at check <n>"), and ends the VM with the number of
+# failures as its status. Each case returns 0, or the number of the check that failed. The cases
+# test one subsystem from inside, where an end-to-end program cannot look: the frame references
+# and copy-on-write of fork (mm.s).
+
+.include "defs.inc"
+.include "mm.inc"
+
+.equ TEST_ADDRESS, 0x100000000          # user memory the cases map (4 GiB: nothing else there)
+.equ TEST_SHARED,  0x140000000
+
+.text
+# run_units(): never returns
+.globl run_units
+run_units:
+    push %rbx
+    push %r12
+    xor %r12d, %r12d                    # failures
+    lea units_table(%rip), %rbx
+1:  cmpq $0, (%rbx)
+    je 9f
+    lea msg_unit(%rip), %rdi
+    call serial_puts
+    mov (%rbx), %rdi
+    call serial_puts
+    call *8(%rbx)
+    test %rax, %rax
+    jnz 2f
+    lea msg_ok(%rip), %rdi
+    call serial_puts
+    jmp 3f
+2:  inc %r12d
+    push %rax
+    lea msg_failed(%rip), %rdi
+    call serial_puts
+    pop %rdi
+    call serial_put_dec
+    mov $'\n', %edi
+    call serial_putc
+3:  add $16, %rbx
+    jmp 1b
+9:  mov %r12d, %edi
+    jmp vm_exit
+
+# A frame with a second reference survives one frame_free and goes back with the next.
+unit_frame_references:
+    push %rbx
+    push %r12
+    call mm_free_pages
+    mov %rax, %r12
+    call frame_alloc
+    mov %rax, %rbx
+    mov $1, %eax
+    test %rbx, %rbx
+    jz 9f
+    mov %rbx, %rdi
+    call frame_ref_slot
+    test %rax, %rax
+    mov $2, %ecx
+    jz 8f
+    incw (%rax)
+    mov %rbx, %rdi
+    call frame_exclusive
+    mov $3, %ecx
+    test %eax, %eax
+    jnz 8f
+    mov %rbx, %rdi
+    call frame_free
+    mov %rbx, %rdi
+    call frame_exclusive
+    mov $4, %ecx
+    test %eax, %eax
+    jz 8f
+    call mm_free_pages
+    inc %rax
+    mov $5, %ecx
+    cmp %r12, %rax
+    jne 8f
+    mov %rbx, %rdi
+    call frame_free
+    call mm_free_pages
+    mov $6, %ecx
+    cmp %r12, %rax
+    jne 8f
+    xor %eax, %eax
+    jmp 9f
+8:  mov %rcx, %rax
+9:  pop %r12
+    pop %rbx
+    ret
+
+# A private page shared by a fork (a reference, read-only) is copied by a write: the writer gets
+# a frame of its own with the same bytes, the shared frame loses the reference. Written again
+# with no one else mapping it, the frame just becomes writable.
+unit_cow_copies_a_shared_page:
+    push %rbx
+    push %r12
+    push %r13
+    movabs $TEST_ADDRESS, %rdi
+    lea PAGE_SIZE(%rdi), %rsi
+    mov $(PROT_READ | PROT_WRITE), %edx
+    xor %ecx, %ecx
+    call new_region
+    movabs $TEST_ADDRESS, %rdi          # first touch: a frame of its own
+    mov $(PF_USER | PF_WRITE), %esi
+    call handle_page_fault
+    mov $1, %ecx
+    test %rax, %rax
+    jnz 8f
+    movabs $TEST_ADDRESS, %rax
+    movq $0x1234, (%rax)
+    call test_leaf                      # %rbx = its entry, %r12 = its frame
+    mov $2, %ecx
+    testb $PTE_W, (%rbx)
+    jz 8f
+    mov %r12, %rdi                      # as fork leaves it: shared, read-only
+    call frame_ref_slot
+    incw (%rax)
+    andq $~PTE_W, (%rbx)
+    movabs $TEST_ADDRESS, %rdi
+    invlpg (%rdi)
+    mov $(PF_USER | PF_WRITE | PF_PRESENT), %esi
+    call handle_page_fault
+    mov $3, %ecx
+    test %rax, %rax
+    jnz 8f
+    mov %r12, %r13                      # the shared frame
+    call test_leaf
+    mov $4, %ecx
+    cmp %r13, %r12
+    je 8f                               # not copied
+    testb $PTE_W, (%rbx)
+    jz 8f
+    mov $5, %ecx
+    movabs $TEST_ADDRESS, %rax
+    cmpq $0x1234, (%rax)
+    jne 8f
+    mov %r13, %rdi
+    call frame_exclusive
+    mov $6, %ecx
+    test %eax, %eax
+    jz 8f                               # the reference was not dropped
+    andq $~PTE_W, (%rbx)                # now only this entry maps it: writable in place
+    movabs $TEST_ADDRESS, %rdi
+    invlpg (%rdi)
+    mov $(PF_USER | PF_WRITE | PF_PRESENT), %esi
+    call handle_page_fault
+    mov %r12, %r13
+    call test_leaf
+    mov $7, %ecx
+    cmp %r13, %r12
+    jne 8f
+    testb $PTE_W, (%rbx)
+    jz 8f
+    xor %eax, %eax
+    jmp 9f
+8:  mov %rcx, %rax
+9:  push %rax
+    call mm_unmap_all
+    pop %rax
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# mm_copy_user makes a private page read-only and shared in both address spaces, and leaves a
+# MAP_SHARED page writable in both; the copy maps the same frames.
+unit_fork_shares_frames:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    movabs $TEST_ADDRESS, %rdi
+    lea PAGE_SIZE(%rdi), %rsi
+    mov $(PROT_READ | PROT_WRITE), %edx
+    xor %ecx, %ecx
+    call new_region
+    movabs $TEST_SHARED, %rdi
+    lea PAGE_SIZE(%rdi), %rsi
+    mov $(PROT_READ | PROT_WRITE | VMA_SHARED), %edx
+    xor %ecx, %ecx
+    call new_region
+    movabs $TEST_ADDRESS, %rdi
+    mov $(PF_USER | PF_WRITE), %esi
+    call handle_page_fault
+    movabs $TEST_SHARED, %rdi
+    mov $(PF_USER | PF_WRITE), %esi
+    call handle_page_fault
+    call mm_new
+    mov $1, %ecx
+    test %rax, %rax
+    jz 8f
+    mov %rax, %r15                      # the copy's PML4
+    mov %rax, %rdi
+    call mm_copy_user
+    mov $2, %ecx
+    test %rax, %rax
+    jnz 7f
+    movabs $TEST_ADDRESS, %rdi          # here: the private page read-only, shared
+    call test_leaf_at
+    mov %r12, %r13
+    mov $3, %ecx
+    testb $PTE_W, (%rbx)
+    jnz 7f
+    mov %r12, %rdi
+    call frame_exclusive
+    mov $4, %ecx
+    test %eax, %eax
+    jnz 7f
+    movabs $TEST_SHARED, %rdi           # the shared page writable
+    call test_leaf_at
+    mov %r12, %r14
+    mov $5, %ecx
+    testb $PTE_W, (%rbx)
+    jz 7f
+    mov %cr3, %rax                      # there: the same frames, the same access
+    push %rax
+    mov %r15, %cr3
+    movabs $TEST_ADDRESS, %rdi
+    call test_leaf_at
+    mov $6, %ecx
+    cmp %r13, %r12
+    jne 6f
+    testb $PTE_W, (%rbx)
+    jnz 6f
+    movabs $TEST_SHARED, %rdi
+    call test_leaf_at
+    mov $7, %ecx
+    cmp %r14, %r12
+    jne 6f
+    testb $PTE_W, (%rbx)
+    jz 6f
+    xor %ecx, %ecx
+6:  push %rcx                           # the copy goes, in its own address space first
+    call mm_unmap_all
+    pop %rcx
+    pop %rax
+    mov %rax, %cr3
+    test %ecx, %ecx
+    jnz 7f
+    mov %r13, %rdi                      # the frames are this address space's alone again
+    call frame_exclusive
+    mov $8, %ecx
+    test %eax, %eax
+    jz 7f
+    xor %ecx, %ecx
+7:  push %rcx
+    mov %r15, %rdi
+    call mm_free
+    pop %rcx
+8:  mov %rcx, %rax
+    push %rax
+    call mm_unmap_all
+    pop %rax
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# test_leaf() / test_leaf_at(%rdi = address): %rbx = the address's leaf entry, %r12 = its frame
+test_leaf:
+    movabs $TEST_ADDRESS, %rdi
+test_leaf_at:
+    xor %esi, %esi
+    xor %edx, %edx
+    call pt_entry
+    mov %rax, %rbx
+    mov (%rax), %r12
+    movabs $PTE_ADDR_MASK, %rax
+    and %rax, %r12
+    ret
+
+.section .rodata
+.p2align 3
+units_table:
+    .quad name_frame_references, unit_frame_references
+    .quad name_cow_copies, unit_cow_copies_a_shared_page
+    .quad name_fork_shares, unit_fork_shares_frames
+    .quad 0
+name_frame_references: .asciz "frames.a_reference_outlives_one_free"
+name_cow_copies:       .asciz "cow.a_write_copies_a_shared_page"
+name_fork_shares:      .asciz "fork.shares_frames_private_read_only_shared_writable"
+msg_unit:   .asciz "jvmm-kernel: unit "
+msg_ok:     .asciz " ok\n"
+msg_failed: .asciz " FAILED at check "
