@@ -410,8 +410,8 @@ sys_fcntl:
     ret
 
 # fcntl_lock(%rdi = file, %esi = F_GETLK, F_SETLK, F_SETLKW or their F_OFD_ forms, %rdx = struct
-# flock): one process holds every lock there is, so a lock is always granted and F_GETLK finds
-# no conflict (F_UNLCK); the request is checked as Linux's flock_to_posix_lock and
+# flock): every lock is granted (no process ever waits for one: docs/kernel.md, "Known
+# differences") and F_GETLK finds no conflict (F_UNLCK); the request is checked as Linux's flock_to_posix_lock and
 # check_fmode_for_setlk check it.
 fcntl_lock:
     push %rdi
@@ -966,7 +966,7 @@ sys_sync:
     xor %eax, %eax
     ret
 
-# flock(fd, operation): one process holds every lock there is, so the lock is granted.
+# flock(fd, operation): the lock is granted, as every lock is (see fcntl_lock).
 .globl sys_flock
 sys_flock:
     call fd_file

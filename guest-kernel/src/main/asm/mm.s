@@ -1,6 +1,7 @@
-# Memory: physical frames, the user page tables, the regions (VMAs) of the one address space,
-# the page-fault handler that pages memory in on first touch, and the checks every user pointer
-# goes through. docs/kernel.md ("Memory") describes the model.
+# Memory: physical frames (shared after fork, counted in frame_refs), the user page tables, the
+# regions (VMAs) of the current address space, address spaces themselves (fork's copy-on-write
+# copy, the process area), the page-fault handler that pages memory in on first touch and copies
+# shared pages on the first write, and the checks every user pointer goes through. docs/kernel.md ("Memory") describes the model.
 #
 # Frames: RAM above the kernel (below any module) is the pool. A frame never used arrives zeroed
 # from the host and is handed out as it is. Freed frames are reused: with the jvmm page-discard

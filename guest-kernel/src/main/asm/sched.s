@@ -3,9 +3,9 @@
 # A thread is a struct task (task.inc) in a slot of its own: the task, its signals' siginfo
 # and its kernel stack, whose top holds its user register frame (F_*); its FPU state is in
 # user memory (map_fpu_area), where the vDSO's stubs switch it (fpu_return). The
-# first thread (tid 1) is init_task (signal.s), on the boot entry stack. All threads share
-# the one process: its memory, descriptors and signal actions (CLONE_VM, CLONE_FILES,
-# CLONE_SIGHAND, CLONE_THREAD are the only kind of clone there is until fork comes).
+# first thread (tid 1) is init_task (signal.s), on the boot entry stack. The threads of a
+# process share its memory, descriptors and signal actions (CLONE_VM, CLONE_FILES,
+# CLONE_SIGHAND, CLONE_THREAD); a clone without CLONE_THREAD makes a process (fork.s).
 #
 # The kernel runs with interrupts off, so nothing preempts it: a task gives up the CPU only in
 # schedule(), called when it blocks (task_block) or on its way back to user mode when TW_RESCHED
@@ -135,7 +135,7 @@ schedule:
 
 # idle_wait(): nothing is runnable. Halt until the earliest sleeper's deadline (an interrupt
 # may come sooner; schedule looks again), or watch the clock without a timer. With no sleeper
-# nothing can ever wake a task (no device interrupts yet, one process): report it and halt with
+# nothing can ever wake a task (no device wakes one yet): report it and halt with
 # interrupts off, which ends the run (jvmm reports a HLT nothing can wake; QEMU idles until its
 # time limit) instead of spending a host CPU for ever.
 idle_wait:
