@@ -94,12 +94,21 @@ sys_rseq:
     xor %eax, %eax
 9:  ret
 
-# prlimit64(pid, resource, new, old)
+# setrlimit(resource, rlim): prlimit64 of the caller
+.globl sys_setrlimit
+sys_setrlimit:
+    mov %rsi, %rdx
+    mov %edi, %esi
+    xor %edi, %edi
+    xor %ecx, %ecx
+# prlimit64(pid, resource, new, old): of the caller (0 or its pid; the limits are in its process
+# area, so another process's cannot be reached: -ESRCH)
 .globl sys_prlimit64
 sys_prlimit64:
     test %rdi, %rdi
     jz 1f
-    cmp $1, %rdi
+    call current_pid
+    cmp %eax, %edi
     jne esrch
 1:  cmp $15, %rsi                       # RLIM_NLIMITS - 1
     ja einval

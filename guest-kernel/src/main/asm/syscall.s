@@ -312,6 +312,7 @@ SYSCALL 146, sys_sched_get_priority_max
 SYSCALL 147, sys_sched_get_priority_min
 SYSCALL 157, sys_prctl
 SYSCALL 158, sys_arch_prctl
+SYSCALL 160, sys_setrlimit
 SYSCALL 162, sys_sync
 SYSCALL 186, sys_gettid
 SYSCALL 200, sys_tkill
