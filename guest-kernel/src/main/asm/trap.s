@@ -176,9 +176,15 @@ fpu_exception_code:
 
 # handle_kernel_exception(%rdi = frame): an exception in supervisor mode. SYSENTER leaves TF
 # set: the single-step trap then arrives on the first instructions of sysenter_entry, before it
-# clears TF (Linux's is_sysenter_singlestep); resume those. Anything else is a panic.
+# clears TF (Linux's is_sysenter_singlestep); resume those. A page fault on user memory: a call
+# checked it (user_range_ok), then slept, and meanwhile another thread unmapped or protected it,
+# or a fork made it copy-on-write; served as the user's own access would be (the instruction
+# runs again), or, where that access is not allowed any more, the process gets SIGSEGV (Linux's
+# copy_to_user would return EFAULT; this kernel cannot unwind the call). Anything else is a panic.
 .globl handle_kernel_exception
 handle_kernel_exception:
+    cmpq $14, F_KIND(%rdi)
+    je 2f
     cmpq $1, F_KIND(%rdi)
     jne 1f
     lea sysenter_entry(%rip), %rax
@@ -191,6 +197,24 @@ handle_kernel_exception:
     ret
 1:  mov %rdi, %rbx
     jmp kernel_panic
+2:  mov %cr2, %rax
+    movabs $USER_TOP, %rcx
+    cmp %rcx, %rax
+    jae 1b
+    push %rbx
+    mov %rdi, %rbx
+    mov %rax, %rdi
+    mov F_ERROR(%rbx), %esi
+    or $PF_USER, %esi
+    call handle_page_fault
+    test %rax, %rax
+    jnz 3f
+    pop %rbx
+    ret
+3:  mov %rbx, %rdi
+    mov $SIGSEGV, %esi
+    mov %cr2, %rdx
+    call kill_process                   # does not return
 
 # ---- The end of a process ------------------------------------------------------------------
 # kill_process(%rdi = frame, %esi = signal, %rdx = fault address or 0): the process dies of the

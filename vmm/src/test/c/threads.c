@@ -25,6 +25,7 @@
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -578,6 +579,34 @@ static void *opposite(void *arg) {
     return arg;
 }
 
+/* A fork by one thread while another sleeps in wait4 makes the page of the waiter's status
+ * word copy-on-write: the kernel's write of the status, after the sleep, copies it. */
+static void *fork_meanwhile(void *arg) {
+    (void) arg;
+    sleep_ms(20);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(0);
+    waitpid(pid, NULL, 0);
+    return NULL;
+}
+
+static void fork_while_another_waits(void) {
+    fflush(stdout);
+    pid_t slow = fork();
+    if (slow == 0) {
+        sleep_ms(100);
+        _exit(7);
+    }
+    pthread_t t;
+    pthread_create(&t, NULL, fork_meanwhile, NULL);
+    int status = 0;
+    pid_t got = waitpid(slow, &status, 0);
+    pthread_join(t, NULL);
+    printf("fork: wait4 into a page a fork made copy-on-write meanwhile: %s, status %d\n",
+           got == slow ? "yes" : "no", WEXITSTATUS(status));
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     const char *mode = argc > 1 ? argv[1] : "all";
@@ -610,6 +639,7 @@ int main(int argc, char **argv) {
     signals();
     pipes();
     robust_mutexes();
+    fork_while_another_waits();
     printf("done\n");
     return 0;
 }

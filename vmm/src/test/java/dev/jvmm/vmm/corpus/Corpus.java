@@ -11,8 +11,9 @@ import static dev.jvmm.vmm.corpus.Case.byDesign;
 import static dev.jvmm.vmm.corpus.Case.sameAsHost;
 
 /**
- * Real programs the guest must run as Linux does (issue 10): C on musl and glibc, C++ and Rust
- * as their toolchains build static programs by default, and busybox-static applets.
+ * Real programs the guest must run as Linux does (issues 10 and 12): C on musl and glibc, C++ and
+ * Rust as their toolchains build static programs by default, Go's os/exec, and busybox-static
+ * applets and shell scripts.
  */
 public final class Corpus {
     /**
@@ -43,6 +44,7 @@ public final class Corpus {
         }
         cases.add(sameAsHost(Program.cxx("features"), "features", "10", "x", "-3", "7x", "abc", "7"));
         cases.add(sameAsHost(Program.rust("features"), "features", "alpha", "two words"));
+        cases.add(sameAsHost(Program.go("exec"), "exec"));
 
         Program busybox = Program.busybox();
         cases.add(sameAsHost(busybox, "busybox", "printf", "%s-%d|%x|%5.2f|%c\\n", "abc", "42", "255", "3.14159", "z"));

@@ -2,6 +2,7 @@ package dev.jvmm.vmm.corpus;
 
 import dev.jvmm.vmm.GuestPrograms;
 import dev.jvmm.vmm.GuestPrograms.Libc;
+import dev.jvmm.vmm.LanguagePrograms;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,7 +33,9 @@ public record Program(Toolchain toolchain, String name) {
         /** {@code src/test/rust/NAME.rs} with Debian's rustc, +crt-static: a static-pie on glibc. */
         RUSTC("rustc"),
         /** Debian's busybox-static, copied: NAME is unused, argv[1] names the applet. */
-        BUSYBOX("busybox");
+        BUSYBOX("busybox"),
+        /** {@code src/test/go/NAME/} with Debian's go build, CGO_ENABLED=0 (LanguagePrograms). */
+        GO("go");
 
         final String label;
 
@@ -57,6 +60,10 @@ public record Program(Toolchain toolchain, String name) {
 
     public static Program rust(String name) {
         return new Program(Toolchain.RUSTC, name);
+    }
+
+    public static Program go(String name) {
+        return new Program(Toolchain.GO, name);
     }
 
     public static Program busybox() {
@@ -90,6 +97,7 @@ public record Program(Toolchain toolchain, String name) {
             case RUSTC -> compile(Path.of("src/test/rust", name + ".rs"), "rustc",
                     RUSTC, "-O", "-C", "target-feature=+crt-static", "-o", "%out", "%src");
             case BUSYBOX -> copy(BUSYBOX, OUTPUT.resolve("busybox/busybox"));
+            case GO -> LanguagePrograms.build(name, LanguagePrograms.Language.GO);
         };
     }
 

@@ -1,0 +1,3 @@
+module exec
+
+go 1.19
