@@ -193,7 +193,8 @@ copy_process:
 6:  mov P_PID(%r12), %eax
     jmp 9f
 81: call mm_copy_failed
-80: call task_free
+80: mov %rbp, %rdi
+    call task_free
     movl $PS_FREE, P_STATE(%r12)
     mov $-ENOMEM, %rax
 9:  add $24, %rsp
@@ -212,10 +213,7 @@ mm_copy_failed:
     push %rax
     mov P_CR3(%r12), %rax
     mov %rax, %cr3
-    mov vma_count(%rip), %rax           # the child's area says how many regions: keep them for
-    push %rax                           # nothing, the table goes with the area
     call mm_unmap_all
-    pop %rax
     pop %rax
     mov %rax, %cr3
     mov P_CR3(%r12), %rdi
