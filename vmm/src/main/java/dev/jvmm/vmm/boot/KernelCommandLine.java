@@ -25,7 +25,7 @@ public final class KernelCommandLine {
     }
 
     /** The bundled kernel's {@code test=} words (docs/kernel.md, "Kernel command line"). */
-    public static final List<String> TEST_WORDS = List.of("spin", "halt", "triple-fault", "unemulated");
+    public static final List<String> TEST_WORDS = List.of("spin", "halt", "triple-fault", "unemulated", "units");
 
     private KernelCommandLine() {}
 

@@ -92,7 +92,7 @@ class JvmmUsageTest {
         assertFailure(jvmm("run", "--cmdline", "exit=abc"),
                 "jvmm: kernel command line word exit=abc: the exit status is a number from 0 to 255 (the exit device carries one byte)");
         assertFailure(jvmm("run", "--cmdline", "test=bogus"),
-                "jvmm: kernel command line word test=bogus: the bundled kernel knows test=spin, test=halt, test=triple-fault, test=unemulated");
+                "jvmm: kernel command line word test=bogus: the bundled kernel knows test=spin, test=halt, test=triple-fault, test=unemulated, test=units");
         assertFailure(jvmm("run", "--cmdline", "quiet entry=warp"),
                 "jvmm: kernel command line word entry=warp: the entry paths are auto, syscall, sysenter, int80 (or use --entry-path)");
     }
