@@ -4,9 +4,13 @@
 .include "defs.inc"
 .include "file.inc"
 .include "tmpfs.inc"
+.include "mm.inc"
+
+.equ MAPS_NAME_COLUMN, 73               # Linux pads a named line's fields to this width (64-bit)
 
 .text
-# procfs_init(): /proc/uptime, /proc/meminfo, /proc/cpuinfo (after vfs_init made /proc)
+# procfs_init(): /proc/uptime, /proc/meminfo, /proc/cpuinfo, /proc/self/maps (after vfs_init
+# made /proc and /proc/self)
 .globl procfs_init
 procfs_init:
     push %rbx
@@ -243,6 +247,126 @@ meminfo_line:
     mov %rdi, %r12
     ret
 
+# maps: the reading process's regions, one line each, as Linux's show_map_vma writes them:
+# "start-end perms offset dev inode", then, padded to MAPS_NAME_COLUMN, the name: [stack],
+# [heap], [vdso], [vvar], or the program's path for its image's read-only segments (anonymous
+# regions have none; offsets, devices and inodes are 0). As much as one page holds.
+gen_maps:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    mov %rdi, %rbx                      # the page
+    mov %rdi, %r12                      # the cursor
+    lea vmas(%rip), %r13
+    mov vma_count(%rip), %r14
+1:  test %r14, %r14
+    jz 9f
+    lea PAGE_SIZE - 160(%rbx), %rax     # room for one more line (its name at most ~80 bytes)
+    cmp %rax, %r12
+    ja 9f
+    push %r12                           # the line's start
+    mov %r12, %rdi
+    mov VMA_START(%r13), %rsi
+    call put_hex8
+    movb $'-', (%rdi)
+    inc %rdi
+    mov VMA_END(%r13), %rsi
+    call put_hex8
+    mov VMA_FLAGS(%r13), %eax
+    movb $' ', (%rdi)
+    movb $'-', 1(%rdi)
+    movb $'-', 2(%rdi)
+    movb $'-', 3(%rdi)
+    movb $'p', 4(%rdi)
+    test $PROT_READ, %al
+    jz 2f
+    movb $'r', 1(%rdi)
+2:  test $PROT_WRITE, %al
+    jz 3f
+    movb $'w', 2(%rdi)
+3:  test $PROT_EXEC, %al
+    jz 4f
+    movb $'x', 3(%rdi)
+4:  test $VMA_SHARED, %al
+    jz 5f
+    movb $'s', 4(%rdi)
+5:  lea 5(%rdi), %rdi
+    lea maps_fields(%rip), %rsi
+    mov $maps_fields_size, %edx
+    call memcpy
+    mov VMA_FLAGS(%r13), %eax
+    and $VMA_KIND_MASK, %eax
+    lea name_stack(%rip), %rsi
+    cmp $KIND_STACK, %eax
+    je 6f
+    lea name_heap(%rip), %rsi
+    cmp $KIND_HEAP, %eax
+    je 6f
+    lea name_vdso(%rip), %rsi
+    cmp $KIND_VDSO, %eax
+    je 6f
+    lea name_vvar(%rip), %rsi
+    cmp $KIND_VVAR, %eax
+    je 6f
+    lea exe_path(%rip), %rsi
+    cmp $KIND_IMAGE, %eax
+    je 6f
+    pop %rax
+    jmp 8f
+6:  pop %rax                            # padded to the column, then the name
+    add $MAPS_NAME_COLUMN, %rax
+7:  cmp %rax, %rdi
+    jae 71f
+    movb $' ', (%rdi)
+    inc %rdi
+    jmp 7b
+71: mov %rsi, %r12
+    push %rdi
+    mov %rsi, %rdi
+    call strlen
+    cmp $80, %rax                       # (a long path is cut: the page holds the lines)
+    jbe 72f
+    mov $80, %eax
+72: pop %rdi
+    mov %r12, %rsi
+    mov %rax, %rdx
+    call memcpy
+8:  movb $'\n', (%rdi)
+    lea 1(%rdi), %r12
+    add $VMA_SIZE, %r13
+    dec %r14
+    jmp 1b
+9:  mov %r12, %rax
+    sub %rbx, %rax
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# put_hex8(%rdi = cursor, %rsi = value) -> %rdi: past its lower-case hex digits, at least 8
+put_hex8:
+    mov $60, %ecx
+1:  mov %rsi, %rax                      # skip the leading zeros above the eighth digit
+    shr %cl, %rax
+    test $0xf, %al
+    jnz 2f
+    cmp $28, %ecx
+    je 2f
+    sub $4, %ecx
+    jmp 1b
+2:  mov %rsi, %rax
+    shr %cl, %rax
+    and $0xf, %eax
+    lea hex_digits(%rip), %rdx
+    movzbl (%rdx,%rax), %eax
+    mov %al, (%rdi)
+    inc %rdi
+    sub $4, %ecx
+    jns 2b
+    ret
+
 # cpuinfo: one processor and its vendor
 gen_cpuinfo:
     push %rbx
@@ -269,11 +393,13 @@ proc_ops:
 proc_uptime:  .asciz "/proc/uptime"
 proc_meminfo: .asciz "/proc/meminfo"
 proc_cpuinfo: .asciz "/proc/cpuinfo"
+proc_maps:    .asciz "/proc/self/maps"
 .p2align 3
 proc_files:
     .quad proc_uptime, gen_uptime
     .quad proc_meminfo, gen_meminfo
     .quad proc_cpuinfo, gen_cpuinfo
+    .quad proc_maps, gen_maps
     .quad 0
 label_total:      .ascii "MemTotal:       "
 label_free:       .ascii "MemFree:        "
@@ -284,6 +410,13 @@ label_swap_total: .ascii "SwapTotal:      "
 label_swap_free:  .ascii "SwapFree:       "
 label_shmem:      .ascii "Shmem:          "
 label_kb:         .ascii " kB\n"
+maps_fields:      .ascii " 00000000 00:00 0 "
+.equ maps_fields_size, . - maps_fields
+name_stack:       .asciz "[stack]"
+name_heap:        .asciz "[heap]"
+name_vdso:        .asciz "[vdso]"
+name_vvar:        .asciz "[vvar]"
+hex_digits:       .ascii "0123456789abcdef"
 cpuinfo_head:     .ascii "processor\t: 0\nvendor_id\t: "
 .equ cpuinfo_head_size, . - cpuinfo_head
 cpuinfo_tail:     .ascii "\ncpu cores\t: 1\n\n"
