@@ -44,8 +44,10 @@ class HypercallTest {
     }
 
     /**
-     * A jvmm process with a 2 s timeout ends within 3 s more than twice what a JVM's start takes on
-     * this machine (jvmm's run path loads more than --version; emulated, the difference is seconds).
+     * A jvmm process with a 2 s timeout ends within 5 s more than three times what a JVM's start
+     * takes on this machine (jvmm's run path loads more than --version; on an emulated KVM, with
+     * other emulated machines beside it, the difference is seconds and varies: 26.5 s against a
+     * 10.6 s --version was seen there). A guest the timeout did not stop runs to the 30 s deadline.
      */
     @Test
     void jvmmRunWithATimeoutExitsWith124() {
@@ -59,7 +61,7 @@ class HypercallTest {
         assertEquals(124, result.status(), result.err());
         assertEquals("vmcall\n", result.out());
         assertEquals("jvmm: timed out after 2s; the guest was stopped\n", result.err());
-        assertTrue(took.compareTo(jvmStart.multipliedBy(2).plusSeconds(5)) < 0, "twice a JVM's start (" + jvmStart + "), 2 s, and the stop: " + took);
+        assertTrue(took.compareTo(jvmStart.multipliedBy(3).plusSeconds(5)) < 0, "three times a JVM's start (" + jvmStart + "), 2 s, and the stop: " + took);
     }
 
     /** Ctrl-C ends jvmm while its guest makes hypercalls, as it ends any JVM: status 130. */
