@@ -369,17 +369,9 @@ notify_parent:
     xor %eax, %eax
     mov $(KSIGINFO_SIZE / 8), %ecx
     rep stosq
-    mov P_EXIT_CODE(%rbx), %eax
-    movl $CLD_EXITED, SI_CODE(%rsp)
-    test $0x7f, %eax
-    jz 1f
-    movl $CLD_KILLED, SI_CODE(%rsp)
-    and $0x7f, %eax
-    jmp 2f
-1:  shr $8, %eax
-2:  mov %eax, SI_STATUS(%rsp)
-    mov P_PID(%rbx), %eax
-    mov %eax, SI_PID(%rsp)
+    mov %rsp, %rdi
+    mov %rbx, %rsi
+    call child_siginfo
     mov P_EXIT_SIGNAL(%rbx), %edi
     mov %edi, SI_SIGNO(%rsp)
     test %edi, %edi
@@ -398,6 +390,23 @@ notify_parent:
 9:  add $KSIGINFO_SIZE, %rsp
     pop %r12
     pop %rbx
+    ret
+
+# child_siginfo(%rdi = siginfo, %rsi = an ended process): its si_code, si_pid and si_status
+# from its wait status, as Linux's SIGCHLD and waitid report them (CLD_EXITED and the exit
+# code, or CLD_KILLED and the signal).
+child_siginfo:
+    mov P_PID(%rsi), %eax
+    mov %eax, SI_PID(%rdi)
+    mov P_EXIT_CODE(%rsi), %eax
+    movl $CLD_EXITED, SI_CODE(%rdi)
+    test $0x7f, %eax
+    jz 1f
+    movl $CLD_KILLED, SI_CODE(%rdi)
+    and $0x7f, %eax
+    jmp 2f
+1:  shr $8, %eax
+2:  mov %eax, SI_STATUS(%rdi)
     ret
 
 # reparent_children(%rdi = process): its children become init_process's; their zombies are
@@ -581,17 +590,9 @@ do_wait:
     mov $(SIGINFO_SIZE / 8), %ecx
     rep stosq
     movl $SIGCHLD, SI_SIGNO(%r15)
-    mov P_PID(%rbx), %eax
-    mov %eax, SI_PID(%r15)
-    mov P_EXIT_CODE(%rbx), %eax
-    movl $CLD_EXITED, SI_CODE(%r15)
-    test $0x7f, %eax
-    jz 71f
-    movl $CLD_KILLED, SI_CODE(%r15)
-    and $0x7f, %eax
-    jmp 72f
-71: shr $8, %eax
-72: mov %eax, SI_STATUS(%r15)
+    mov %r15, %rdi
+    mov %rbx, %rsi
+    call child_siginfo
 8:  mov P_PID(%rbx), %r12d             # (the type and id are needed no more)
     test $WNOWAIT, %r13d
     jnz 81f
