@@ -730,20 +730,12 @@ exec_window_map:
     test %rax, %rax
     cmovnz %rax, %rdi
     call kernel_to_phys
-    lea PTE_P(%rax), %rcx               # read-only, the kernel's
-    push %rcx
+    lea PTE_P(%rax), %rsi               # read-only, the kernel's (its tables exist: no frame taken)
     mov %rbx, %rdi
     shl $12, %rdi
     movabs $EXEC_WINDOW, %rax
     add %rax, %rdi
-    push %rdi
-    xor %esi, %esi
-    xor %edx, %edx
-    call pt_entry
-    pop %rdi
-    pop %rcx
-    mov %rcx, (%rax)
-    invlpg (%rdi)
+    call map_kernel_page
     inc %rbx
     jmp 1b
 8:  movabs $EXEC_WINDOW, %rax
@@ -760,10 +752,7 @@ exec_window_unmap:
     jae 9f
     mov %rbx, %rdi
     xor %esi, %esi
-    xor %edx, %edx
-    call pt_entry
-    movq $0, (%rax)
-    invlpg (%rbx)
+    call map_kernel_page
     add $PAGE_SIZE, %rbx
     jmp 1b
 9:  pop %rdi
