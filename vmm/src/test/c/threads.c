@@ -365,7 +365,11 @@ static void signals(void) {
     printf("kill: SIGUSR2 blocked in main taken by the thread: %s, mask inherited and pause EINTR: %s\n",
            handled_by == target_tid && handled_signal == SIGUSR2 ? "yes" : "no", paused_result ? "yes" : "no");
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    printf("tgkill to a thread that is gone: %s\n", err(syscall(SYS_tgkill, getpid(), target_tid, 0)));
+    /* Linux wakes pthread_join (CLONE_CHILD_CLEARTID) before it releases the thread's id, so the
+       id can answer tgkill for a moment after the join: wait up to a second for it to go. */
+    long gone = 0;
+    for (int i = 0; i < 1000 && (gone = syscall(SYS_tgkill, getpid(), target_tid, 0)) == 0; i++) sleep_ms(1);
+    printf("tgkill to a thread that is gone: %s\n", err(gone));
 
     /* ppoll's mask: SIGUSR1 blocked but for the wait, sent by another thread during it */
     sigset_t usr1, during;
