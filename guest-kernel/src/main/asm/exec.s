@@ -345,8 +345,10 @@ sys_execve:
 # interpreter the guest does not have), argv and envp are copied (E2BIG past Linux's limits),
 # and then, past the point of no return, the address space is replaced: the program's segments,
 # a new stack, the vDSO where it was; handlers reset, close-on-exec descriptors closed, the FPU in
-# its initial state. A failure there kills the process (SIGSEGV), as on Linux. A process with
-# several threads cannot exec yet (-EAGAIN; docs/kernel.md).
+# its initial state. A failure there kills the process (SIGSEGV), as on Linux. In a process with
+# other threads, once the checks have passed, the others leave (de_thread) and the exec starts
+# over: the program's file and its argument buffers are shared by every process's exec, and
+# others may run while the threads leave.
 .globl sys_execveat
 sys_execveat:
     push %rbx
@@ -355,14 +357,18 @@ sys_execveat:
     push %r13
     push %r14
     push %r15
-    sub $40, %rsp
+    sub $56, %rsp
     mov %rdx, 0(%rsp)                   # argv
     mov %rcx, 8(%rsp)                   # envp
     mov %rsi, 32(%rsp)                  # filename
+    mov %rdi, 40(%rsp)                  # dirfd
+    mov %r8, 48(%rsp)                   # flags
     mov $-EINVAL, %rax
     test $~EXEC_AT_FLAGS, %r8d
     jnz 9f
-    mov %r8d, %edx
+0:  mov 40(%rsp), %rdi
+    mov 32(%rsp), %rsi
+    mov 48(%rsp), %rdx
     call lookup_at
     cmp $-4095, %rax
     jae 9f
@@ -428,9 +434,14 @@ sys_execveat:
     mov current_task(%rip), %rax
     mov T_PROCESS(%rax), %rax
     cmpl $1, P_NR_THREADS(%rax)
-    mov $-EAGAIN, %rax
-    jne 7f
-    mov 0(%rsp), %rdi                   # argv and envp into a kernel buffer (args_*)
+    je 6f
+    mov 24(%rsp), %rdi
+    call exec_window_unmap
+    call de_thread
+    test %rax, %rax
+    jnz 9f
+    jmp 0b
+6:  mov 0(%rsp), %rdi                   # argv and envp into a kernel buffer (args_*)
     mov 8(%rsp), %rsi
     call exec_copy_args
     test %rax, %rax
@@ -500,7 +511,7 @@ sys_execveat:
     mov 32(%rsp), %rdi
     call exec_window_unmap
     pop %rax
-9:  add $40, %rsp
+9:  add $56, %rsp
     pop %r15
     pop %r14
     pop %r13

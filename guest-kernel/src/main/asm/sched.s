@@ -891,19 +891,62 @@ group_exit:
     lea init_process(%rip), %rax
     cmp %rax, %r12
     je vm_report_exit
-    lea P_THREADS(%r12), %r13
-    mov %r13, %r14
-1:  mov (%r14), %r14
-    cmp %r13, %r14
-    je 2f
-    lea -T_ALL(%r14), %rdi
+    call zap_other_threads
+2:  mov P_EXIT_CODE(%r12), %edi
+    jmp thread_exit
+
+# zap_other_threads(): every other thread of the caller's process gets SIGKILL and wakes if it
+# waits. With P_GROUP_EXIT set they leave through thread_exit on their way back to user mode.
+zap_other_threads:
+    push %rbx
+    push %r12
+    push %r13
+    mov current_task(%rip), %rbx
+    mov T_PROCESS(%rbx), %r12
+    lea P_THREADS(%r12), %r12
+    mov %r12, %r13
+1:  mov (%r13), %r13
+    cmp %r12, %r13
+    je 9f
+    lea -T_ALL(%r13), %rdi
     cmp %rbx, %rdi
     je 1b
     btsq $(SIGKILL - 1), T_PENDING(%rdi)
     call signal_wake
     jmp 1b
-2:  mov P_EXIT_CODE(%r12), %edi
-    jmp thread_exit
+9:  pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# de_thread() -> %rax: 0, or -EAGAIN when the process is ending already (or another thread's
+# exec is under way: this thread is then among those that leave). An exec in a process with
+# other threads: they get SIGKILL, and the caller runs until they have left (Linux's
+# de_thread); P_GROUP_EXIT meanwhile makes theirs a thread's exit, not the process's. The
+# caller becomes the first thread: its tid is the pid, as Linux's exec gives the leader's pid.
+.globl de_thread
+de_thread:
+    push %rbx
+    push %r12
+    mov current_task(%rip), %rbx
+    mov T_PROCESS(%rbx), %r12
+    mov $-EAGAIN, %rax
+    cmpl $0, P_GROUP_EXIT(%r12)
+    jne 9f
+    movl $1, P_GROUP_EXIT(%r12)
+    call zap_other_threads
+1:  cmpl $1, P_NR_THREADS(%r12)         # this thread stays runnable: the others run and leave
+    je 2f
+    call schedule
+    jmp 1b
+2:  movl $0, P_GROUP_EXIT(%r12)
+    movl $0, P_LEADER_EXITED(%r12)
+    mov P_PID(%r12), %eax
+    mov %rax, T_TID(%rbx)
+    xor %eax, %eax
+9:  pop %r12
+    pop %rbx
+    ret
 
 # task_exit(): the calling thread leaves for good; its slot is freed once another runs.
 .globl task_exit

@@ -611,12 +611,56 @@ static void fork_while_another_waits(void) {
            got == slow ? "yes" : "no", WEXITSTATUS(status));
 }
 
+/* execve by a thread that is not the first, while the first waits in pthread_join and another
+ * sleeps: the others leave (Linux's de_thread) and the new program is the process, its pid kept
+ * and its one thread's tid the pid. */
+extern char **environ;
+
+static void *sleep_long(void *arg) {
+    sleep_ms(10000);
+    printf("exec from a thread: the sleeper woke\n");
+    return arg;
+}
+
+static void *exec_self(void *arg) {
+    char pid[16];
+    snprintf(pid, sizeof pid, "%d", (int) getpid());
+    char *argv[] = {"threads", "exec-child", pid, NULL};
+    sleep_ms(20);
+    execve("/proc/self/exe", argv, environ);
+    printf("exec from a thread: %s\n", strerror(errno));
+    return arg;
+}
+
+static int exec_child(const char *pid) {
+    printf("exec from a thread: same pid: %s, tid == pid: %s\n", atoi(pid) == getpid() ? "yes" : "no",
+           syscall(SYS_gettid) == getpid() ? "yes" : "no");
+    return 5;
+}
+
+static void exec_from_a_thread(void) {
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        pthread_t sleeper, execer;
+        pthread_create(&sleeper, NULL, sleep_long, NULL);
+        pthread_create(&execer, NULL, exec_self, NULL);
+        pthread_join(execer, NULL);
+        printf("exec from a thread: the first thread came back from the join\n");
+        _exit(1);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    printf("exec from a thread: status %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status));
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     const char *mode = argc > 1 ? argv[1] : "all";
     if (strcmp(mode, "bomb") == 0) return bomb();
     if (strcmp(mode, "bad-stack") == 0) return bad_child(0);
     if (strcmp(mode, "bad-tls") == 0) return bad_child(1);
+    if (strcmp(mode, "exec-child") == 0 && argc > 2) return exec_child(argv[2]);
     if (strcmp(mode, "exit-thread") == 0) {
         pthread_t t;
         pthread_create(&t, NULL, exit_seven, NULL);
@@ -644,6 +688,7 @@ int main(int argc, char **argv) {
     pipes();
     robust_mutexes();
     fork_while_another_waits();
+    exec_from_a_thread();
     printf("done\n");
     return 0;
 }
