@@ -46,7 +46,12 @@ public record Peers(List<String> jvmm, Path refvmm, Path peakrss, boolean qemu) 
 
     /** {@link #qemuCommand} with the workload rows' accelerator (see {@link #qemuName}). */
     List<String> qemuAnyAccel(Path image, String append) {
-        return hasKvm() ? qemu(image, append) : qemuCommand("tcg", "Skylake-Client", image, null, append);
+        return qemuAnyAccel(image, null, append);
+    }
+
+    /** The same with a module as the initrd. */
+    List<String> qemuAnyAccel(Path image, Path initrd, String append) {
+        return hasKvm() ? qemuCommand("kvm", HOST_CPU, image, initrd, append) : qemuCommand("tcg", "Skylake-Client", image, initrd, append);
     }
 
     public boolean hasRefvmm() {
@@ -58,13 +63,15 @@ public record Peers(List<String> jvmm, Path refvmm, Path peakrss, boolean qemu) 
     }
 
     List<String> qemu(Path image, String append) {
-        return qemuCommand("kvm", "host,-arch-capabilities", image, null, append);
+        return qemuCommand("kvm", HOST_CPU, image, null, append);
     }
+
+    /** On a PVM host, -cpu host needs -arch-capabilities (KVM refuses QEMU's write of MSR 0x10a). */
+    private static final String HOST_CPU = "host,-arch-capabilities";
 
     /**
      * QEMU's microvm booting a PVH image as jvmm does: COM1 on stdio, isa-debug-exit at 0x501,
-     * 128 MiB, a program as the initrd (or none). On a PVM host, -cpu host needs
-     * -arch-capabilities (KVM refuses QEMU's write of MSR 0x10a).
+     * 128 MiB, a program as the initrd (or none).
      */
     public static List<String> qemuCommand(String accel, String cpu, Path image, Path initrd, String append) {
         List<String> command = new ArrayList<>(List.of(QEMU, "-M", "microvm", "-accel", accel, "-cpu", cpu, "-m", "128M",

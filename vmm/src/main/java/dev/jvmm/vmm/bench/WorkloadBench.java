@@ -1,7 +1,12 @@
 package dev.jvmm.vmm.bench;
 
+import dev.jvmm.api.MicroVm;
 import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.JvmmException;
+
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
+import org.apache.commons.compress.archivers.cpio.CpioConstants;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +33,7 @@ import java.util.regex.Pattern;
  * <li>console: MB/s of {@code jvmm-bench output} through jvmm's virtio console and its 16550, and
  *     through QEMU's virtio-serial and 16550 (into files: QEMU 7.2's virtconsole drops what a full
  *     pipe cannot take), timed in the guest;</li>
+ * <li>shell: busybox sh running /bin/true in a loop, whole processes (the loop's wall time);</li>
  * <li>multiboot: boot to exit of the multiboot test kernel (guest-kernel/target/multiboot), whole
  *     processes.</li>
  * </ul>
@@ -72,6 +78,74 @@ public final class WorkloadBench {
         pair(rows, peers, "processes: fork with 100 MB touched", "us", 1e-3, jvmm.get("processes fork 100 MB"),
                 qemu.get("processes fork 100 MB"), "copy-on-write: page tables only; median of 5");
         return rows;
+    }
+
+    /**
+     * A shell script that runs a program {@code iterations} times (busybox sh, /bin/true a link to
+     * busybox in an initramfs), whole processes on jvmm and on QEMU with the same image and module:
+     * the wall time of the script minus that of the same script with no iterations, so that the
+     * VMMs' own start-up cancels out.
+     */
+    public static List<Row> shell(Path guest, Peers peers, Path dir, int iterations, int rounds, IntConsumer progress) {
+        String script = "for i in $(seq " + iterations + "); do /bin/true; done";
+        String name = "shell: busybox sh, " + iterations + " x /bin/true";
+        if (!Files.isRegularFile(BUSYBOX)) {
+            return List.of(Row.skipped(SECTION, name + ": jvmm", "skipped: no " + BUSYBOX + " (apt-get install busybox-static)"));
+        }
+        Path archive = dir.resolve("shell.cpio");
+        try (var out = new CpioArchiveOutputStream(Files.newOutputStream(archive), CpioConstants.FORMAT_NEW)) {
+            putEntry(out, "bin", CpioConstants.C_ISDIR | 0755, new byte[0]);
+            putEntry(out, "bin/true", CpioConstants.C_ISLNK | 0777, "busybox".getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ShellScript loop = ShellScript.of(peers, guest, archive, dir, script);
+        ShellScript empty = ShellScript.of(peers, guest, archive, dir, ":");
+        boolean kvm = Peers.hasKvm();
+        if (kvm) {
+            checked(run(loop.jvmm), 0);                                 // warm: the page cache
+        }
+        double[] jvmm = new double[rounds];
+        double[] qemu = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            progress.accept(r);
+            if (kvm) {
+                jvmm[r] = (checked(run(loop.jvmm), 0).nanos() - checked(run(empty.jvmm), 0).nanos()) / 1e6;
+            }
+            if (peers.qemu()) {
+                qemu[r] = (checked(run(loop.qemu), QEMU_EXIT_0).nanos() - checked(run(empty.qemu), QEMU_EXIT_0).nanos()) / 1e6;
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        pair(rows, peers, name + ": jvmm", name + ": QEMU", "ms", kvm ? jvmm : null, peers.qemu() ? qemu : null,
+                "sh -c '" + script + "': whole runs minus sh -c ':'", false);
+        return rows;
+    }
+
+    private static final Path BUSYBOX = Path.of("/bin/busybox");
+
+    /** {@code busybox sh -c SCRIPT} with the archive as the initramfs: jvmm's command, and QEMU's with the module jvmm writes. */
+    private record ShellScript(List<String> jvmm, List<String> qemu) {
+        static ShellScript of(Peers peers, Path guest, Path archive, Path dir, String script) {
+            List<String> argv = List.of(BUSYBOX.toString(), "sh", "-c", script);
+            Path module = dir.resolve("shell-" + Integer.toHexString(script.hashCode()));
+            try {
+                Files.write(module, MicroVm.builder().commandLineProgram(argv).initrd(archive).build().initrd());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            List<String> jvmm = new ArrayList<>(List.of("--initrd", archive.toString(), "--"));
+            jvmm.addAll(argv);
+            return new ShellScript(peers.jvmmRun(jvmm.toArray(String[]::new)), peers.qemuAnyAccel(guest, module, ""));
+        }
+    }
+
+    private static void putEntry(CpioArchiveOutputStream out, String name, int mode, byte[] data) throws IOException {
+        CpioArchiveEntry entry = new CpioArchiveEntry(CpioConstants.FORMAT_NEW, name, data.length);
+        entry.setMode(mode);
+        out.putArchiveEntry(entry);
+        out.write(data);
+        out.closeArchiveEntry();
     }
 
     /** Samples of {@code jvmm-bench WORKLOAD ARGUMENT}, in ns by name, from rounds runs on jvmm (with KVM) and on QEMU. */

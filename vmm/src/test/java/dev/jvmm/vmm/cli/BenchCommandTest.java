@@ -44,6 +44,7 @@ class BenchCommandTest {
                 "processes: fork+exit+wait: jvmm", "processes: fork+exit+wait: QEMU",
                 "processes: fork+exec+wait: jvmm", "processes: fork+exec+wait: QEMU",
                 "processes: fork with 100 MB touched: jvmm", "processes: fork with 100 MB touched: QEMU",
+                "shell: busybox sh, 100 x /bin/true: jvmm", "shell: busybox sh, 100 x /bin/true: QEMU",
                 "sleep: host CPU per s of guest sleep: jvmm", "sleep: host CPU per s of guest sleep: QEMU",
                 "console: virtio, 1 MiB: jvmm", "console: virtio-serial, 1 MiB: QEMU", "console: 16550, 256 KiB: jvmm",
                 "console: 16550, 256 KiB: QEMU", "multiboot: boot to exit: jvmm run", "multiboot: boot to exit: QEMU, same image")) {
