@@ -131,9 +131,12 @@ time_now:
     mov %rdx, 8(%rdi)
     ret
 
-# node_modified(%rdi = node): its contents changed (mtime and ctime now)
+# node_modified(%rdi = node): its contents changed (mtime and ctime now); not while the
+# initramfs is unpacked, so that its directories keep the archive's times (Linux's dir_utime)
 .globl node_modified
 node_modified:
+    cmpb $0, cpio_unpacking(%rip)
+    jne 9f
     push %rdi
     lea N_CTIME(%rdi), %rdi
     call time_now
@@ -142,7 +145,7 @@ node_modified:
     mov %rax, N_MTIME(%rdi)
     mov N_CTIME + 8(%rdi), %rax
     mov %rax, N_MTIME + 8(%rdi)
-    ret
+9:  ret
 
 # node_changed(%rdi = node): its attributes changed (ctime now)
 .globl node_changed
