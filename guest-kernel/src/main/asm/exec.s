@@ -689,6 +689,7 @@ script_args:
     ret
 
 # kernel_to_phys(%rdi = a kernel address: the kernel image's or the direct map's) -> %rax
+.globl kernel_to_phys
 kernel_to_phys:
     mov %rdi, %rax
     movabs $KERNEL_VIRT_BASE, %rcx
@@ -735,12 +736,7 @@ exec_window_map:
     jae 8f
     mov %r12, %rdi
     mov %rbx, %rsi
-    xor %edx, %edx
-    call file_page
-    lea zero_page(%rip), %rdi
-    test %rax, %rax
-    cmovnz %rax, %rdi
-    call kernel_to_phys
+    call file_page_phys
     lea PTE_P(%rax), %rsi               # read-only, the kernel's (its tables exist: no frame taken)
     mov %rbx, %rdi
     shl $12, %rdi
@@ -1160,7 +1156,6 @@ program_entry: .skip 8
 
 .section .bss
 .p2align 12
-zero_page: .skip PAGE_SIZE              # a hole of a file in the exec window
 script_interp: .skip 256                # a script's interpreter and argument (script_parse)
 script_arg: .skip 256
 script_path: .skip PATH_MAX             # the interpreter's path, for walk (which rewrites it)

@@ -201,6 +201,34 @@ word_is:
     test %edx, %edx
 3:  ret
 
+# put_hex8(%rdi = cursor, %rsi = value) -> %rdi: past its lower-case hex digits, at least 8
+# (exactly 8 for a value below 2^32: a newc header's fields)
+.globl put_hex8
+put_hex8:
+    mov $60, %ecx
+1:  mov %rsi, %rax                      # skip the leading zeros above the eighth digit
+    shr %cl, %rax
+    test $0xf, %al
+    jnz 2f
+    cmp $28, %ecx
+    je 2f
+    sub $4, %ecx
+    jmp 1b
+2:  mov %rsi, %rax
+    shr %cl, %rax
+    and $0xf, %eax
+    lea hex_digits(%rip), %rdx
+    movzbl (%rdx,%rax), %eax
+    mov %al, (%rdi)
+    inc %rdi
+    sub $4, %ecx
+    jns 2b
+    ret
+
+.section .rodata
+.globl hex_digits
+hex_digits: .ascii "0123456789abcdef"
+
 .section .bss
 xorshift_state: .skip 8
 rdrand_usable: .skip 1

@@ -345,28 +345,6 @@ gen_maps:
     pop %rbx
     ret
 
-# put_hex8(%rdi = cursor, %rsi = value) -> %rdi: past its lower-case hex digits, at least 8
-put_hex8:
-    mov $60, %ecx
-1:  mov %rsi, %rax                      # skip the leading zeros above the eighth digit
-    shr %cl, %rax
-    test $0xf, %al
-    jnz 2f
-    cmp $28, %ecx
-    je 2f
-    sub $4, %ecx
-    jmp 1b
-2:  mov %rsi, %rax
-    shr %cl, %rax
-    and $0xf, %eax
-    lea hex_digits(%rip), %rdx
-    movzbl (%rdx,%rax), %eax
-    mov %al, (%rdi)
-    inc %rdi
-    sub $4, %ecx
-    jns 2b
-    ret
-
 # cpuinfo: one processor and its vendor
 gen_cpuinfo:
     push %rbx
@@ -416,7 +394,6 @@ name_stack:       .asciz "[stack]"
 name_heap:        .asciz "[heap]"
 name_vdso:        .asciz "[vdso]"
 name_vvar:        .asciz "[vvar]"
-hex_digits:       .ascii "0123456789abcdef"
 cpuinfo_head:     .ascii "processor\t: 0\nvendor_id\t: "
 .equ cpuinfo_head_size, . - cpuinfo_head
 cpuinfo_tail:     .ascii "\ncpu cores\t: 1\n\n"

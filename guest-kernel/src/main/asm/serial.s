@@ -129,6 +129,3 @@ serial_put_hex:
     call serial_write
     add $24, %rsp
     ret
-
-.section .rodata
-hex_digits: .ascii "0123456789abcdef"

@@ -336,6 +336,17 @@ file_page:
     mov %rax, (%r8)
 2:  ret
 
+# file_page_phys(%rdi = node, %rsi = page number) -> %rax: the page's physical address, or the
+# zero page's for a hole (what the exec window maps, and what a copy-out sends)
+.globl file_page_phys
+file_page_phys:
+    xor %edx, %edx
+    call file_page
+    lea zero_page(%rip), %rdi
+    test %rax, %rax
+    cmovnz %rax, %rdi
+    jmp kernel_to_phys
+
 # file_shrink(%rdi = regular file, %rsi = new size, at most the current one): frees the pages
 # past it and clears the rest of its last page, so that growing the file again reads zeros.
 .globl file_shrink
@@ -892,6 +903,9 @@ tty_ops:
 
 .section .bss
 .p2align 3
+.globl zero_page
+.balign PAGE_SIZE
+zero_page: .skip PAGE_SIZE              # a hole of a file, mapped or sent
 obj_free_list: .skip 8
 tmpfs_pages: .skip 8
 next_ino: .skip 8

@@ -280,12 +280,14 @@ put_signal_name:
 9:  pop %rbx
     ret
 
-# vm_report_exit(%edi = wait status): the first process ended, and with it the VM: the exit
-# line (a death by signal was reported already), the system-call report, then the exit device
-# with the status a shell would give: the exit code, or 128 + the signal.
+# vm_report_exit(%edi = wait status): the first process ended, and with it the VM: the copy-out
+# (copyout.s), the exit line (a death by signal was reported already), the system-call report,
+# then the exit device with the status a shell would give: the exit code, or 128 + the signal.
 .globl vm_report_exit
 vm_report_exit:
     mov %edi, %r12d
+    mov boot_cmdline(%rip), %rdi
+    call copy_out
     test $0x7f, %r12d
     jnz 1f
     shr $8, %r12d

@@ -11,6 +11,7 @@ import dev.jvmm.vmm.boot.Initramfs;
 import dev.jvmm.vmm.boot.KernelCommandLine;
 import dev.jvmm.vmm.boot.MultibootImage;
 import dev.jvmm.vmm.devices.virtio.ConsoleSlot;
+import dev.jvmm.vmm.files.CopyOutArchive;
 import dev.jvmm.vmm.kvm.Kvm;
 import dev.jvmm.vmm.memory.GuestMemory;
 
@@ -95,18 +96,25 @@ public final class MicroVm {
         ConsoleSlot.Streams streams = console == Console.VIRTIO ? new ConsoleSlot.Streams(s.stdin, stdout, stderr) : null;
         RunResult result;
         Consumer<HostClock> onStart = s.onStart;
-        try {
-            result = Machine.run(new Machine.Config(image, s.memory, input.cmdline(), input.module(), List.copyOf(s.modules),
-                    s.timeout, serial, clock -> onStart.accept(hostClock(clock)), s.traceExits, streams, s.kvmDevice.toString()));
-        } finally {
-            serial.finish();
-            stdout.finish();
-            stderr.finish();
+        List<CopiedDirectory> copied;
+        try (CopyOutArchive copyOut = CopyOutArchive.create(s.copyOut, s.memory)) {
+            try {
+                result = Machine.run(new Machine.Config(image, s.memory, input.cmdline(), input.module(), List.copyOf(s.modules),
+                        s.timeout, serial, clock -> onStart.accept(hostClock(clock)), s.traceExits, streams,
+                        s.kvmDevice.toString(), copyOut.archive()));
+            } finally {
+                serial.finish();
+                stdout.finish();
+                stderr.finish();
+            }
+            copied = copyOut.unpack().stream().map(c -> new CopiedDirectory(c.mapping().guestDirectory(),
+                    c.mapping().hostDirectory(), c.members(), c.bytes(), c.problem())).toList();
         }
         String output = new String(serial.bytes(), StandardCharsets.UTF_8);
         Outcome outcome = outcome(result.outcome());
         return new VmResult(outcome.exitStatus(), outcome, console, output, stdout.bytes(), stderr.bytes(),
-                KernelReport.parse(output.lines().toList()), exits(result.exits()), result.elapsed(), hostClock(result.clock()));
+                KernelReport.parse(output.lines().toList()), exits(result.exits()), result.elapsed(), hostClock(result.clock()),
+                copied);
     }
 
     private static Outcome outcome(RunResult.Outcome outcome) {
@@ -172,7 +180,11 @@ public final class MicroVm {
         if (program == null && !argv.isEmpty() && !isBuiltIn(argv.getFirst())) {
             program = readProgram(Path.of(argv.getFirst()));
         }
-        String cmdline = KernelCommandLine.of(s.cmdline, KernelCommandLine.EntryPath.valueOf(s.entryPath.name()), !argv.isEmpty());
+        if (!s.copyOut.isEmpty() && s.image != null) {
+            throw new JvmmException("copy-out is the bundled kernel's; another image has no copy-out device driver");
+        }
+        String cmdline = KernelCommandLine.of(s.cmdline, KernelCommandLine.EntryPath.valueOf(s.entryPath.name()),
+                s.copyOut.stream().map(CopyOutArchive.Mapping::guestDirectory).toList(), !argv.isEmpty());
         if (argv.isEmpty()) {
             return new KernelInput(cmdline, null);
         }
@@ -219,6 +231,7 @@ public final class MicroVm {
         private PrintStream traceExits;
         private Consumer<HostClock> onStart = clock -> { };
         private Path kvmDevice = Path.of(Kvm.DEVICE);
+        private final List<CopyOutArchive.Mapping> copyOut = new ArrayList<>();
 
         private Builder() {
             DEFAULT_ENVIRONMENT.forEach(this::env);
@@ -466,6 +479,23 @@ public final class MicroVm {
         /** Told what the host's KVM clock offers, once the VM exists and before it runs. */
         public Builder onStart(Consumer<HostClock> listener) {
             this.onStart = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /**
+         * At the end of the run, the guest's directory {@code guestDirectory} (an absolute path in
+         * its file system, without spaces or commas) is copied into {@code hostDirectory} (made if
+         * missing): its directories, regular files and symlinks, with their permission bits and
+         * modification times, over what is there (docs/kernel.md, "Copy-out"). The result says
+         * what came ({@link VmResult#copiedOut}). For the bundled kernel; one call per directory.
+         */
+        public Builder copyOut(String guestDirectory, Path hostDirectory) {
+            if (!guestDirectory.startsWith("/") || guestDirectory.chars().anyMatch(c -> c == ' ' || c == ',' || c < 0x20)
+                    || guestDirectory.getBytes(StandardCharsets.UTF_8).length >= Initramfs.PATH_MAX) {
+                throw new JvmmException("copy-out directory \"" + guestDirectory + "\": the guest directory is an absolute "
+                        + "path without spaces, commas or control characters, shorter than " + Initramfs.PATH_MAX + " bytes");
+            }
+            this.copyOut.add(new CopyOutArchive.Mapping(guestDirectory, hostDirectory.toAbsolutePath().normalize()));
             return this;
         }
 

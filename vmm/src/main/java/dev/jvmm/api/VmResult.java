@@ -27,9 +27,11 @@ import java.util.Map;
  * @param exits      the VM exits, by kind and by port
  * @param elapsed    from the VM's creation to the guest's end
  * @param clock      the paravirtual clock the host offered the guest
+ * @param copiedOut  what each {@link MicroVm.Builder#copyOut} directory received, in the order given
  */
 public record VmResult(int exitStatus, Outcome outcome, Console console, String serial, byte[] stdout, byte[] stderr,
-                       KernelReport kernel, ExitStatistics exits, Duration elapsed, HostClock clock) {
+                       KernelReport kernel, ExitStatistics exits, Duration elapsed, HostClock clock,
+                       List<CopiedDirectory> copiedOut) {
 
     /** Every line the guest wrote to COM1 (with the serial console, the kernel's report and the program's output interleaved). */
     public List<String> serialLines() {
@@ -109,6 +111,17 @@ public record VmResult(int exitStatus, Outcome outcome, Console console, String 
         exitStats.put("unclaimed_mmio", exits.unclaimedMmio());
         json.put("exits", exitStats);
         json.put("host_clock", Map.of("adjust_clock_flags", clock.adjustClockFlags(), "tsc_khz", clock.tscKhz()));
+        List<Map<String, Object>> copies = new ArrayList<>();
+        for (CopiedDirectory copied : copiedOut) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            copy.put("guest_directory", copied.guestDirectory());
+            copy.put("host_directory", copied.hostDirectory().toString());
+            copy.put("members", copied.members());
+            copy.put("bytes", copied.bytes());
+            copy.put("problem", copied.problem());
+            copies.add(copy);
+        }
+        json.put("copied_out", copies);
         return Json.write(json);
     }
 }

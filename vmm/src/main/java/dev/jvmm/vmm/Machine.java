@@ -8,6 +8,7 @@ import dev.jvmm.vmm.RunResult.TimedOut;
 import dev.jvmm.vmm.boot.BootImage;
 import dev.jvmm.vmm.boot.BootLoader;
 import dev.jvmm.vmm.boot.BootModule;
+import dev.jvmm.vmm.devices.CopyOut;
 import dev.jvmm.vmm.devices.ExitDevice;
 import dev.jvmm.vmm.devices.FwCfg;
 import dev.jvmm.vmm.devices.IoBus;
@@ -68,14 +69,16 @@ public final class Machine implements AutoCloseable {
      *                  its interrupt, and its word at the end of the kernel command line), or null
      *                  for none: COM1 is then the only console
      * @param kvmDevice the KVM device to open ({@link Kvm#DEVICE}, or another for diagnosis and tests)
+     * @param copyOut   where the copy-out device puts the archive of the guest's directories at the
+     *                  end of the run, or null for no device
      */
     public record Config(BootImage image, long memorySize, String cmdline, byte[] program, List<BootModule> modules,
                          Duration timeout, OutputStream serial, Consumer<RunResult.HostClock> onStart, PrintStream trace,
-                         ConsoleSlot.Streams console, String kvmDevice) {
+                         ConsoleSlot.Streams console, String kvmDevice, CopyOut.Archive copyOut) {
 
         public Config(BootImage image, long memorySize, String cmdline, byte[] program, Duration timeout,
                       OutputStream serial) {
-            this(image, memorySize, cmdline, program, List.of(), timeout, serial, clock -> { }, null, null, Kvm.DEVICE);
+            this(image, memorySize, cmdline, program, List.of(), timeout, serial, clock -> { }, null, null, Kvm.DEVICE, null);
         }
     }
 
@@ -137,6 +140,9 @@ public final class Machine implements AutoCloseable {
         ioBus.register(ExitDevice.PORT, 1, exit);
         ioBus.register(ExitDevice.TEST_PORT, ExitDevice.TEST_PORT_SIZE, exit);
         ioBus.register(PageDiscard.PORT, PageDiscard.PORT_COUNT, new PageDiscard(memory));
+        if (config.copyOut() != null) {
+            ioBus.register(CopyOut.PORT, CopyOut.PORT_COUNT, new CopyOut(memory, config.copyOut()));
+        }
         String cmdline = config.cmdline();
         if (config.console() != null) {
             console = ConsoleSlot.attach(mmioBus, memory, config.console(),

@@ -17,7 +17,7 @@ class VmResultTest {
 
     private static VmResult result(Console console, String serial, byte[] stdout, byte[] stderr) {
         return new VmResult(0, new Outcome.Exited(0), console, serial, stdout, stderr, KernelReport.parse(serial.lines().toList()),
-                new ExitStatistics(0, Map.of(), Map.of(), Map.of(), 0), Duration.ZERO, new HostClock(0, 0, false));
+                new ExitStatistics(0, Map.of(), Map.of(), Map.of(), 0), Duration.ZERO, new HostClock(0, 0, false), List.of());
     }
 
     @Test

@@ -17,7 +17,7 @@ class MachineLifecycleTest {
 
     private static Machine.Config on(String device) {
         return new Machine.Config(IMAGE, 32L << 20, "exit=3", null, List.of(), null, OutputStream.nullOutputStream(),
-                clock -> { }, null, null, device);
+                clock -> { }, null, null, device, null);
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class Initramfs {
     /** The kernel's PATH_MAX: a member's name and a symlink's target are shorter. */
-    static final int PATH_MAX = 4096;
+    public static final int PATH_MAX = 4096;
     private static final int MAX_SYMLINKS = 40;
 
     private final byte[] bytes;

@@ -69,16 +69,30 @@ public final class KernelCommandLine {
 
     /** The command line; with a program, the user's words may not hold "--" (the kernel would ignore its argv). */
     public static String of(String userWords, EntryPath entryPath, boolean program) {
-        List<String> words = new ArrayList<>();
-        if (program && List.of(userWords.strip().split(" +")).contains("--")) {
+        return of(userWords, entryPath, List.of(), program);
+    }
+
+    /**
+     * The command line, with {@code copy-out=DIR[,DIR...]} for the directories to copy out at the
+     * end (docs/kernel.md, "Copy-out"). jvmm's words go before a "--" of the user's words (the
+     * demo's argv), where the kernel still reads them.
+     */
+    public static String of(String userWords, EntryPath entryPath, List<String> copyOut, boolean program) {
+        List<String> user = userWords.isBlank() ? List.of() : List.of(userWords.strip().split(" +"));
+        int argv = user.indexOf("--");
+        if (program && argv >= 0) {
             throw new JvmmException("the kernel command line may not hold the word \"--\" when a program is given: "
                     + "jvmm passes the program's argv itself (give the arguments after the program)");
         }
-        if (!userWords.isBlank()) {
-            words.add(userWords.strip());
-        }
+        List<String> words = new ArrayList<>(argv < 0 ? user : user.subList(0, argv));
         if (entryPath != null && entryPath != EntryPath.AUTO) {
             words.add("entry=" + entryPath.word());
+        }
+        if (!copyOut.isEmpty()) {
+            words.add("copy-out=" + String.join(",", copyOut));
+        }
+        if (argv >= 0) {
+            words.addAll(user.subList(argv, user.size()));
         }
         String line = String.join(" ", words);
         int length = line.getBytes(StandardCharsets.UTF_8).length;

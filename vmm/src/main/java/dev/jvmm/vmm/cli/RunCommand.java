@@ -1,6 +1,7 @@
 package dev.jvmm.vmm.cli;
 
 import dev.jvmm.api.Console;
+import dev.jvmm.api.CopiedDirectory;
 import dev.jvmm.api.EntryPath;
 import dev.jvmm.api.ExitStatistics;
 import dev.jvmm.api.GuestImage;
@@ -31,7 +32,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run",
         customSynopsis = "jvmm run [-hvV] [--json] [--trace-exits] [--timings] [--memory=SIZE] [--timeout=DURATION] [--cmdline=STRING] "
-                + "[--console=KIND] [--entry-path=PATH] [--initrd=ARCHIVE] [--module=FILE[,ARGS]]... [--clear-env] [-e=NAME=VALUE]... "
+                + "[--console=KIND] [--entry-path=PATH] [--initrd=ARCHIVE] [--copy-out=GUEST_DIR:HOST_DIR]... [--module=FILE[,ARGS]]... [--clear-env] [-e=NAME=VALUE]... "
                 + "[IMAGE] [-- PROGRAM [ARGS...]]",
         description = {"Boot a PVH or multiboot v1 guest image on KVM and run it until it exits.",
                 "With a PROGRAM (a static x86-64 Linux executable), the guest kernel runs it with ARGS "
@@ -83,6 +84,14 @@ final class RunCommand implements Callable<Integer> {
                     + "find . | cpio -o -H newc), unpacked into the guest's in-memory file system before the program "
                     + "starts. PROGRAM may be a path in it. A corrupt or truncated archive is refused before boot (status 125).")
     Path initrd;
+
+    @Option(names = "--copy-out", paramLabel = "GUEST_DIR:HOST_DIR",
+            description = "When the program ends, copy the guest's directory GUEST_DIR (absolute, without spaces or "
+                    + "commas; the first colon ends it) into HOST_DIR (made if missing): its directories, regular files "
+                    + "and symlinks, with their permission bits and modification times, over what is there. For the "
+                    + "bundled kernel; repeatable. A directory that could not be copied is reported on standard error; "
+                    + "the exit status stays the program's.")
+    List<String> copyOut = new ArrayList<>();
 
     @Option(names = "--module", paramLabel = "FILE[,ARGS]",
             description = "A multiboot module: the file, and the string \"FILE ARGS\" beside it (as QEMU's -initrd \"FILE ARGS\"); "
@@ -145,6 +154,13 @@ final class RunCommand implements Callable<Integer> {
         if (initrd != null) {
             builder.initrd(initrd);
         }
+        for (String mapping : copyOut) {
+            int colon = mapping.indexOf(':');
+            if (colon <= 0 || colon == mapping.length() - 1) {
+                throw new JvmmException("--copy-out " + mapping + ": expected GUEST_DIR:HOST_DIR, e.g. /out:results");
+            }
+            builder.copyOut(mapping.substring(0, colon), Path.of(mapping.substring(colon + 1)));
+        }
         for (String module : modules) {
             int comma = module.indexOf(',');
             builder.module(Path.of(comma < 0 ? module : module.substring(0, comma)), comma < 0 ? null : module.substring(comma + 1));
@@ -188,6 +204,14 @@ final class RunCommand implements Callable<Integer> {
         }
         if (!verbose) {
             cannotRun.forEach(err::println);    // a program that did not start: say why, as docker run does
+        }
+        for (CopiedDirectory copied : result.copiedOut()) {
+            if (copied.problem() != null) {
+                err.println("jvmm: copy-out " + copied.guestDirectory() + ": " + copied.problem());
+            } else if (verbose) {
+                err.printf("jvmm: copy-out %s: %,d members, %,d bytes into %s%n", copied.guestDirectory(), copied.members(),
+                        copied.bytes(), copied.hostDirectory());
+            }
         }
         reportUnclaimed(err, result.exits());
         if (traceExits) {

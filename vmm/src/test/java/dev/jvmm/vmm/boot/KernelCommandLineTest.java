@@ -29,6 +29,13 @@ class KernelCommandLineTest {
     }
 
     @Test
+    void jvmmsWordsGoBeforeTheDemosArgvWhereTheKernelReadsThem() {
+        assertEquals("a entry=int80 copy-out=/out,/tmp/x -- demo b",
+                KernelCommandLine.of("a -- demo b", EntryPath.INT80, List.of("/out", "/tmp/x"), false));
+        assertEquals("copy-out=/out", KernelCommandLine.of("", EntryPath.AUTO, List.of("/out"), true));
+    }
+
+    @Test
     void theBundledKernelsWordsAreCheckedUpToTheProgramsArgv() {
         KernelCommandLine.checkBundledKernelWords("");
         KernelCommandLine.checkBundledKernelWords("exit=0 exit=255 test=spin test=unemulated entry=int80 quiet x=y -- exit=999 test=z");

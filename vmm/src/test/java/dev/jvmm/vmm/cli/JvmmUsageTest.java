@@ -86,6 +86,19 @@ class JvmmUsageTest {
     }
 
     @Test
+    void copyOutSaysWhatItTakes() {
+        assertFailure(jvmm("run", "--copy-out", "results"), "jvmm: --copy-out results: expected GUEST_DIR:HOST_DIR, e.g. /out:results");
+        assertFailure(jvmm("run", "--copy-out", "/out:"), "jvmm: --copy-out /out:: expected GUEST_DIR:HOST_DIR, e.g. /out:results");
+        for (String guest : List.of("out", "/my out", "/a,b")) {
+            assertFailure(jvmm("run", "--copy-out", guest + ":" + dir), "jvmm: copy-out directory \"" + guest + "\": the guest "
+                    + "directory is an absolute path without spaces, commas or control characters, shorter than 4096 bytes");
+        }
+        Path kernel = Path.of("").toAbsolutePath().getParent().resolve("guest-kernel/target/multiboot/mbinfo-elf32.img");
+        assertFailure(jvmm("run", "--copy-out", "/out:" + dir, kernel.toString()),
+                "jvmm: copy-out is the bundled kernel's; another image has no copy-out device driver");
+    }
+
+    @Test
     void theBundledKernelsWordsAreChecked() {
         assertFailure(jvmm("run", "--cmdline", "exit=300"),
                 "jvmm: kernel command line word exit=300: the exit status is a number from 0 to 255 (the exit device carries one byte)");
