@@ -460,12 +460,14 @@ sys_execveat:
     call mm_unmap_all
     call map_vdso_and_stack_again
     call map_fpu_area
-    mov %r12, %rdi                      # the bytes' physical address (none in the window: copied)
-    call kernel_to_phys
+    mov %r12, %rdi                      # the bytes' physical address; copied when they are in
+    call kernel_to_phys                 # the window, or do not start a page (an archive member's
+    mov $NOT_IN_PLACE, %rcx             # data is only 4-byte aligned): mapped in place, their
+    test $(PAGE_SIZE - 1), %eax         # pages would not line up with the segments'
+    cmovnz %rcx, %rax
     cmpq $0, 24(%rsp)
-    je 2f
-    mov $NOT_IN_PLACE, %rax
-2:  mov %r12, %rdi
+    cmovne %rcx, %rax
+    mov %r12, %rdi
     mov %r13, %rsi
     mov %rax, %rdx
     call load_elf

@@ -199,7 +199,7 @@ public final class MicroVm {
                 throw new JvmmException("with an initramfs the program is a file, in the archive or on the host; "
                         + argv.getFirst() + " is the kernel's built-in program");
             }
-            return new KernelInput(cmdline, block.module(bytes, s.initramfs.bytes()));
+            return new KernelInput(cmdline, block.module(bytes, s.initramfs.withExecutablesPageAligned()));
         }
         return new KernelInput(cmdline, block.module(bytes));
     }

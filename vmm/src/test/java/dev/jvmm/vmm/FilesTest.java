@@ -67,6 +67,10 @@ class FilesTest {
             "data/tree/a/b/c.txt", "deep\n",
             "data/tree/top.txt", "top\n");
 
+    /** A script in the archive: its arguments, a pipeline, a command substitution, a status of its own. */
+    private static final String GREET = "#!/bin/busybox sh\necho \"greeting $1 from $0\"\nsort etc/fruits | head -2\n"
+            + "n=$(ls data | wc -l); echo \"$n entries\"\nexit 3\n";
+
     static byte[] busybox;
     static byte[] rootArchive;
     static int rootMembers;
@@ -90,6 +94,7 @@ class FilesTest {
         FILES.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> archive.file(e.getKey(), 0644, e.getValue().getBytes(StandardCharsets.UTF_8)));
         archive.symlink("data/tree/link", "top.txt");
+        archive.file("etc/greet.sh", 0755, GREET.getBytes(StandardCharsets.UTF_8));
         rootArchive = archive.finish();
         rootMembers = archive.members.size();
         hostRoot = archive.extract(dir.resolve("host-root"));
@@ -261,7 +266,9 @@ class FilesTest {
                 new Applet(List.of("mkdir", "-pv", "tmp/x/y/z"), false),
                 new Applet(List.of("cp", "-rv", "data", "tmp/copy"), true),
                 new Applet(List.of("tar", "-cvf", "tmp/all.tar", "etc", "data"), true),
-                new Applet(List.of("rm", "-rv", "data"), true));
+                new Applet(List.of("rm", "-rv", "data"), true),
+                new Applet(List.of("sh", "etc/greet.sh", "one"), false),
+                new Applet(List.of("sh", "-c", "./etc/greet.sh two; echo status $?"), false));
     }
 
     static List<String> busyboxCommand(Applet applet) {

@@ -92,4 +92,39 @@ class InitramfsTest {
         assertArrayEquals(archive, Arrays.copyOfRange(module, archiveStart, module.length));
         assertEquals(0, ByteBuffer.wrap(block.module(program)).order(ByteOrder.LITTLE_ENDIAN).getInt(28));
     }
+
+    @Test
+    void executablesDataStartsAPageSoExecveMapsThemWhereTheyLie() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        byte[] elf = Arrays.copyOf(new byte[]{0x7f, 'E', 'L', 'F'}, 9000);
+        try (CpioArchiveOutputStream out = new CpioArchiveOutputStream(bytes, CpioConstants.FORMAT_NEW,
+                CpioConstants.BLOCK_SIZE, "UTF-8")) {
+            put(out, CpioConstants.FORMAT_NEW, "bin", CpioConstants.C_ISDIR | 0755, new byte[0]);
+            put(out, CpioConstants.FORMAT_NEW, "bin/tool", CpioConstants.C_ISREG | 0755, elf);
+            put(out, CpioConstants.FORMAT_NEW, "etc/data", CpioConstants.C_ISREG | 0644, elf);      // not executable
+            put(out, CpioConstants.FORMAT_NEW, "bin/script", CpioConstants.C_ISREG | 0755, "#!/bin/sh\n".getBytes());
+            put(out, CpioConstants.FORMAT_NEW, "bin/caf\u00e9", CpioConstants.C_ISREG | 0755, elf);
+        }
+        byte[] aligned = Initramfs.read("root.cpio", bytes.toByteArray()).withExecutablesPageAligned();
+        Initramfs again = Initramfs.read("aligned", aligned);
+        assertArrayEquals(elf, again.file("/bin/tool"));
+        assertArrayEquals(elf, again.file("/etc/data"));
+        // Each member's data offset, walking the newc headers as the kernel does.
+        List<String> starts = new java.util.ArrayList<>();
+        int offset = 0;
+        while (true) {
+            String header = new String(aligned, offset, 110, StandardCharsets.ISO_8859_1);
+            int size = Integer.parseInt(header.substring(54, 62), 16);
+            int nameSize = Integer.parseInt(header.substring(94, 102), 16);
+            String name = new String(aligned, offset + 110, nameSize - 1, StandardCharsets.ISO_8859_1);
+            if (name.equals("TRAILER!!!")) {
+                break;
+            }
+            int data = (offset + 110 + nameSize + 3) & ~3;
+            starts.add(Initramfs.normalize(name) + (data % 4096 == 0 ? " on a page" : " packed"));
+            offset = (data + size + 3) & ~3;
+        }
+        assertEquals(List.of("bin packed", "bin/tool on a page", "etc/data packed", "bin/script packed",
+                "bin/caf\u00c3\u00a9 on a page"), starts);          // the name's UTF-8 bytes kept, read here as Latin-1
+    }
 }
