@@ -66,9 +66,9 @@ sys_vfork:
 # copy_process(%rdi = clone flags without CLONE_THREAD, %rsi = the child's stack or 0,
 # %rdx = parent_tid, %rcx = child_tid, %r8 = tls) -> %rax: the child's pid, or -errno.
 # A new process, a copy of this one (sched.s's clone hands it what is not a thread). With
-# CLONE_VM (vfork, posix_spawn) the child still gets a copy of the memory, not the same memory:
-# the parent waits until the child has exited (or, once exec comes, exec'd), as vfork's caller
-# does; a child that writes its parent's memory is the difference (docs/kernel.md).
+# CLONE_VM and CLONE_VFORK (vfork, posix_spawn) the child runs in the parent's memory itself
+# (mm_borrow_user) and the parent waits until the child has exited or exec'd; CLONE_VM without
+# CLONE_VFORK still gets a copy (docs/kernel.md).
 .globl copy_process
 copy_process:
     push %rbx
@@ -104,9 +104,17 @@ copy_process:
     jz 80f
     mov %rax, P_CR3(%r12)
     mov %rax, %rdi
-    call mm_copy_user
+    mov %ebx, %eax                      # vfork, posix_spawn: the parent's memory itself
+    and $(CLONE_VM | CLONE_VFORK), %eax
+    cmp $(CLONE_VM | CLONE_VFORK), %eax
+    jne 0f
+    call mm_borrow_user
+    movl $1, P_BORROWED(%r12)
+    jmp 10f
+0:  call mm_copy_user
     test %rax, %rax
     jnz 81f
+10:
     mov current_task(%rip), %r13
     mov T_PROCESS(%r13), %r14
     # The process: the parent's actions, group and session; nothing pending.

@@ -3,10 +3,11 @@
 # ("jvmm-kernel: unit <name> ok", or "FAILED at check <n>"), and ends the VM with the number of
 # failures as its status. Each case returns 0, or the number of the check that failed. The cases
 # test one subsystem from inside, where an end-to-end program cannot look: the frame references
-# and copy-on-write of fork (mm.s).
+# and copy-on-write of fork, and vfork's borrowed tables (mm.s).
 
 .include "defs.inc"
 .include "mm.inc"
+.include "task.inc"
 
 .equ TEST_ADDRESS, 0x100000000          # user memory the cases map (4 GiB: nothing else there)
 .equ TEST_SHARED,  0x140000000
@@ -98,14 +99,9 @@ unit_cow_copies_a_shared_page:
     push %rbx
     push %r12
     push %r13
-    movabs $TEST_ADDRESS, %rdi
-    lea PAGE_SIZE(%rdi), %rsi
-    mov $(PROT_READ | PROT_WRITE), %edx
-    xor %ecx, %ecx
-    call new_region
     movabs $TEST_ADDRESS, %rdi          # first touch: a frame of its own
-    mov $(PF_USER | PF_WRITE), %esi
-    call handle_page_fault
+    mov $(PROT_READ | PROT_WRITE), %esi
+    call test_page
     mov $1, %ecx
     test %rax, %rax
     jnz 8f
@@ -174,21 +170,11 @@ unit_fork_shares_frames:
     push %r14
     push %r15
     movabs $TEST_ADDRESS, %rdi
-    lea PAGE_SIZE(%rdi), %rsi
-    mov $(PROT_READ | PROT_WRITE), %edx
-    xor %ecx, %ecx
-    call new_region
+    mov $(PROT_READ | PROT_WRITE), %esi
+    call test_page
     movabs $TEST_SHARED, %rdi
-    lea PAGE_SIZE(%rdi), %rsi
-    mov $(PROT_READ | PROT_WRITE | VMA_SHARED), %edx
-    xor %ecx, %ecx
-    call new_region
-    movabs $TEST_ADDRESS, %rdi
-    mov $(PF_USER | PF_WRITE), %esi
-    call handle_page_fault
-    movabs $TEST_SHARED, %rdi
-    mov $(PF_USER | PF_WRITE), %esi
-    call handle_page_fault
+    mov $(PROT_READ | PROT_WRITE | VMA_SHARED), %esi
+    call test_page
     call mm_new
     mov $1, %ecx
     test %rax, %rax
@@ -247,11 +233,15 @@ unit_fork_shares_frames:
     test %eax, %eax
     jz 7f
     xor %ecx, %ecx
-7:  push %rcx
+7:                                      # (unit_vfork_borrows_tables ends here too: %ecx = the
+copy_case_end:                          # failed check or 0, %r15 = the new address space)
+    push %rcx
     mov %r15, %rdi
     call mm_free
     pop %rcx
-8:  mov %rcx, %rax
+8:                                      # (and here without a copy)
+copy_case_unmap:
+    mov %rcx, %rax
     push %rax
     call mm_unmap_all
     pop %rax
@@ -261,6 +251,81 @@ unit_fork_shares_frames:
     pop %r12
     pop %rbx
     ret
+
+# mm_borrow_user (vfork) gives the new address space the same tables: a write there is the
+# parent's; letting them go (mm_unmap_all of a borrowing process) frees nothing of the parent's.
+unit_vfork_borrows_tables:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    movabs $TEST_ADDRESS, %rdi
+    mov $(PROT_READ | PROT_WRITE), %esi
+    call test_page
+    movabs $TEST_ADDRESS, %rdi
+    call test_leaf_at
+    mov %rbx, %r13                      # the parent's leaf entry, and its frame
+    mov %r12, %r14
+    call mm_new
+    mov $1, %ecx
+    test %rax, %rax
+    jz copy_case_unmap
+    mov %rax, %r15
+    mov %rax, %rdi
+    call mm_borrow_user
+    mov %cr3, %rax
+    push %rax
+    mov %r15, %cr3                      # the child's view: the very same leaf entry
+    movabs $TEST_ADDRESS, %rdi
+    call test_leaf_at
+    mov $2, %ecx
+    cmp %r13, %rbx
+    jne 6f
+    movabs $TEST_ADDRESS, %rax
+    movq $0x766f726b, (%rax)            # the child writes
+    lea init_process(%rip), %rax
+    movl $1, P_BORROWED(%rax)
+    call mm_unmap_all                   # and lets the tables go
+    lea init_process(%rip), %rax
+    mov $3, %ecx
+    cmpl $0, P_BORROWED(%rax)
+    jne 6f
+    mov %cr3, %rax                      # its user half is empty
+    movabs $PTE_ADDR_MASK, %rdx
+    and %rdx, %rax
+    movabs $DIRECT_MAP_BASE, %rdx
+    mov $4, %ecx
+    cmpq $0, (%rdx,%rax)
+    jne 6f
+    xor %ecx, %ecx
+6:  pop %rax
+    mov %rax, %cr3
+    test %ecx, %ecx
+    jnz 7f
+    mov $5, %ecx                        # the parent's page: there, written, its frame its own
+    movabs $TEST_ADDRESS, %rax
+    cmpq $0x766f726b, (%rax)
+    jne 7f
+    mov %r14, %rdi
+    call frame_exclusive
+    mov $6, %ecx
+    test %eax, %eax
+    jz 7f
+    xor %ecx, %ecx
+7:  jmp copy_case_end
+
+# test_page(%rdi = address, %esi = PROT_* and VMA_* flags) -> %rax: 0, or the fault's -errno.
+# A one-page region there, touched by a write: its frame mapped.
+test_page:
+    push %rdi
+    mov %esi, %edx
+    lea PAGE_SIZE(%rdi), %rsi
+    xor %ecx, %ecx
+    call new_region
+    pop %rdi
+    mov $(PF_USER | PF_WRITE), %esi
+    jmp handle_page_fault
 
 # test_leaf() / test_leaf_at(%rdi = address): %rbx = the address's leaf entry, %r12 = its frame
 test_leaf:
@@ -281,10 +346,12 @@ units_table:
     .quad name_frame_references, unit_frame_references
     .quad name_cow_copies, unit_cow_copies_a_shared_page
     .quad name_fork_shares, unit_fork_shares_frames
+    .quad name_vfork_borrows, unit_vfork_borrows_tables
     .quad 0
 name_frame_references: .asciz "frames.a_reference_outlives_one_free"
 name_cow_copies:       .asciz "cow.a_write_copies_a_shared_page"
 name_fork_shares:      .asciz "fork.shares_frames_private_read_only_shared_writable"
+name_vfork_borrows:    .asciz "vfork.borrows_the_parents_tables"
 msg_unit:   .asciz "jvmm-kernel: unit "
 msg_ok:     .asciz " ok\n"
 msg_failed: .asciz " FAILED at check "

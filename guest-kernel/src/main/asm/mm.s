@@ -12,6 +12,7 @@
 
 .include "defs.inc"
 .include "mm.inc"
+.include "task.inc"
 
 .equ STACK_GUARD_GAP, 256 * PAGE_SIZE   # Linux's stack_guard_gap
 .equ FAULT_AROUND, 0x10000              # 64 KiB: anonymous pages mapped per fault
@@ -1128,11 +1129,45 @@ pt_copy:
     pop %rbx
     ret
 
+# mm_borrow_user(%rdi = new PML4, physical): vfork: the new user half is the current one's
+# tables themselves (the PML4's entries copied, nothing below them), so the child runs in its
+# parent's memory, as Linux's CLONE_VM, until it execs or exits; mm_unmap_all then lets them go
+# without freeing anything. The parent waits meanwhile (CLONE_VFORK).
+.globl mm_borrow_user
+mm_borrow_user:
+    movabs $DIRECT_MAP_BASE, %rax
+    add %rax, %rdi
+    mov %cr3, %rsi
+    movabs $PTE_ADDR_MASK, %rcx
+    and %rcx, %rsi
+    add %rax, %rsi
+    mov $256, %ecx
+    rep movsq
+    ret
+
 # mm_unmap_all(): the current user half emptied (every frame and table given back), and no
-# regions: a process's end, or an exec's, or a fork that failed (in the child's tables).
+# regions: a process's end, or an exec's, or a fork that failed (in the child's tables). A
+# vfork child's borrowed user half is only let go: its PML4 entries cleared.
 .globl mm_unmap_all
 mm_unmap_all:
-    xor %edi, %edi
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %rax
+    cmpl $0, P_BORROWED(%rax)
+    je 1f
+    movl $0, P_BORROWED(%rax)
+    mov %cr3, %rdi
+    movabs $PTE_ADDR_MASK, %rcx
+    and %rcx, %rdi
+    movabs $DIRECT_MAP_BASE, %rax
+    add %rax, %rdi
+    xor %eax, %eax
+    mov $256, %ecx
+    rep stosq
+    mov %cr3, %rax                      # the parent's translations out of the TLB
+    mov %rax, %cr3
+    movq $0, vma_count(%rip)
+    ret
+1:  xor %edi, %edi
     movabs $USER_HALF_END, %rsi         # the whole half: every table goes back
     mov $OP_UNMAP, %edx
     xor %ecx, %ecx

@@ -1366,7 +1366,7 @@ init_process:
     .long 0, 0, 0, 0                    # P_EXIT_CODE, P_LEADER_STATUS, P_LEADER_EXITED, P_GROUP_EXIT
     .quad boot_pml4                     # P_CR3 (linked at its physical address)
     .quad all_processes, all_processes  # P_LIST
-    .long 1, 0                          # P_EXECED (the first program was exec'd), padding
+    .long 1, 0                          # P_EXECED (the first program was exec'd), P_BORROWED
 .if . - init_process != PROCESS_SIZE
 .error "init_process does not match struct process"
 .endif

@@ -1,7 +1,7 @@
 /* Processes as a program sees them: fork with copy-on-write memory, exit statuses through wait4,
  * waitpid and waitid, SIGCHLD (a handler, SIG_IGN, SA_NOCLDWAIT), getppid and orphans, kill,
- * process groups and sessions, descriptors and offsets shared across fork, and a child with
- * children of its own. Single-threaded. Every line names a relation, never a pid, an address or
+ * process groups and sessions, descriptors and offsets shared across fork, a child with
+ * children of its own, vfork's shared memory and posix_spawn's error. Single-threaded. Every line names a relation, never a pid, an address or
  * a time, so the output is the same on Linux (any pid) and on jvmm (where this program is pid 1),
  * with musl and with glibc. stdout is flushed before every fork, so nothing buffered is printed
  * twice; a child's lines come out before the parent goes on (the parent waits for it). */
@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@ static volatile int chld_pid, chld_code, chld_status;
 static const char *yes(int ok) { return ok ? "yes" : "no"; }
 
 static const char *errname(int e) {
-    return e == ECHILD ? "ECHILD" : e == ESRCH ? "ESRCH" : e == EPERM ? "EPERM" : e == 0 ? "none" : "other";
+    return e == ECHILD ? "ECHILD" : e == ESRCH ? "ESRCH" : e == EPERM ? "EPERM" : e == ENOENT ? "ENOENT" : e == 0 ? "none" : "other";
 }
 
 /* A call's result, and errno's name when it failed (errno is read after the call has returned). */
@@ -387,6 +388,23 @@ int main(void) {
     }
     show_status("shared-memory writer after mprotect", pid);
     printf("MAP_SHARED after mprotect and a write: %d\n", shared[1]);
+
+    /* --- vfork: the child runs in the parent's memory until it execs or exits --- */
+    static volatile int vforked;
+    fflush(stdout);
+    if ((pid = vfork()) == 0) {
+        vforked = 7;
+        _exit(5);
+    }
+    show_status("vfork child", pid);
+    printf("vfork: the child's write is the parent's: %s\n", yes(vforked == 7));
+    /* posix_spawn of a program that is not there: the error reaches the caller (glibc's child
+     * writes it in the parent's memory, musl's sends it through a pipe) */
+    char *spawn_argv[] = {"missing", NULL};
+    int spawned = posix_spawn(&pid, "/nonexistent/program", NULL, NULL, spawn_argv, environ);
+    printf("posix_spawn of a missing program: %s\n", errname(spawned));
+    if (spawned == 0)
+        show_status("posix_spawn's child", pid);
 
     printf("done\n");
     return 0;

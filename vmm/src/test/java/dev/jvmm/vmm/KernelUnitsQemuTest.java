@@ -22,7 +22,8 @@ class KernelUnitsQemuTest {
     static final List<String> UNITS = List.of(
             "jvmm-kernel: unit frames.a_reference_outlives_one_free ok",
             "jvmm-kernel: unit cow.a_write_copies_a_shared_page ok",
-            "jvmm-kernel: unit fork.shares_frames_private_read_only_shared_writable ok");
+            "jvmm-kernel: unit fork.shares_frames_private_read_only_shared_writable ok",
+            "jvmm-kernel: unit vfork.borrows_the_parents_tables ok");
 
     static List<String> units(List<String> serial) {
         return serial.stream().filter(line -> line.startsWith("jvmm-kernel: unit ")).toList();
