@@ -149,7 +149,8 @@ public final class CopyOutArchive implements AutoCloseable {
         List<Link> links = new ArrayList<>();
         List<Times> directories = new ArrayList<>();
         String archiveProblem = cutShort;
-        try (CpioArchiveInputStream in = new CpioArchiveInputStream(Files.newInputStream(archive))) {
+        // Names as UTF-8, as the guest's programs write them (and as a host path takes them).
+        try (CpioArchiveInputStream in = new CpioArchiveInputStream(Files.newInputStream(archive), "UTF-8")) {
             CpioArchiveEntry entry;
             while ((entry = in.getNextEntry()) != null) {
                 String name = entry.getName();
@@ -164,8 +165,9 @@ public final class CopyOutArchive implements AutoCloseable {
                     if (relative == null) {
                         continue;
                     }
-                    Path target = relative.isEmpty() ? mapping.hostDirectory() : mapping.hostDirectory().resolve(relative);
+                    Path target = mapping.hostDirectory();
                     try {
+                        target = relative.isEmpty() ? target : target.resolve(relative);
                         if (entry.isDirectory()) {
                             makeDirectories(mapping.hostDirectory(), target);
                             directories.add(new Times(target, (int) entry.getMode(), entry.getTime()));
@@ -188,7 +190,7 @@ public final class CopyOutArchive implements AutoCloseable {
                             continue;
                         }
                         members.get(mapping)[0]++;
-                    } catch (IOException e) {
+                    } catch (IOException | InvalidPathException e) {
                         problems.putIfAbsent(mapping, "cannot write " + target + ": " + e);
                     }
                 }
