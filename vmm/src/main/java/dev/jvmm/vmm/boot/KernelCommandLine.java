@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The guest kernel's command line, as jvmm writes it: the user's words, then {@code entry=PATH}
@@ -23,6 +25,9 @@ public final class KernelCommandLine {
             return name().toLowerCase(Locale.ROOT);
         }
     }
+
+    /** The word "--", where the demo's argv begins. */
+    private static final Pattern ARGV = Pattern.compile("(?<=^| )--(?= |$)");
 
     /** The bundled kernel's {@code test=} words (docs/kernel.md, "Kernel command line"). */
     public static final List<String> TEST_WORDS = List.of("spin", "halt", "triple-fault", "unemulated", "units");
@@ -78,21 +83,26 @@ public final class KernelCommandLine {
      * demo's argv), where the kernel still reads them.
      */
     public static String of(String userWords, EntryPath entryPath, List<String> copyOut, boolean program) {
-        List<String> user = userWords.isBlank() ? List.of() : List.of(userWords.strip().split(" +"));
-        int argv = user.indexOf("--");
-        if (program && argv >= 0) {
+        String user = userWords.strip();                    // the user's spacing kept (a multiboot kernel sees it)
+        Matcher argv = ARGV.matcher(user);
+        boolean hasArgv = argv.find();
+        if (program && hasArgv) {
             throw new JvmmException("the kernel command line may not hold the word \"--\" when a program is given: "
                     + "jvmm passes the program's argv itself (give the arguments after the program)");
         }
-        List<String> words = new ArrayList<>(argv < 0 ? user : user.subList(0, argv));
+        List<String> words = new ArrayList<>();
+        String head = hasArgv ? user.substring(0, argv.start()).strip() : user;
+        if (!head.isEmpty()) {
+            words.add(head);
+        }
         if (entryPath != null && entryPath != EntryPath.AUTO) {
             words.add("entry=" + entryPath.word());
         }
         if (!copyOut.isEmpty()) {
             words.add("copy-out=" + String.join(",", copyOut));
         }
-        if (argv >= 0) {
-            words.addAll(user.subList(argv, user.size()));
+        if (hasArgv) {
+            words.add(user.substring(argv.start()).strip());
         }
         String line = String.join(" ", words);
         int length = line.getBytes(StandardCharsets.UTF_8).length;

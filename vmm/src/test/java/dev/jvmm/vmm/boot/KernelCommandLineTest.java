@@ -33,6 +33,8 @@ class KernelCommandLineTest {
         assertEquals("a entry=int80 copy-out=/out,/tmp/x -- demo b",
                 KernelCommandLine.of("a -- demo b", EntryPath.INT80, List.of("/out", "/tmp/x"), false));
         assertEquals("copy-out=/out", KernelCommandLine.of("", EntryPath.AUTO, List.of("/out"), true));
+        assertEquals("a b  c copy-out=/out -- x  y", KernelCommandLine.of(" a b  c -- x  y ", EntryPath.AUTO, List.of("/out"), false));
+        assertEquals("a  b", KernelCommandLine.of("a  b", EntryPath.AUTO, true));      // a multiboot kernel's spacing kept
     }
 
     @Test
