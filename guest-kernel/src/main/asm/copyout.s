@@ -111,9 +111,14 @@ copy_out_dir:
     jne 2f
     inc %rsi
     jmp 1b
-2:  lea co_name(%rip), %rdi
-    call strcpy_len
+2:  mov %rsi, %rdi
+    push %rsi
+    call strlen
+    pop %rsi
     mov %rax, %r12
+    lea co_name(%rip), %rdi
+    mov %rax, %rdx
+    call memcpy
     lea co_name(%rip), %rcx
 3:  test %r12, %r12
     jz 4f
@@ -414,17 +419,6 @@ co_flush:
     out %eax, %dx
     movq $0, co_list(%rip)
     movq $0, co_headers_used(%rip)
-9:  ret
-
-# strcpy_len(%rdi = dst, %rsi = NUL-terminated src) -> %rax: its length; the NUL copied too
-strcpy_len:
-    xor %eax, %eax
-1:  movzbl (%rsi,%rax), %ecx
-    mov %cl, (%rdi,%rax)
-    test %ecx, %ecx
-    jz 9f
-    inc %rax
-    jmp 1b
 9:  ret
 
 .section .rodata
