@@ -60,6 +60,19 @@ public final class CopyOutArchive implements AutoCloseable {
 
     private record Link(Path path, String target) {}
 
+    /** What one mapping received so far, and the first thing that went wrong for it. */
+    private static final class Tally {
+        int members;
+        long bytes;
+        String problem;
+
+        void problem(String what) {
+            if (problem == null) {
+                problem = what;
+            }
+        }
+    }
+
     private record Times(Path path, int mode, long mtime) {}
 
     private final List<Mapping> mappings;
@@ -139,12 +152,9 @@ public final class CopyOutArchive implements AutoCloseable {
      * the archive early (then its end is missing), or null.
      */
     static List<Copied> unpack(Path archive, List<Mapping> mappings, String cutShort) {
-        Map<Mapping, int[]> members = new LinkedHashMap<>();
-        Map<Mapping, long[]> bytes = new LinkedHashMap<>();
-        Map<Mapping, String> problems = new LinkedHashMap<>();
+        Map<Mapping, Tally> tallies = new LinkedHashMap<>();
         for (Mapping mapping : mappings) {
-            members.put(mapping, new int[1]);
-            bytes.put(mapping, new long[1]);
+            tallies.put(mapping, new Tally());
         }
         List<Link> links = new ArrayList<>();
         List<Times> directories = new ArrayList<>();
@@ -183,15 +193,15 @@ public final class CopyOutArchive implements AutoCloseable {
                                 size = Files.size(target);
                             }
                             setModeAndTime(target, (int) entry.getMode(), entry.getTime());
-                            bytes.get(mapping)[0] += size;
+                            tallies.get(mapping).bytes += size;
                         } else if (entry.isSymbolicLink()) {
                             links.add(new Link(target, linkTarget));
                         } else {
                             continue;
                         }
-                        members.get(mapping)[0]++;
+                        tallies.get(mapping).members++;
                     } catch (IOException | InvalidPathException e) {
-                        problems.putIfAbsent(mapping, "cannot write " + target + ": " + e);
+                        tallies.get(mapping).problem("cannot write " + target + ": " + e);
                     }
                 }
             }
@@ -204,7 +214,7 @@ public final class CopyOutArchive implements AutoCloseable {
                 Files.deleteIfExists(link.path());
                 Files.createSymbolicLink(link.path(), Path.of(link.target()));
             } catch (IOException | InvalidPathException e) {
-                mappingOf(link.path(), mappings).ifPresent(m -> problems.putIfAbsent(m, "cannot make the symlink "
+                mappingOf(link.path(), mappings).ifPresent(m -> tallies.get(m).problem("cannot make the symlink "
                         + link.path() + ": " + e));
             }
         }
@@ -212,20 +222,20 @@ public final class CopyOutArchive implements AutoCloseable {
             try {
                 setModeAndTime(directory.path(), directory.mode(), directory.mtime());
             } catch (IOException e) {
-                mappingOf(directory.path(), mappings).ifPresent(m -> problems.putIfAbsent(m, "cannot set "
+                mappingOf(directory.path(), mappings).ifPresent(m -> tallies.get(m).problem("cannot set "
                         + directory.path() + "'s mode: " + e));
             }
         }
         List<Copied> copied = new ArrayList<>();
         for (Mapping mapping : mappings) {
-            int count = members.get(mapping)[0];
-            String problem = problems.get(mapping);
+            Tally tally = tallies.get(mapping);
+            String problem = tally.problem;
             if (problem == null && archiveProblem != null) {
                 problem = archiveProblem;
-            } else if (problem == null && count == 0) {
+            } else if (problem == null && tally.members == 0) {
                 problem = "the guest has no directory " + mapping.guestDirectory() + " (see the kernel's copy-out line)";
             }
-            copied.add(new Copied(mapping, count, bytes.get(mapping)[0], problem));
+            copied.add(new Copied(mapping, tally.members, tally.bytes, problem));
         }
         return copied;
     }
