@@ -248,7 +248,7 @@ ret_from_fork:
 1:  jmp return_iret
 
 # process_alloc() -> %rax: a free struct process, zeroed but for its siginfo pointer, its list
-# heads and P_STATE = PS_ALIVE; or 0 (PROCESS_MAX processes exist, zombies included).
+# heads, P_STATE = PS_ALIVE and P_START_NS; or 0 (PROCESS_MAX processes exist, zombies included).
 process_alloc:
     lea process_slots(%rip), %rax
     lea process_slots_end(%rip), %rcx
@@ -273,6 +273,11 @@ process_alloc:
     mov %rcx, P_THREADS(%rax)
     mov %rcx, P_THREADS + 8(%rax)
     movl $PS_ALIVE, P_STATE(%rax)
+    push %rax
+    call clock_monotonic_ns
+    pop %rdx
+    mov %rax, P_START_NS(%rdx)
+    mov %rdx, %rax
     ret
 8:  xor %eax, %eax
     ret
@@ -585,12 +590,16 @@ do_wait:
     jz 6f
     mov P_EXIT_CODE(%rbx), %eax
     mov %eax, (%r14)
-6:  test %rbp, %rbp
+6:  test %rbp, %rbp                     # its CPU time and its children's, as user time
     jz 7f
     mov %rbp, %rdi
     xor %eax, %eax
     mov $(RUSAGE_SIZE / 8), %ecx
     rep stosq
+    mov P_CPU_NS(%rbx), %rax
+    add P_CHILDREN_CPU_NS(%rbx), %rax
+    mov %rbp, %rdi
+    call put_timeval
 7:  test %r15, %r15
     jz 8f
     mov %r15, %rdi
@@ -604,6 +613,11 @@ do_wait:
 8:  mov P_PID(%rbx), %r12d             # (the type and id are needed no more)
     test $WNOWAIT, %r13d
     jnz 81f
+    mov P_CPU_NS(%rbx), %rax            # the waiter's children's time grows by the child's
+    add P_CHILDREN_CPU_NS(%rbx), %rax
+    mov current_task(%rip), %rcx
+    mov T_PROCESS(%rcx), %rcx
+    add %rax, P_CHILDREN_CPU_NS(%rcx)
     mov %rbx, %rdi
     call process_release
 81: mov %r12d, %eax

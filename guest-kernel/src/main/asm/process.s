@@ -690,10 +690,64 @@ sys_setpriority:
 1:  ret
 
 # ---- Accounting ------------------------------------------------------------------------------
-# The process has had the CPU since boot: its user time is the monotonic clock, its system time 0
-# (the kernel does not measure itself); children have used nothing.
+# CPU time is measured at each switch (schedule) on CLOCK_MONOTONIC: a thread's and a process's
+# is the time their threads had the CPU, the kernel's work for them included; all of it is
+# reported as user time, system time 0 (the kernel does not time its own entries).
 
-# getrusage(who, usage): RUSAGE_SELF (0), RUSAGE_THREAD (1), RUSAGE_CHILDREN (-1)
+# thread_cpu_ns(%rdi = task) -> %rax: its CPU time, its current slice included if it runs
+.globl thread_cpu_ns
+thread_cpu_ns:
+    mov current_task(%rip), %rcx
+    cmp %rcx, %rdi
+    jne 1f
+    push %rdi
+    call clock_monotonic_ns
+    pop %rdi
+    sub T_ON_CPU(%rdi), %rax
+    add T_CPU_NS(%rdi), %rax
+    ret
+1:  mov T_CPU_NS(%rdi), %rax
+    ret
+
+# process_cpu_ns(%rdi = process) -> %rax: its threads' CPU time, the running one's slice included
+.globl process_cpu_ns
+process_cpu_ns:
+    mov current_task(%rip), %rcx
+    cmp T_PROCESS(%rcx), %rdi
+    jne 1f
+    push %rdi
+    call clock_monotonic_ns
+    pop %rdi
+    mov current_task(%rip), %rcx
+    sub T_ON_CPU(%rcx), %rax
+    add P_CPU_NS(%rdi), %rax
+    ret
+1:  mov P_CPU_NS(%rdi), %rax
+    ret
+
+# put_timeval(%rdi = struct timeval, checked, %rax = ns)
+.globl put_timeval
+put_timeval:
+    xor %edx, %edx
+    mov $NSEC_PER_SEC, %ecx
+    div %rcx
+    mov %rax, (%rdi)
+    mov %rdx, %rax
+    xor %edx, %edx
+    mov $1000, %ecx
+    div %rcx
+    mov %rax, 8(%rdi)
+    ret
+
+# ns_to_ticks(%rax = ns) -> %rax: clock ticks (USER_HZ)
+ns_to_ticks:
+    xor %edx, %edx
+    mov $(NSEC_PER_SEC / USER_HZ), %ecx
+    div %rcx
+    ret
+
+# getrusage(who, usage): RUSAGE_SELF (0), RUSAGE_THREAD (1), RUSAGE_CHILDREN (-1, those waited
+# for). ru_maxrss (KiB) is the memory in use, for the caller; its children's 0.
 .globl sys_getrusage
 sys_getrusage:
     cmp $-1, %edi
@@ -713,54 +767,59 @@ sys_getrusage:
     mov %rbx, %rdi
     mov $(RUSAGE_SIZE / 8), %ecx
     rep stosq
+    mov current_task(%rip), %rdi
     cmp $-1, %r12d
-    je 8f
-    call clock_monotonic_ns             # ru_utime
-    xor %edx, %edx
-    mov $NSEC_PER_SEC, %ecx
-    div %rcx
-    mov %rax, (%rbx)
-    mov %rdx, %rax
-    xor %edx, %edx
-    mov $1000, %ecx
-    div %rcx
-    mov %rax, 8(%rbx)
-    call mm_total_pages                 # ru_maxrss, KiB: the memory in use
+    je 3f
+    cmp $1, %r12d
+    je 2f
+    mov T_PROCESS(%rdi), %rdi
+    call process_cpu_ns
+    jmp 4f
+2:  call thread_cpu_ns
+4:  mov %rbx, %rdi                      # ru_utime
+    call put_timeval
+    call mm_total_pages                 # ru_maxrss
     mov %rax, %r12
     call mm_free_pages
     sub %rax, %r12
     shl $2, %r12
     mov %r12, 32(%rbx)
+    jmp 8f
+3:  mov T_PROCESS(%rdi), %rdi
+    mov P_CHILDREN_CPU_NS(%rdi), %rax
+    mov %rbx, %rdi
+    call put_timeval
 8:  xor %eax, %eax
 9:  pop %r12
     pop %rbx
     ret
 
-# times(buf) -> clock ticks (USER_HZ) since boot
+# times(buf) -> clock ticks (USER_HZ) since boot; tms_utime and tms_cutime the CPU times
 .globl sys_times
 sys_times:
     push %rbx
     mov %rdi, %rbx
-    call clock_monotonic_ns
-    xor %edx, %edx
-    mov $(NSEC_PER_SEC / USER_HZ), %ecx
-    div %rcx
     test %rbx, %rbx
-    jz 9f
-    push %rax
-    mov %rbx, %rdi
+    jz 1f
     mov $32, %esi
     mov $1, %edx
     call user_range_ok
     test %rax, %rax
-    jnz 1f
-    pop %rax
+    jnz 9f
+    mov current_task(%rip), %rdi
+    mov T_PROCESS(%rdi), %rdi
+    call process_cpu_ns
+    call ns_to_ticks
     mov %rax, (%rbx)                    # tms_utime
-    movq $0, 8(%rbx)                    # tms_stime, tms_cutime, tms_cstime
-    movq $0, 16(%rbx)
-    movq $0, 24(%rbx)
-    jmp 9f
-1:  pop %rdx
+    movq $0, 8(%rbx)                    # tms_stime
+    mov current_task(%rip), %rdi
+    mov T_PROCESS(%rdi), %rdi
+    mov P_CHILDREN_CPU_NS(%rdi), %rax
+    call ns_to_ticks
+    mov %rax, 16(%rbx)                  # tms_cutime
+    movq $0, 24(%rbx)                   # tms_cstime
+1:  call clock_monotonic_ns
+    call ns_to_ticks
 9:  pop %rbx
     ret
 

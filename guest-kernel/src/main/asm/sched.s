@@ -62,7 +62,9 @@
 # ---- Switching ------------------------------------------------------------------------------
 # schedule(): the running task gives up the CPU. If it is still runnable it goes to the end of
 # the run queue; the first runnable task runs (the same one when it is alone). Returns when this
-# task runs again. Timed sleepers whose deadline has passed become runnable first.
+# task runs again. Timed sleepers whose deadline has passed become runnable first. CPU time:
+# the leaving task and its process are charged with the time since it got the CPU, the next
+# one gets it now; a halt with nothing runnable is charged to no one.
 .globl schedule
 schedule:
     push %rbx
@@ -72,6 +74,12 @@ schedule:
     push %r14
     push %r15
     mov current_task(%rip), %rbx
+    call clock_monotonic_ns
+    mov %rax, %r13                      # now: when the next task gets the CPU
+    sub T_ON_CPU(%rbx), %rax
+    add %rax, T_CPU_NS(%rbx)
+    mov T_PROCESS(%rbx), %rcx
+    add %rax, P_CPU_NS(%rcx)
     cmpq $TS_RUNNABLE, T_STATE(%rbx)
     jne 1f
     lea T_RQ(%rbx), %rdx                # to the back of the queue
@@ -84,6 +92,7 @@ schedule:
     cmp %rax, %r12
     je 5f
     sub $T_RQ, %r12                     # the next task
+    mov %r13, T_ON_CPU(%r12)
     call timer_update
     cmp %rbx, %r12
     je 4f
@@ -131,6 +140,8 @@ schedule:
     pop %rbx
     ret
 5:  call idle_wait                      # nothing runnable
+    call clock_monotonic_ns
+    mov %rax, %r13
     jmp 1b
 
 # idle_wait(): nothing is runnable. Halt until the earliest sleeper's deadline (an interrupt

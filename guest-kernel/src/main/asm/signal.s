@@ -1349,6 +1349,7 @@ init_task:
     .quad 0, 0, 0                       # T_ROBUST, T_RSEQ, T_RSEQ_SIG
     .quad 0, 0                          # T_FPU_PARENT, T_FPU_CHILD
     .quad 0, 0                          # T_SET_TID, T_VFORK
+    .quad 0, 0                          # T_CPU_NS, T_ON_CPU (boot is its first slice)
 .if . - init_task != TASK_SIZE
 .error "init_task does not match struct task"
 .endif
@@ -1367,6 +1368,7 @@ init_process:
     .quad boot_pml4                     # P_CR3 (linked at its physical address)
     .quad all_processes, all_processes  # P_LIST
     .long 1, 0                          # P_EXECED (the first program was exec'd), P_BORROWED
+    .quad 0, 0, 0                       # P_CPU_NS, P_CHILDREN_CPU_NS, P_START_NS
 .if . - init_process != PROCESS_SIZE
 .error "init_process does not match struct process"
 .endif

@@ -323,12 +323,21 @@ clock_ns:
     je 1f
     cmp $11, %edi                       # CLOCK_TAI (the TAI offset is 0 until set, as in Linux)
     je 1f
-    cmp $7, %edi                        # MONOTONIC, PROCESS/THREAD_CPUTIME, MONOTONIC_RAW,
-    ja 2f                               # MONOTONIC_COARSE, BOOTTIME: one clock since boot
+    cmp $2, %edi                        # CLOCK_PROCESS_CPUTIME_ID
+    je 3f
+    cmp $3, %edi                        # CLOCK_THREAD_CPUTIME_ID
+    je 4f
+    cmp $7, %edi                        # MONOTONIC, MONOTONIC_RAW, MONOTONIC_COARSE, BOOTTIME:
+    ja 2f                               # one clock since boot
     jmp clock_monotonic_ns
 1:  jmp clock_realtime_ns
 2:  mov $-EINVAL, %rax
     ret
+3:  mov current_task(%rip), %rdi
+    mov T_PROCESS(%rdi), %rdi
+    jmp process_cpu_ns
+4:  mov current_task(%rip), %rdi
+    jmp thread_cpu_ns
 
 # store_timespec(%rdi = user pointer, %rax = ns, %ecx = divisor for the fraction: 1 or 1000)
 store_timespec:
@@ -478,9 +487,9 @@ sleep_until:
 # flags bit 0) or for req. As Linux: the clock is checked first (-EINVAL for one it does not
 # know, -EOPNOTSUPP for one it cannot sleep on: THREAD_CPUTIME, MONOTONIC_RAW, the COARSE
 # clocks, the ALARM clocks), then req (-EFAULT, then -EINVAL outside [0, 1e9) ns and sec >= 0).
-# A time beyond the clock's range sleeps until its end. CLOCK_PROCESS_CPUTIME_ID sleeps on the
-# monotonic clock (the kernel keeps no CPU time; Linux would wait for the process to use that
-# much CPU). A signal to be handled ends the sleep: -EINTR, with the time left in rem (when not
+# A time beyond the clock's range sleeps until its end. On CLOCK_PROCESS_CPUTIME_ID it waits, as
+# Linux, until the process's threads have used that much CPU (sleep_until looks again each time
+# the time left has passed on the monotonic clock). A signal to be handled ends the sleep: -EINTR, with the time left in rem (when not
 # NULL) for a relative sleep, as Linux (whose restart_syscall jvmm lacks: a handled signal always
 # makes it -EINTR, as it does on Linux).
 .globl sys_clock_nanosleep

@@ -42,6 +42,7 @@ public final class Corpus {
             cases.add(sameAsHost(Program.c(libc, "huge-mmap"), "huge-mmap"));
             cases.add(sameAsHost(Program.c(libc, "fork"), "fork"));
             cases.add(sameAsHost(Program.c(libc, "maps"), "maps"));
+            cases.add(sameAsHost(Program.c(libc, "cputime"), "cputime"));
         }
         cases.add(sameAsHost(Program.cxx("features"), "features", "10", "x", "-3", "7x", "abc", "7"));
         cases.add(sameAsHost(Program.rust("features"), "features", "alpha", "two words"));
