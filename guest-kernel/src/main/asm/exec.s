@@ -937,7 +937,14 @@ exec_name:
     lea exe_path(%rip), %rdi
     mov %rax, %rsi
     call memcpy
-1:  mov %rbx, %rsi                      # the filename (user memory lookup_at has read)
+1:  mov %rbx, %rdi                      # the filename (user memory lookup_at has read)
+    pop %rbx
+
+# name_from_path(%rdi = path): the process's name (comm) is the path's last component, its first
+# 15 bytes
+.globl name_from_path
+name_from_path:
+    mov %rdi, %rsi
     mov %rsi, %rdx                      # its last component
 2:  movzbl (%rsi), %eax
     inc %rsi
@@ -947,7 +954,9 @@ exec_name:
     jne 2b
     mov %rsi, %rdx
     jmp 2b
-3:  lea process_name(%rip), %rdi
+3:  mov current_task(%rip), %rdi
+    mov T_PROCESS(%rdi), %rdi
+    add $P_NAME, %rdi
     movq $0, (%rdi)
     movq $0, 8(%rdi)
     xor %ecx, %ecx
@@ -958,8 +967,7 @@ exec_name:
     inc %ecx
     cmp $15, %ecx
     jb 4b
-9:  pop %rbx
-    ret
+9:  ret
 
 # exec_flush(): what a new program does not inherit (Linux's begin_new_exec): handlers go back
 # to SIG_DFL (ignored signals stay ignored), no alternate signal stack, no robust list, rseq or
@@ -1105,6 +1113,16 @@ build_stack:
     AUX AT_EXECFN, %rax
     AUX AT_SYSINFO_EHDR, %r15
     AUX AT_NULL, $0
+    mov current_task(%rip), %rcx        # argv's strings, for /proc/PID/cmdline: up to envp's
+    mov T_PROCESS(%rcx), %rcx
+    mov %r12, P_ARG_START(%rcx)
+    mov args_strings_size(%rip), %rax
+    add %r12, %rax
+    cmpq $0, args_envc(%rip)
+    je 1f
+    mov args_argc(%rip), %rdx
+    mov 16(%rbx,%rdx,8), %rax           # envp[0]
+1:  mov %rax, P_ARG_END(%rcx)
     mov %rbx, %rax
     jmp 9f
 8:  mov $-ENOMEM, %rax

@@ -132,6 +132,10 @@ copy_process:
     and $CSIGNAL, %eax
     mov %eax, P_EXIT_SIGNAL(%r12)
     mov %r14, P_PARENT(%r12)
+    lea P_NAME(%r14), %rsi              # its name and argv: the parent's, at the same addresses
+    lea P_NAME(%r12), %rdi
+    mov $((P_ARG_END + 8 - P_NAME) / 8), %ecx
+    rep movsq
     lea P_SIBLING(%r12), %rdx
     lea P_CHILDREN(%r14), %rsi
     LIST_ADD_TAIL %rdx, %rsi
@@ -451,6 +455,9 @@ reparent_children:
 # list; its slot is free once its address space is (schedule frees it after the last switch
 # away; a zombie that is not running any more has none left).
 process_release:
+    push %rdi
+    call proc_pid_remove
+    pop %rdi
     lea P_SIBLING(%rdi), %rdx
     LIST_DEL %rdx
     lea P_LIST(%rdi), %rdx

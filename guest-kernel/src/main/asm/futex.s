@@ -18,7 +18,6 @@
 .equ FUTEX_CLOCK_REALTIME, 256
 .equ FUTEX_CMD_MASK, 0x7f
 .equ FUTEX_BUCKETS, 64
-.equ NSEC_PER_SEC, 1000000000
 
 .text
 # futex(uaddr, op, val, timeout or val2, uaddr2, val3)

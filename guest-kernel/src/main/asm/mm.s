@@ -541,9 +541,10 @@ map_kernel_page:
     ret
 
 # pt_lookup(%rdi = address) -> %rax: the leaf entry mapping it (4 KiB or 2 MiB), or 0;
-# %edx = its level (0 or 1).
+# %edx = its level (0 or 1). pt_lookup_in: in the address space whose PML4 is %rsi (physical).
 pt_lookup:
     mov %cr3, %rsi
+pt_lookup_in:
     movabs $PTE_ADDR_MASK, %r8
     and %r8, %rsi
     movabs $DIRECT_MAP_BASE, %r9
@@ -568,6 +569,64 @@ pt_lookup:
 3:  xor %edx, %edx
     ret
 4:  xor %eax, %eax
+    ret
+
+# process_read(%rdi = process, %rsi = kernel destination, %rdx = address in its address space
+# (user memory or its process area), %rcx = length) -> %rax: the bytes copied, which stop at the
+# first page that is not present (or at once for a process whose address space is gone). For
+# /proc/PID's files, which read another process's memory as Linux's access_remote_vm.
+.globl process_read
+process_read:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    xor %ebx, %ebx                      # copied
+    mov P_CR3(%rdi), %r15
+    test %r15, %r15
+    jz 8f
+    mov %rsi, %r12
+    mov %rdx, %r13
+    mov %rcx, %r14
+1:  test %r14, %r14
+    jz 8f
+    mov %r13, %rdi
+    mov %r15, %rsi
+    call pt_lookup_in
+    test $PTE_P, %al
+    jz 8f
+    movabs $PTE_ADDR_MASK, %rsi
+    and %rax, %rsi
+    mov $(PAGE_SIZE - 1), %ecx          # the offset's mask: a 4 KiB page's or a 2 MiB one's
+    test %edx, %edx
+    jz 2f
+    mov $(LARGE_PAGE_SIZE - 1), %ecx
+    mov %rcx, %rax
+    not %rax
+    and %rax, %rsi
+2:  mov %r13, %rax
+    and %rcx, %rax
+    add %rax, %rsi
+    lea 1(%rcx), %rdx
+    sub %rax, %rdx                      # the rest of the page
+    cmp %r14, %rdx
+    cmova %r14, %rdx
+    movabs $DIRECT_MAP_BASE, %rax
+    add %rax, %rsi
+    mov %r12, %rdi
+    add %rdx, %r12
+    add %rdx, %r13
+    add %rdx, %rbx
+    sub %rdx, %r14
+    call memcpy
+    jmp 1b
+8:  mov %rbx, %rax
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
     ret
 
 # pt_split(%rdi = address of a 2 MiB leaf entry) -> %rax: 0, or -ENOMEM. The same translation,

@@ -11,7 +11,6 @@
 .include "defs.inc"
 .include "file.inc"
 
-.equ NSEC_PER_SEC, 1000000000
 .equ NO_DEADLINE, 0x7fffffffffffffff
 .equ POLLIN_SET, POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR
 .equ POLLOUT_SET, POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR

@@ -12,8 +12,6 @@
 .equ NGROUPS_KEPT, 256
 .equ SYSINFO_SIZE, 112
 .equ RUSAGE_SIZE, 144
-.equ NSEC_PER_SEC, 1000000000
-.equ USER_HZ, 100
 
 .text
 # process_init(): the first process's limits and umask, in its process area.
@@ -236,7 +234,9 @@ sys_prctl:
     pop %rsi
     cmp $-EFAULT, %rax
     je 9f
-    lea process_name(%rip), %rdi
+    mov current_task(%rip), %rdi
+    mov T_PROCESS(%rdi), %rdi
+    add $P_NAME, %rdi
     movq $0, (%rdi)
     movq $0, 8(%rdi)
     mov $15, %edx
@@ -254,7 +254,9 @@ sys_prctl:
     pop %rdi
     test %rax, %rax
     jnz 9f
-    lea process_name(%rip), %rsi
+    mov current_task(%rip), %rsi
+    mov T_PROCESS(%rsi), %rsi
+    add $P_NAME, %rsi
     mov $16, %edx
     call memcpy
     xor %eax, %eax
@@ -901,8 +903,6 @@ rlimits_end:
 rlimits: .skip rlimits_end - rlimits_initial
 .globl process_umask
 process_umask: .skip 4
-.globl process_name
-process_name: .skip 16
 group_count: .skip 4
 groups: .skip NGROUPS_KEPT * 4
 process_nice: .skip 4

@@ -1,10 +1,13 @@
 # /proc's generated files: each one's text is made at its first read, from the kernel's state
-# then, as Linux's seq_file does; the size they stat with is 0, as on Linux.
+# then, as Linux's seq_file does; the size they stat with is 0, as on Linux. /proc/PID (stat,
+# status, cmdline, comm) is made when a lookup in /proc misses or /proc is listed, for every
+# process that has none yet, and goes when the process is reaped.
 
 .include "defs.inc"
 .include "file.inc"
 .include "tmpfs.inc"
 .include "mm.inc"
+.include "task.inc"
 
 .equ MAPS_NAME_COLUMN, 73               # Linux pads a named line's fields to this width (64-bit)
 
@@ -14,6 +17,11 @@
 .globl procfs_init
 procfs_init:
     push %rbx
+    lea proc_uptime(%rip), %rdi
+    call kernel_walk_parent
+    cmp $-4095, %rax
+    jae 9f
+    mov %rax, proc_dir(%rip)
     lea proc_files(%rip), %rbx
 1:  mov (%rbx), %rdi
     test %rdi, %rdi
@@ -51,8 +59,10 @@ proc_read:
     movabs $DIRECT_MAP_BASE, %rdi
     add %rax, %rdi
     mov %rdi, FILE_TEXT(%rbx)
-    mov FILE_PRIVATE(%rbx), %rax
-    call *N_GENERATE(%rax)
+    mov FILE_PRIVATE(%rbx), %rsi
+    call *N_GENERATE(%rsi)
+    test %rax, %rax
+    js 6f
     mov %rax, FILE_TEXT_LEN(%rbx)
 1:  mov FILE_TEXT_LEN(%rbx), %rax
     mov (%r14), %rcx
@@ -73,6 +83,14 @@ proc_read:
     call memcpy
     add %r13, (%r14)
     mov %r13, %rax
+    jmp 9f
+6:  push %rax                           # no text (its process is gone): no frame kept either
+    mov FILE_TEXT(%rbx), %rdi
+    movq $0, FILE_TEXT(%rbx)
+    movabs $-DIRECT_MAP_BASE, %rax
+    add %rax, %rdi
+    call frame_free
+    pop %rax
     jmp 9f
 7:  xor %eax, %eax
     jmp 9f
@@ -363,6 +381,399 @@ gen_cpuinfo:
     pop %rbx
     ret
 
+# ---- /proc/PID ------------------------------------------------------------------------------
+# proc_add_pids(): a /proc/PID directory for every process that has none (walk, when a name in
+# /proc is missing; getdents64, before /proc is listed). Without a frame left, as many as fit.
+.globl proc_add_pids
+proc_add_pids:
+    push %rbx
+    push %r12
+    lea all_processes(%rip), %r12
+    mov %r12, %rbx
+1:  mov (%rbx), %rbx
+    cmp %r12, %rbx
+    je 9f
+    cmpq $0, P_PROC_DIR - P_LIST(%rbx)
+    jne 1b
+    lea -P_LIST(%rbx), %rdi
+    call proc_pid_dir
+    jmp 1b
+9:  pop %r12
+    pop %rbx
+    ret
+
+# proc_pid_dir(%rdi = process): /proc/PID and its files, each naming the process (N_PROCESS)
+proc_pid_dir:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    sub $24, %rsp                       # the name
+    mov %rdi, %r12
+    mov %rsp, %rdi
+    mov P_PID(%r12), %esi
+    call put_dec
+    mov %rdi, %r13
+    sub %rsp, %r13                      # its length
+    mov proc_dir(%rip), %rdi
+    mov %rsp, %rsi
+    mov %r13, %rdx
+    call dir_find
+    test %rax, %rax                     # the name is taken (a file someone made): none
+    jnz 9f
+    mov $(S_IFDIR | 0555), %esi
+    mov proc_dir(%rip), %rdi
+    mov %rsp, %rdx
+    mov %r13, %rcx
+    call proc_node
+    test %rax, %rax
+    jz 9f
+    mov %rax, %rbx
+    movq $40, N_SIZE(%rbx)              # as make_node gives a directory
+    mov %rbx, P_PROC_DIR(%r12)
+    lea proc_pid_files(%rip), %r14
+1:  mov (%r14), %rdi
+    test %rdi, %rdi
+    jz 9f
+    call strlen
+    mov %rax, %rcx
+    mov (%r14), %rdx
+    mov $(S_IFREG | 0444), %esi
+    mov %rbx, %rdi
+    call proc_node
+    test %rax, %rax
+    jz 9f
+    mov 8(%r14), %rcx
+    mov %rcx, N_GENERATE(%rax)
+    add $16, %r14
+    jmp 1b
+9:  add $24, %rsp
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# proc_node(%rdi = directory, %esi = mode, %rdx = name, %rcx = its length), with proc_pid_dir's
+# %r12 = the process -> %rax: a new node of that name there, naming the process; or 0
+proc_node:
+    push %rbx
+    push %rdi
+    push %rdx
+    push %rcx
+    mov %esi, %edi
+    call node_new
+    pop %rdx
+    pop %rsi
+    pop %rdi
+    test %rax, %rax
+    jz 9f
+    mov %rax, %rbx
+    mov %r12, N_PROCESS(%rbx)
+    mov %rbx, %rcx
+    call dir_add
+    test %rax, %rax
+    jz 1f
+    mov %rbx, %rdi
+    call obj_free
+    xor %ebx, %ebx
+1:  mov %rbx, %rax
+9:  pop %rbx
+    ret
+
+# proc_pid_remove(%rdi = process): reaped. Its /proc/PID goes, and an open file of it (or the
+# directory, as a working directory) reads -ESRCH from then on, as on Linux.
+.globl proc_pid_remove
+proc_pid_remove:
+    push %rbx
+    push %r12
+    mov P_PROC_DIR(%rdi), %rbx
+    test %rbx, %rbx
+    jz 9f
+    movq $0, P_PROC_DIR(%rdi)
+    movq $0, N_PROCESS(%rbx)
+1:  mov N_CHILDREN(%rbx), %rax          # its files, first to last
+    test %rax, %rax
+    jz 2f
+    mov D_NODE(%rax), %rax
+    movq $0, N_PROCESS(%rax)
+    mov %rbx, %rdi
+    lea N_CHILDREN(%rbx), %rsi
+    call dir_remove
+    jmp 1b
+2:  mov proc_dir(%rip), %rdi            # then its name in /proc
+    lea N_CHILDREN(%rdi), %rsi
+3:  mov (%rsi), %rax
+    test %rax, %rax
+    jz 9f
+    cmp %rbx, D_NODE(%rax)
+    je 4f
+    mov %rax, %rsi                      # D_NEXT is at 0
+    jmp 3b
+4:  call dir_remove
+9:  pop %r12
+    pop %rbx
+    ret
+
+# pid_process(%rsi = node) -> %rax: its process; ZF set when it is gone
+pid_process:
+    mov N_PROCESS(%rsi), %rax
+    test %rax, %rax
+    ret
+
+# process_state(%rdi = process) -> %eax: Linux's state letter: Z (a zombie), R (a thread of it
+# runs or may run), S (all of them wait)
+process_state:
+    mov $'Z', %eax
+    cmpl $PS_ALIVE, P_STATE(%rdi)
+    jne 9f
+    mov $'R', %eax
+    lea P_THREADS(%rdi), %rcx
+    mov %rcx, %rdx
+1:  mov (%rdx), %rdx
+    cmp %rcx, %rdx
+    je 2f
+    cmpq $TS_RUNNABLE, T_STATE - T_ALL(%rdx)
+    je 9f
+    jmp 1b
+2:  mov $'S', %eax
+9:  ret
+
+# process_vsize(%rdi = process) -> %rax: the bytes its regions span (its process area's table)
+process_vsize:
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    sub $16, %rsp
+    mov %rdi, %r12
+    xor %r14d, %r14d                    # the sum
+    mov %rsp, %rsi
+    lea vma_count(%rip), %rdx
+    mov $8, %ecx
+    call process_read
+    test %rax, %rax
+    jz 9f
+    mov (%rsp), %rbx
+    lea vmas(%rip), %r13
+1:  test %rbx, %rbx
+    jz 9f
+    mov %r12, %rdi
+    mov %rsp, %rsi
+    mov %r13, %rdx
+    mov $16, %ecx                       # VMA_START, VMA_END
+    call process_read
+    test %rax, %rax
+    jz 9f
+    mov 8(%rsp), %rax
+    sub (%rsp), %rax
+    add %rax, %r14
+    add $VMA_SIZE, %r13
+    dec %rbx
+    jmp 1b
+9:  mov %r14, %rax
+    add $16, %rsp
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# put_text(%rdi = cursor, %rsi = string) -> %rdi: past its bytes (not the NUL)
+put_text:
+    push %rdi
+    mov %rsi, %rdi
+    call strlen
+    pop %rdi
+    mov %rax, %rdx
+    jmp memcpy
+
+# put_ticks(%rdi = cursor, %rax = ns) -> %rdi: past the clock ticks (USER_HZ) in decimal
+put_ticks:
+    xor %edx, %edx
+    mov $(NSEC_PER_SEC / USER_HZ), %ecx
+    div %rcx
+    mov %rax, %rsi
+    jmp put_dec
+
+# stat: Linux's 52 fields (fs/proc/array.c, do_task_stat): what the kernel keeps, 0 for the rest
+# (faults, rss, addresses, signal masks), tty_nr 0 and tpgid -1 (no controlling terminal)
+gen_pid_stat:
+    call pid_process
+    jz 8f
+    push %rbx
+    push %r12
+    push %r13
+    mov %rdi, %rbx
+    mov %rax, %r13
+    mov P_PID(%r13), %esi
+    call put_dec
+    movw $0x2820, (%rdi)                # " ("
+    add $2, %rdi
+    lea P_NAME(%r13), %rsi
+    call put_text
+    movw $0x2029, (%rdi)                # ") "
+    add $2, %rdi
+    mov %rdi, %r12
+    mov %r13, %rdi
+    call process_state
+    mov %r12, %rdi
+    mov %al, (%rdi)
+    movb $' ', 1(%rdi)
+    add $2, %rdi
+    xor %esi, %esi
+    mov P_PARENT(%r13), %rax
+    test %rax, %rax
+    jz 1f
+    mov P_PID(%rax), %esi
+1:  call put_dec
+    movb $' ', (%rdi)
+    inc %rdi
+    mov P_PGID(%r13), %esi
+    call put_dec
+    movb $' ', (%rdi)
+    inc %rdi
+    mov P_SID(%r13), %esi
+    call put_dec
+    lea stat_tty_to_faults(%rip), %rsi
+    call put_text
+    mov %rdi, %r12
+    mov %r13, %rdi
+    call process_cpu_ns
+    mov %r12, %rdi
+    call put_ticks                      # utime
+    lea stat_stime(%rip), %rsi
+    call put_text
+    mov P_CHILDREN_CPU_NS(%r13), %rax
+    call put_ticks                      # cutime
+    lea stat_cstime_to_nice(%rip), %rsi
+    call put_text
+    mov P_NR_THREADS(%r13), %esi
+    call put_dec
+    lea stat_itreal(%rip), %rsi
+    call put_text
+    mov P_START_NS(%r13), %rax
+    call put_ticks                      # starttime
+    movb $' ', (%rdi)
+    inc %rdi
+    mov %rdi, %r12
+    mov %r13, %rdi
+    call process_vsize
+    mov %r12, %rdi
+    mov %rax, %rsi
+    call put_dec
+    lea stat_rss_to_cnswap(%rip), %rsi
+    call put_text
+    mov P_EXIT_SIGNAL(%r13), %esi
+    call put_dec
+    lea stat_processor_to_env(%rip), %rsi
+    call put_text
+    xor %esi, %esi
+    cmpl $PS_ALIVE, P_STATE(%r13)       # exit_code: a zombie's wait status
+    je 2f
+    mov P_EXIT_CODE(%r13), %esi
+2:  call put_dec
+    movb $'\n', (%rdi)
+    lea 1(%rdi), %rax
+    sub %rbx, %rax
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+8:  mov $-ESRCH, %rax
+    ret
+
+# status: the lines procps and busybox read by name
+gen_pid_status:
+    call pid_process
+    jz 8f
+    push %rbx
+    push %r12
+    push %r13
+    mov %rdi, %rbx
+    mov %rax, %r13
+    lea status_name(%rip), %rsi
+    call put_text
+    lea P_NAME(%r13), %rsi
+    call put_text
+    lea status_state(%rip), %rsi
+    call put_text
+    mov %rdi, %r12
+    mov %r13, %rdi
+    call process_state
+    mov %r12, %rdi
+    mov %al, (%rdi)
+    inc %rdi
+    lea state_running(%rip), %rsi
+    cmp $'R', %al
+    je 1f
+    lea state_sleeping(%rip), %rsi
+    cmp $'S', %al
+    je 1f
+    lea state_zombie(%rip), %rsi
+1:  call put_text
+    lea status_tgid(%rip), %rsi
+    call put_text
+    mov P_PID(%r13), %esi
+    call put_dec
+    lea status_pid(%rip), %rsi
+    call put_text
+    mov P_PID(%r13), %esi
+    call put_dec
+    lea status_ppid(%rip), %rsi
+    call put_text
+    xor %esi, %esi
+    mov P_PARENT(%r13), %rax
+    test %rax, %rax
+    jz 2f
+    mov P_PID(%rax), %esi
+2:  call put_dec
+    lea status_ids(%rip), %rsi
+    call put_text
+    mov P_NR_THREADS(%r13), %esi
+    call put_dec
+    movb $'\n', (%rdi)
+    lea 1(%rdi), %rax
+    sub %rbx, %rax
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
+8:  mov $-ESRCH, %rax
+    ret
+
+# cmdline: its argv strings, each with its NUL, read from its memory (a zombie's: none); as much
+# as one page holds
+gen_pid_cmdline:
+    call pid_process
+    jz 8f
+    mov %rdi, %rsi
+    mov %rax, %rdi
+    mov P_ARG_START(%rdi), %rdx
+    mov P_ARG_END(%rdi), %rcx
+    sub %rdx, %rcx
+    mov $PAGE_SIZE, %eax
+    cmp %rax, %rcx
+    cmova %rax, %rcx
+    jmp process_read
+8:  mov $-ESRCH, %rax
+    ret
+
+# comm: its name and a newline
+gen_pid_comm:
+    call pid_process
+    jz 8f
+    push %rdi
+    lea P_NAME(%rax), %rsi
+    call put_text
+    movb $'\n', (%rdi)
+    lea 1(%rdi), %rax
+    pop %rdi
+    sub %rdi, %rax
+    ret
+8:  mov $-ESRCH, %rax
+    ret
+
 .section .rodata
 .p2align 3
 .globl proc_ops
@@ -398,3 +809,34 @@ cpuinfo_head:     .ascii "processor\t: 0\nvendor_id\t: "
 .equ cpuinfo_head_size, . - cpuinfo_head
 cpuinfo_tail:     .ascii "\ncpu cores\t: 1\n\n"
 .equ cpuinfo_tail_size, . - cpuinfo_tail
+.p2align 3
+proc_pid_files:
+    .quad pid_stat, gen_pid_stat
+    .quad pid_status, gen_pid_status
+    .quad pid_cmdline, gen_pid_cmdline
+    .quad pid_comm, gen_pid_comm
+    .quad 0
+pid_stat:    .asciz "stat"
+pid_status:  .asciz "status"
+pid_cmdline: .asciz "cmdline"
+pid_comm:    .asciz "comm"
+stat_tty_to_faults:    .asciz " 0 -1 0 0 0 0 0 "
+stat_stime:            .asciz " 0 "
+stat_cstime_to_nice:   .asciz " 0 20 0 "
+stat_itreal:           .asciz " 0 "
+stat_rss_to_cnswap:    .asciz " 0 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 "
+stat_processor_to_env: .asciz " 0 0 0 0 0 0 0 0 0 0 0 0 0 "
+status_name:    .asciz "Name:\t"
+status_state:   .asciz "\nState:\t"
+state_running:  .asciz " (running)"
+state_sleeping: .asciz " (sleeping)"
+state_zombie:   .asciz " (zombie)"
+status_tgid:    .asciz "\nTgid:\t"
+status_pid:     .asciz "\nPid:\t"
+status_ppid:    .asciz "\nPPid:\t"
+status_ids:     .asciz "\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nThreads:\t"
+
+.section .bss
+.p2align 3
+.globl proc_dir
+proc_dir: .skip 8                       # /proc

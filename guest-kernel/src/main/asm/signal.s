@@ -1369,6 +1369,8 @@ init_process:
     .quad all_processes, all_processes  # P_LIST
     .long 1, 0                          # P_EXECED (the first program was exec'd), P_BORROWED
     .quad 0, 0, 0                       # P_CPU_NS, P_CHILDREN_CPU_NS, P_START_NS
+    .fill 16, 1, 0                      # P_NAME (exec sets it)
+    .quad 0, 0, 0                       # P_ARG_START, P_ARG_END (build_stack sets them), P_PROC_DIR
 .if . - init_process != PROCESS_SIZE
 .error "init_process does not match struct process"
 .endif

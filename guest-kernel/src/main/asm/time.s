@@ -20,7 +20,6 @@
 .equ PIT_HZ, 1193182
 .equ PIT_CALIBRATION_TICKS, 59659       # 50 ms
 .equ PIT_GIVE_UP_TSC, 0x40000000        # about 0.4 s at 2.6 GHz: there is no PIT
-.equ NSEC_PER_SEC, 1000000000
 # Clock ids, as bit masks (include/uapi/linux/time.h): those Linux knows (0-11 but 10, TAI 11),
 # and those it can sleep on (REALTIME 0, MONOTONIC 1, PROCESS_CPUTIME 2, BOOTTIME 7, TAI 11).
 .equ LINUX_CLOCKS, 0xbff

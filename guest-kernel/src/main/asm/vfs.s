@@ -264,7 +264,16 @@ walk:
     mov %r15, %rsi
     mov %rbp, %rdx
     call dir_find
-    pop %r9
+    test %rax, %rax
+    jnz 640f
+    cmp proc_dir(%rip), %rbx            # /proc/PID is made on demand (procfs.s)
+    jne 640f
+    call proc_add_pids
+    mov %rbx, %rdi
+    mov %r15, %rsi
+    mov %rbp, %rdx
+    call dir_find
+640: pop %r9
     test %rax, %rax
     jz 84f
     mov D_NODE(%rax), %rax
@@ -678,10 +687,13 @@ sys_getdents64:
     mov FILE_PRIVATE(%rax), %rbx
     mov %rsi, %r12
     mov %edx, %r13d
-    cmp $GETDENTS_MAX, %r13             # a call may return fewer entries than fit: the buffer is
+    cmp proc_dir(%rip), %rbx            # /proc lists every process (procfs.s)
+    jne 12f
+    call proc_add_pids
+12: cmp $GETDENTS_MAX, %r13             # a call may return fewer entries than fit: the buffer is
     jbe 10f                             # checked (and paged in) only this far
     mov $GETDENTS_MAX, %r13d
-10: mov %rsi, %rdi
+10: mov %r12, %rdi
     mov %r13, %rsi
     mov $1, %edx
     call user_range_ok
@@ -1567,6 +1579,8 @@ vfs_install_program:
 3:  inc %rbx
     jmp 2b
 4:  lea exe_path(%rip), %rdi
+    call name_from_path
+    lea exe_path(%rip), %rdi
     call kernel_walk_parent
     cmp $-4095, %rax
     jae 9f

@@ -19,7 +19,6 @@
 .equ NR_time, 201
 .equ NR_clock_gettime, 228
 .equ NR_clock_getres, 229
-.equ NSEC_PER_SEC, 1000000000
 
 .text
 # clock_ns(%edi = clock) -> %rax: that clock in ns, read in user mode; CF set when it cannot be

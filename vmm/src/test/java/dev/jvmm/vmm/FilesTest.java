@@ -397,6 +397,46 @@ class FilesTest {
         checkProc(jvmm(procModule(), ""), HostCpu.vendor());
     }
 
+    /** A shell with a job: /proc lists every process, busybox ps reads them, and a reaped one is gone. */
+    static final String PROCESSES_SCRIPT = String.join("\n",
+            "sleep 5 &",
+            "ps -o pid,ppid,stat,comm,args",
+            "read -r pid comm state ppid rest < /proc/$!/stat; echo \"stat: $pid $comm $state $ppid\"",
+            "tr '\\0' ' ' < /proc/$!/cmdline; echo",
+            "grep -E '^(Name|PPid|Threads)' /proc/$$/status",
+            "kill $!; wait $!; echo \"killed: $?\"",
+            "cat /proc/$!/stat 2>/dev/null || echo gone");
+
+    static byte[] processesModule() {
+        return ArgumentBlock.of(List.of("/bin/busybox", "sh", "-c", PROCESSES_SCRIPT), List.of()).module(busybox, rootArchive);
+    }
+
+    static void checkProcesses(Outcome guest) {
+        List<String> lines = guest.output();
+        assertEquals(12, lines.size(), lines::toString);
+        assertEquals("PID   PPID  STAT COMMAND          COMMAND", lines.get(0));
+        assertTrue(lines.get(1).matches(" +1 +0 [RS] +busybox +/bin/busybox sh -c sleep 5 & ps .*"), lines.get(1));
+        // The job is "exe" once the shell ran it as busybox does, by exec of /proc/self/exe (Linux
+        // names a process after the file it exec'd), "sleep" while it is the shell's fork.
+        assertTrue(lines.get(2).matches(" +2 +1 [RS] +(sleep +sleep 5|exe +\\{exe} sleep 5)"), lines.get(2));
+        assertTrue(lines.get(3).matches(" +3 +1 R +ps +\\{ps} /bin/busybox sh -c sleep 5 & .*"), lines.get(3));
+        assertTrue(lines.get(4).matches("stat: 2 \\((sleep|exe)\\) [RS] 1"), lines.get(4));
+        assertEquals(List.of("sleep 5 ", "Name:\tbusybox", "PPid:\t0", "Threads:\t1", "Terminated", "killed: 143", "gone"),
+                lines.subList(5, 12));
+        assertEquals(0, guest.status());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Environment.class, names = {"TCG_INTEL", "TCG_AMD"})
+    void procListsEveryProcessForPsOnQemu(Environment environment) throws Exception {
+        checkProcesses(qemu(environment, processesModule(), ""));
+    }
+
+    @JvmmTest
+    void procListsEveryProcessForPsOnJvmm() {
+        checkProcesses(jvmm(processesModule(), ""));
+    }
+
     // ---- hostile ---------------------------------------------------------------------------------
 
     static final List<String> FILL = List.of("write: ENOSPC", "filled: more than 16 MiB", "malloc after fill: ok",
