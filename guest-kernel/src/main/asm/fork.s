@@ -354,6 +354,8 @@ vfork_done:
     ret
 vfork_wake:
     mov P_PARENT(%r12), %rax
+    test %rax, %rax                     # the first process has no parent
+    jz 9f
     lea P_THREADS(%rax), %rcx
     mov %rcx, %rdi
 1:  mov (%rdi), %rdi

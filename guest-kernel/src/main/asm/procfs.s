@@ -9,11 +9,12 @@
 .include "mm.inc"
 .include "task.inc"
 
-.equ MAPS_NAME_COLUMN, 73               # Linux pads a named line's fields to this width (64-bit)
+.equ MAPS_NAME_COLUMN, 73
+.equ PROC_SELF, -1                      # N_PROCESS of /proc/self's files: the reader's process               # Linux pads a named line's fields to this width (64-bit)
 
 .text
-# procfs_init(): /proc/uptime, /proc/meminfo, /proc/cpuinfo, /proc/self/maps (after vfs_init
-# made /proc and /proc/self)
+# procfs_init(): /proc/uptime, /proc/meminfo, /proc/cpuinfo, /proc/self's maps, stat, status,
+# cmdline and comm (after vfs_init made /proc and /proc/self)
 .globl procfs_init
 procfs_init:
     push %rbx
@@ -36,6 +37,7 @@ procfs_init:
     jae 2f
     mov 8(%rbx), %rcx
     mov %rcx, N_GENERATE(%rax)
+    movq $PROC_SELF, N_PROCESS(%rax)
 2:  add $16, %rbx
     jmp 1b
 9:  pop %rbx
@@ -515,10 +517,14 @@ proc_pid_remove:
     pop %rbx
     ret
 
-# pid_process(%rsi = node) -> %rax: its process; ZF set when it is gone
+# pid_process(%rsi = node) -> %rax: its process (/proc/self's: the reader's); ZF set when it is gone
 pid_process:
     mov N_PROCESS(%rsi), %rax
-    test %rax, %rax
+    cmp $PROC_SELF, %rax
+    jne 1f
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %rax
+1:  test %rax, %rax
     ret
 
 # process_state(%rdi = process) -> %eax: Linux's state letter: Z (a zombie), R (a thread of it
@@ -783,12 +789,20 @@ proc_uptime:  .asciz "/proc/uptime"
 proc_meminfo: .asciz "/proc/meminfo"
 proc_cpuinfo: .asciz "/proc/cpuinfo"
 proc_maps:    .asciz "/proc/self/maps"
+proc_self_stat:    .asciz "/proc/self/stat"
+proc_self_status:  .asciz "/proc/self/status"
+proc_self_cmdline: .asciz "/proc/self/cmdline"
+proc_self_comm:    .asciz "/proc/self/comm"
 .p2align 3
 proc_files:
     .quad proc_uptime, gen_uptime
     .quad proc_meminfo, gen_meminfo
     .quad proc_cpuinfo, gen_cpuinfo
     .quad proc_maps, gen_maps
+    .quad proc_self_stat, gen_pid_stat
+    .quad proc_self_status, gen_pid_status
+    .quad proc_self_cmdline, gen_pid_cmdline
+    .quad proc_self_comm, gen_pid_comm
     .quad 0
 label_total:      .ascii "MemTotal:       "
 label_free:       .ascii "MemFree:        "

@@ -397,7 +397,10 @@ class FilesTest {
         checkProc(jvmm(procModule(), ""), HostCpu.vendor());
     }
 
-    /** A shell with a job: /proc lists every process, busybox ps reads them, and a reaped one is gone. */
+    /**
+     * A shell with a job: /proc lists every process, busybox ps reads them, a reaped one is gone,
+     * and /proc/self's files are the reader's.
+     */
     static final String PROCESSES_SCRIPT = String.join("\n",
             "sleep 5 &",
             "ps -o pid,ppid,stat,comm,args",
@@ -405,7 +408,9 @@ class FilesTest {
             "tr '\\0' ' ' < /proc/$!/cmdline; echo",
             "grep -E '^(Name|PPid|Threads)' /proc/$$/status",
             "kill $!; wait $!; echo \"killed: $?\"",
-            "cat /proc/$!/stat 2>/dev/null || echo gone");
+            "cat /proc/$!/stat 2>/dev/null || echo gone",
+            "cut -d' ' -f2-4 /proc/self/stat",
+            "cat /proc/self/comm");
 
     static byte[] processesModule() {
         return ArgumentBlock.of(List.of("/bin/busybox", "sh", "-c", PROCESSES_SCRIPT), List.of()).module(busybox, rootArchive);
@@ -413,7 +418,7 @@ class FilesTest {
 
     static void checkProcesses(Outcome guest) {
         List<String> lines = guest.output();
-        assertEquals(12, lines.size(), lines::toString);
+        assertEquals(14, lines.size(), lines::toString);
         assertEquals("PID   PPID  STAT COMMAND          COMMAND", lines.get(0));
         assertTrue(lines.get(1).matches(" +1 +0 [RS] +busybox +/bin/busybox sh -c sleep 5 & ps .*"), lines.get(1));
         // The job is "exe" once the shell ran it as busybox does, by exec of /proc/self/exe (Linux
@@ -421,8 +426,8 @@ class FilesTest {
         assertTrue(lines.get(2).matches(" +2 +1 [RS] +(sleep +sleep 5|exe +\\{exe} sleep 5)"), lines.get(2));
         assertTrue(lines.get(3).matches(" +3 +1 R +ps +\\{ps} /bin/busybox sh -c sleep 5 & .*"), lines.get(3));
         assertTrue(lines.get(4).matches("stat: 2 \\((sleep|exe)\\) [RS] 1"), lines.get(4));
-        assertEquals(List.of("sleep 5 ", "Name:\tbusybox", "PPid:\t0", "Threads:\t1", "Terminated", "killed: 143", "gone"),
-                lines.subList(5, 12));
+        assertEquals(List.of("sleep 5 ", "Name:\tbusybox", "PPid:\t0", "Threads:\t1", "Terminated", "killed: 143", "gone",
+                "(cut) R 1", "cat"), lines.subList(5, 14));
         assertEquals(0, guest.status());
     }
 

@@ -79,6 +79,8 @@ public final class Corpus {
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "echo a | cat"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "printf 'b\\na\\n' | sort | head -1"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "x=$(echo hi); echo $x"));
+        // The shell execs its last command itself: an execve by the first process.
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "echo a; cat /proc/self/comm"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "(exit 3); echo $?"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "false && echo no || echo yes"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "true && false || echo recovered; false || false; echo $?"));
