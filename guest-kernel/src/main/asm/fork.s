@@ -46,6 +46,8 @@
 .equ IDTYPE_PGID, 2
 .equ CLD_EXITED, 1
 .equ CLD_KILLED, 2
+.equ CLD_STOPPED, 5
+.equ CLD_CONTINUED, 6
 .equ SI_STATUS, 24
 .equ RUSAGE_SIZE, 144
 
@@ -380,10 +382,45 @@ vfork_wake:
 # is SIG_IGN or has SA_NOCLDWAIT, as Linux's do_notify_parent.
 notify_parent:
     push %rbx
+    mov %rdi, %rbx
+    mov P_EXIT_SIGNAL(%rbx), %esi
+    call signal_parent
+    mov P_PARENT(%rbx), %rax
+    mov P_ACTIONS + (SIGCHLD - 1) * SIGACTION_SIZE + SA_HANDLER(%rax), %rcx
+    cmp $SIG_IGN, %rcx
+    je 4f
+    testq $SA_NOCLDWAIT, P_ACTIONS + (SIGCHLD - 1) * SIGACTION_SIZE + SA_FLAGS(%rax)
+    jz 9f
+4:  mov %rbx, %rdi
+    call process_release
+9:  pop %rbx
+    ret
+
+# notify_parent_cldstop(%rdi = a process that stopped or continued, its P_WAIT_REPORT set): the
+# parent gets SIGCHLD unless its action has SA_NOCLDSTOP (Linux's do_notify_parent_cldstop), and
+# waits look again.
+.globl notify_parent_cldstop
+notify_parent_cldstop:
+    mov P_PARENT(%rdi), %rax
+    test %rax, %rax
+    jz 9f
+    testq $SA_NOCLDSTOP, P_ACTIONS + (SIGCHLD - 1) * SIGACTION_SIZE + SA_FLAGS(%rax)
+    jnz 8f
+    mov $SIGCHLD, %esi
+    call signal_parent
+8:  jmp io_wake_all
+9:  ret
+
+# signal_parent(%rdi = a child, %esi = signal or 0): the signal to its parent, with the siginfo
+# of the child's wait status
+signal_parent:
+    test %esi, %esi
+    jz 9f
+    push %rbx
     push %r12
     sub $KSIGINFO_SIZE, %rsp
     mov %rdi, %rbx
-    mov P_PARENT(%rbx), %r12
+    mov %esi, %r12d
     mov %rsp, %rdi
     xor %eax, %eax
     mov $(KSIGINFO_SIZE / 8), %ecx
@@ -391,41 +428,53 @@ notify_parent:
     mov %rsp, %rdi
     mov %rbx, %rsi
     call child_siginfo
-    mov P_EXIT_SIGNAL(%rbx), %edi
-    mov %edi, SI_SIGNO(%rsp)
-    test %edi, %edi
-    jz 3f
+    mov %r12d, SI_SIGNO(%rsp)
+    mov %r12d, %edi
     mov %rsp, %rsi
     xor %edx, %edx
-    mov %r12, %rcx
+    mov P_PARENT(%rbx), %rcx
     call send_signal_process
-3:  mov P_ACTIONS + (SIGCHLD - 1) * SIGACTION_SIZE + SA_HANDLER(%r12), %rax
-    cmp $SIG_IGN, %rax
-    je 4f
-    testq $SA_NOCLDWAIT, P_ACTIONS + (SIGCHLD - 1) * SIGACTION_SIZE + SA_FLAGS(%r12)
-    jz 9f
-4:  mov %rbx, %rdi
-    call process_release
-9:  add $KSIGINFO_SIZE, %rsp
+    add $KSIGINFO_SIZE, %rsp
     pop %r12
     pop %rbx
-    ret
+9:  ret
 
-# child_siginfo(%rdi = siginfo, %rsi = an ended process): its si_code, si_pid and si_status
-# from its wait status, as Linux's SIGCHLD and waitid report them (CLD_EXITED and the exit
-# code, or CLD_KILLED and the signal).
+# wait_status(%rdi = a child) -> %eax: what wait reports of it: a zombie's exit status, else its
+# stop (sig << 8 | 0x7f) or continue (0xffff)
+wait_status:
+    mov P_EXIT_CODE(%rdi), %eax
+    cmpl $PS_ZOMBIE, P_STATE(%rdi)
+    je 9f
+    mov P_WAIT_REPORT(%rdi), %eax
+9:  ret
+
+# child_siginfo(%rdi = siginfo, %rsi = a child to report): its si_code, si_pid and si_status
+# from its wait status, as Linux's SIGCHLD and waitid report them: CLD_EXITED and the exit code,
+# CLD_KILLED and the signal, CLD_STOPPED and the stop signal, CLD_CONTINUED and SIGCONT.
 child_siginfo:
     mov P_PID(%rsi), %eax
     mov %eax, SI_PID(%rdi)
-    mov P_EXIT_CODE(%rsi), %eax
+    push %rdi
+    mov %rsi, %rdi
+    call wait_status
+    pop %rdi
+    movl $CLD_CONTINUED, SI_CODE(%rdi)
+    mov $SIGCONT, %ecx
+    cmp $0xffff, %eax
+    je 2f
     movl $CLD_EXITED, SI_CODE(%rdi)
-    test $0x7f, %eax
-    jz 1f
+    mov %eax, %ecx
+    shr $8, %ecx                        # the exit code, or the stop signal
+    movzbl %al, %edx
+    test %edx, %edx
+    jz 2f
+    movl $CLD_STOPPED, SI_CODE(%rdi)
+    cmp $0x7f, %edx
+    je 2f
     movl $CLD_KILLED, SI_CODE(%rdi)
-    and $0x7f, %eax
-    jmp 2f
-1:  shr $8, %eax
-2:  mov %eax, SI_STATUS(%rdi)
+    mov %edx, %ecx
+    and $0x7f, %ecx
+2:  mov %ecx, SI_STATUS(%rdi)
     ret
 
 # reparent_children(%rdi = process): its children become init_process's; their zombies are
@@ -534,7 +583,7 @@ sys_waitid:
 # do_wait(%edi = IDTYPE_ALL, IDTYPE_PID or IDTYPE_PGID, %esi = the pid or group (0: the caller's group),
 # %r8 = wstatus or 0, %r9 = siginfo or 0, %edx = options, %rcx = rusage or 0) ->
 # %rax: the reaped child's pid; 0 (WNOHANG, none ended); -ECHILD (no such child); -EFAULT;
-# -ERESTARTSYS (a signal). Only exits are reported: no process ever stops.
+# -ERESTARTSYS (a signal). Exits, and stops and continues where the options ask for them.
 do_wait:
     push %rbx
     push %rbp
@@ -594,10 +643,11 @@ do_wait:
     movq $0, SI_PID(%r15)               # si_pid, si_uid
     movl $0, SI_STATUS(%r15)
     jmp 9f
-5:  mov %rax, %rbx                      # the zombie
+5:  mov %rax, %rbx                      # the child: a zombie, or stopped or continued
     test %r14, %r14
     jz 6f
-    mov P_EXIT_CODE(%rbx), %eax
+    mov %rbx, %rdi
+    call wait_status
     mov %eax, (%r14)
 6:  test %rbp, %rbp                     # its CPU time and its children's, as user time
     jz 7f
@@ -622,7 +672,11 @@ do_wait:
 8:  mov P_PID(%rbx), %r12d             # (the type and id are needed no more)
     test $WNOWAIT, %r13d
     jnz 81f
-    mov P_CPU_NS(%rbx), %rax            # the waiter's children's time grows by the child's
+    cmpl $PS_ZOMBIE, P_STATE(%rbx)
+    je 82f
+    movl $0, P_WAIT_REPORT(%rbx)        # a stop or continue is reported once
+    jmp 81f
+82: mov P_CPU_NS(%rbx), %rax            # the waiter's children's time grows by the child's
     add P_CHILDREN_CPU_NS(%rbx), %rax
     mov current_task(%rip), %rcx
     mov T_PROCESS(%rcx), %rcx
@@ -641,8 +695,9 @@ do_wait:
     pop %rbx
     ret
 
-# find_waitable(%r12 = the type, and the id in its upper half, as do_wait's) -> %rax: a zombie
-# child that matches, 0 if some match but none has ended, -ECHILD if none matches.
+# find_waitable(%r12 = the type, and the id in its upper half, %r13d = the options, as do_wait's)
+# -> %rax: a child that matches and is a zombie, or has a stop (WUNTRACED) or continue
+# (WCONTINUED) to report; 0 if some match but none has, -ECHILD if none matches.
 find_waitable:
     mov current_task(%rip), %rax
     mov T_PROCESS(%rax), %rsi
@@ -669,10 +724,20 @@ find_waitable:
     jmp 5f
 3:  cmp %r8d, P_PID(%rdi)
     jne 2b
-5:  cmpl $PS_ZOMBIE, P_STATE(%rdi)      # one matches (reaped ones are not children any more)
-    mov $0, %r9d
-    jne 2b
-    mov %rdi, %rax
+5:  mov $0, %r9d                       # one matches (reaped ones are not children any more)
+    cmpl $PS_ZOMBIE, P_STATE(%rdi)
+    je 7f
+    mov P_WAIT_REPORT(%rdi), %eax       # a stop with WUNTRACED, a continue with WCONTINUED
+    test %eax, %eax
+    jz 2b
+    cmp $0xffff, %eax
+    je 6f
+    test $WUNTRACED, %r13d
+    jz 2b
+    jmp 7f
+6:  test $WCONTINUED, %r13d
+    jz 2b
+7:  mov %rdi, %rax
     ret
 8:  mov %r9, %rax
     ret

@@ -231,11 +231,18 @@ sched_timer_interrupt:
 # -ETIMEDOUT at the deadline, -EINTR when a signal is pending (at once if one already is).
 .globl task_block
 task_block:
+    mov current_task(%rip), %rax
+    testq $TW_SIGPENDING, T_WORK(%rax)
+    jz task_sleep
+    mov $-EINTR, %rax
+    ret
+
+# task_sleep(%rdi = deadline) -> %rax: as task_block, but a pending signal does not end it
+# before it starts (a stopped thread's wait, which only SIGCONT and SIGKILL end)
+.globl task_sleep
+task_sleep:
     push %rbx
     mov current_task(%rip), %rbx
-    mov $-EINTR, %rax
-    testq $TW_SIGPENDING, T_WORK(%rbx)
-    jnz 9f
     movq $TS_BLOCKED, T_STATE(%rbx)
     movq $0, T_WAKE(%rbx)
     mov %rdi, T_DEADLINE(%rbx)
@@ -255,7 +262,7 @@ task_block:
     LIST_ADD_TAIL %r8, %rdx
 3:  call schedule
     mov T_WAKE(%rbx), %rax
-9:  pop %rbx
+    pop %rbx
     ret
 
 # task_wake(%rdi = task, %rsi = what task_block returns) : a blocked task becomes runnable.

@@ -49,6 +49,8 @@
     mov %rax, \f(%rbx)
 .endm
 
+.equ STOP_WAITING, -2                   # T_FUTEX_KEY of a thread in stop_wait
+
 .text
 # ---- Sending ----------------------------------------------------------------------------
 
@@ -120,6 +122,8 @@ send_signal_process:
     mov %rsi, %r12
     mov %rdx, %r14
     mov %rcx, %r15
+    mov %rcx, %rsi
+    call prepare_signal
     mov %r14, %rax                      # blocked by the thread, or by the process's first
     test %rax, %rax
     jnz 1f
@@ -179,6 +183,146 @@ send_signal_process:
     pop %r12
     pop %rbx
 10: ret
+
+# prepare_signal(%edi = signal, %rsi = process): job control, as Linux's prepare_signal does it
+# when a signal is sent (ignored or blocked, too): a stop signal discards a pending SIGCONT;
+# SIGCONT discards pending stop signals and continues the process if it is stopped.
+prepare_signal:
+    mov $~(1 << (SIGCONT - 1)), %rdx
+    cmp $SIGCONT, %edi
+    je 1f
+    mov $SIGMASK_STOP, %eax
+    lea -1(%rdi), %ecx
+    bt %rcx, %rax
+    jnc 9f
+    jmp 2f
+1:  mov $~SIGMASK_STOP, %rdx
+2:  and %rdx, P_PENDING(%rsi)
+    lea P_THREADS(%rsi), %rcx
+    mov %rcx, %r8
+3:  mov (%r8), %r8
+    cmp %rcx, %r8
+    je 4f
+    and %rdx, T_PENDING - T_ALL(%r8)
+    jmp 3b
+4:  cmp $SIGCONT, %edi
+    jne 9f
+    cmpl $0, P_STOP_SIGNAL(%rsi)
+    je 9f
+    mov %rsi, %rdi
+    jmp continue_process
+9:  ret
+
+# continue_process(%rdi = a stopped process): it runs again; its threads waiting in stop_wait
+# wake, its parent is told (CLD_CONTINUED; WCONTINUED reports it)
+continue_process:
+    push %rbx
+    push %r12
+    mov %rdi, %r12
+    movl $0, P_STOP_SIGNAL(%r12)
+    movl $0xffff, P_WAIT_REPORT(%r12)
+    lea P_THREADS(%r12), %rbx
+1:  mov (%rbx), %rbx
+    lea P_THREADS(%r12), %rax
+    cmp %rax, %rbx
+    je 2f
+    lea -T_ALL(%rbx), %rdi
+    andq $~TW_STOP, T_WORK(%rdi)
+    cmpq $STOP_WAITING, T_FUTEX_KEY(%rdi)
+    jne 1b
+    movq $0, T_FUTEX_KEY(%rdi)
+    xor %esi, %esi
+    call task_wake
+    jmp 1b
+2:  mov %r12, %rdi
+    call notify_parent_cldstop
+    pop %r12
+    pop %rbx
+    ret
+
+# do_signal_stop(%edi = a stop signal whose action is the default): the process stops (Linux's
+# group stop, whole at once on one CPU): every thread waits on its way to user mode (TW_STOP,
+# stop_wait) until SIGCONT or SIGKILL, and the parent is told (CLD_STOPPED; WUNTRACED reports
+# it). SIGTSTP, SIGTTIN and SIGTTOU are discarded in an orphaned process group, as on Linux.
+do_signal_stop:
+    push %rbx
+    push %r12
+    mov %edi, %r12d
+    mov current_task(%rip), %rax
+    mov T_PROCESS(%rax), %rbx
+    cmpl $0, P_GROUP_EXIT(%rbx)         # it is ending anyway
+    jne 9f
+    cmp $SIGSTOP, %r12d
+    je 1f
+    mov P_PGID(%rbx), %edi
+    mov P_SID(%rbx), %esi
+    call pgrp_orphaned
+    test %eax, %eax
+    jnz 9f
+1:  mov %r12d, P_STOP_SIGNAL(%rbx)
+    shl $8, %r12d
+    or $0x7f, %r12d
+    mov %r12d, P_WAIT_REPORT(%rbx)
+    lea P_THREADS(%rbx), %rcx
+    mov %rcx, %rdx
+2:  mov (%rdx), %rdx
+    cmp %rcx, %rdx
+    je 3f
+    orq $TW_STOP, T_WORK - T_ALL(%rdx)
+    jmp 2b
+3:  mov %rbx, %rdi
+    call notify_parent_cldstop
+    call stop_wait
+9:  pop %r12
+    pop %rbx
+    ret
+
+# stop_wait(): TW_STOP: the thread waits while its process is stopped (a signal wakes it to look
+# again; only SIGCONT, SIGKILL and the process's end let it go on)
+stop_wait:
+    push %rbx
+    mov current_task(%rip), %rbx
+1:  mov T_PROCESS(%rbx), %rax
+    cmpl $0, P_STOP_SIGNAL(%rax)
+    je 8f
+    cmpl $0, P_GROUP_EXIT(%rax)
+    jne 8f
+    mov T_PENDING(%rbx), %rcx
+    or P_PENDING(%rax), %rcx
+    bt $(SIGKILL - 1), %rcx
+    jc 8f
+    movq $STOP_WAITING, T_FUTEX_KEY(%rbx)
+    mov $NO_DEADLINE, %rdi
+    call task_sleep
+    movq $0, T_FUTEX_KEY(%rbx)
+    jmp 1b
+8:  andq $~TW_STOP, T_WORK(%rbx)
+    pop %rbx
+    ret
+
+# pgrp_orphaned(%edi = process group, %esi = its session) -> %eax: 1 if no live member has a
+# parent in another group of the same session (POSIX's orphaned process group), else 0
+pgrp_orphaned:
+    lea all_processes(%rip), %rcx
+    mov %rcx, %rdx
+1:  mov (%rdx), %rdx
+    cmp %rcx, %rdx
+    je 8f
+    cmpl $PS_ALIVE, P_STATE - P_LIST(%rdx)
+    jne 1b
+    cmp %edi, P_PGID - P_LIST(%rdx)
+    jne 1b
+    mov P_PARENT - P_LIST(%rdx), %rax
+    test %rax, %rax
+    jz 1b
+    cmp %edi, P_PGID(%rax)
+    je 1b
+    cmp %esi, P_SID(%rax)
+    jne 1b
+    xor %eax, %eax
+    ret
+8:  mov $1, %eax
+    ret
 
 # signal_wake(%rdi = task): its TW_SIGPENDING from its pending sets; if it has a signal to take
 # and waits, it wakes (its wait returns -EINTR).
@@ -268,6 +412,9 @@ signal_work:
     mov %rdi, %rbx
     mov current_task(%rip), %r12
     mov T_PROCESS(%r12), %r13
+    testq $TW_STOP, T_WORK(%r12)        # its process is stopped
+    jz 1f
+    call stop_wait
 1:  mov T_PENDING(%r12), %rax
     or P_PENDING(%r13), %rax
     mov T_BLOCKED(%r12), %rcx
@@ -304,11 +451,17 @@ signal_work:
     je 1b
     test %rax, %rax
     jnz 4f
-    lea -1(%rbp), %ecx                  # SIG_DFL: ignore, or the process ends
-    mov $(SIGMASK_KERNEL_IGNORE | SIGMASK_TTY_STOP), %eax
+    lea -1(%rbp), %ecx                  # SIG_DFL: ignore, stop, or the process ends
+    mov $SIGMASK_KERNEL_IGNORE, %eax
     bt %rcx, %rax
     jc 1b
-    xor %edx, %edx                      # the report names the fault's address
+    mov $SIGMASK_STOP, %eax
+    bt %rcx, %rax
+    jnc 10f
+    mov %ebp, %edi
+    call do_signal_stop
+    jmp 1b
+10: xor %edx, %edx                      # the report names the fault's address
     cmpl $0, SI_CODE(%rsp)
     jle 3f
     mov $SIGMASK_SYNCHRONOUS, %eax
@@ -1371,6 +1524,7 @@ init_process:
     .quad 0, 0, 0                       # P_CPU_NS, P_CHILDREN_CPU_NS, P_START_NS
     .fill 16, 1, 0                      # P_NAME (exec sets it)
     .quad 0, 0, 0                       # P_ARG_START, P_ARG_END (build_stack sets them), P_PROC_DIR
+    .long 0, 0                          # P_STOP_SIGNAL, P_WAIT_REPORT
 .if . - init_process != PROCESS_SIZE
 .error "init_process does not match struct process"
 .endif

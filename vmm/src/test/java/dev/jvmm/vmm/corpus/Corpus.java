@@ -43,6 +43,7 @@ public final class Corpus {
             cases.add(sameAsHost(Program.c(libc, "fork"), "fork"));
             cases.add(sameAsHost(Program.c(libc, "maps"), "maps"));
             cases.add(sameAsHost(Program.c(libc, "cputime"), "cputime"));
+            cases.add(sameAsHost(Program.c(libc, "jobctl"), "jobctl"));
         }
         cases.add(sameAsHost(Program.cxx("features"), "features", "10", "x", "-3", "7x", "abc", "7"));
         cases.add(sameAsHost(Program.rust("features"), "features", "alpha", "two words"));
@@ -79,6 +80,7 @@ public final class Corpus {
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "echo a | cat"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "printf 'b\\na\\n' | sort | head -1"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "x=$(echo hi); echo $x"));
+        cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "sleep 10 & kill -STOP $!; kill -CONT $!; kill $!; wait $!; echo $?"));
         // The shell execs its last command itself: an execve by the first process.
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "echo a; cat /proc/self/comm"));
         cases.add(sameAsHost(busybox, "busybox", "sh", "-c", "(exit 3); echo $?"));
