@@ -1,11 +1,15 @@
-# futex: the waits and wakes of Linux's kernel/futex (waitwake.c, requeue.c), between the threads
-# of a process. A waiter is its struct task on one of FUTEX_BUCKETS lists, hashed by the futex
-# word's address (the key, private or shared, within its process's address space); a wake walks
-# that list in FIFO order and wakes the caller's process's waiters only. The arguments are checked as Linux's futex_wait/futex_wake/
-# futex_requeue/futex_wake_op check them. The PI operations answer ENOSYS.
+# futex: the waits and wakes of Linux's kernel/futex (waitwake.c, requeue.c). A waiter is its
+# struct task on one of FUTEX_BUCKETS lists, hashed by the futex's key, as Linux's get_futex_key
+# makes it: the word's user address, which names it within one process (a private futex, or a
+# shared one in private memory: a wake reaches the caller's process's waiters only), or, for a
+# shared futex in a MAP_SHARED page, the word's direct-map address (the same in every process
+# that maps the frame: a wake reaches them all). A wake walks the list in FIFO order. The
+# arguments are checked as Linux's futex_wait/futex_wake/futex_requeue/futex_wake_op check
+# them. The PI operations answer ENOSYS.
 
 .include "defs.inc"
 .include "task.inc"
+.include "mm.inc"
 
 .equ FUTEX_WAIT, 0
 .equ FUTEX_WAKE, 1
@@ -99,13 +103,15 @@ sys_futex:
     call futex_key
     test %rax, %rax
     jnz 19f
+    test %rbx, %rbx                     # a shared key: its page is present (futex_key)
+    js 14f
     mov %rbx, %rdi
     mov $4, %esi
     xor %edx, %edx
     call user_range_ok
     test %rax, %rax
     jnz 19f
-    cmp (%rbx), %r13d
+14: cmp (%rbx), %r13d
     jne 17f
     mov (%rsp), %rdi
     call futex_wait
@@ -144,13 +150,15 @@ sys_futex:
     and $FUTEX_CMD_MASK, %eax
     cmp $FUTEX_CMP_REQUEUE, %eax
     jne 31f
+    test %rbx, %rbx
+    js 32f
     mov %rbx, %rdi
     mov $4, %esi
     xor %edx, %edx
     call user_range_ok
     test %rax, %rax
     jnz 99f
-    cmp (%rbx), %ebp
+32: cmp (%rbx), %ebp
     jne 39f
 31: call futex_requeue
     jmp 99f
@@ -168,6 +176,9 @@ sys_futex:
     call user_range_ok
     test %rax, %rax
     jnz 99f
+    xchg %rbx, %r15                     # uaddr2's key
+    call futex_key
+    xchg %rbx, %r15
     call futex_wake_op
     jmp 99f
 
@@ -336,9 +347,14 @@ futex_wait:
 9:  pop %r12
     ret
 
-# futex_wake_address(%rdi = uaddr, %esi = how many): wakes waiters of any bitset (thread exit)
+# futex_wake_address(%rdi = uaddr, its page present, %esi = how many): wakes waiters of any
+# bitset, as a shared futex (thread exit: CLONE_CHILD_CLEARTID, robust locks)
 .globl futex_wake_address
 futex_wake_address:
+    push %rsi
+    call futex_shared_key
+    pop %rsi
+    mov %rax, %rdi
     mov $-1, %edx
 # futex_wake(%rdi = uaddr, %esi = how many, %edx = bitset) -> %rax: how many woke. As Linux's
 # loop, a count of 0 or less still wakes one.
@@ -379,13 +395,18 @@ futex_wake:
     pop %rbx
     ret
 
-# futex_same_process(%rdi = a waiter's T_WAIT node) -> ZF: set when it is a thread of the
-# caller's process. A futex's key is its user address, which means the same word only within
-# one address space (docs/kernel.md). Clobbers %rax, %rcx.
+# futex_same_process(%rdi = a waiter's T_WAIT node) -> ZF: set when its key names the same word
+# for the caller: a shared key (a direct-map address) always, a user address only for a thread
+# of the caller's process. Clobbers %rax, %rcx.
 futex_same_process:
+    mov T_FUTEX_KEY - T_WAIT(%rdi), %rax
+    test %rax, %rax
+    js 1f
     mov current_task(%rip), %rax
     mov T_PROCESS(%rax), %rax
     cmp T_PROCESS - T_WAIT(%rdi), %rax
+    ret
+1:  xor %eax, %eax
     ret
 
 # futex_wake_one(%rdi = a waiter's T_WAIT node): off its list, runnable, its wait returns 0
@@ -531,7 +552,8 @@ futex_wake_op:
 
 
 # futex_key(%rbx = uaddr, %r12d = op) -> %rax: 0, -EINVAL (not aligned) or -EFAULT. A private
-# futex needs only an address in user space; a shared one, a mapped page.
+# futex needs only an address in user space, and is its own key; a shared one, a mapped page,
+# and %rbx becomes its key (futex_shared_key).
 futex_key:
     test $3, %bl
     jnz einval
@@ -545,7 +567,42 @@ futex_key:
 1:  mov %rbx, %rdi
     mov $4, %esi
     xor %edx, %edx
-    jmp user_range_ok
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov %rbx, %rdi
+    call futex_shared_key
+    mov %rax, %rbx
+    xor %eax, %eax
+9:  ret
+
+# futex_shared_key(%rdi = user address) -> %rax: the word's direct-map address when its page is
+# present and a MAP_SHARED region's (PTE_SHARED: every process that shares the region maps that
+# frame), else the address itself
+futex_shared_key:
+    push %rdi
+    call pt_lookup
+    pop %rdi
+    test $PTE_P, %al
+    jz 9f
+    test $PTE_SHARED, %eax
+    jz 9f
+    mov $(PAGE_SIZE - 1), %ecx          # the offset's mask: a 4 KiB page's or a 2 MiB one's
+    test %edx, %edx
+    jz 1f
+    mov $(LARGE_PAGE_SIZE - 1), %ecx
+1:  movabs $PTE_ADDR_MASK, %rdx
+    and %rdx, %rax
+    not %rcx
+    and %rcx, %rax
+    not %rcx
+    and %rdi, %rcx
+    add %rcx, %rax
+    movabs $DIRECT_MAP_BASE, %rcx
+    add %rcx, %rax
+    ret
+9:  mov %rdi, %rax
+    ret
 
 .section .data
 .p2align 4

@@ -542,6 +542,7 @@ map_kernel_page:
 
 # pt_lookup(%rdi = address) -> %rax: the leaf entry mapping it (4 KiB or 2 MiB), or 0;
 # %edx = its level (0 or 1). pt_lookup_in: in the address space whose PML4 is %rsi (physical).
+.globl pt_lookup
 pt_lookup:
     mov %cr3, %rsi
 pt_lookup_in:
