@@ -966,7 +966,7 @@ sys_sync:
     xor %eax, %eax
     ret
 
-# flock(fd, operation): the lock is granted, as every lock is (see fcntl_lock).
+# flock(fd, operation): a file of the file system's lock (node_flock); others' are granted.
 .globl sys_flock
 sys_flock:
     call fd_file
@@ -975,8 +975,10 @@ sys_flock:
     mov %esi, %ecx
     and $~LOCK_NB, %ecx
     cmp $LOCK_UN, %ecx
-    je 1f
-    cmp $LOCK_SH, %ecx
+    jne 1f
+    and $LOCK_NB, %esi                  # unlock: node_flock's 0
+    jmp 3f
+1:  cmp $LOCK_SH, %ecx
     je 2f
     cmp $LOCK_EX, %ecx
     jne einval
@@ -984,7 +986,13 @@ sys_flock:
     inc %ecx
     test $3, %cl
     jz ebadf
-1:  xor %eax, %eax
+3:  mov FILE_OPS(%rax), %rcx            # a file of the file system: its node's lock
+    lea tmpfs_stat(%rip), %rdx
+    cmp %rdx, FOP_STAT(%rcx)
+    jne 4f
+    mov %rax, %rdi
+    jmp node_flock
+4:  xor %eax, %eax                      # pipes, the console, epoll: granted
     ret
 
 # ---- Status ----------------------------------------------------------------------------------
