@@ -146,7 +146,8 @@ schedule:
 
 # idle_wait(): nothing is runnable. Halt until the earliest sleeper's deadline (an interrupt
 # may come sooner; schedule looks again), or watch the clock without a timer. With no sleeper
-# nothing can ever wake a task (no device wakes one yet): report it and halt with
+# nothing can ever wake a task (no device wakes one yet): a stopped first process then ends as
+# if killed by its stop signal (init_stopped_for_good); else the kernel says so and halts with
 # interrupts off, which ends the run (jvmm reports a HLT nothing can wake; QEMU idles until its
 # time limit) instead of spending a host CPU for ever.
 idle_wait:
@@ -161,7 +162,9 @@ idle_wait:
     jmp cpu_idle
 2:  pause
     ret
-3:  lea msg_deadlock(%rip), %rdi
+3:  cmpl $0, init_process + P_STOP_SIGNAL(%rip)
+    jne init_stopped_for_good
+    lea msg_deadlock(%rip), %rdi
     call serial_puts
 4:  cli
     hlt

@@ -230,7 +230,35 @@ kill_process:
     jne 8f
     cmpl $0, P_GROUP_EXIT(%rax)
     jne 8f
-    push %rdx
+    mov F_RIP(%rbx), %rdi
+    mov %r12d, %esi
+    call report_death
+8:  mov %r12d, %edi
+    jmp group_exit
+
+# init_stopped_for_good(): nothing can run or wake any more, and the first process is stopped:
+# nothing could ever continue it, so it ends as if killed by its stop signal, and the VM with it
+# (jvmm's choice: Linux would leave it stopped for ever).
+.globl init_stopped_for_good
+init_stopped_for_good:
+    mov init_process + P_THREADS(%rip), %rax
+    mov T_FRAME - T_ALL(%rax), %rax
+    mov F_RIP(%rax), %rdi
+    mov init_process + P_STOP_SIGNAL(%rip), %esi
+    xor %edx, %edx
+    call report_death
+    mov init_process + P_STOP_SIGNAL(%rip), %edi
+    jmp vm_report_exit
+
+# report_death(%rdi = user RIP, %esi = signal, %rdx = fault address or 0): the first process's
+# death line
+report_death:
+    push %rbx
+    push %r12
+    push %r13
+    mov %rdi, %rbx
+    mov %esi, %r12d
+    mov %rdx, %r13
     lea msg_killed(%rip), %rdi
     call serial_puts
     mov %r12d, %edi
@@ -241,16 +269,18 @@ kill_process:
     call put_signal_name
     lea msg_at_rip(%rip), %rdi
     call serial_puts
-    mov F_RIP(%rbx), %rdi
+    mov %rbx, %rdi
     call serial_put_hex
     lea msg_address(%rip), %rdi
     call serial_puts
-    pop %rdi
+    mov %r13, %rdi
     call serial_put_hex
     mov $'\n', %edi
     call serial_putc
-8:  mov %r12d, %edi
-    jmp group_exit
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
 
 # put_signal_name(%edi = signal 1..64): its name; the real-time ones by the kernel's SIGRTMIN (32)
 put_signal_name:

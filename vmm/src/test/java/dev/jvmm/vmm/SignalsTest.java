@@ -159,7 +159,10 @@ class SignalsTest {
         assertDiedAsOnHost(onHost("signals", libc, death), guest, run.serial());
     }
 
-    /** SIGSTOP: nothing could ever continue the sole process, so it ends as if killed (jvmm's choice). */
+    /**
+     * SIGSTOP to the first process when no other can continue it: it would stay stopped for ever,
+     * so it ends as if killed (jvmm's choice; other processes stop and continue as on Linux).
+     */
     static final String STOPPED = "jvmm-kernel: killed by signal 19 \\(SIGSTOP\\) at rip 0x[0-9a-f]+, address 0x0";
 
     @ParameterizedTest
