@@ -293,9 +293,7 @@ process_alloc:
 find_process:
     lea all_processes(%rip), %rcx
     mov %rcx, %rax
-1:  mov (%rax), %rax
-    cmp %rcx, %rax
-    je 2f
+1:  LIST_NEXT %rcx, %rax, 2f
     cmp %edi, P_PID - P_LIST(%rax)
     jne 1b
     sub $P_LIST, %rax
@@ -309,9 +307,7 @@ count_tasks:
     xor %eax, %eax
     lea all_processes(%rip), %rcx
     mov %rcx, %rdx
-1:  mov (%rdx), %rdx
-    cmp %rcx, %rdx
-    je 9f
+1:  LIST_NEXT %rcx, %rdx, 9f
     add P_NR_THREADS - P_LIST(%rdx), %eax
     jmp 1b
 9:  ret
@@ -360,9 +356,7 @@ vfork_wake:
     jz 9f
     lea P_THREADS(%rax), %rcx
     mov %rcx, %rdi
-1:  mov (%rdi), %rdi
-    cmp %rcx, %rdi
-    je 9f
+1:  LIST_NEXT %rcx, %rdi, 9f
     cmp %r12, T_VFORK - T_ALL(%rdi)
     jne 1b
     movq $0, T_VFORK - T_ALL(%rdi)
@@ -711,9 +705,7 @@ find_waitable:
 1:  lea P_CHILDREN(%rsi), %rcx
     mov %rcx, %rdx
     mov $-ECHILD, %r9
-2:  mov (%rdx), %rdx
-    cmp %rcx, %rdx
-    je 8f
+2:  LIST_NEXT %rcx, %rdx, 8f
     lea -P_SIBLING(%rdx), %rdi
     cmp $IDTYPE_ALL, %r12d
     je 5f

@@ -357,9 +357,7 @@ sys_setsid:
 group_exists:
     lea all_processes(%rip), %rcx
     mov %rcx, %rsi
-1:  mov (%rsi), %rsi
-    cmp %rcx, %rsi
-    je 2f
+1:  LIST_NEXT %rcx, %rsi, 2f
     cmp %edi, P_PGID - P_LIST(%rsi)
     jne 1b
     mov $1, %eax
@@ -405,9 +403,7 @@ sys_setpgid:
     je 2f
     lea all_processes(%rip), %rcx       # another group: one of this session
     mov %rcx, %rsi
-3:  mov (%rsi), %rsi
-    cmp %rcx, %rsi
-    je 9f
+3:  LIST_NEXT %rcx, %rsi, 9f
     cmp %r12d, P_PGID - P_LIST(%rsi)
     jne 3b
     mov P_SID - P_LIST(%rsi), %edx

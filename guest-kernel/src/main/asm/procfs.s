@@ -392,9 +392,7 @@ proc_add_pids:
     push %r12
     lea all_processes(%rip), %r12
     mov %r12, %rbx
-1:  mov (%rbx), %rbx
-    cmp %r12, %rbx
-    je 9f
+1:  LIST_NEXT %r12, %rbx, 9f
     cmpq $0, P_PROC_DIR - P_LIST(%rbx)
     jne 1b
     lea -P_LIST(%rbx), %rdi
@@ -536,9 +534,7 @@ process_state:
     mov $'R', %eax
     lea P_THREADS(%rdi), %rcx
     mov %rcx, %rdx
-1:  mov (%rdx), %rdx
-    cmp %rcx, %rdx
-    je 2f
+1:  LIST_NEXT %rcx, %rdx, 2f
     cmpq $TS_RUNNABLE, T_STATE - T_ALL(%rdx)
     je 9f
     jmp 1b

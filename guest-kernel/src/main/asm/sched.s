@@ -256,9 +256,7 @@ task_sleep:
     je 3f
     lea timers(%rip), %rsi              # the timed sleepers, by deadline
     mov %rsi, %rdx
-1:  mov (%rdx), %rdx
-    cmp %rsi, %rdx
-    je 2f
+1:  LIST_NEXT %rsi, %rdx, 2f
     cmp T_DEADLINE - T_TIMER(%rdx), %rdi
     jge 1b
 2:  lea T_TIMER(%rbx), %r8              # before %rdx
@@ -507,9 +505,7 @@ find_task:
     je 3f
     lea P_THREADS - P_LIST(%rdx), %rcx
     mov %rcx, %rax
-2:  mov (%rax), %rax
-    cmp %rcx, %rax
-    je 1b
+2:  LIST_NEXT %rcx, %rax, 1b
     cmp %edi, T_TID - T_ALL(%rax)
     jne 2b
     sub $T_ALL, %rax
@@ -926,9 +922,7 @@ zap_other_threads:
     mov T_PROCESS(%rbx), %r12
     lea P_THREADS(%r12), %r12
     mov %r12, %r13
-1:  mov (%r13), %r13
-    cmp %r12, %r13
-    je 9f
+1:  LIST_NEXT %r12, %r13, 9f
     lea -T_ALL(%r13), %rdi
     cmp %rbx, %rdi
     je 1b

@@ -200,9 +200,7 @@ prepare_signal:
 2:  and %rdx, P_PENDING(%rsi)
     lea P_THREADS(%rsi), %rcx
     mov %rcx, %r8
-3:  mov (%r8), %r8
-    cmp %rcx, %r8
-    je 4f
+3:  LIST_NEXT %rcx, %r8, 4f
     and %rdx, T_PENDING - T_ALL(%r8)
     jmp 3b
 4:  cmp $SIGCONT, %edi
@@ -265,9 +263,7 @@ do_signal_stop:
     mov %r12d, P_WAIT_REPORT(%rbx)
     lea P_THREADS(%rbx), %rcx
     mov %rcx, %rdx
-2:  mov (%rdx), %rdx
-    cmp %rcx, %rdx
-    je 3f
+2:  LIST_NEXT %rcx, %rdx, 3f
     orq $TW_STOP, T_WORK - T_ALL(%rdx)
     jmp 2b
 3:  mov %rbx, %rdi
@@ -305,9 +301,7 @@ stop_wait:
 pgrp_orphaned:
     lea all_processes(%rip), %rcx
     mov %rcx, %rdx
-1:  mov (%rdx), %rdx
-    cmp %rcx, %rdx
-    je 8f
+1:  LIST_NEXT %rcx, %rdx, 8f
     cmpl $PS_ALIVE, P_STATE - P_LIST(%rdx)
     jne 1b
     cmp %edi, P_PGID - P_LIST(%rdx)
@@ -347,9 +341,7 @@ signal_retarget:
     mov T_PROCESS(%rax), %r12
     add $P_THREADS, %r12
     mov %r12, %rbx
-1:  mov (%rbx), %rbx
-    cmp %r12, %rbx
-    je 9f
+1:  LIST_NEXT %r12, %rbx, 9f
     lea -T_ALL(%rbx), %rdi
     call signal_wake
     jmp 1b
@@ -1282,9 +1274,7 @@ sys_kill:
 3:  mov $-ESRCH, %rbx
     lea all_processes(%rip), %rbp
     mov %rbp, %r12
-4:  mov (%r12), %r12
-    cmp %rbp, %r12
-    je 6f
+4:  LIST_NEXT %rbp, %r12, 6f
     lea -P_LIST(%r12), %rcx
     test %r15d, %r15d                   # all but init and the caller
     jnz 5f
