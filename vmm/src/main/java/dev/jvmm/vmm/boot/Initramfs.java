@@ -33,6 +33,8 @@ public final class Initramfs {
      */
     private final Map<String, byte[]> files = new HashMap<>();
     private final Map<String, String> symlinks = new HashMap<>();
+    /** {@link #withExecutablesPageAligned}, made at its first use (a builder may run many VMs). */
+    private volatile byte[] kernelBytes;
 
     private Initramfs(byte[] bytes) {
         this.bytes = bytes;
@@ -94,9 +96,18 @@ public final class Initramfs {
      * starting on a page of its own (from the archive's start, which the module puts on a page
      * boundary), so that execve maps its read-only segments where they lie instead of copying
      * them (docs/boot-protocol.md, "The initramfs"). The padding is in the name: "./" repeated
-     * in front of it, which the kernel's reader drops.
+     * in front of it, which the kernel's reader drops. Made once; the caller must not change it.
      */
     public byte[] withExecutablesPageAligned() {
+        byte[] made = kernelBytes;
+        if (made == null) {
+            made = alignExecutables();
+            kernelBytes = made;
+        }
+        return made;
+    }
+
+    private byte[] alignExecutables() {
         ByteArrayOutputStream aligned = new ByteArrayOutputStream(bytes.length + (64 << 10));
         try (CpioArchiveInputStream in = new CpioArchiveInputStream(new ByteArrayInputStream(bytes), LATIN_1);
              CpioArchiveOutputStream out = new CpioArchiveOutputStream(aligned, CpioConstants.FORMAT_NEW,
