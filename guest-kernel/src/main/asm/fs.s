@@ -41,14 +41,6 @@
 .equ F_SETPIPE_SZ, 1031
 .equ F_GETPIPE_SZ, 1032
 .equ F_UNLCK, 2
-# struct flock
-.equ FLOCK_TYPE, 0
-.equ FLOCK_WHENCE, 2
-.equ FLOCK_START, 8
-.equ FLOCK_LEN, 16
-.equ FLOCK_PID, 24
-.equ FLOCK_SIZE, 32
-.equ EOVERFLOW, 75
 .equ X_OK, 1
 .equ LOCK_SH, 1
 .equ LOCK_EX, 2
@@ -220,6 +212,12 @@ fd_close:
     xor %ecx, %ecx
     xchg %rcx, FILES_FD(%rax,%rdi,8)
     mov %rcx, %rdi
+# file_close(%rdi = file): a descriptor of it is closed: the process's record locks on its file
+# go (POSIX), then the descriptor's reference
+file_close:
+    push %rdi
+    call locks_fd_closed
+    pop %rdi
     jmp file_put
 
 .globl sys_close
@@ -315,7 +313,7 @@ sys_dup3:
     pop %rdi
     test %rdi, %rdi
     jz 2f
-    call file_put
+    call file_close
 2:  pop %rax
     ret
 
@@ -408,76 +406,6 @@ sys_fcntl:
     mov %edx, FILE_SIGNUM(%rax)
     xor %eax, %eax
     ret
-
-# fcntl_lock(%rdi = file, %esi = F_GETLK, F_SETLK, F_SETLKW or their F_OFD_ forms, %rdx = struct
-# flock): every lock is granted (no process ever waits for one: docs/kernel.md, "Known
-# differences") and F_GETLK finds no conflict (F_UNLCK); the request is checked as Linux's flock_to_posix_lock and
-# check_fmode_for_setlk check it.
-fcntl_lock:
-    push %rdi
-    push %rsi
-    push %rdx
-    mov %rdx, %rdi
-    mov $FLOCK_SIZE, %esi
-    xor %edx, %edx
-    call user_range_ok
-    pop %rdx
-    pop %rsi
-    pop %rdi
-    test %rax, %rax
-    jnz 9f
-    cmp $F_OFD_GETLK, %esi              # open file description locks: no pid
-    jb 1f
-    cmpl $0, FLOCK_PID(%rdx)
-    jne einval
-1:  movswl FLOCK_WHENCE(%rdx), %eax     # the range: whence, start, length
-    xor %ecx, %ecx                      # SEEK_SET, SEEK_END (the size: 0 for a stream)
-    cmp $1, %eax
-    jne 2f
-    mov FILE_POS(%rdi), %rcx            # SEEK_CUR
-2:  cmp $2, %eax
-    ja einval
-    add FLOCK_START(%rdx), %rcx
-    jo 8f
-    test %rcx, %rcx
-    js einval
-    mov FLOCK_LEN(%rdx), %rax
-    test %rax, %rax
-    jns 3f
-    add %rax, %rcx                      # a negative length ends at start - 1
-    js einval
-3:  movswl FLOCK_TYPE(%rdx), %eax
-    cmp $F_UNLCK, %eax
-    ja einval
-    mov %esi, %ecx
-    cmp $F_OFD_GETLK, %ecx
-    jne 4f
-    mov $F_GETLK, %ecx
-4:  cmp $F_GETLK, %ecx
-    je 6f
-    cmp $F_UNLCK, %eax                  # F_SETLK(W): the access the lock needs
-    je 5f
-    mov FILE_FLAGS(%rdi), %ecx
-    inc %ecx                            # OPEN_FMODE: bit 0 readable, bit 1 writable
-    bt %eax, %ecx
-    jnc ebadf
-5:  xor %eax, %eax
-    ret
-6:  cmp $F_UNLCK, %eax                  # F_GETLK: a read or write lock to test
-    je einval
-    mov %rdx, %rdi
-    mov $FLOCK_SIZE, %esi
-    mov $1, %edx
-    push %rdi
-    call user_range_ok
-    pop %rdi
-    test %rax, %rax
-    jnz 9f
-    movw $F_UNLCK, FLOCK_TYPE(%rdi)
-    xor %eax, %eax
-    ret
-8:  mov $-EOVERFLOW, %rax
-9:  ret
 
 # file_setfl(%rdi = file, %esi = flags): F_SETFL. O_DIRECT needs a file that can do direct I/O
 # (none can yet).

@@ -1515,6 +1515,7 @@ init_process:
     .fill 16, 1, 0                      # P_NAME (exec sets it)
     .quad 0, 0, 0                       # P_ARG_START, P_ARG_END (build_stack sets them), P_PROC_DIR
     .long 0, 0                          # P_STOP_SIGNAL, P_WAIT_REPORT
+    .quad 0                             # P_LOCK_BLOCKER
 .if . - init_process != PROCESS_SIZE
 .error "init_process does not match struct process"
 .endif

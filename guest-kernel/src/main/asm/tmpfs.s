@@ -11,7 +11,6 @@
 .include "defs.inc"
 .include "file.inc"
 .include "tmpfs.inc"
-.include "task.inc"
 
 .equ TMPFS_DEV, 0x15                    # st_dev 0:21, an anonymous device as tmpfs mounts have
 .equ DIRENT_BOGO, 20                    # shmem's BOGO_DIRENT_SIZE: a directory's st_size per entry
@@ -571,7 +570,7 @@ file_open_node:
 # The last descriptor is gone: the node may go too (unlinked while open).
 tmpfs_release:
     push %rdi
-    call flock_drop                     # its flock goes with the open file, as on Linux
+    call locks_file_released            # its locks go with the open file, as on Linux
     mov (%rsp), %rdi
     mov FILE_PRIVATE(%rdi), %rdi
     decl N_OPEN(%rdi)
@@ -582,73 +581,6 @@ tmpfs_release:
 tmpfs_fsync:
     xor %eax, %eax
     ret
-
-# ---- flock ------------------------------------------------------------------------------------
-.equ LOCK_SH, 1
-.equ LOCK_EX, 2
-.equ LOCK_NB, 4
-
-# node_flock(%rdi = an open file of the file system, %esi = LOCK_SH or LOCK_EX, | LOCK_NB, or 0
-# to unlock) -> %rax: 0, -EWOULDBLOCK (LOCK_NB, another open file holds a lock in the way), or
-# -ERESTARTSYS (a signal while waiting). As Linux's flock_lock_inode: the lock belongs to the
-# open file (shared by dup and fork), a shared one waits for no exclusive one, an exclusive one
-# for no lock at all; a conversion drops the old lock first, so it is not atomic; waiters wait
-# on the I/O wait queue, which every release wakes.
-.globl node_flock
-node_flock:
-    push %rbx
-    push %r12
-    mov %rdi, %rbx
-    mov %esi, %r12d
-    mov %esi, %eax
-    and $~LOCK_NB, %eax
-    cmp FILE_FLOCK(%rbx), %eax          # held already
-    je 8f
-    call flock_drop
-    mov %r12d, %eax
-    and $~LOCK_NB, %eax
-    jz 8f
-1:  mov FILE_PRIVATE(%rbx), %rdi
-    cmpq $0, N_FLOCK_EX(%rdi)
-    jne 3f
-    test $LOCK_EX, %r12d
-    jz 2f
-    cmpl $0, N_FLOCK_SH(%rdi)
-    jne 3f
-    mov %rbx, N_FLOCK_EX(%rdi)
-    movl $LOCK_EX, FILE_FLOCK(%rbx)
-    jmp 8f
-2:  incl N_FLOCK_SH(%rdi)
-    movl $LOCK_SH, FILE_FLOCK(%rbx)
-    jmp 8f
-3:  mov $-EAGAIN, %rax                 # EWOULDBLOCK
-    test $LOCK_NB, %r12d
-    jnz 9f
-    mov $NO_DEADLINE, %rdi
-    call io_wait
-    cmp $-EINTR, %rax
-    jne 1b
-    mov $-ERESTARTSYS, %rax
-    jmp 9f
-8:  xor %eax, %eax
-9:  pop %r12
-    pop %rbx
-    ret
-
-# flock_drop(%rdi = open file): the flock it holds, if any, goes; waiters look again
-flock_drop:
-    mov FILE_FLOCK(%rdi), %eax
-    test %eax, %eax
-    jz 9f
-    movl $0, FILE_FLOCK(%rdi)
-    mov FILE_PRIVATE(%rdi), %rcx
-    cmp $LOCK_EX, %eax
-    jne 1f
-    movq $0, N_FLOCK_EX(%rcx)
-    jmp io_wake_all
-1:  decl N_FLOCK_SH(%rcx)
-    jmp io_wake_all
-9:  ret
 
 # tmpfs_stat(%rdi = file, %rsi = zeroed struct stat) -> 0
 .globl tmpfs_stat
