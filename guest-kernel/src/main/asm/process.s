@@ -695,32 +695,28 @@ sys_setpriority:
 # thread_cpu_ns(%rdi = task) -> %rax: its CPU time, its current slice included if it runs
 .globl thread_cpu_ns
 thread_cpu_ns:
-    mov current_task(%rip), %rcx
-    cmp %rcx, %rdi
-    jne 1f
-    push %rdi
-    call clock_monotonic_ns
-    pop %rdi
-    sub T_ON_CPU(%rdi), %rax
-    add T_CPU_NS(%rdi), %rax
-    ret
-1:  mov T_CPU_NS(%rdi), %rax
+    mov T_CPU_NS(%rdi), %rax
+    cmp current_task(%rip), %rdi
+    je add_running_slice
     ret
 
 # process_cpu_ns(%rdi = process) -> %rax: its threads' CPU time, the running one's slice included
 .globl process_cpu_ns
 process_cpu_ns:
+    mov P_CPU_NS(%rdi), %rax
     mov current_task(%rip), %rcx
     cmp T_PROCESS(%rcx), %rdi
-    jne 1f
-    push %rdi
+    je add_running_slice
+    ret
+
+# add_running_slice(%rax = CPU time up to the running thread's switch in) -> %rax: and since
+add_running_slice:
+    push %rax
     call clock_monotonic_ns
-    pop %rdi
+    pop %rcx
+    add %rcx, %rax
     mov current_task(%rip), %rcx
     sub T_ON_CPU(%rcx), %rax
-    add P_CPU_NS(%rdi), %rax
-    ret
-1:  mov P_CPU_NS(%rdi), %rax
     ret
 
 # put_timeval(%rdi = struct timeval, checked, %rax = ns)

@@ -600,14 +600,7 @@ put_ticks:
 
 # stat: Linux's 52 fields (fs/proc/array.c, do_task_stat): what the kernel keeps, 0 for the rest
 # (faults, rss, addresses, signal masks), tty_nr 0 and tpgid -1 (no controlling terminal)
-gen_pid_stat:
-    call pid_process
-    jz 8f
-    push %rbx
-    push %r12
-    push %r13
-    mov %rdi, %rbx
-    mov %rax, %r13
+write_pid_stat:
     mov P_PID(%r13), %esi
     call put_dec
     movw $0x2820, (%rdi)                # " ("
@@ -676,24 +669,11 @@ gen_pid_stat:
     mov P_EXIT_CODE(%r13), %esi
 2:  call put_dec
     movb $'\n', (%rdi)
-    lea 1(%rdi), %rax
-    sub %rbx, %rax
-    pop %r13
-    pop %r12
-    pop %rbx
-    ret
-8:  mov $-ESRCH, %rax
+    inc %rdi
     ret
 
 # status: the lines procps and busybox read by name
-gen_pid_status:
-    call pid_process
-    jz 8f
-    push %rbx
-    push %r12
-    push %r13
-    mov %rdi, %rbx
-    mov %rax, %r13
+write_pid_status:
     lea status_name(%rip), %rsi
     call put_text
     lea P_NAME(%r13), %rsi
@@ -735,45 +715,68 @@ gen_pid_status:
     mov P_NR_THREADS(%r13), %esi
     call put_dec
     movb $'\n', (%rdi)
-    lea 1(%rdi), %rax
-    sub %rbx, %rax
-    pop %r13
-    pop %r12
-    pop %rbx
-    ret
-8:  mov $-ESRCH, %rax
+    inc %rdi
     ret
 
 # cmdline: its argv strings, each with its NUL, read from its memory (a zombie's: none); as much
 # as one page holds
-gen_pid_cmdline:
-    call pid_process
-    jz 8f
+write_pid_cmdline:
+    mov %rdi, %r12
     mov %rdi, %rsi
-    mov %rax, %rdi
+    mov %r13, %rdi
     mov P_ARG_START(%rdi), %rdx
     mov P_ARG_END(%rdi), %rcx
     sub %rdx, %rcx
     mov $PAGE_SIZE, %eax
     cmp %rax, %rcx
     cmova %rax, %rcx
-    jmp process_read
-8:  mov $-ESRCH, %rax
+    call process_read
+    lea (%r12,%rax), %rdi
     ret
 
 # comm: its name and a newline
-gen_pid_comm:
-    call pid_process
-    jz 8f
-    push %rdi
-    lea P_NAME(%rax), %rsi
+write_pid_comm:
+    lea P_NAME(%r13), %rsi
     call put_text
     movb $'\n', (%rdi)
-    lea 1(%rdi), %rax
-    pop %rdi
-    sub %rdi, %rax
+    inc %rdi
     ret
+
+# The generators of /proc/PID's files (and /proc/self's): each gives pid_generate its writer.
+gen_pid_stat:
+    lea write_pid_stat(%rip), %rax
+    jmp pid_generate
+gen_pid_status:
+    lea write_pid_status(%rip), %rax
+    jmp pid_generate
+gen_pid_cmdline:
+    lea write_pid_cmdline(%rip), %rax
+    jmp pid_generate
+gen_pid_comm:
+    lea write_pid_comm(%rip), %rax
+    jmp pid_generate
+
+# pid_generate(%rdi = page, %rsi = node, %rax = the file's writer) -> %rax: the text's length, or
+# -ESRCH when the process is gone. A writer takes %rdi = the cursor and %r13 = the process, may
+# use %r12, and returns %rdi past its text.
+pid_generate:
+    push %rbx
+    push %r12
+    push %r13
+    mov %rdi, %rbx
+    mov %rax, %r12
+    call pid_process
+    jz 8f
+    mov %rax, %r13
+    mov %rbx, %rdi
+    call *%r12
+    mov %rdi, %rax
+    sub %rbx, %rax
+    jmp 9f
 8:  mov $-ESRCH, %rax
+9:  pop %r13
+    pop %r12
+    pop %rbx
     ret
 
 .section .rodata
