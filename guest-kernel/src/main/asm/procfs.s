@@ -9,8 +9,7 @@
 .include "mm.inc"
 .include "task.inc"
 
-.equ MAPS_NAME_COLUMN, 73
-.equ PROC_SELF, -1                      # N_PROCESS of /proc/self's files: the reader's process               # Linux pads a named line's fields to this width (64-bit)
+.equ MAPS_NAME_COLUMN, 73               # Linux pads a named line's fields to this width (64-bit)
 
 .text
 # procfs_init(): /proc/uptime, /proc/meminfo, /proc/cpuinfo, /proc/self's maps, stat, status,
@@ -434,7 +433,7 @@ proc_pid_dir:
     lea proc_pid_files(%rip), %r14
 1:  mov (%r14), %rdi
     test %rdi, %rdi
-    jz 9f
+    jz 2f
     call strlen
     mov %rax, %rcx
     mov (%r14), %rdx
@@ -447,6 +446,11 @@ proc_pid_dir:
     mov %rcx, N_GENERATE(%rax)
     add $16, %r14
     jmp 1b
+2:  mov %rbx, %rdi                      # exe: a link to its program (link_target)
+    mov $(S_IFLNK | 0777), %esi
+    lea pid_exe(%rip), %rdx
+    mov $3, %ecx
+    call proc_node
 9:  add $24, %rsp
     pop %r14
     pop %r13
@@ -512,6 +516,36 @@ proc_pid_remove:
     jmp 3b
 4:  call dir_remove
 9:  pop %r12
+    pop %rbx
+    ret
+
+# proc_link_target(%rdi = a process link: /proc/PID/exe, /proc/self/exe) -> %rax: its target,
+# the process's program path (read from its process area for another process), %rdx: its
+# length; 0 for a process that is gone or has no address space left (a zombie: ENOENT)
+.globl proc_link_target
+proc_link_target:
+    push %rbx
+    mov %rdi, %rsi
+    call pid_process
+    jz 8f
+    lea exe_path(%rip), %rbx            # the looking process's own
+    mov current_task(%rip), %rcx
+    cmp T_PROCESS(%rcx), %rax
+    je 1f
+    mov %rax, %rdi
+    lea link_text(%rip), %rsi
+    lea exe_path(%rip), %rdx
+    mov $(PATH_MAX - 1), %ecx
+    call process_read
+    lea link_text(%rip), %rbx
+    movb $0, (%rbx,%rax)
+1:  mov %rbx, %rdi
+    call strlen
+    mov %rax, %rdx
+    mov %rbx, %rax
+    pop %rbx
+    ret
+8:  xor %edx, %edx
     pop %rbx
     ret
 
@@ -833,6 +867,7 @@ pid_stat:    .asciz "stat"
 pid_status:  .asciz "status"
 pid_cmdline: .asciz "cmdline"
 pid_comm:    .asciz "comm"
+pid_exe:     .ascii "exe"
 stat_tty_to_faults:    .asciz " 0 -1 0 0 0 0 0 "
 stat_stime:            .asciz " 0 "
 stat_cstime_to_nice:   .asciz " 0 20 0 "
@@ -853,3 +888,4 @@ status_ids:     .asciz "\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nThreads:\t"
 .p2align 3
 .globl proc_dir
 proc_dir: .skip 8                       # /proc
+link_text: .skip PATH_MAX               # another process's program path (proc_link_target)

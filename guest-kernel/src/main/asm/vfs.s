@@ -333,22 +333,24 @@ walk:
 expand_link:
     push %rbx
     push %r12
-    mov %rdi, %rbx
+    push %r13
     mov %rsi, %r12
-    mov N_SIZE(%rbx), %rcx
+    call link_target
+    mov %rax, %rbx                      # the target's bytes
+    mov %rdx, %r13                      # and length
     mov $-ENOENT, %rax
-    test %rcx, %rcx
+    test %r13, %r13
     jz 9f
     mov %r12, %rdi
     call strlen
     mov %rax, %rdx                      # the rest's length
-    add N_SIZE(%rbx), %rax
+    add %r13, %rax
     cmp $PATH_MAX, %rax
     jae 8f
     lea link_buffer(%rip), %rdi         # target, rest, NUL
-    mov N_BACKING(%rbx), %rsi
+    mov %rbx, %rsi
     push %rdx
-    mov N_SIZE(%rbx), %rdx
+    mov %r13, %rdx
     call memcpy
     pop %rdx
     mov %r12, %rsi
@@ -361,8 +363,18 @@ expand_link:
     xor %eax, %eax
     jmp 9f
 8:  mov $-ENAMETOOLONG, %rax
-9:  pop %r12
+9:  pop %r13
+    pop %r12
     pop %rbx
+    ret
+
+# link_target(%rdi = symlink) -> %rax: its target's bytes, %rdx: their length (0: it leads
+# nowhere). A /proc process link's (exe) is the process's program path (procfs.s).
+link_target:
+    cmpq $0, N_PROCESS(%rdi)
+    jne proc_link_target
+    mov N_BACKING(%rdi), %rax
+    mov N_SIZE(%rdi), %rdx
     ret
 
 # path_get(%rdi = user path, %rsi = kernel buffer) -> %rax: its length, or -errno (EFAULT,
@@ -646,10 +658,13 @@ sys_readlinkat:
     and $S_IFMT, %ecx
     cmp $S_IFLNK, %ecx
     jne 8f
-    mov N_SIZE(%rax), %rcx
-    cmp %rcx, %r12
-    cmova %rcx, %r12
-    push N_BACKING(%rax)
+    mov %rax, %rdi
+    call link_target
+    test %rdx, %rdx
+    jz 7f
+    cmp %rdx, %r12
+    cmova %rdx, %r12
+    push %rax
     mov %rbx, %rdi
     mov %r12, %rsi
     mov $1, %edx
@@ -661,6 +676,8 @@ sys_readlinkat:
     mov %r12, %rdx
     call memcpy
     mov %r12, %rax
+    jmp 9f
+7:  mov $-ENOENT, %rax                  # a process link whose process has no program (a zombie)
     jmp 9f
 8:  mov $-EINVAL, %rax
 9:  pop %r12
@@ -1621,13 +1638,7 @@ vfs_install_program:
     call make_node
     cmp $-4095, %rax
     jae 9f
-    lea exe_path(%rip), %rbx
-    mov %rbx, N_BACKING(%rax)
-    push %rax
-    mov %rbx, %rdi
-    call strlen
-    pop %rcx
-    mov %rax, N_SIZE(%rcx)
+    movq $PROC_SELF, N_PROCESS(%rax)    # its target: the looking process's exe_path (link_target)
 9:  pop %r13
     pop %r12
     pop %rbx

@@ -399,7 +399,8 @@ class FilesTest {
 
     /**
      * A shell with a job: /proc lists every process, busybox ps reads them, a reaped one is gone,
-     * and /proc/self's files are the reader's.
+     * /proc/self's files are the reader's, and exe names each process's program (a program with a
+     * longer path than the first one's got the first one's length of it).
      */
     static final String PROCESSES_SCRIPT = String.join("\n",
             "sleep 5 &",
@@ -410,6 +411,9 @@ class FilesTest {
             "kill $!; wait $!; echo \"killed: $?\"",
             "cat /proc/$!/stat 2>/dev/null || echo gone",
             "cut -d' ' -f2-4 /proc/self/stat",
+            "readlink /proc/1/exe",
+            "mkdir -p /tmp/a/longer/path && cp /bin/busybox /tmp/a/longer/path/busybox",
+            "/tmp/a/longer/path/busybox readlink /proc/self/exe",
             "cat /proc/self/comm");
 
     static byte[] processesModule() {
@@ -418,7 +422,7 @@ class FilesTest {
 
     static void checkProcesses(Outcome guest) {
         List<String> lines = guest.output();
-        assertEquals(14, lines.size(), lines::toString);
+        assertEquals(16, lines.size(), lines::toString);
         assertEquals("PID   PPID  STAT COMMAND          COMMAND", lines.get(0));
         assertTrue(lines.get(1).matches(" +1 +0 [RS] +busybox +/bin/busybox sh -c sleep 5 & ps .*"), lines.get(1));
         // The job is "exe" once the shell ran it as busybox does, by exec of /proc/self/exe (Linux
@@ -427,7 +431,7 @@ class FilesTest {
         assertTrue(lines.get(3).matches(" +3 +1 R +ps +\\{ps} /bin/busybox sh -c sleep 5 & .*"), lines.get(3));
         assertTrue(lines.get(4).matches("stat: 2 \\((sleep|exe)\\) [RS] 1"), lines.get(4));
         assertEquals(List.of("sleep 5 ", "Name:\tbusybox", "PPid:\t0", "Threads:\t1", "Terminated", "killed: 143", "gone",
-                "(cut) R 1", "cat"), lines.subList(5, 14));
+                "(cut) R 1", "/bin/busybox", "/tmp/a/longer/path/busybox", "cat"), lines.subList(5, 16));
         assertEquals(0, guest.status());
     }
 
