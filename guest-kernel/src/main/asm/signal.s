@@ -216,14 +216,13 @@ prepare_signal:
 continue_process:
     push %rbx
     push %r12
+    push %r13
     mov %rdi, %r12
     movl $0, P_STOP_SIGNAL(%r12)
     movl $0xffff, P_WAIT_REPORT(%r12)
-    lea P_THREADS(%r12), %rbx
-1:  mov (%rbx), %rbx
-    lea P_THREADS(%r12), %rax
-    cmp %rax, %rbx
-    je 2f
+    lea P_THREADS(%r12), %r13
+    mov %r13, %rbx
+1:  LIST_NEXT %r13, %rbx, 2f
     lea -T_ALL(%rbx), %rdi
     andq $~TW_STOP, T_WORK(%rdi)
     cmpq $STOP_WAITING, T_FUTEX_KEY(%rdi)
@@ -234,6 +233,7 @@ continue_process:
     jmp 1b
 2:  mov %r12, %rdi
     call notify_parent_cldstop
+    pop %r13
     pop %r12
     pop %rbx
     ret
