@@ -914,11 +914,10 @@ sys_flock:
     inc %ecx
     test $3, %cl
     jz ebadf
-3:  mov FILE_OPS(%rax), %rcx            # a file of the file system: its node's lock
-    lea tmpfs_stat(%rip), %rdx
-    cmp %rdx, FOP_STAT(%rcx)
-    jne 4f
-    mov %rax, %rdi
+3:  mov %rax, %rdi                      # a file of the file system: its node's lock
+    call file_fs_node                   # (keeps %rdi and %rsi)
+    test %rax, %rax
+    jz 4f
     jmp node_flock
 4:  xor %eax, %eax                      # pipes, the console, epoll: granted
     ret

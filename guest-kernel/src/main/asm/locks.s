@@ -119,11 +119,10 @@ locks_file_released:
 # POSIX record locks on the file go, as POSIX says (whichever descriptor took them)
 .globl locks_fd_closed
 locks_fd_closed:
-    mov FILE_OPS(%rdi), %rax
-    lea tmpfs_stat(%rip), %rcx
-    cmp %rcx, FOP_STAT(%rax)
-    jne 9f
-    mov FILE_PRIVATE(%rdi), %rdi
+    call file_fs_node
+    test %rax, %rax
+    jz 9f
+    mov %rax, %rdi
     mov current_task(%rip), %rsi
     mov T_PROCESS(%rsi), %rsi
     jmp locks_remove_owner
@@ -318,14 +317,8 @@ file_size:
 # file_lock_node(), with fcntl_lock's %rbx = the file -> %rax: its node, or 0 for a file that is
 # not the file system's
 file_lock_node:
-    mov FILE_OPS(%rbx), %rax
-    lea tmpfs_stat(%rip), %rcx
-    cmp %rcx, FOP_STAT(%rax)
-    jne 9f
-    mov FILE_PRIVATE(%rbx), %rax
-    ret
-9:  xor %eax, %eax
-    ret
+    mov %rbx, %rdi
+    jmp file_fs_node
 
 # lock_owner(), with fcntl_lock's %rbx = the file and %r12d = its command -> %rax: who owns the
 # lock: the open file for an F_OFD_ command, else the calling process

@@ -521,6 +521,19 @@ file_resize:
 9:  ret
 
 # ---- Open files -------------------------------------------------------------------------------
+# file_fs_node(%rdi = open file) -> %rax: its node when it is a file of the file system (its
+# stat is tmpfs_stat), else 0 (a pipe, the console, epoll). Clobbers %rcx.
+.globl file_fs_node
+file_fs_node:
+    mov FILE_OPS(%rdi), %rax
+    lea tmpfs_stat(%rip), %rcx
+    cmp %rcx, FOP_STAT(%rax)
+    jne 9f
+    mov FILE_PRIVATE(%rdi), %rax
+    ret
+9:  xor %eax, %eax
+    ret
+
 # node_ops(%rdi = node) -> %rax: the operations its open files have
 .globl node_ops
 node_ops:
