@@ -84,6 +84,17 @@ public final class Machine implements AutoCloseable {
 
     private static final int BOOT_VCPU = 0;
     private static final int CPUID_1_ECX_TSC_DEADLINE = 1 << 24;
+    private static final int CPUID_1_ECX_HYPERVISOR = 1 << 31;
+    /**
+     * The hypervisor's timing leaf (VMware's definition, which QEMU gives with
+     * {@code vmware-cpuid-freq}): EAX the TSC's kHz, EBX the local APIC timer's. A guest that
+     * measures the APIC timer against its clock under load measures it low, by as much as its
+     * VM exits were delayed (a 60th of the rate, on a busy nested KVM), and then wakes early
+     * again and again.
+     */
+    private static final int CPUID_TIMING_LEAF = 0x40000010;
+    /** KVM's APIC bus runs at 1 GHz (APIC_BUS_CYCLE_NS_DEFAULT), which jvmm leaves as it is. */
+    private static final int KVM_APIC_TIMER_KHZ = 1_000_000;
     private static final int CPUS = 1;
 
     private final Config config;
@@ -270,10 +281,17 @@ public final class Machine implements AutoCloseable {
      * KVM_FEATURE_CLOCKSOURCE_STABLE_BIT (the guest may trust PVCLOCK_TSC_STABLE_BIT).
      */
     private static Cpuid cpuidFor(Vcpu vcpu, Cpuid supported, boolean tscDeadline, Arena arena) {
-        Cpuid cpuid = supported.copy(arena);
+        Cpuid cpuid = supported.with(arena, CPUID_TIMING_LEAF, (int) vcpu.tscKhz(), KVM_APIC_TIMER_KHZ, 0, 0);
+        MemorySegment hypervisor = cpuid.find(KVM_CPUID_SIGNATURE, 0);
+        if (hypervisor != null && Integer.compareUnsigned(kvm_cpuid_entry2.eax(hypervisor), CPUID_TIMING_LEAF) < 0) {
+            kvm_cpuid_entry2.eax(hypervisor, CPUID_TIMING_LEAF);
+        }
         MemorySegment leaf1 = cpuid.find(1, 0);
         if (leaf1 != null) {
             kvm_cpuid_entry2.ebx(leaf1, (kvm_cpuid_entry2.ebx(leaf1) & 0x00ffffff) | (vcpu.id() << 24));
+            // KVM_GET_SUPPORTED_CPUID leaves the bit to the VMM; guests look for leaves
+            // 0x400000xx only where it is set, as QEMU sets it.
+            kvm_cpuid_entry2.ecx(leaf1, kvm_cpuid_entry2.ecx(leaf1) | CPUID_1_ECX_HYPERVISOR);
             if (tscDeadline) {
                 kvm_cpuid_entry2.ecx(leaf1, kvm_cpuid_entry2.ecx(leaf1) | CPUID_1_ECX_TSC_DEADLINE);
             }

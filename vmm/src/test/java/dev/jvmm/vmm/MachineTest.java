@@ -53,10 +53,11 @@ class MachineTest {
                 run.serial().get(3),
                 entryLine(HostCpu.vendor(), HostCpu.kvmEntryPaths(), "syscall")), run.serial());
         // The kernel says what KVM_GET_CLOCK told the VMM. KVM's in-kernel local APIC: x2APIC, its
-        // timer one-shot unless the command line asks for TSC-deadline mode.
+        // timer one-shot unless the command line asks for TSC-deadline mode, at the 1 GHz that
+        // jvmm's timing leaf states (a rate measured on a loaded host is off, and always low).
         assertEquals("jvmm-kernel: clock kvm-clock" + (run.result().clock().tscStable() ? "" : " (TSC not stable: the vDSO makes system calls)")
-                        + "; timer x2apic one-shot",
-                run.serial().get(3).replaceAll(" one-shot \\d+ kHz$", " one-shot"));
+                        + "; timer x2apic one-shot 1000000 kHz",
+                run.serial().get(3));
         assertTrue(run.result().exits().unclaimedPorts().isEmpty(), "the kernel only touches jvmm's devices");
         // COM1 and the exit device; the page-discard device where the kernel gave frames back.
         Set<Integer> ports = run.result().exits().byPort().keySet();

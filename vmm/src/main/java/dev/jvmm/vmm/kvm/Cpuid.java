@@ -47,4 +47,29 @@ public final class Cpuid {
         long size = kvm_cpuid2.sizeof() + (long) count() * kvm_cpuid_entry2.sizeof();
         return new Cpuid(arena.allocate(size, 8).copyFrom(cpuid.asSlice(0, size)));
     }
+
+    /**
+     * A copy in which leaf {@code function} (one without sub-leaves) answers these registers,
+     * whether or not this one has it.
+     */
+    public Cpuid with(Arena arena, int function, int eax, int ebx, int ecx, int edx) {
+        Cpuid copy;
+        MemorySegment entry;
+        if (find(function, 0) != null) {
+            copy = copy(arena);
+            entry = copy.find(function, 0);
+        } else {
+            long size = kvm_cpuid2.sizeof() + (long) count() * kvm_cpuid_entry2.sizeof();
+            copy = new Cpuid(arena.allocate(size + kvm_cpuid_entry2.sizeof(), 8));
+            copy.cpuid.copyFrom(cpuid.asSlice(0, size));
+            kvm_cpuid2.nent(copy.cpuid, count() + 1);
+            entry = copy.entry(count());
+            kvm_cpuid_entry2.function(entry, function);
+        }
+        kvm_cpuid_entry2.eax(entry, eax);
+        kvm_cpuid_entry2.ebx(entry, ebx);
+        kvm_cpuid_entry2.ecx(entry, ecx);
+        kvm_cpuid_entry2.edx(entry, edx);
+        return copy;
+    }
 }
