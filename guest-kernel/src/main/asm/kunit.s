@@ -2,8 +2,9 @@
 # units_table at boot (before any program: the user half is empty), reports each
 # ("jvmm-kernel: unit <name> ok", or "FAILED at check <n>"), and ends the VM with the number of
 # failures as its status. Each case returns 0, or the number of the check that failed. The cases
-# test one subsystem from inside, where an end-to-end program cannot look: the frame references
-# and copy-on-write of fork, and vfork's borrowed tables (mm.s).
+# test one subsystem from inside, where an end-to-end program cannot look: the idle loop's
+# wake-up (irq.s), the frame references and copy-on-write of fork, and vfork's borrowed tables
+# (mm.s).
 
 .include "defs.inc"
 .include "mm.inc"
@@ -342,12 +343,52 @@ test_leaf_at:
 
 .section .rodata
 .p2align 3
+# An interrupt taken on the idle HLT returns past it, any other kernel RIP where it was (the
+# frames are made up); then the real thing: with a timer interrupt already due when cpu_idle
+# starts, cpu_idle returns (where the timer works).
+unit_idle_wakeup_before_hlt:
+    sub $F_SIZE, %rsp
+    lea cpu_idle(%rip), %rax
+    mov %rax, F_RIP(%rsp)               # on the STI: left alone
+    mov %rsp, %rdi
+    call idle_hlt_skip
+    lea cpu_idle(%rip), %rax
+    mov $1, %ecx
+    cmp %rax, F_RIP(%rsp)
+    jne 9f
+    incq F_RIP(%rsp)                    # on the HLT: past it
+    mov %rsp, %rdi
+    call idle_hlt_skip
+    lea cpu_idle + 2(%rip), %rax
+    mov $2, %ecx
+    cmp %rax, F_RIP(%rsp)
+    jne 9f
+    xor %ecx, %ecx
+    cmpl $TIMER_NONE, timer_mode(%rip)
+    je 9f
+    mov $1, %edi                        # due in 1 ns
+    call timer_arm
+    call clock_monotonic_ns
+    mov %rax, F_RIP(%rsp)               # (a free slot)
+1:  pause                               # due for a microsecond with interrupts off
+    call clock_monotonic_ns
+    sub F_RIP(%rsp), %rax
+    cmp $1000, %rax
+    jb 1b
+    call cpu_idle
+    xor %ecx, %ecx
+9:  add $F_SIZE, %rsp
+    mov %rcx, %rax
+    ret
+
 units_table:
+    .quad name_idle_wakeup, unit_idle_wakeup_before_hlt
     .quad name_frame_references, unit_frame_references
     .quad name_cow_copies, unit_cow_copies_a_shared_page
     .quad name_fork_shares, unit_fork_shares_frames
     .quad name_vfork_borrows, unit_vfork_borrows_tables
     .quad 0
+name_idle_wakeup:      .asciz "idle.a_wakeup_due_before_hlt_ends_it"
 name_frame_references: .asciz "frames.a_reference_outlives_one_free"
 name_cow_copies:       .asciz "cow.a_write_copies_a_shared_page"
 name_fork_shares:      .asciz "fork.shares_frames_private_read_only_shared_writable"
