@@ -14,6 +14,7 @@
 .equ LCR_DLAB, 0x80
 .equ LCR_8N1,  0x03
 .equ LSR_THRE, 0x20
+.equ LSR_POLLS, 100000  # each an I/O exit: far longer than a 16-byte FIFO takes to drain
 
 .text
 # serial_init(): 115200 baud 8N1, FIFOs on, interrupts off; one (register, value) pair per write.
@@ -44,17 +45,25 @@ uart_setup_end:
 .text
 # serial_write(%rdi = bytes, %rsi = count): up to 16 bytes (the 16550A's FIFO) per wait for an
 # empty transmitter, each burst one REP OUTSB (a single I/O exit where the VMM takes string I/O).
+# The wait is bounded, as Linux's serial8250 bounds it: a transmitter that never empties is
+# written to without waiting from then on (an absent UART reads all ones, so never waits).
 .globl serial_write
 serial_write:
     mov %rsi, %r8                       # bytes left
     mov %rdi, %rsi
 1:  test %r8, %r8
     jz 3f
+    cmpb $0, uart_silent(%rip)
+    jne 4f
     mov $COM1 + UART_LSR, %dx
+    mov $LSR_POLLS, %ecx
 2:  in %dx, %al
     test $LSR_THRE, %al
-    jz 2b
-    mov $16, %ecx
+    jnz 4f
+    dec %ecx
+    jnz 2b
+    movb $1, uart_silent(%rip)
+4:  mov $16, %ecx
     cmp %rcx, %r8
     cmovb %r8, %rcx
     sub %rcx, %r8
@@ -129,3 +138,6 @@ serial_put_hex:
     call serial_write
     add $24, %rsp
     ret
+
+.section .bss
+uart_silent: .skip 1    # the transmitter never emptied once: no more waiting for it

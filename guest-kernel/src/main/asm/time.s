@@ -20,6 +20,7 @@
 .equ PIT_HZ, 1193182
 .equ PIT_CALIBRATION_TICKS, 59659       # 50 ms
 .equ PIT_GIVE_UP_TSC, 0x40000000        # about 0.4 s at 2.6 GHz: there is no PIT
+.equ RTC_UIP_READS,   100000            # each an I/O exit: far more than the RTC's 2 ms update
 # Clock ids, as bit masks (include/uapi/linux/time.h): those Linux knows (0-11 but 10, TAI 11),
 # and those it can sleep on (REALTIME 0, MONOTONIC 1, PROCESS_CPUTIME 2, BOOTTIME 7, TAI 11).
 .equ LINUX_CLOCKS, 0xbff
@@ -204,19 +205,28 @@ clock_realtime_ns:
     add vvar + VVAR_REALTIME_BASE(%rip), %rax
     ret
 
-# rtc_epoch_seconds() -> %rax: the CMOS real-time clock (MC146818) as seconds since the epoch.
-# Reads once the update-in-progress flag is clear; handles BCD and 12-hour modes (status B).
+# rtc_epoch_seconds() -> %rax: the CMOS real-time clock (MC146818) as seconds since the epoch,
+# or 0 (the epoch, where Linux starts without an RTC) when there is none. Reads once the
+# update-in-progress flag is clear, which it is for all but 2 ms of a second; an RTC that never
+# clears it counts as none. Handles BCD and 12-hour modes (status B).
 rtc_epoch_seconds:
     push %rbx
     push %r12
     push %r13
     push %r14
     push %r15
+    mov $RTC_UIP_READS, %ebx
 1:  mov $0x0a, %edi                     # status A: update in progress?
     call rtc_read
+    cmp $0xff, %al                      # no RTC: an unclaimed port reads all ones
+    je 8f
     test $0x80, %al
+    jz 11f
+    dec %ebx
     jnz 1b
-    mov $0x0b, %edi
+8:  xor %eax, %eax
+    jmp 9f
+11: mov $0x0b, %edi
     call rtc_read
     mov %eax, %r15d                     # status B
     mov $0x00, %edi
@@ -285,7 +295,7 @@ rtc_epoch_seconds:
     sub $719468, %rax                   # days since 1970-01-01
     imul $86400, %rax, %rax
     add %r14, %rax
-    pop %r15
+9:  pop %r15
     pop %r14
     pop %r13
     pop %r12
