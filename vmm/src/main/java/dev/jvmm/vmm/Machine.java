@@ -333,7 +333,7 @@ public final class Machine implements AutoCloseable {
                 case VcpuExit.IoOut(int port, int size, int count, MemorySegment data) -> status = ioBus.write(port, size, count, data);
                 case VcpuExit.IoIn(int port, int size, int count, MemorySegment data) -> ioBus.read(port, size, count, data);
                 case VcpuExit.MmioRead(long address, MemorySegment data) -> mmioBus.read(address, data);
-                case VcpuExit.MmioWrite(long address, MemorySegment data) -> mmioBus.write(address, data);
+                case VcpuExit.MmioWrite(long address, MemorySegment data) -> status = mmioBus.write(address, data);
                 case VcpuExit.Interrupted _ -> {
                     if (watchdog != null) {
                         watchdog.takeKick();

@@ -32,13 +32,14 @@ public final class MmioBus {
         windows = more;
     }
 
-    public void write(long address, MemorySegment data) {
+    /** Returns {@link MmioDevice#RUN}, or the status with which the device ends the run. */
+    public int write(long address, MemorySegment data) {
         Window window = window(address, data.byteSize());
         if (window == null) {
             unclaimed++;
-            return;
+            return MmioDevice.RUN;
         }
-        window.device().write(address - window.base(), data);
+        return window.device().write(address - window.base(), data);
     }
 
     public void read(long address, MemorySegment data) {

@@ -37,8 +37,9 @@ class ExitDecoderTest {
             MmioBus bus = new MmioBus();
             long[] seen = new long[1];
             bus.register(0xd000_0000L, 0x200, new MmioDevice() {
-                public void write(long offset, MemorySegment data) {
+                public int write(long offset, MemorySegment data) {
                     seen[0] += offset;
+                    return RUN;
                 }
 
                 public void read(long offset, MemorySegment data) {

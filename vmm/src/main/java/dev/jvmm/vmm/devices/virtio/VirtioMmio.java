@@ -128,9 +128,9 @@ public final class VirtioMmio implements MmioDevice {
     }
 
     @Override
-    public synchronized void write(long offset, MemorySegment data) {
+    public synchronized int write(long offset, MemorySegment data) {
         if (offset >= CONFIG || data.byteSize() != 4 || offset % 4 != 0) {
-            return;     // the console's configuration is read-only; other widths are not registers
+            return RUN;     // the console's configuration is read-only; other widths are not registers
         }
         int value = data.get(JAVA_INT_UNALIGNED, 0);
         SplitVirtqueue queue = selectedQueue();
@@ -170,6 +170,7 @@ public final class VirtioMmio implements MmioDevice {
             case STATUS -> setStatus(value);
             default -> { }
         }
+        return RUN;
     }
 
     private SplitVirtqueue selectedQueue() {
