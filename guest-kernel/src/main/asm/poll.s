@@ -43,6 +43,7 @@ wait_until:
     ret
 
 # deadline_after(%rax = duration in ns, below 2^62) -> %rax: the CLOCK_MONOTONIC time then
+.globl deadline_after
 deadline_after:
     push %rax
     call clock_monotonic_ns
@@ -54,6 +55,7 @@ deadline_after:
 # 1000 for a timeval) -> %rax: the duration in ns (at most 2^62), -EFAULT, or -EINVAL for a
 # negative or malformed one. A timeval's microseconds carry into its seconds first, as Linux
 # does for select.
+.globl timeout_ns
 timeout_ns:
     push %rdi
     push %rsi

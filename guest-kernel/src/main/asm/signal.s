@@ -407,37 +407,16 @@ signal_work:
     testq $TW_STOP, T_WORK(%r12)        # its process is stopped
     jz 1f
     call stop_wait
-1:  mov T_PENDING(%r12), %rax
-    or P_PENDING(%r13), %rax
-    mov T_BLOCKED(%r12), %rcx
-    not %rcx
-    and %rcx, %rax
+1:  mov T_BLOCKED(%r12), %rdi
+    not %rdi
+    mov %rsp, %rsi
+    call dequeue_signal
+    test %eax, %eax
     jz 8f
-    mov $SIGMASK_SYNCHRONOUS, %ecx
-    and %rax, %rcx
-    cmovnz %rcx, %rax
-    bsf %rax, %rbp                      # its bit: the thread's own pending set first
-    mov T_PENDING(%r12), %rax
-    lea T_PENDING(%r12), %rdx
-    mov T_SIGINFO(%r12), %rsi
-    bt %rbp, %rax
-    jc 2f
-    mov P_PENDING(%r13), %rax
-    lea P_PENDING(%r13), %rdx
-    mov P_SIGINFO(%r13), %rsi
-2:  btr %rbp, %rax
-    mov %rax, (%rdx)
-    mov %rbp, %rax
-    shl $6, %rax                        # SIGINFO_SLOT
-    add %rax, %rsi
-    mov %rsp, %rdi
-    mov $KSIGINFO_SIZE, %edx
-    call memcpy
-    call recalc_sigpending
-    mov %rbp, %r14
+    mov %eax, %ebp                      # the signal
+    lea -1(%rax), %r14d
     shl $5, %r14
     lea P_ACTIONS(%r13,%r14), %r14      # its action
-    inc %ebp                            # the signal
     mov SA_HANDLER(%r14), %rax
     cmp $SIG_IGN, %rax
     je 1b
@@ -523,6 +502,60 @@ signal_work:
     pop %r12
     pop %rbp
     pop %rbx
+    ret
+
+# dequeue_signal(%rdi = the signals it may take, %rsi = KSIGINFO_SIZE bytes) -> %eax: a signal
+# taken off the current thread's pending set, or else its process's (synchronous ones first,
+# then the lowest, as Linux's next_signal), its siginfo copied out; 0 if none is pending.
+dequeue_signal:
+    push %rbx
+    push %r12
+    push %r13
+    mov current_task(%rip), %r12
+    mov T_PROCESS(%r12), %r13
+    mov T_PENDING(%r12), %rax
+    or P_PENDING(%r13), %rax
+    and %rdi, %rax
+    jz 9f
+    mov $SIGMASK_SYNCHRONOUS, %ecx
+    and %rax, %rcx
+    cmovnz %rcx, %rax
+    bsf %rax, %rbx                      # its bit: the thread's own pending set first
+    mov T_PENDING(%r12), %rax
+    lea T_PENDING(%r12), %rdx
+    mov T_SIGINFO(%r12), %rcx
+    bt %rbx, %rax
+    jc 2f
+    mov P_PENDING(%r13), %rax
+    lea P_PENDING(%r13), %rdx
+    mov P_SIGINFO(%r13), %rcx
+2:  btr %rbx, %rax
+    mov %rax, (%rdx)
+    mov %rbx, %rax
+    shl $6, %rax                        # SIGINFO_SLOT
+    lea (%rcx,%rax), %rax
+    mov %rsi, %rdi
+    mov %rax, %rsi
+    mov $KSIGINFO_SIZE, %edx
+    call memcpy
+    call recalc_sigpending
+    lea 1(%rbx), %eax
+9:  pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# copy_siginfo_out(%rdi = a siginfo_t the kernel may write, %rsi = kernel siginfo): the user's
+# SIGINFO_SIZE bytes, the kernel's KSIGINFO_SIZE and zeros after them.
+copy_siginfo_out:
+    push %rdi
+    mov $KSIGINFO_SIZE, %edx
+    call memcpy
+    pop %rdi
+    add $KSIGINFO_SIZE, %rdi
+    xor %eax, %eax
+    mov $((SIGINFO_SIZE - KSIGINFO_SIZE) / 8), %ecx
+    rep stosq
     ret
 
 # syscall_restart(%rdi = frame, %esi = 0 no handler runs, 1 a handler without SA_RESTART,
@@ -644,12 +677,8 @@ setup_frame:
     rep stosq
     lea RSF_INFO(%r15), %rdi
     mov 8(%rsp), %rsi
-    mov $KSIGINFO_SIZE, %edx
-    call memcpy
-    lea RSF_INFO + KSIGINFO_SIZE(%r15), %rdi
+    call copy_siginfo_out
     xor %eax, %eax
-    mov $((SIGINFO_SIZE - KSIGINFO_SIZE) / 8), %ecx
-    rep stosq
     lea FX_SW_RESERVED(%r13), %rdi      # no XSAVE: no magic in the software-reserved bytes
     mov $((FX_SIZE - FX_SW_RESERVED) / 8), %ecx
     rep stosq
@@ -1200,6 +1229,96 @@ sigmask_restore:
     call recalc_sigpending
 1:  pop %rax
 2:  ret
+
+# rt_sigtimedwait(set, info, timeout, sigsetsize) -> a signal of the set, taken off the pending
+# ones with its siginfo; -EAGAIN when none came before the timeout (at once for a zero one), or
+# -EINTR when another signal is to be delivered first. While the thread waits, the set is
+# unblocked (Linux's real_blocked), so that a signal of the set wakes it instead of waiting
+# blocked. SIGKILL and SIGSTOP are never taken.
+.globl sys_rt_sigtimedwait
+sys_rt_sigtimedwait:
+    cmp $8, %rcx
+    jne einval
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    sub $KSIGINFO_SIZE, %rsp
+    mov %rsi, %r12                      # info
+    mov %rdx, %r13                      # timeout
+    mov %rdi, %rbx
+    mov $8, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov (%rbx), %rbx
+    and $~SIGMASK_UNBLOCKABLE, %rbx     # the set
+    mov $NO_DEADLINE, %r14
+    test %r13, %r13
+    jnz 0f
+    mov $1, %r13d                       # no timeout: it may wait
+    jmp 1f
+0:  mov %r13, %rdi
+    mov $1, %esi
+    call timeout_ns
+    test %rax, %rax
+    js 9f
+    mov %rax, %r13                      # 0: do not wait
+    call deadline_after
+    mov %rax, %r14
+1:  mov %rbx, %rdi
+    mov %rsp, %rsi
+    call dequeue_signal
+    test %eax, %eax
+    jnz 5f
+    mov $-EAGAIN, %rax
+    test %r13, %r13
+    jz 9f
+    mov current_task(%rip), %r15
+    mov T_BLOCKED(%r15), %r13           # the mask to restore
+    mov %rbx, %rax
+    not %rax
+    and %rax, T_BLOCKED(%r15)
+    call recalc_sigpending
+2:  mov %r14, %rdi
+    call task_block
+    test %rax, %rax
+    jz 2b                               # nothing wakes it but a signal or the time
+    mov %r13, T_BLOCKED(%r15)
+    mov %rax, %r13
+    call recalc_sigpending
+    mov %rbx, %rdi
+    mov %rsp, %rsi
+    call dequeue_signal
+    test %eax, %eax
+    jnz 5f
+    cmp $-ETIMEDOUT, %r13
+    mov $-EINTR, %rax
+    mov $-EAGAIN, %rcx
+    cmove %rcx, %rax
+    jmp 9f
+5:  mov %eax, %ebx                      # the signal
+    test %r12, %r12
+    jz 6f
+    mov %r12, %rdi
+    mov $SIGINFO_SIZE, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f                              # taken all the same, as Linux's
+    mov %r12, %rdi
+    mov %rsp, %rsi
+    call copy_siginfo_out
+6:  mov %ebx, %eax
+9:  add $KSIGINFO_SIZE, %rsp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    ret
 
 # pause()
 .globl sys_pause

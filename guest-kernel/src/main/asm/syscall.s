@@ -301,6 +301,7 @@ SYSCALL 116, sys_setgroups
 SYSCALL 121, sys_getpgid
 SYSCALL 124, sys_getsid
 SYSCALL 127, sys_rt_sigpending
+SYSCALL 128, sys_rt_sigtimedwait
 SYSCALL 129, sys_rt_sigqueueinfo
 SYSCALL 130, sys_rt_sigsuspend
 SYSCALL 131, sys_sigaltstack
