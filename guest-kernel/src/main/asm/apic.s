@@ -20,9 +20,9 @@
 #
 # x2APIC (registers as MSRs) where CPUID.01H:ECX.x2APIC offers it, else xAPIC (a page of MMIO
 # at IA32_APIC_BASE, mapped uncached at APIC_MMIO_VIRT). One-shot at divide 1; TSC-deadline
-# mode with timer=tsc-deadline where CPUID.01H:ECX.TSC_DEADLINE offers it. Not by default: with
-# several threads sleeping, a guest on KVM (nested SVM, and QEMU -accel kvm there too) stopped
-# waking in that mode, after the first sleeps, and the cause is not found yet.
+# mode with timer=tsc-deadline where CPUID.01H:ECX.TSC_DEADLINE offers it. Not by default: on
+# KVM on QEMU's emulated SVM (our CI's), the deadline fires long before it is due, again and
+# again, and a program livelocks (docs/kernel.md).
 
 .include "defs.inc"
 .include "vvar.inc"
