@@ -4,10 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
-
 /**
  * The I/O-port address space: a two-level table of the 65536 ports (256 pages of 256, a page
  * allocated when a device claims a port in it), so dispatch is two array loads and an empty bus
@@ -44,9 +40,11 @@ public final class IoBus {
     }
 
     /**
-     * {@code count} writes of {@code size} bytes each, from {@code data} (a string {@code outs} has
-     * count > 1). Returns {@link PortDevice#RUN}, or the status with which a device ended the run
-     * (the writes after it are not made).
+     * {@code count} writes of {@code size} bytes each, from {@code data}: one {@code write}, or for a
+     * string exit (count > 1) one {@code writeString} with all of it. Returns {@link PortDevice#RUN},
+     * or the status with which the device ended the run. Linux's instruction emulator exits once per
+     * element of a {@code rep outs} (em_out passes a count of 1), so on KVM count > 1 comes from
+     * SEV-ES guests' string I/O (up to a page of it per exit).
      */
     public int write(int port, int size, int count, MemorySegment data) {
         Claim claim = claim(port);
@@ -54,45 +52,33 @@ public final class IoBus {
             unclaimed.merge(port, (long) count, Long::sum);
             return PortDevice.RUN;
         }
-        for (int i = 0; i < count; i++) {
-            int status = claim.device().write(port - claim.base(), size, get(data, (long) i * size, size));
-            if (status != PortDevice.RUN) {
-                return status;
-            }
-        }
-        return PortDevice.RUN;
+        int offset = port - claim.base();
+        return count == 1
+                ? claim.device().write(offset, size, PortDevice.element(data, 0, size))
+                : claim.device().writeString(offset, size, count, data);
     }
 
-    /** {@code count} reads of {@code size} bytes each, into {@code data}. */
+    /**
+     * {@code count} reads of {@code size} bytes each, into {@code data}: one {@code read}, or for a
+     * string exit one {@code readString} (KVM's emulator reads a {@code rep ins} ahead, up to the
+     * count, the end of the destination's page or 1 KiB, whichever comes first).
+     */
     public void read(int port, int size, int count, MemorySegment data) {
         Claim claim = claim(port);
-        for (int i = 0; i < count; i++) {
-            int value = claim == null ? -1 : claim.device().read(port - claim.base(), size);
-            put(data, (long) i * size, size, value);
-        }
         if (claim == null) {
             unclaimed.merge(port, (long) count, Long::sum);
+            for (int i = 0; i < count; i++) {
+                PortDevice.setElement(data, i, size, -1);
+            }
+        } else if (count == 1) {
+            PortDevice.setElement(data, 0, size, claim.device().read(port - claim.base(), size));
+        } else {
+            claim.device().readString(port - claim.base(), size, count, data);
         }
     }
 
     /** Accesses to unclaimed ports so far, by port. */
     public Map<Integer, Long> unclaimedAccesses() {
         return Map.copyOf(unclaimed);
-    }
-
-    private static int get(MemorySegment data, long offset, int size) {
-        return switch (size) {
-            case 1 -> Byte.toUnsignedInt(data.get(JAVA_BYTE, offset));
-            case 2 -> Short.toUnsignedInt(data.get(JAVA_SHORT_UNALIGNED, offset));
-            default -> data.get(JAVA_INT_UNALIGNED, offset);
-        };
-    }
-
-    private static void put(MemorySegment data, long offset, int size, int value) {
-        switch (size) {
-            case 1 -> data.set(JAVA_BYTE, offset, (byte) value);
-            case 2 -> data.set(JAVA_SHORT_UNALIGNED, offset, (short) value);
-            default -> data.set(JAVA_INT_UNALIGNED, offset, value);
-        }
     }
 }
