@@ -44,7 +44,8 @@ uart_setup_end:
 
 .text
 # serial_write(%rdi = bytes, %rsi = count): up to 16 bytes (the 16550A's FIFO) per wait for an
-# empty transmitter, each burst one REP OUTSB (a single I/O exit where the VMM takes string I/O).
+# empty transmitter, each burst one REP OUTSB (one I/O exit where the hypervisor hands string
+# I/O over whole; KVM's emulator exits once per byte of it, docs/console.md).
 # The wait is bounded, as Linux's serial8250 bounds it: a transmitter that never empties is
 # written to without waiting from then on (an absent UART reads all ones, so never waits).
 .globl serial_write
