@@ -502,6 +502,10 @@ reparent_children:
 process_release:
     push %rdi
     call proc_pid_remove
+    mov (%rsp), %rdi
+    lea P_PENDING(%rdi), %rdi           # signals sent to it and never taken
+    xor %esi, %esi
+    call sigqueue_discard
     pop %rdi
     lea P_SIBLING(%rdi), %rdx
     LIST_DEL %rdx

@@ -693,12 +693,18 @@ task_alloc:
     pop %rbx
     ret
 
-# task_free(%rdi = a task that will never run again, not init_task): its slot is free.
+# task_free(%rdi = a task that will never run again, not init_task): its slot is free, and
+# the real-time signals queued for it are gone.
 .globl task_free
 task_free:
     lea init_task(%rip), %rax
     cmp %rax, %rdi
     je 9f
+    push %rdi
+    lea T_PENDING(%rdi), %rdi
+    xor %esi, %esi
+    call sigqueue_discard
+    pop %rdi
     lea T_RQ(%rdi), %rax
     mov free_slots(%rip), %rcx
     mov %rcx, (%rax)

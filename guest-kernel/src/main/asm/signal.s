@@ -51,6 +51,13 @@
 
 .equ STOP_WAITING, -2                   # T_FUTEX_KEY of a thread in stop_wait
 
+.equ SIGQUEUE_MAX, 1024                 # real-time instances queued behind the first, in all
+.equ SQ_NEXT,   0                       # struct sigqueue
+.equ SQ_SET,    8
+.equ SQ_SIGNAL, 16
+.equ SQ_INFO,   24
+.equ SQ_SIZE,   SQ_INFO + KSIGINFO_SIZE
+
 .text
 # ---- Sending ----------------------------------------------------------------------------
 
@@ -94,9 +101,10 @@ send_sigpipe:
 # send_signal(%edi = signal 1..64, %rsi = kernel siginfo (KSIGINFO_SIZE bytes), %edx = 1 to
 # the running thread, 0 to its process); send_signal_to: %rdx = the thread, or 0 for the
 # running thread's process; send_signal_process: %rdx = 0, %rcx = the process (or %rdx = a
-# thread and %rcx its process). Makes it pending, unless it is ignored and not blocked (Linux's
-# sig_ignored), or already pending (one instance: real-time signals are not queued); a zombie
-# gets nothing. The thread that is to take it is woken if it waits; it is delivered on its next
+# thread and %rcx its process) -> %rax: 0, or -EAGAIN when a real-time signal from sigqueue
+# finds no room in the queue. Makes it pending, unless it is ignored and not blocked (Linux's
+# sig_ignored): a standard signal once (one already pending absorbs it), a real-time one once
+# more each time it is sent (sigqueue_add); a zombie gets nothing. The thread that is to take it is woken if it waits; it is delivered on its next
 # return to user mode.
 .globl send_signal
 send_signal:
@@ -150,7 +158,7 @@ send_signal_process:
     mov T_SIGINFO(%r14), %rdi
 3:  mov (%r13), %r8
     bts %rbx, %r8
-    jc 9f
+    jc 30f
     mov %r8, (%r13)
     mov %rbx, %rax
     shl $6, %eax                        # SIGINFO_SLOT
@@ -177,12 +185,119 @@ send_signal_process:
     sub $T_ALL, %r14
 5:  mov %r14, %rdi
     call signal_wake
-9:  pop %r15
+9:  xor %eax, %eax
+91: pop %r15
     pop %r14
     pop %r13
     pop %r12
     pop %rbx
-10: ret
+    ret
+10: xor %eax, %eax
+    ret
+30: cmp $SIGRTMIN - 1, %ebx             # pending already: a real-time signal queues one more
+    jb 9b
+    mov %r13, %rdi
+    lea 1(%rbx), %esi
+    mov %r12, %rdx
+    call sigqueue_add
+    test %rax, %rax
+    jz 91b
+    cmpl $SI_USER, SI_CODE(%r12)        # no room: kill's instance is lost silently (Linux's
+    je 9b                               # "silent loss of information"), sigqueue's fails
+    jmp 91b
+
+# ---- Queued real-time signals ----------------------------------------------------------------
+# A pending signal's first instance is in its set's slot (T_SIGINFO, P_SIGINFO). Real-time
+# signals queue the instances after it, in order, as struct sigqueue entries on one list for all
+# sets (SQ_*: next, the set it belongs to, the signal, the siginfo), from a pool of SIGQUEUE_MAX
+# (Linux bounds them by RLIMIT_SIGPENDING). Each taken instance makes the next one the slot's.
+# The list's head serves as the link before its first entry: SQ_NEXT is 0.
+
+# sigqueue_add(%rdi = pending set, %esi = signal, %rdx = kernel siginfo) -> %rax: 0, or -EAGAIN
+# when the pool is used up
+sigqueue_add:
+    mov sigqueue_free(%rip), %rax
+    test %rax, %rax
+    jz 1f
+    mov SQ_NEXT(%rax), %rcx
+    mov %rcx, sigqueue_free(%rip)
+    jmp 2f
+1:  mov sigqueue_used(%rip), %eax       # never used yet
+    cmp $SIGQUEUE_MAX, %eax
+    jae 8f
+    incl sigqueue_used(%rip)
+    imul $SQ_SIZE, %eax
+    lea sigqueue_pool(%rip), %rcx
+    add %rcx, %rax
+2:  movq $0, SQ_NEXT(%rax)
+    mov %rdi, SQ_SET(%rax)
+    mov %esi, SQ_SIGNAL(%rax)
+    lea sigqueue_head(%rip), %rcx       # after the last
+3:  cmpq $0, SQ_NEXT(%rcx)
+    je 4f
+    mov SQ_NEXT(%rcx), %rcx
+    jmp 3b
+4:  mov %rax, SQ_NEXT(%rcx)
+    lea SQ_INFO(%rax), %rdi
+    mov %rdx, %rsi
+    mov $KSIGINFO_SIZE, %edx
+    call memcpy
+    xor %eax, %eax
+    ret
+8:  mov $-EAGAIN, %rax
+    ret
+
+# sigqueue_take(%rdi = pending set, %esi = signal, %rdx = its slot) -> %eax: 1 when its next
+# instance was moved into the slot, 0 when none is queued
+sigqueue_take:
+    push %rdx
+    call sigqueue_find
+    pop %rdi
+    test %rax, %rax
+    jz 9f
+    call sigqueue_release
+    lea SQ_INFO(%rax), %rsi             # free, not yet reused: one CPU, no interrupts here
+    mov $KSIGINFO_SIZE, %edx
+    call memcpy
+    mov $1, %eax
+9:  ret
+
+# sigqueue_discard(%rdi = pending set, %esi = signal, or 0 for all): its queued instances go,
+# when the signal becomes ignored, the thread or the process is gone
+.globl sigqueue_discard
+sigqueue_discard:
+1:  call sigqueue_find
+    test %rax, %rax
+    jz 9f
+    call sigqueue_release
+    jmp 1b
+9:  ret
+
+# sigqueue_find(%rdi = pending set, %esi = signal, or 0 for any) -> %rax: its first queued
+# instance, %rcx: the link to it; %rax = 0 if none. Clobbers nothing else.
+sigqueue_find:
+    lea sigqueue_head(%rip), %rcx
+1:  mov SQ_NEXT(%rcx), %rax
+    test %rax, %rax
+    jz 9f
+    cmp %rdi, SQ_SET(%rax)
+    jne 2f
+    test %esi, %esi
+    jz 9f
+    cmp %esi, SQ_SIGNAL(%rax)
+    je 9f
+2:  mov %rax, %rcx
+    jmp 1b
+9:  ret
+
+# sigqueue_release(%rax = entry, %rcx = the link to it): off the list, into the pool
+sigqueue_release:
+    mov SQ_NEXT(%rax), %r8
+    mov %r8, SQ_NEXT(%rcx)
+    mov sigqueue_free(%rip), %r8
+    mov %r8, SQ_NEXT(%rax)
+    mov %rax, sigqueue_free(%rip)
+    ret
 
 # prepare_signal(%edi = signal, %rsi = process): job control, as Linux's prepare_signal does it
 # when a signal is sent (ignored or blocked, too): a stop signal discards a pending SIGCONT;
@@ -531,14 +646,24 @@ dequeue_signal:
     mov P_SIGINFO(%r13), %rcx
 2:  btr %rbx, %rax
     mov %rax, (%rdx)
+    mov %rdx, %r12                      # the set
     mov %rbx, %rax
     shl $6, %rax                        # SIGINFO_SLOT
-    lea (%rcx,%rax), %rax
+    lea (%rcx,%rax), %r13               # its slot
     mov %rsi, %rdi
-    mov %rax, %rsi
+    mov %r13, %rsi
     mov $KSIGINFO_SIZE, %edx
     call memcpy
-    call recalc_sigpending
+    cmp $SIGRTMIN - 1, %ebx
+    jb 3f
+    mov %r12, %rdi                      # a real-time signal's next instance takes the slot
+    lea 1(%rbx), %esi
+    mov %r13, %rdx
+    call sigqueue_take
+    test %eax, %eax
+    jz 3f
+    bts %rbx, (%r12)
+3:  call recalc_sigpending
     lea 1(%rbx), %eax
 9:  pop %r13
     pop %r12
@@ -1057,8 +1182,16 @@ sys_rt_sigaction:
 3:  lea -1(%rbx), %ecx
     mov current_task(%rip), %rax
     btrq %rcx, T_PENDING(%rax)
+    lea T_PENDING(%rax), %rdi
+    mov %ebx, %esi
+    call sigqueue_discard
+    mov current_task(%rip), %rax
     mov T_PROCESS(%rax), %rax
+    lea -1(%rbx), %ecx
     btrq %rcx, P_PENDING(%rax)
+    lea P_PENDING(%rax), %rdi
+    mov %ebx, %esi
+    call sigqueue_discard
     call recalc_sigpending
 8:  xor %eax, %eax
     jmp 9f
@@ -1467,8 +1600,8 @@ sys_tgkill:
     mov %rax, %rdx
     jmp send_from_user
 
-# send_from_user(%edi = signal, %esi = si_code, %rdx = the thread, 0 for the process): with the
-# sender's pid and uid; signal 0 only checks that the target exists.
+# send_from_user(%edi = signal, %esi = si_code, %rdx = the thread, 0 for the process) -> %rax:
+# as send_signal's, with the sender's pid and uid; signal 0 only checks that the target exists.
 send_from_user:
     cmp $NSIG, %edi
     ja einval
@@ -1488,6 +1621,7 @@ send_from_user:
     mov %rsp, %rsi
     call send_signal_to
     add $KSIGINFO_SIZE, %rsp
+    ret
 1:  xor %eax, %eax
     ret
 
@@ -1577,7 +1711,6 @@ queue_from_user:
     mov %rsp, %rsi
     mov %r14, %rdx
     call send_signal_process
-    xor %eax, %eax
 9:  add $56, %rsp
     pop %r14
     pop %r13
@@ -1641,6 +1774,11 @@ init_process:
 
 .section .bss
 .p2align 3
+sigqueue_head: .skip SQ_SIZE             # only its SQ_NEXT is used
+sigqueue_free: .skip 8
+sigqueue_used: .skip 4
+.p2align 3
+sigqueue_pool: .skip SIGQUEUE_MAX * SQ_SIZE
 init_task_siginfo: .skip NSIG * SIGINFO_SLOT
 init_process_siginfo: .skip NSIG * SIGINFO_SLOT
 

@@ -36,6 +36,16 @@ static const char *errname(int error) {
 }
 
 static pid_t main_tid;
+static volatile int values[8];
+static volatile int recorded;
+
+static void record_value(int sig, siginfo_t *info, void *context) {
+    (void) sig;
+    (void) context;
+    if (recorded < 8) {
+        values[recorded++] = info->si_value.sival_int;
+    }
+}
 static volatile sig_atomic_t handled;
 
 static void handler(int sig) {
@@ -170,6 +180,57 @@ int main(void) {
     sigpending(&pending);
     printf("siginfo at address 8: %d %s, the signal taken all the same: %s\n", r, errname(errno),
            sigismember(&pending, SIGUSR1) ? "no" : "yes");
+
+    /* Real-time signals queue: every instance is taken, in the order sent, the lowest signal
+     * first; a standard signal sent twice while pending is one. */
+    sigset_t queued;
+    sigemptyset(&queued);
+    sigaddset(&queued, SIGRTMIN);
+    sigaddset(&queued, SIGRTMIN + 1);
+    sigaddset(&queued, SIGUSR1);
+    block(SIGRTMIN + 1);
+    sigqueue(getpid(), SIGRTMIN + 1, (union sigval) {.sival_int = 7});
+    for (int i = 1; i <= 3; i++) {
+        sigqueue(getpid(), SIGRTMIN, (union sigval) {.sival_int = i});
+    }
+    kill(getpid(), SIGUSR1);
+    kill(getpid(), SIGUSR1);
+    printf("taken in turn:");
+    while ((r = sigtimedwait(&queued, &info, &zero)) > 0) {
+        if (r == SIGUSR1) {
+            printf(" USR1");
+        } else {
+            printf(" RTMIN+%d:%d", r - SIGRTMIN, info.si_value.sival_int);
+        }
+    }
+    printf(", then %s\n", errname(errno));
+
+    sigqueue(getpid(), SIGRTMIN, (union sigval) {.sival_int = 5});
+    sigqueue(getpid(), SIGRTMIN, (union sigval) {.sival_int = 6});
+    sigpending(&pending);
+    printf("queued twice, pending: %s\n", sigismember(&pending, SIGRTMIN) ? "yes" : "no");
+    struct sigaction ignore = {0};
+    ignore.sa_handler = SIG_IGN;
+    sigaction(SIGRTMIN, &ignore, NULL);
+    ignore.sa_handler = SIG_DFL;
+    sigaction(SIGRTMIN, &ignore, NULL);
+    errno = 0;
+    r = sigtimedwait(&rt, NULL, &zero);
+    printf("ignoring it discards every instance: %d %s\n", r, errname(errno));
+
+    struct sigaction record = {0};
+    record.sa_sigaction = record_value;
+    record.sa_flags = SA_SIGINFO;
+    sigaction(SIGRTMIN, &record, NULL);
+    for (int i = 1; i <= 3; i++) {
+        sigqueue(getpid(), SIGRTMIN, (union sigval) {.sival_int = 10 * i});
+    }
+    pthread_sigmask(SIG_UNBLOCK, &rt, NULL);
+    printf("a handler for each instance:");
+    for (int i = 0; i < recorded; i++) {
+        printf(" %d", values[i]);
+    }
+    printf("\n");
 
     /* SA_RESTART: a read interrupted by a handler goes on (and returns the byte written later);
      * without it, the read fails with EINTR. */
