@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * Runs a command to a deadline. Standard output and standard error are drained at the same time,
@@ -17,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * other is being read cannot block, and the deadline is measured while the process runs, not
  * after its output ends. At the deadline the process and everything it started are killed and
  * {@link TimedOut} is thrown with what they had written. Standard input is {@code /dev/null}.
+ * Options change the environment, join standard error to standard output, send standard output
+ * to a file, or show each line of it as it comes.
  *
  * <pre>{@code
  * ProcessRunner.Result gcc = ProcessRunner.of("gcc", "-o", "hello", "hello.c").deadline(Duration.ofMinutes(2)).run();
@@ -31,6 +35,10 @@ public final class ProcessRunner {
     private final List<String> command;
     private Path directory;
     private Duration deadline = Duration.ofMinutes(2);
+    private Map<String, String> environment;
+    private boolean errorIntoOutput;
+    private Path outputFile;
+    private BiConsumer<ProcessHandle, String> lineListener;
 
     private ProcessRunner(List<String> command) {
         if (command.isEmpty()) {
@@ -59,6 +67,42 @@ public final class ProcessRunner {
             throw new IllegalArgumentException("deadline " + deadline + " is not positive");
         }
         this.deadline = deadline;
+        return this;
+    }
+
+    /** The process's whole environment, in place of this process's (an empty map: none at all). */
+    public ProcessRunner environment(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+        return this;
+    }
+
+    /**
+     * Standard error into standard output's pipe: {@link Result#out} holds both, interleaved as
+     * the process wrote them, and {@link Result#err} is empty.
+     */
+    public ProcessRunner errorIntoOutput() {
+        this.errorIntoOutput = true;
+        return this;
+    }
+
+    /**
+     * Standard output into {@code file} (created or truncated), for output too large to keep or
+     * not text: {@link Result#out} is empty and no line reaches {@link #eachOutputLine}.
+     */
+    public ProcessRunner outputTo(Path file) {
+        this.outputFile = file;
+        return this;
+    }
+
+    /**
+     * Gives each line of standard output, as it is read, to {@code listener} with the process (to
+     * look at the process at that point of its output; lines read after its exit come too); the
+     * line is without its {@code \n}, and is kept in {@link Result#out} as well. The listener runs
+     * on the reader's thread, which reads nothing more until it returns. If it throws, it is not
+     * called again, and {@link #run} throws the same once the process has exited.
+     */
+    public ProcessRunner eachOutputLine(BiConsumer<ProcessHandle, String> listener) {
+        this.lineListener = listener;
         return this;
     }
 
@@ -98,12 +142,21 @@ public final class ProcessRunner {
      * Runs the command to its exit or its deadline.
      *
      * @throws TimedOut when the deadline passes first
+     * @throws RuntimeException what the {@link #eachOutputLine} listener threw (or the {@link Error} it threw)
      * @throws UncheckedIOException when the command cannot be started (not found, not executable)
      */
     public Result run() {
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         if (directory != null) {
             builder.directory(directory.toFile());
+        }
+        if (environment != null) {
+            builder.environment().clear();
+            builder.environment().putAll(environment);
+        }
+        builder.redirectErrorStream(errorIntoOutput);
+        if (outputFile != null) {
+            builder.redirectOutput(outputFile.toFile());
         }
         long start = System.nanoTime();
         Process process;
@@ -112,8 +165,9 @@ public final class ProcessRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command.getFirst() + ": " + e.getMessage(), e);
         }
-        Drain out = new Drain(process.getInputStream(), "stdout of " + command.getFirst());
-        Drain err = new Drain(process.getErrorStream(), "stderr of " + command.getFirst());
+        // A stream redirected to a file or into the other pipe reads as empty here.
+        Drain out = new Drain(process.getInputStream(), "stdout of " + command.getFirst(), process.toHandle(), lineListener);
+        Drain err = new Drain(process.getErrorStream(), "stderr of " + command.getFirst(), process.toHandle(), null);
         try {
             boolean exited = process.waitFor(deadline.toNanos(), TimeUnit.NANOSECONDS);
             long nanos = System.nanoTime() - start;
@@ -127,7 +181,14 @@ public final class ProcessRunner {
             // The process is gone, but a child it left running may still hold the pipes: bounded too.
             Duration rest = deadline.minusNanos(nanos);
             Duration drain = rest.compareTo(DRAIN_AFTER_KILL) > 0 ? rest : DRAIN_AFTER_KILL;
-            return new Result(command, process.exitValue(), out.text(drain), err.text(drain), nanos);
+            Result result = new Result(command, process.exitValue(), out.text(drain), err.text(drain), nanos);
+            switch (out.listenerFailure()) {
+                case null -> { }
+                case RuntimeException e -> throw e;
+                case Error e -> throw e;
+                case Throwable t -> throw new IllegalStateException(t);     // a BiConsumer throws no checked exception
+            }
+            return result;
         } catch (InterruptedException e) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
@@ -149,24 +210,48 @@ public final class ProcessRunner {
         return false;
     }
 
-    /** One stream read to its end by a daemon thread, keeping up to {@link #KEEP_LIMIT} bytes. */
+    /**
+     * One stream read to its end by a daemon thread, keeping up to {@link #KEEP_LIMIT} bytes, and
+     * giving each line to a listener if there is one.
+     */
     private static final class Drain {
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
         private final Thread thread;
+        private volatile Throwable listenerFailure;
 
-        Drain(InputStream in, String name) {
+        Drain(InputStream in, String name, ProcessHandle process, BiConsumer<ProcessHandle, String> listener) {
             thread = Thread.ofPlatform().daemon().name(name).start(() -> {
                 byte[] buffer = new byte[8192];
+                ByteArrayOutputStream line = new ByteArrayOutputStream();
                 try (in) {
                     for (int n; (n = in.read(buffer)) >= 0; ) {
                         synchronized (kept) {
                             kept.write(buffer, 0, Math.max(0, Math.min(n, KEEP_LIMIT - kept.size())));
                         }
+                        for (int i = 0; i < n && listener != null && listenerFailure == null; i++) {
+                            if (buffer[i] != '\n') {
+                                line.write(buffer[i]);
+                            } else {
+                                give(listener, process, line);
+                            }
+                        }
                     }
                 } catch (IOException e) {
                     // The stream was closed under the reader: what was read is kept.
                 }
+                if (listener != null && listenerFailure == null && line.size() > 0) {
+                    give(listener, process, line);      // the last line, without a \n
+                }
             });
+        }
+
+        private void give(BiConsumer<ProcessHandle, String> listener, ProcessHandle process, ByteArrayOutputStream line) {
+            try {
+                listener.accept(process, line.toString(StandardCharsets.UTF_8));
+            } catch (Throwable t) {
+                listenerFailure = t;
+            }
+            line.reset();
         }
 
         /** What was read, once the stream ended or {@code wait} passed, whichever is first. */
@@ -175,6 +260,11 @@ public final class ProcessRunner {
             synchronized (kept) {
                 return kept.toString(StandardCharsets.UTF_8);
             }
+        }
+
+        /** What the line listener threw, or null. */
+        Throwable listenerFailure() {
+            return listenerFailure;
         }
     }
 }

@@ -7,6 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,6 +61,58 @@ class ProcessRunnerTest {
         assertEquals(0, result.status());
         assertEquals(dir + "\n", result.out());
         assertEquals("", result.err());
+    }
+
+    @Test
+    void theEnvironmentReplacesThisProcesss() {
+        assertEquals("A=1\n", ProcessRunner.of("/usr/bin/env").environment(Map.of("A", "1")).run().out());
+        assertEquals("", ProcessRunner.of("/usr/bin/env").environment(Map.of()).run().out());
+    }
+
+    @Test
+    void standardErrorMayJoinStandardOutputInTheOrderWritten() {
+        ProcessRunner.Result result = ProcessRunner.of("sh", "-c", "echo 1; echo 2 >&2; echo 3").errorIntoOutput().run();
+        assertEquals("1\n2\n3\n", result.out());
+        assertEquals("", result.err());
+    }
+
+    @Test
+    void standardOutputMayGoToAFile() throws Exception {
+        Path file = dir.resolve("out");
+        ProcessRunner.Result result = ProcessRunner.of("sh", "-c", "head -c 1048576 /dev/zero; echo err >&2").outputTo(file).run();
+        assertEquals(0, result.status());
+        assertEquals("", result.out());
+        assertEquals("err\n", result.err());
+        assertEquals(1 << 20, Files.size(file));
+    }
+
+    @Test
+    void eachLineOfStandardOutputIsGivenAsItComesWithTheProcess() {
+        // The script runs until it is stopped: only a line given while it runs can stop it.
+        List<String> lines = new CopyOnWriteArrayList<>();
+        ProcessRunner.Result result = ProcessRunner.of("sh", "-c", "trap 'printf stopped; exit 0' TERM; echo a; echo; while :; do sleep 0.1; done")
+                .eachOutputLine((process, line) -> {
+                    lines.add(line);
+                    if (line.isEmpty()) {
+                        process.destroy();
+                    }
+                })
+                .deadline(Duration.ofSeconds(30)).run();
+        assertEquals(List.of("a", "", "stopped"), lines, "the last line has no \\n");
+        assertEquals("a\n\nstopped", result.out());
+        assertEquals(0, result.status());
+    }
+
+    @Test
+    void whatALineListenerThrowsIsThrownOnceTheProcessHasExited() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ProcessRunner.of("sh", "-c", "echo a; echo b")
+                .eachOutputLine((process, line) -> {
+                    lines.add(line);
+                    throw new IllegalStateException("no " + line);
+                }).run());
+        assertEquals("no a", e.getMessage());
+        assertEquals(List.of("a"), lines);
     }
 
     @Test
