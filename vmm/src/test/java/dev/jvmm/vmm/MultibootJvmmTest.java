@@ -13,12 +13,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,15 +84,12 @@ class MultibootJvmmTest {
     void theCommandLineTakesModulesAndSaysWhichProtocol() throws Exception {
         Module m1 = MultibootQemuTest.cases(dir).getFirst().modules().getFirst();
         Path kernel = MultibootKernels.path(MultibootKernels.AOUT);
-        Process process = new ProcessBuilder(JvmmCommandTest.jvmmCommand(List.of(), "run", "--verbose", "--cmdline", "p q",
-                "--module", m1.file() + ",x y", kernel.toString())).start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0x21, process.exitValue(), err);
+        JvmmCommandTest.Result result = JvmmCommandTest.jvmm("run", "--verbose", "--cmdline", "p q",
+                "--module", m1.file() + ",x y", kernel.toString());
+        String err = result.err();
+        assertEquals(0x21, result.status(), err);
         assertTrue(err.startsWith("jvmm: " + kernel + ": multiboot v1 (a.out kludge: header load addresses; header at file offset 0x0"), err);
-        assertEquals(MultibootQemuTest.expected(kernel, "p q", List.of(m1), "jvmm"), out.lines().toList());
+        assertEquals(MultibootQemuTest.expected(kernel, "p q", List.of(m1), "jvmm"), result.out().lines().toList());
     }
 
     @Test
@@ -117,15 +112,11 @@ class MultibootJvmmTest {
                         + ", beyond the end of RAM at 0x600000; give the guest more --memory");
     }
 
-    private static void assertJvmmError(List<String> args, String message) throws Exception {
-        Process process = new ProcessBuilder(JvmmCommandTest.jvmmCommand(List.of(), args.toArray(String[]::new))).start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(125, process.exitValue(), err);
-        assertEquals("", out);
-        assertEquals(message + "\n", err);
+    private static void assertJvmmError(List<String> args, String message) {
+        JvmmCommandTest.Result result = JvmmCommandTest.jvmm(args.toArray(String[]::new));
+        assertEquals(125, result.status(), result.err());
+        assertEquals("", result.out());
+        assertEquals(message + "\n", result.err());
     }
 
     private static VmResult run(Path kernel, String append, List<Module> modules) {

@@ -26,7 +26,7 @@ public class JvmmCommandTest {
     @TempDir
     Path dir;
 
-    record Result(int status, String out, String err) {}
+    public record Result(int status, String out, String err) {}
 
     /** The command that runs jvmm from this test class path, with extra JVM options, as its own process. */
     public static List<String> jvmmCommand(List<String> jvmOptions, String... args) {
@@ -38,7 +38,8 @@ public class JvmmCommandTest {
         return command;
     }
 
-    static Result jvmm(String... args) {
+    /** jvmm as its own process, stdin /dev/null, killed after 60 s ({@link ProcessRunner.TimedOut}). */
+    public static Result jvmm(String... args) {
         ProcessRunner.Result result = ProcessRunner.of(jvmmCommand(List.of(), args)).deadline(Duration.ofSeconds(60)).run();
         return new Result(result.status(), result.out(), result.err());
     }

@@ -1,17 +1,16 @@
 package dev.jvmm.vmm.cli;
 
 import dev.jvmm.vmm.MultibootKernels;
+import dev.jvmm.vmm.cli.JvmmCommandTest.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import static dev.jvmm.vmm.cli.JvmmCommandTest.jvmm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,17 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MultibootCommandTest {
     @TempDir
     Path dir;
-
-    record Result(int status, String out, String err) {}
-
-    static Result jvmm(String... args) throws Exception {
-        Process process = new ProcessBuilder(JvmmCommandTest.jvmmCommand(List.of(), args)).start();
-        process.getOutputStream().close();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "jvmm did not exit");
-        return new Result(process.exitValue(), out, err);
-    }
 
     @Test
     void infoSaysWhichProtocolAnImageBootsBy() throws Exception {
