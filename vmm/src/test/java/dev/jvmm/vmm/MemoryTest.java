@@ -1,6 +1,7 @@
 package dev.jvmm.vmm;
 
 import dev.jvmm.junit.JvmmTest;
+import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
 import dev.jvmm.vmm.boot.ArgumentBlock;
@@ -11,14 +12,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -139,14 +137,8 @@ class MemoryTest {
     }
 
     /** The same binary's output on the host's Linux: the specification. */
-    static List<String> onTheHost(Path program, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(program.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the host run of " + command + " ended");
-        return output.lines().toList();
+    static List<String> onTheHost(Path program, String... args) {
+        return SignalsTest.onHost(program, Duration.ofSeconds(60), args).output();
     }
 
     // ---- Static-pie and ELF32 programs ---------------------------------------------------------
@@ -155,7 +147,7 @@ class MemoryTest {
      * pie.c as a static-pie executable (ET_DYN, no PT_INTERP): glibc's gcc -static-pie, and for
      * musl (whose musl-gcc wrapper does not do -static-pie) its rcrt1.o linked by hand.
      */
-    static Path staticPie(Libc libc) throws IOException, InterruptedException {
+    static Path staticPie(Libc libc) {
         Path out = dir.resolve("pie-" + libc.name().toLowerCase());
         String source = "src/test/c/pie.c";
         if (libc == Libc.GLIBC) {
@@ -171,15 +163,15 @@ class MemoryTest {
         return out;
     }
 
-    private static String gccFile(String name) throws IOException, InterruptedException {
+    private static String gccFile(String name) {
         return run(List.of("gcc", "-print-file-name=" + name)).strip();
     }
 
-    private static String run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS) && process.exitValue() == 0, command + " failed: " + output);
-        return output;
+    /** A build step: its stdout, once it has succeeded within 2 minutes. */
+    private static String run(List<String> command) {
+        ProcessRunner.Result result = ProcessRunner.of(command).deadline(Duration.ofSeconds(120)).run();
+        assertTrue(result.status() == 0, command + " failed: " + result.output());
+        return result.out();
     }
 
     private static void assertRunsRelocated(List<String> output) {

@@ -1,6 +1,7 @@
 package dev.jvmm.vmm;
 
 import dev.jvmm.junit.JvmmTest;
+import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,13 +10,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,19 +35,16 @@ class SignalsTest {
     /** The program's output and status, wherever it ran. */
     record Outcome(int status, List<String> output) {}
 
-    static Outcome onHost(String program, Libc libc, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(GuestPrograms.build(program, libc).toString()));
+    static Outcome onHost(String program, Libc libc, String... args) {
+        return onHost(GuestPrograms.build(program, libc), Duration.ofSeconds(30), args);
+    }
+
+    /** The binary run on this host: its status and stdout (stderr is not compared), killed at the deadline. */
+    static Outcome onHost(Path binary, Duration deadline, String... args) {
+        List<String> command = new ArrayList<>(List.of(binary.toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("did not end on the host: " + command);
-        }
-        return new Outcome(process.exitValue(), output.lines().toList());
+        ProcessRunner.Result result = ProcessRunner.of(command).deadline(deadline).run();
+        return new Outcome(result.status(), result.out().lines().toList());
     }
 
     static Outcome onJvmm(String program, Libc libc, String... args) {

@@ -13,13 +13,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,19 +39,8 @@ class ThreadsTest {
     /** The documented thread limit (sched.s THREAD_MAX): the first thread and 255 more. */
     static final int THREAD_MAX = 256;
 
-    static Outcome onHost(Path binary, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(binary.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("did not end on the host: " + command);
-        }
-        return new Outcome(process.exitValue(), output.lines().toList());
+    static Outcome onHost(Path binary, String... args) {
+        return SignalsTest.onHost(binary, Duration.ofSeconds(60), args);
     }
 
     static Qemu.Run qemu(Environment environment, Path binary, String... args) throws Exception {
