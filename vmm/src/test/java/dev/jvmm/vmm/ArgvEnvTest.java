@@ -1,6 +1,7 @@
 package dev.jvmm.vmm;
 
 import dev.jvmm.junit.JvmmTest;
+import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
 import dev.jvmm.vmm.boot.ArgumentBlock;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,12 +98,10 @@ class ArgvEnvTest {
     static List<String> onHost(Path program, Case c) throws Exception {
         Path block = Files.write(dir.resolve("block-" + Math.abs(c.name().hashCode())), block(program, c));
         Path launcher = GuestPrograms.build("exec_block", Libc.GLIBC);
-        Process process = new ProcessBuilder(launcher.toString(), block.toString(), program.toAbsolutePath().toString())
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), output);
-        return output.lines().toList();
+        ProcessRunner.Result result = ProcessRunner.of(launcher.toString(), block.toString(), program.toAbsolutePath().toString())
+                .errorIntoOutput().deadline(Duration.ofSeconds(60)).run();
+        assertEquals(0, result.status(), result.out());
+        return result.out().lines().toList();
     }
 
     static Stream<Arguments> qemuRuns() {

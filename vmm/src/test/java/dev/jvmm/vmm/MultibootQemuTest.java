@@ -1,19 +1,18 @@
 package dev.jvmm.vmm;
 
+import dev.jvmm.process.ProcessRunner;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,12 +100,9 @@ class MultibootQemuTest {
     @Test
     void qemuRefusesElf64MultibootImages() throws Exception {
         List<String> command = command("pc", MultibootKernels.path(MultibootKernels.ELF64), "", List.of());
-        Process qemu = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        String output = new String(qemu.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(qemu.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(1, qemu.exitValue(), output);
-        assertTrue(output.contains("Cannot load x86-64 image, give a 32bit one."), output);
+        ProcessRunner.Result qemu = ProcessRunner.of(command).errorIntoOutput().deadline(Duration.ofSeconds(60)).run();
+        assertEquals(1, qemu.status(), qemu.out());
+        assertTrue(qemu.out().contains("Cannot load x86-64 image, give a 32bit one."), qemu.out());
     }
 
     /** What mbinfo prints for this boot: see mbinfo.s for what it rounds and leaves out. */
@@ -139,18 +135,10 @@ class MultibootQemuTest {
         return lines;
     }
 
-    static Qemu.Run qemu(String machine, Path kernel, String append, List<Module> modules) throws IOException, InterruptedException {
-        List<String> command = command(machine, kernel, append, modules);
-        Process qemu = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        String output = new String(qemu.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!qemu.waitFor(60, TimeUnit.SECONDS)) {
-            qemu.destroyForcibly();
-            throw new AssertionError("QEMU did not exit: " + String.join(" ", command));
-        }
-        return new Qemu.Run(qemu.exitValue(), output.replace("\r", "").lines().toList());
+    /** The serial output is QEMU's stdout; killed after 60 s ({@link ProcessRunner.TimedOut}). */
+    static Qemu.Run qemu(String machine, Path kernel, String append, List<Module> modules) {
+        ProcessRunner.Result qemu = ProcessRunner.of(command(machine, kernel, append, modules)).deadline(Duration.ofSeconds(60)).run();
+        return new Qemu.Run(qemu.status(), qemu.out().replace("\r", "").lines().toList());
     }
 
     /** QEMU's -kernel with the test-exit port kvm-unit-tests use (0xf4, four bytes) and 128 MiB, as jvmm's default. */

@@ -1,6 +1,7 @@
 package dev.jvmm.vmm;
 
 import dev.jvmm.junit.JvmmTest;
+import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.boot.ArgumentBlock;
 import org.junit.jupiter.api.Test;
@@ -99,8 +100,8 @@ class ProgramsTest {
     @Test
     void dynamicallyLinkedProgramsAreRefusedWithAReason(@TempDir Path dir) throws Exception {
         Path dynamic = dir.resolve("dynamic");
-        Process gcc = new ProcessBuilder("gcc", "-o", dynamic.toString(), "src/test/c/hello.c").inheritIO().start();
-        assertEquals(0, gcc.waitFor());
+        ProcessRunner.Result gcc = ProcessRunner.of("gcc", "-o", dynamic.toString(), "src/test/c/hello.c").run();
+        assertEquals(0, gcc.status(), gcc.output());
         MachineTest.Run run = MachineTest.boot("-- dynamic", 128L << 20, Duration.ofSeconds(60), Files.readAllBytes(dynamic));
         assertEquals(new RunResult.Exited(127), run.result().outcome());
         assertEquals("jvmm-kernel: cannot run the program: dynamically linked (it has a PT_INTERP); jvmm runs static "

@@ -2,6 +2,7 @@ package dev.jvmm.vmm;
 
 import dev.jvmm.api.KernelReport;
 import dev.jvmm.junit.JvmmTest;
+import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
 import dev.jvmm.vmm.boot.ArgumentBlock;
@@ -12,11 +13,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -360,30 +356,14 @@ class SystemCallsTest {
     static Outcome host(Path program, List<String> args) throws Exception {
         List<String> command = new ArrayList<>(List.of(program.toAbsolutePath().toString()));
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        builder.environment().clear();
-        Process process = builder.start();
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-        String stdout = read(process.getInputStream());
-        if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(program + " did not end on the host");
-        }
-        List<String> output = new ArrayList<>(stdout.lines().toList());
-        output.addAll(stderr.get().lines().toList());
-        return new Outcome(process.exitValue(), output, null);
+        ProcessRunner.Result result = ProcessRunner.of(command).environment(Map.of()).deadline(TIMEOUT).run();
+        List<String> output = new ArrayList<>(result.out().lines().toList());
+        output.addAll(result.err().lines().toList());
+        return new Outcome(result.status(), output, null);
     }
 
     static Outcome host(Path program) throws Exception {
         return host(program, List.of());
-    }
-
-    private static String read(InputStream in) {
-        try {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static Outcome qemu(Environment environment, Path program, String... argv) throws Exception {
@@ -440,17 +420,13 @@ class SystemCallsTest {
             }
             Files.createDirectories(binary.getParent());
             List<String> command = template.stream().map(word -> word.equals("%o") ? binary.toString() : word).toList();
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = read(process.getInputStream());
-            if (!process.waitFor(300, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
+            ProcessRunner.Result result = ProcessRunner.of(command).deadline(Duration.ofSeconds(300)).run();
+            if (result.status() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + result.output());
             }
             return binary;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

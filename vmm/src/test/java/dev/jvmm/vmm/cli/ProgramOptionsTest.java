@@ -1,5 +1,6 @@
 package dev.jvmm.vmm.cli;
 
+import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.BundledImage;
 import dev.jvmm.vmm.GuestPrograms;
 import dev.jvmm.vmm.Qemu;
@@ -12,9 +13,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,11 +104,10 @@ class ProgramOptionsTest {
             List<String> command = new ArrayList<>(List.of("bash", "-c",
                     "exec \"$@\" -e $'B=\\xfe\\xc3\\xa9' --env=$'C=\\xff' -- demo $'\\xff' $'h\\xc3\\xa9llo' ''", "bash"));
             command.addAll(JvmmCommandTest.jvmmCommand(List.of(), "initrd", "--clear-env", "-o", initrd.toString()));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().put("LC_ALL", locale);
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, process.waitFor(), output);
+            Map<String, String> environment = new HashMap<>(System.getenv());
+            environment.put("LC_ALL", locale);
+            ProcessRunner.Result result = ProcessRunner.of(command).environment(environment).deadline(Duration.ofSeconds(60)).run();
+            assertEquals(0, result.status(), result.output());
             byte[] block = Files.readAllBytes(initrd);
             ByteArrayOutputStream strings = new ByteArrayOutputStream();
             strings.writeBytes(new byte[]{'d', 'e', 'm', 'o', 0, (byte) 0xff, 0, 'h', (byte) 0xc3, (byte) 0xa9, 'l', 'l', 'o', 0, 0,

@@ -1,18 +1,15 @@
 package dev.jvmm.vmm.corpus;
 
+import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.GuestPrograms;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The reference side: a case's binary run on the host as the guest kernel starts it: the same
@@ -38,24 +35,8 @@ final class Host {
         command.addAll(Corpus.ENVIRONMENT);
         command.add("--");
         command.addAll(c.argv());
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .directory(Path.of("/").toFile());
-        builder.environment().clear();
-        try {
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("on the host, " + c + " did not end within 120 s");
-            }
-            return new Outcome(process.exitValue(), output);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ProcessRunner.Result result = ProcessRunner.of(command).errorIntoOutput().directory(Path.of("/"))
+                .environment(Map.of()).deadline(Duration.ofSeconds(120)).run();
+        return new Outcome(result.status(), result.out());
     }
 }

@@ -1,19 +1,19 @@
 package dev.jvmm.vmm.corpus;
 
+import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.GuestPrograms;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.LanguagePrograms;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A program of the corpus and the Debian toolchain that makes it, at test time (nothing prebuilt
@@ -111,20 +111,15 @@ public record Program(Toolchain toolchain, String name) {
         try {
             Files.createDirectories(binary.getParent());
             long start = System.nanoTime();
-            Process process = new ProcessBuilder(words).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(300, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", words) + " failed:\n" + output);
+            ProcessRunner.Result result = ProcessRunner.of(words).deadline(Duration.ofSeconds(300)).run();
+            if (result.status() != 0) {
+                throw new IllegalStateException(String.join(" ", words) + " failed:\n" + result.output());
             }
             System.err.printf("corpus: built %s in %d ms (%s)%n", binary, (System.nanoTime() - start) / 1_000_000,
                     String.join(" ", words));
             return binary;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
