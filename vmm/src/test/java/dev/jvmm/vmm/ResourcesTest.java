@@ -1,13 +1,13 @@
 package dev.jvmm.vmm;
 
 import dev.jvmm.junit.JvmmTest;
+import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.cli.JvmmCommandTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,10 +83,10 @@ class ResourcesTest {
                 hostile.toString(), "flood"));
         Path out = Files.createTempFile("flood", ".out");
         try {
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).start();
-            String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(124, process.exitValue(), err);
+            // Into a file: the flood is counted, not kept.
+            ProcessRunner.Result result = ProcessRunner.of(command).outputTo(out).deadline(Duration.ofSeconds(60)).run();
+            String err = result.err();
+            assertEquals(124, result.status(), err);
             assertTrue(err.startsWith("jvmm: timed out after " + seconds + "s; the guest was stopped\n"), err);
             long peak = Long.parseLong(err.replaceAll("(?s).*peakrss: (\\d+) KiB.*", "$1"));
             return new long[]{peak, Files.size(out)};

@@ -2,6 +2,7 @@ package dev.jvmm.vmm;
 
 import dev.jvmm.api.KernelReport;
 import dev.jvmm.junit.JvmmTest;
+import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
 import dev.jvmm.vmm.bench.Peers;
@@ -11,16 +12,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,36 +76,25 @@ class TimerTest {
         List<String> command = new ArrayList<>(Peers.qemuCommand(environment.accel, environment.cpu + cpuOptions,
                 BundledImage.file(dir), initrd, append));
         command.set(command.indexOf("microvm"), machine);
-        Process qemu = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        List<String> serial = new ArrayList<>();
-        long wallStart = 0, wallEnd = 0;
-        Duration cpuStart = null, cpuEnd = null;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(qemu.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                line = line.replace("\r", "");
-                serial.add(line);
-                if (line.startsWith("sleeping ")) {
-                    cpuStart = cpuTime(qemu);
-                    wallStart = System.nanoTime();
-                } else if (line.startsWith("slept ")) {
-                    cpuEnd = cpuTime(qemu);
-                    wallEnd = System.nanoTime();
-                }
-            }
-        } finally {
-            if (!qemu.waitFor(120, TimeUnit.SECONDS)) {
-                qemu.destroyForcibly();
-                throw new AssertionError("QEMU did not exit: " + String.join(" ", command));
-            }
-        }
-        assertNotNull(cpuEnd, "the program did not finish its sleep: " + serial);
-        return new Measured(qemu.exitValue(), serial, Duration.ofNanos(wallEnd - wallStart), cpuEnd.minus(cpuStart));
+        // QEMU's clocks are read as the lines come, while it runs: {start, end} of the last sleep.
+        long[] wall = new long[2];
+        Duration[] cpu = new Duration[2];
+        ProcessRunner.Result qemu = ProcessRunner.of(command).deadline(Duration.ofSeconds(120))
+                .eachOutputLine((process, line) -> {
+                    if (line.startsWith("sleeping ")) {
+                        cpu[0] = cpuTime(process);
+                        wall[0] = System.nanoTime();
+                    } else if (line.startsWith("slept ")) {
+                        cpu[1] = cpuTime(process);
+                        wall[1] = System.nanoTime();
+                    }
+                }).run();
+        List<String> serial = qemu.out().replace("\r", "").lines().toList();
+        assertNotNull(cpu[1], "the program did not finish its sleep: " + serial);
+        return new Measured(qemu.status(), serial, Duration.ofNanos(wall[1] - wall[0]), cpu[1].minus(cpu[0]));
     }
 
-    private static Duration cpuTime(Process process) {
+    private static Duration cpuTime(ProcessHandle process) {
         return process.info().totalCpuDuration().orElseThrow(() -> new AssertionError("no CPU time for process " + process.pid()));
     }
 
