@@ -80,7 +80,7 @@ class HypercallTest {
             Thread.sleep(500);
             assertTrue(process.isAlive(), Files.readString(dir.resolve("err")));
             assertEquals("vmcall\n", Files.readString(out));
-            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+            ProcessRunner.of("kill", "-INT", Long.toString(process.pid())).deadline(Duration.ofSeconds(10)).run();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("SIGINT did not stop jvmm");

@@ -1,6 +1,7 @@
 package dev.jvmm.vmm.cli;
 
 import dev.jvmm.junit.JvmmTest;
+import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.GuestPrograms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -141,7 +143,7 @@ class ConsoleCommandTest {
         try {
             Thread.sleep(3000);     // booted, and waiting in the program's read
             assertTrue(process.isAlive(), Files.readString(dir.resolve("err")));
-            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+            ProcessRunner.of("kill", "-INT", Long.toString(process.pid())).deadline(Duration.ofSeconds(10)).run();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("SIGINT did not stop jvmm");
