@@ -676,6 +676,7 @@ task_alloc:
     mov %rax, T_SIGINFO(%rbx)
     mov $NO_DEADLINE, %rax
     mov %rax, T_DEADLINE(%rbx)
+    movq $-1, T_RESTART_CLOCK(%rbx)
     lea SLOT_SIZE(%rbx), %rax
     mov %rax, T_STACK_TOP(%rbx)
     mov %rbx, %rax                      # its FPU slot: thread_slots[i] has slot i + 1

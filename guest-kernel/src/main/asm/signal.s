@@ -686,8 +686,8 @@ copy_siginfo_out:
 # syscall_restart(%rdi = frame, %esi = 0 no handler runs, 1 a handler without SA_RESTART,
 # 2 a handler with SA_RESTART): a system call that returned -ERESTART* is made again (RAX =
 # the number it arrived with, RIP back over the 2-byte SYSCALL, SYSENTER or INT 0x80) or
-# returns -EINTR, as Linux decides. -ERESTART_RESTARTBLOCK always gives -EINTR: jvmm has no
-# restart_syscall.
+# returns -EINTR, as Linux decides. -ERESTART_RESTARTBLOCK without a handler makes it
+# restart_syscall instead, which goes on with what the call left in the thread's restart block.
 syscall_restart:
     cmpq $ENTRY_SYSCALL, F_KIND(%rdi)
     jb 9f
@@ -695,7 +695,7 @@ syscall_restart:
     je 9f
     mov F_RAX(%rdi), %rax
     cmp $-ERESTART_RESTARTBLOCK, %rax
-    je 7f
+    je 3f
     cmp $-ERESTARTNOHAND, %rax
     je 1f
     cmp $-ERESTARTSYS, %rax
@@ -713,6 +713,11 @@ syscall_restart:
     subq $2, F_RIP(%rdi)
     ret
 7:  movq $-EINTR, F_RAX(%rdi)
+    ret
+3:  test %esi, %esi
+    jnz 7b
+    movq $NR_RESTART_SYSCALL, F_RAX(%rdi)
+    subq $2, F_RIP(%rdi)
     ret
 
 # setup_frame(%rdi = frame, %esi = signal, %rdx = action, %rcx = kernel siginfo, %r8 = the
@@ -1745,6 +1750,7 @@ init_task:
     .quad 0, 0                          # T_FPU_PARENT, T_FPU_CHILD
     .quad 0, 0                          # T_SET_TID, T_VFORK
     .quad 0, 0                          # T_CPU_NS, T_ON_CPU (boot is its first slice)
+    .quad -1, 0, 0                      # T_RESTART_CLOCK (none), T_RESTART_DEADLINE, T_RESTART_REM
 .if . - init_task != TASK_SIZE
 .error "init_task does not match struct task"
 .endif

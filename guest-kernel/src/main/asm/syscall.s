@@ -324,6 +324,7 @@ SYSCALL 204, sys_sched_getaffinity
 SYSCALL 213, sys_epoll_create
 SYSCALL 217, sys_getdents64
 SYSCALL 218, sys_set_tid_address
+SYSCALL 219, sys_restart_syscall
 SYSCALL 228, sys_clock_gettime
 SYSCALL 229, sys_clock_getres
 SYSCALL 230, sys_clock_nanosleep

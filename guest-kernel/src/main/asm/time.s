@@ -498,9 +498,10 @@ sleep_until:
 # clocks, the ALARM clocks), then req (-EFAULT, then -EINVAL outside [0, 1e9) ns and sec >= 0).
 # A time beyond the clock's range sleeps until its end. On CLOCK_PROCESS_CPUTIME_ID it waits, as
 # Linux, until the process's threads have used that much CPU (sleep_until looks again each time
-# the time left has passed on the monotonic clock). A signal to be handled ends the sleep: -EINTR, with the time left in rem (when not
-# NULL) for a relative sleep, as Linux (whose restart_syscall jvmm lacks: a handled signal always
-# makes it -EINTR, as it does on Linux).
+# the time left has passed on the monotonic clock). A signal ends the sleep as on Linux: a
+# relative one writes the time left to rem (when not NULL) and returns -ERESTART_RESTARTBLOCK,
+# which is -EINTR where a handler runs, and else (a stop, an ignored signal) restart_syscall,
+# which sleeps on to the same deadline; an absolute one returns -ERESTARTNOHAND.
 .globl sys_clock_nanosleep
 sys_clock_nanosleep:
     push %rbx
@@ -552,15 +553,16 @@ sys_clock_nanosleep:
     add %rax, %r12
     jns 2f
 7:  movabs $0x7fffffffffffffff, %r12    # beyond the clock's range: its end
-2:  mov %r13d, %edi
+2:  test $1, %r14d
+    jnz 3f
+    call sleep_interrupted_restart
+    jmp 9f
+3:  mov %r13d, %edi
     mov %r12, %rsi
     call sleep_until
     cmp $-EINTR, %rax
     jne 9f
-    test $1, %r14d
-    jnz 9f
-    call write_rem
-    mov $-EINTR, %rax
+    mov $-ERESTARTNOHAND, %rax
     jmp 9f
 6:  mov $-EINVAL, %rax
 9:  pop %r15
@@ -568,6 +570,47 @@ sys_clock_nanosleep:
     pop %r13
     pop %r12
     pop %rbx
+    ret
+
+# sleep_interrupted_restart(%r12 = deadline, %r13d = clock, %r15 = rem or 0) -> %rax: a relative
+# sleep (clock_nanosleep's, and restart_syscall's going on with one): 0 at the deadline; when a
+# signal comes first, the time left in rem and the restart block for restart_syscall, and
+# -ERESTART_RESTARTBLOCK.
+sleep_interrupted_restart:
+    mov %r13d, %edi
+    mov %r12, %rsi
+    call sleep_until
+    cmp $-EINTR, %rax
+    jne 9f
+    call write_rem
+    mov current_task(%rip), %rax
+    mov %r13, T_RESTART_CLOCK(%rax)
+    mov %r12, T_RESTART_DEADLINE(%rax)
+    mov %r15, T_RESTART_REM(%rax)
+    mov $-ERESTART_RESTARTBLOCK, %rax
+9:  ret
+
+# restart_syscall(): goes on with the sleep in the thread's restart block, once; -EINTR when there
+# is none (Linux's do_no_restart_syscall)
+.globl sys_restart_syscall
+sys_restart_syscall:
+    mov current_task(%rip), %rax
+    mov T_RESTART_CLOCK(%rax), %rcx
+    movq $-1, T_RESTART_CLOCK(%rax)
+    test %rcx, %rcx
+    js 8f
+    push %r12
+    push %r13
+    push %r15
+    mov %rcx, %r13
+    mov T_RESTART_DEADLINE(%rax), %r12
+    mov T_RESTART_REM(%rax), %r15
+    call sleep_interrupted_restart
+    pop %r15
+    pop %r13
+    pop %r12
+    ret
+8:  mov $-EINTR, %rax
     ret
 
 # write_rem(%r12 = deadline, %r13d = clock, %r15 = rem or 0): the time left, if rem is writable
