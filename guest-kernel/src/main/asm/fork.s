@@ -628,11 +628,9 @@ do_wait:
     xor %eax, %eax
     test $WNOHANG, %r13d
     jnz 4f
-    mov $NO_DEADLINE, %rdi
-    call io_wait
-    cmp $-EINTR, %rax
-    jne 3b
-    mov $-ERESTARTSYS, %rax
+    call io_wait_interruptible
+    test %rax, %rax
+    jz 3b
     jmp 9f
 4:  test %r15, %r15                     # waitid with WNOHANG and nothing: Linux zeroes these
     jz 9f

@@ -78,11 +78,9 @@ node_flock:
 3:  mov $-EAGAIN, %rax                  # EWOULDBLOCK
     test $LOCK_NB, %r12d
     jnz 9f
-    mov $NO_DEADLINE, %rdi
-    call io_wait
-    cmp $-EINTR, %rax
-    jne 1b
-    mov $-ERESTARTSYS, %rax
+    call io_wait_interruptible
+    test %rax, %rax
+    jz 1b
     jmp 9f
 8:  xor %eax, %eax
 9:  pop %r12
@@ -392,14 +390,13 @@ lock_set:
     jnz 2b
 21: mov FL_OWNER(%rax), %rdx
     mov %rdx, P_LOCK_BLOCKER(%rbx)
-3:  mov $NO_DEADLINE, %rdi
-    call io_wait
+3:  call io_wait_interruptible
     test $2, %r12d
     jnz 4f
     movq $0, P_LOCK_BLOCKER(%rbx)
-4:  cmp $-EINTR, %rax
-    jne 1b
-    mov $-ERESTARTSYS, %rcx
+4:  test %rax, %rax
+    jz 1b
+    mov %rax, %rcx
 8:  mov %rcx, %rax
     jmp 9f
 

@@ -45,6 +45,19 @@ io_wait:
 1:  pop %rbx
     ret
 
+# io_wait_interruptible() -> %rax: 0 once something changed (look again), or -ERESTARTSYS when
+# a signal is to be taken first: the wait of a blocking read, write, lock or wait4.
+.globl io_wait_interruptible
+io_wait_interruptible:
+    mov $NO_DEADLINE, %rdi
+    call io_wait
+    cmp $-EINTR, %rax
+    jne 1f
+    mov $-ERESTARTSYS, %rax
+    ret
+1:  xor %eax, %eax
+    ret
+
 # io_wake_all(): every thread waiting for I/O looks again
 .globl io_wake_all
 io_wake_all:
@@ -190,11 +203,9 @@ pipe_read:
     mov $-EAGAIN, %rax
     testl $O_NONBLOCK, FILE_FLAGS(%r14)
     jnz 9f
-    mov $NO_DEADLINE, %rdi
-    call io_wait
-    cmp $-EINTR, %rax
-    jne 1b
-    mov $-ERESTARTSYS, %rax
+    call io_wait_interruptible
+    test %rax, %rax
+    jz 1b
     jmp 9f
 3:  cmp %r13, %rax                      # what there is, up to count
     cmova %r13, %rax
@@ -304,13 +315,11 @@ pipe_write:
     jnz 9f
 41: testl $O_NONBLOCK, FILE_FLAGS(%r14)
     jnz 8f
-    mov $NO_DEADLINE, %rdi
-    call io_wait
-    cmp $-EINTR, %rax
-    jne 1b
+    call io_wait_interruptible
+    test %rax, %rax
+    jz 1b
     test %rbp, %rbp
     jnz 8f
-    mov $-ERESTARTSYS, %rax
     jmp 9f
 6:  test %rbp, %rbp                     # no reader: SIGPIPE and EPIPE (after a partial write: its count)
     jnz 8f
