@@ -316,7 +316,10 @@ epoll_scan:
     ret
 
 # An anonymous inode, as Linux's.
-epoll_stat:
+# anon_inode_stat(%rdi = file, %rsi = zeroed struct stat) -> 0: a file with no file system node
+# (epoll, signalfd), as Linux's anonymous inode
+.globl anon_inode_stat
+anon_inode_stat:
     movq $1, STAT_NLINK(%rsi)
     movl $0600, STAT_MODE(%rsi)         # an anonymous inode: no file type bits
     movq $PAGE_SIZE, STAT_BLKSIZE(%rsi)
@@ -332,5 +335,5 @@ epoll_poll:
 .section .rodata
 .p2align 3
 epoll_ops:
-    .quad 0, 0, epoll_poll, epoll_stat
+    .quad 0, 0, epoll_poll, anon_inode_stat
     .quad 0, 0, epoll_release, 0

@@ -166,6 +166,7 @@ send_signal_process:
     mov %r12, %rsi
     mov $KSIGINFO_SIZE, %edx
     call memcpy
+    call signalfd_wake
     test %r14, %r14
     jnz 5f
     mov current_task(%rip), %r14        # to the process: the sender if it takes it, else the
@@ -622,6 +623,7 @@ signal_work:
 # dequeue_signal(%rdi = the signals it may take, %rsi = KSIGINFO_SIZE bytes) -> %eax: a signal
 # taken off the current thread's pending set, or else its process's (synchronous ones first,
 # then the lowest, as Linux's next_signal), its siginfo copied out; 0 if none is pending.
+.globl dequeue_signal
 dequeue_signal:
     push %rbx
     push %r12

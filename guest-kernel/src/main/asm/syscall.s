@@ -350,6 +350,8 @@ SYSCALL 273, sys_set_robust_list
 SYSCALL 274, sys_get_robust_list
 SYSCALL 280, sys_utimensat
 SYSCALL 281, sys_epoll_pwait
+SYSCALL 282, sys_signalfd
+SYSCALL 289, sys_signalfd4
 SYSCALL 291, sys_epoll_create1
 SYSCALL 292, sys_dup3
 SYSCALL 293, sys_pipe2
