@@ -129,7 +129,6 @@ signalfd_read:
     push %r12
     push %r13
     push %r14
-    push %r15
     sub $KSIGINFO_SIZE, %rsp
     mov %rdi, %r14
     mov %rsi, %r12
@@ -169,7 +168,6 @@ signalfd_read:
     jz 9f
 8:  mov %rbx, %rax
 9:  add $KSIGINFO_SIZE, %rsp
-    pop %r15
     pop %r14
     pop %r13
     pop %r12

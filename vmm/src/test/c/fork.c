@@ -20,6 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "errname.h"
+
 #define MIB (1024 * 1024)
 
 static volatile int global = 1;
@@ -28,9 +30,6 @@ static volatile int chld_pid, chld_code, chld_status;
 
 static const char *yes(int ok) { return ok ? "yes" : "no"; }
 
-static const char *errname(int e) {
-    return e == ECHILD ? "ECHILD" : e == ESRCH ? "ESRCH" : e == EPERM ? "EPERM" : e == ENOENT ? "ENOENT" : e == 0 ? "none" : "other";
-}
 
 /* A call's result, and errno's name when it failed (errno is read after the call has returned). */
 static void show_call(const char *what, long ret) {

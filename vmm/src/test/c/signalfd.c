@@ -17,17 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *errname(int error) {
-    switch (error) {
-    case 0: return "0";
-    case EAGAIN: return "EAGAIN";
-    case EINTR: return "EINTR";
-    case EINVAL: return "EINVAL";
-    case EFAULT: return "EFAULT";
-    case EBADF: return "EBADF";
-    default: return strerror(error);
-    }
-}
+#include "errname.h"
 
 static void pause_ms(long ms) {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};

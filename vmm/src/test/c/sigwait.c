@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errname.h"
+
 static long ms_since(const struct timespec *start) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
@@ -20,18 +22,6 @@ static long ms_since(const struct timespec *start) {
 static void pause_ms(long ms) {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-    }
-}
-
-/* The errno's name (musl has no strerrorname_np). */
-static const char *errname(int error) {
-    switch (error) {
-    case 0: return "0";
-    case EAGAIN: return "EAGAIN";
-    case EINTR: return "EINTR";
-    case EINVAL: return "EINVAL";
-    case EFAULT: return "EFAULT";
-    default: return strerror(error);
     }
 }
 
