@@ -23,6 +23,10 @@
  *                     exits, wait4) (ns per iteration); processes fork 100 MB: fork of a process
  *                     with 100 MB touched, the child exits, wait4 (ns, the median of 5)
  *   exit              exits at once (what `processes` execs)
+ *   threads [N]       threads null: getppid (ns per call, for scale); threads pingpong: N (default
+ *                     2000) round trips between two threads, each waking the other through a
+ *                     futex (ns per round trip); threads create: N x (clone a thread that exits,
+ *                     join it through its CLONE_CHILD_CLEARTID word) (ns per thread)
  */
 #include <elf.h>
 #include <stdint.h>
@@ -34,7 +38,10 @@
 #define NR_fork 57
 #define NR_execve 59
 #define NR_wait4 61
+#define NR_clone 56
+#define NR_exit 60
 #define NR_getppid 110
+#define NR_futex 202
 #define NR_clock_gettime 228
 #define NR_exit_group 231
 #define AT_SYSINFO_EHDR 33
@@ -293,6 +300,96 @@ static void processes(long n) {
     report("processes fork 100 MB", 1, forks[2], 1);
 }
 
+/* ---- threads: raw clone and futex, as a thread library does them ---- */
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
+#define CLONE_THREAD_FLAGS 0x350f00     /* VM FS FILES SIGHAND THREAD SYSVSEM PARENT_SETTID CHILD_CLEARTID */
+
+static char thread_stack[65536] __attribute__((aligned(16)));
+static int turn;                        /* ping-pong: 1 the thread's turn, 0 the main thread's */
+static long round_trips;
+
+static void futex_wait(int *word, int value) {
+    via_syscall6(NR_futex, (long) word, FUTEX_WAIT_PRIVATE, value, 0, 0, 0);
+}
+
+static void futex_wake(int *word) {
+    via_syscall6(NR_futex, (long) word, FUTEX_WAKE_PRIVATE, 1, 0, 0, 0);
+}
+
+/* A thread running fn on thread_stack; *tid is its id until it exits, then 0 (and woken). */
+static long thread_start(void (*fn)(void), int *tid) {
+    long ret;
+    long *top = (long *) (thread_stack + sizeof thread_stack);
+    top[-1] = (long) fn;
+    register long rdx __asm__("rdx") = (long) tid;  /* parent_tid */
+    register long r10 __asm__("r10") = (long) tid;  /* child_tid */
+    register long r8 __asm__("r8") = 0;             /* tls */
+    __asm__ volatile("syscall\n\t"
+                     "test %%rax, %%rax\n\t"
+                     "jnz 1f\n\t"
+                     "pop %%rax\n\t"              /* the new thread: fn, with RSP 16-byte aligned */
+                     "call *%%rax\n\t"
+                     "mov $60, %%eax\n\t"         /* exit: this thread only */
+                     "xor %%edi, %%edi\n\t"
+                     "syscall\n"
+                     "1:"
+                     : "=a"(ret)
+                     : "a"(NR_clone), "D"(CLONE_THREAD_FLAGS), "S"(top - 1), "r"(rdx), "r"(r10), "r"(r8)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+
+static void thread_join(int *tid) {
+    int t;
+    while ((t = __atomic_load_n(tid, __ATOMIC_ACQUIRE)) != 0)
+        futex_wait(tid, t);
+}
+
+static void pong(void) {
+    for (long i = 0; i < round_trips; i++) {
+        while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) == 0)
+            futex_wait(&turn, 0);
+        __atomic_store_n(&turn, 0, __ATOMIC_RELEASE);
+        futex_wake(&turn);
+    }
+}
+
+static void no_work(void) {}
+
+static void threads(long n) {
+    uint64_t start = now_ns();
+    for (long i = 0; i < n; i++)
+        via_syscall(NR_getppid, 0, 0, 0);
+    report("threads null", 1, now_ns() - start, n);
+
+    int tid = 0;
+    round_trips = n;
+    if (thread_start(pong, &tid) <= 0) {
+        print("bench: failed: clone\n");
+        via_syscall(NR_exit_group, 1, 0, 0);
+    }
+    start = now_ns();
+    for (long i = 0; i < n; i++) {
+        __atomic_store_n(&turn, 1, __ATOMIC_RELEASE);
+        futex_wake(&turn);
+        while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) == 1)
+            futex_wait(&turn, 1);
+    }
+    report("threads pingpong", 1, now_ns() - start, n);
+    thread_join(&tid);
+
+    start = now_ns();
+    for (long i = 0; i < n; i++) {
+        if (thread_start(no_work, &tid) <= 0) {
+            print("bench: failed: clone\n");
+            via_syscall(NR_exit_group, 1, 0, 0);
+        }
+        thread_join(&tid);
+    }
+    report("threads create", 1, now_ns() - start, n);
+}
+
 __attribute__((used)) void bench(long *stack) {
     long argc = stack[0];
     char **argv = (char **) (stack + 1);
@@ -321,6 +418,10 @@ __attribute__((used)) void bench(long *stack) {
     }
     if (equal(workload, "processes")) {
         processes(parse(argc > 2 ? argv[2] : 0, 200));
+        via_syscall(NR_exit_group, 0, 0, 0);
+    }
+    if (equal(workload, "threads")) {
+        threads(parse(argc > 2 ? argv[2] : 0, 2000));
         via_syscall(NR_exit_group, 0, 0, 0);
     }
     if (equal(workload, "exit"))

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  *     PROT_NONE reservation, mmap/touch/munmap of 1 MiB in a loop), timed in the guest by the vDSO;</li>
  * <li>processes: {@code jvmm-bench processes} (fork+exit+wait, fork+exec+wait, fork of a process
  *     with 100 MB touched), timed the same way;</li>
+ * <li>threads: {@code jvmm-bench threads} (a futex ping-pong between two threads, thread
+ *     create+join, and the null system call for scale), timed the same way;</li>
  * <li>sleep: the host CPU time a second of guest {@code nanosleep} costs, from the VMM process's
  *     rusage (tools' peakrss), a run that sleeps minus one that does not;</li>
  * <li>console: MB/s of {@code jvmm-bench output} through jvmm's virtio console and its 16550, and
@@ -77,6 +79,24 @@ public final class WorkloadBench {
                 "the child execs /proc/self/exe, a static program that exits");
         pair(rows, peers, "processes: fork with 100 MB touched", "us", 1e-3, jvmm.get("processes fork 100 MB"),
                 qemu.get("processes fork 100 MB"), "copy-on-write: page tables only; median of 5");
+        return rows;
+    }
+
+    /**
+     * Guest-timed threads: us per futex ping-pong round trip between two threads and per thread
+     * create+join, with the null system call (getppid) in the same unit for scale.
+     */
+    public static List<Row> threads(Path guest, Peers peers, int iterations, int rounds, IntConsumer progress) {
+        GuestSamples samples = GuestSamples.of(guest, peers, "threads", iterations, rounds, progress);
+        Map<String, double[]> jvmm = samples.jvmm();
+        Map<String, double[]> qemu = samples.qemu();
+        List<Row> rows = new ArrayList<>();
+        pair(rows, peers, "threads: null system call", "us", 1e-3, jvmm.get("threads null"), qemu.get("threads null"),
+                "getppid, for scale");
+        pair(rows, peers, "threads: futex ping-pong", "us", 1e-3, jvmm.get("threads pingpong"), qemu.get("threads pingpong"),
+                "round trip: each thread wakes the other; " + iterations + " of them");
+        pair(rows, peers, "threads: create+join", "us", 1e-3, jvmm.get("threads create"), qemu.get("threads create"),
+                "clone, the thread exits, join on its CLONE_CHILD_CLEARTID word");
         return rows;
     }
 
