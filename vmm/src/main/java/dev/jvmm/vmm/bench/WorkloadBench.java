@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -302,6 +303,67 @@ public final class WorkloadBench {
     }
 
     /** Boot to exit of a multiboot v1 kernel, whole processes: jvmm run IMAGE against QEMU -M microvm -kernel IMAGE. */
+    /**
+     * A Go hello world (golang-go, {@code CGO_ENABLED=0}: static), whole processes from start to
+     * exit: {@code jvmm run -- hello} against QEMU with the same image and the program as its
+     * module. The Go runtime starts threads, timers and its signal handling before main runs.
+     */
+    public static List<Row> goHello(Path guest, Peers peers, Path dir, int runs, IntConsumer progress) {
+        String jvmmName = "go: hello world, boot to exit: jvmm run";
+        String qemuName = "go: hello world, boot to exit: QEMU, same image";
+        if (!ProcessRunner.available("go")) {
+            return List.of(Row.skipped(SECTION, jvmmName, "skipped: no go on the PATH (apt-get install golang-go)"));
+        }
+        Path hello = dir.resolve("hello");
+        try {
+            Files.writeString(dir.resolve("hello.go"), GO_HELLO);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        checked(ProcessRunner.of("go", "build", "-o", hello.toString(), "hello.go").directory(dir)
+                .environment(goEnvironment(dir)).deadline(Duration.ofMinutes(5)).run(), 0);
+        List<String> jvmmCommand = peers.jvmmRun("--", hello.toString());
+        List<String> qemuCommand = peers.qemuAnyAccel(guest, hello, "-- hello");
+        boolean kvm = Peers.hasKvm();
+        if (kvm) {
+            checked(run(jvmmCommand), 0);                               // warm: the page cache
+        }
+        double[] jvmm = new double[runs];
+        double[] qemu = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            progress.accept(r);
+            if (kvm) {
+                jvmm[r] = checked(run(jvmmCommand), 0).nanos() / 1e6;
+            }
+            if (peers.qemu()) {
+                qemu[r] = checked(run(qemuCommand), QEMU_EXIT_0).nanos() / 1e6;
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        pair(rows, peers, jvmmName, qemuName, "ms", kvm ? jvmm : null, peers.qemu() ? qemu : null,
+                "fmt.Println; goal: no slower than QEMU", false);
+        return rows;
+    }
+
+    private static final String GO_HELLO = """
+            package main
+
+            import "fmt"
+
+            func main() {
+            	fmt.Println("hello, world")
+            }
+            """;
+
+    /** go build's environment: static (no cgo), modules off, its caches in {@code dir} when there is no HOME. */
+    private static Map<String, String> goEnvironment(Path dir) {
+        Map<String, String> environment = new LinkedHashMap<>(System.getenv());
+        environment.put("CGO_ENABLED", "0");
+        environment.put("GO111MODULE", "off");
+        environment.putIfAbsent("HOME", dir.toString());
+        return environment;
+    }
+
     public static List<Row> multiboot(Path kernel, Peers peers, int runs, IntConsumer progress) {
         String jvmmName = "multiboot: boot to exit: jvmm run";
         String qemuName = "multiboot: boot to exit: QEMU, same image";

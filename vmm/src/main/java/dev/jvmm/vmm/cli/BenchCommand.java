@@ -84,11 +84,12 @@ final class BenchCommand implements Callable<Integer> {
                 rows.add(Row.skipped("vmm", "start-up and peak RSS: jvmm run, QEMU microvm (KVM)", noKvm));
             }
             rows.addAll(VmmBench.commandLine(peers, quick ? 1 : Math.max(r, 10), round -> { }));
-            err.println("jvmm bench: [5/6] workloads: memory, processes, threads, a shell loop, sleep, console output on jvmm and " + peers.qemuName());
+            err.println("jvmm bench: [5/6] workloads: memory, processes, threads, a shell loop, a Go program, sleep, console output on jvmm and " + peers.qemuName());
             rows.addAll(WorkloadBench.memory(guestFile, peers, quick ? 100 : 2000, r, round -> { }));
             rows.addAll(WorkloadBench.processes(guestFile, peers, quick ? 20 : 200, r, round -> { }));
             rows.addAll(WorkloadBench.threads(guestFile, peers, quick ? 100 : 2000, r, round -> { }));
             rows.addAll(WorkloadBench.shell(guestFile, peers, dir, 100, r, round -> { }));
+            rows.addAll(WorkloadBench.goHello(guestFile, peers, dir, r, round -> { }));
             rows.addAll(WorkloadBench.sleep(guestFile, peers, quick ? 1 : 5, quick ? 1 : Math.min(r, 3), round -> { }));
             rows.addAll(WorkloadBench.console(guestFile, peers, dir, 1 << 20, 256 << 10,
                     quick ? 1 : Math.min(r, 3), round -> { }));

@@ -48,6 +48,7 @@ class BenchCommandTest {
                 "threads: futex ping-pong: jvmm", "threads: futex ping-pong: QEMU",
                 "threads: create+join: jvmm", "threads: create+join: QEMU",
                 "shell: busybox sh, 100 x /bin/true: jvmm", "shell: busybox sh, 100 x /bin/true: QEMU",
+                "go: hello world, boot to exit: jvmm run", "go: hello world, boot to exit: QEMU, same image",
                 "sleep: host CPU per s of guest sleep: jvmm", "sleep: host CPU per s of guest sleep: QEMU",
                 "console: virtio, 1 MiB: jvmm", "console: virtio-serial, 1 MiB: QEMU", "console: 16550, 256 KiB: jvmm",
                 "console: 16550, 256 KiB: QEMU", "multiboot: boot to exit: jvmm run", "multiboot: boot to exit: QEMU, same image")) {
