@@ -83,8 +83,9 @@ class ResourcesTest {
                 hostile.toString(), "flood"));
         Path out = Files.createTempFile("flood", ".out");
         try {
-            // Into a file: the flood is counted, not kept.
-            ProcessRunner.Result result = ProcessRunner.of(command).outputTo(out).deadline(Duration.ofSeconds(60)).run();
+            // Into a file: the flood is counted, not kept. The deadline is for a jvmm that does
+            // not stop: one started in a loaded emulated machine took a minute to get going.
+            ProcessRunner.Result result = ProcessRunner.of(command).outputTo(out).deadline(Duration.ofMinutes(3)).run();
             String err = result.err();
             assertEquals(124, result.status(), err);
             assertTrue(err.startsWith("jvmm: timed out after " + seconds + "s; the guest was stopped\n"), err);
