@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,16 +39,22 @@ class ConsoleCommandTest {
     Result jvmm(Path stdin, String... args) throws Exception {
         Path out = dir.resolve("out");
         Path err = dir.resolve("err");
-        Process process = new ProcessBuilder(JvmmCommandTest.jvmmCommand(List.of(), args))
+        int status = run(JvmmCommandTest.jvmmCommand(List.of(), args), stdin, out, err, DEADLINE_SECONDS);
+        return new Result(status, Files.readAllBytes(out), Files.readString(err));
+    }
+
+    /** A command with stdin from {@code stdin} (or /dev/null), stdout and stderr into files: its status. */
+    private static int run(List<String> command, Path stdin, Path out, Path err, long deadlineSeconds) throws Exception {
+        Process process = new ProcessBuilder(command)
                 .redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.from(stdin.toFile()))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .start();
-        if (!process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+        if (!process.waitFor(deadlineSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
-            throw new AssertionError("jvmm did not finish: " + List.of(args));
+            throw new AssertionError("did not finish: " + command);
         }
-        return new Result(process.exitValue(), Files.readAllBytes(out), Files.readString(err));
+        return process.exitValue();
     }
 
     static String console() {
@@ -63,6 +70,43 @@ class ConsoleCommandTest {
         assertEquals(0, result.status(), result.err());
         assertArrayEquals(input, result.out());
         assertEquals("cat 1048576\n", result.err());
+    }
+
+    /**
+     * A stream of any size passes through in bounded memory: 100 MiB from stdin to stdout through
+     * the program, byte for byte, with jvmm's peak RSS (tools' peakrss: wait4's ru_maxrss) within
+     * 16 MiB of a 10 MiB stream's.
+     */
+    @Test
+    void aHundredMebibyteStreamPassesThroughInBoundedMemory() throws Exception {
+        long small = throughCat(10);
+        long large = throughCat(100);
+        assertTrue(large - small < 16 * 1024, "peak RSS " + small + " KiB with 10 MiB, " + large + " KiB with 100 MiB");
+    }
+
+    /** {@code mib} MiB of random bytes through the console program's cat, checked: jvmm's peak RSS in KiB. */
+    private long throughCat(int mib) throws Exception {
+        Path in = dir.resolve("stream-" + mib);
+        byte[] block = new byte[1 << 20];
+        Random random = new Random(mib);
+        try (OutputStream file = Files.newOutputStream(in)) {
+            for (int i = 0; i < mib; i++) {
+                random.nextBytes(block);
+                file.write(block);
+            }
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of("..", "tools", "target", "peakrss").toString()));
+        command.addAll(JvmmCommandTest.jvmmCommand(List.of("-Xmx64m"), "run", "--", console(), "cat"));
+        Path out = dir.resolve("stream-out");
+        Path err = dir.resolve("stream-err");
+        // 100 MiB took about two minutes in a loaded emulated machine (tools/kvm-in-qemu)
+        int status = run(command, in, out, err, 5 * 60);
+        String errText = Files.readString(err);
+        assertEquals(0, status, errText);
+        assertEquals(-1, Files.mismatch(in, out), "the stream came out changed");
+        assertTrue(errText.startsWith("cat " + ((long) mib << 20) + "\n"), errText);
+        Files.delete(in);
+        return Long.parseLong(errText.replaceAll("(?s).*peakrss: (\\d+) KiB.*", "$1"));
     }
 
     @Test
