@@ -322,26 +322,10 @@ public final class WorkloadBench {
         }
         checked(ProcessRunner.of("go", "build", "-o", hello.toString(), "hello.go").directory(dir)
                 .environment(goEnvironment(dir)).deadline(Duration.ofMinutes(5)).run(), 0);
-        List<String> jvmmCommand = peers.jvmmRun("--", hello.toString());
-        List<String> qemuCommand = peers.qemuAnyAccel(guest, hello, "-- hello");
-        boolean kvm = Peers.hasKvm();
-        if (kvm) {
-            checked(run(jvmmCommand), 0);                               // warm: the page cache
-        }
-        double[] jvmm = new double[runs];
-        double[] qemu = new double[runs];
-        for (int r = 0; r < runs; r++) {
-            progress.accept(r);
-            if (kvm) {
-                jvmm[r] = checked(run(jvmmCommand), 0).nanos() / 1e6;
-            }
-            if (peers.qemu()) {
-                qemu[r] = checked(run(qemuCommand), QEMU_EXIT_0).nanos() / 1e6;
-            }
-        }
+        double[][] ms = wholeRuns(peers, peers.jvmmRun("--", hello.toString()), 0,
+                peers.qemuAnyAccel(guest, hello, "-- hello"), QEMU_EXIT_0, runs, progress);
         List<Row> rows = new ArrayList<>();
-        pair(rows, peers, jvmmName, qemuName, "ms", kvm ? jvmm : null, peers.qemu() ? qemu : null,
-                "fmt.Println; goal: no slower than QEMU", false);
+        pair(rows, peers, jvmmName, qemuName, "ms", ms[0], ms[1], "fmt.Println; goal: no slower than QEMU", false);
         return rows;
     }
 
@@ -371,28 +355,40 @@ public final class WorkloadBench {
             return List.of(Row.skipped(SECTION, jvmmName, "skipped: no " + kernel
                     + " (mvn -pl guest-kernel test-compile builds the multiboot test kernels)"));
         }
-        double[] jvmm = new double[runs];
-        double[] qemu = new double[runs];
         List<String> qemuCommand = new ArrayList<>(peers.qemuAnyAccel(kernel, ""));
         int exitDevice = qemuCommand.indexOf("isa-debug-exit,iobase=0x501,iosize=1");
         qemuCommand.set(exitDevice, "isa-debug-exit,iobase=0xf4,iosize=4");
         qemuCommand.subList(qemuCommand.indexOf("-append"), qemuCommand.indexOf("-append") + 2).clear();
-        if (Peers.hasKvm()) {
-            checked(run(peers.jvmmRun(kernel.toString())), MULTIBOOT_STATUS);     // warm: the page cache
+        double[][] ms = wholeRuns(peers, peers.jvmmRun(kernel.toString()), MULTIBOOT_STATUS,
+                qemuCommand, MULTIBOOT_STATUS << 1 | 1, runs, progress);
+        List<Row> rows = new ArrayList<>();
+        pair(rows, peers, jvmmName, qemuName, "ms", ms[0], ms[1], kernel.getFileName() + ", exit through port 0xf4", false);
+        return rows;
+    }
+
+    /**
+     * {@code runs} whole processes of each, timed (ms) and checked for their exit statuses: jvmm's
+     * (after one untimed run, which warms the page cache) where the host has KVM, else null;
+     * QEMU's where it is installed, else null.
+     */
+    private static double[][] wholeRuns(Peers peers, List<String> jvmmCommand, int jvmmStatus, List<String> qemuCommand,
+                                        int qemuStatus, int runs, IntConsumer progress) {
+        boolean kvm = Peers.hasKvm();
+        if (kvm) {
+            checked(run(jvmmCommand), jvmmStatus);
         }
+        double[] jvmm = new double[runs];
+        double[] qemu = new double[runs];
         for (int r = 0; r < runs; r++) {
             progress.accept(r);
-            if (Peers.hasKvm()) {
-                jvmm[r] = checked(run(peers.jvmmRun(kernel.toString())), MULTIBOOT_STATUS).nanos() / 1e6;
+            if (kvm) {
+                jvmm[r] = checked(run(jvmmCommand), jvmmStatus).nanos() / 1e6;
             }
             if (peers.qemu()) {
-                qemu[r] = checked(run(qemuCommand), MULTIBOOT_STATUS << 1 | 1).nanos() / 1e6;
+                qemu[r] = checked(run(qemuCommand), qemuStatus).nanos() / 1e6;
             }
         }
-        List<Row> rows = new ArrayList<>();
-        pair(rows, peers, jvmmName, qemuName, "ms", Peers.hasKvm() ? jvmm : null, peers.qemu() ? qemu : null,
-                kernel.getFileName() + ", exit through port 0xf4", false);
-        return rows;
+        return new double[][]{kvm ? jvmm : null, peers.qemu() ? qemu : null};
     }
 
     /** A jvmm row and a QEMU row from guest samples in ns, scaled to the unit; the QEMU row carries the ratio. */
