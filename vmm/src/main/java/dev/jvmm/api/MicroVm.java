@@ -99,7 +99,7 @@ public final class MicroVm {
         List<CopiedDirectory> copied;
         try (CopyOutArchive copyOut = CopyOutArchive.create(s.copyOut, s.memory)) {
             try {
-                result = Machine.run(new Machine.Config(image, s.memory, input.cmdline(), input.module(), List.copyOf(s.modules),
+                result = Machine.run(new Machine.Config(image, s.memory, s.cpus, input.cmdline(), input.module(), List.copyOf(s.modules),
                         s.timeout, serial, clock -> onStart.accept(hostClock(clock)), s.traceExits, streams,
                         s.kvmDevice.toString(), copyOut.archive()));
             } finally {
@@ -212,6 +212,7 @@ public final class MicroVm {
         private BootImage image;
         private final List<BootModule> modules = new ArrayList<>();
         private long memory = 128L << 20;
+        private int cpus = 1;
         private String cmdline = "";
         private List<String> argv = List.of();
         private List<byte[]> argvBytes;
@@ -287,6 +288,17 @@ public final class MicroVm {
         public Builder memory(long bytes) {
             GuestMemory.checkSize(bytes);
             this.memory = bytes;
+            return this;
+        }
+
+        /**
+         * How many vCPUs (1 to 64, and no more than the host's KVM allows): vCPU 0 boots, the
+         * others wait for the guest to start them with INIT and start-up IPIs, one host thread
+         * each. The bundled kernel uses one and leaves the others waiting.
+         */
+        public Builder cpus(int count) {
+            Machine.checkCpuCount(count);
+            this.cpus = count;
             return this;
         }
 

@@ -40,6 +40,8 @@ final class Watchdog implements AutoCloseable {
     private final MemorySegment zeroTimespec = arena.allocate(16, 8);
     private final AtomicInteger state = new AtomicInteger(ARMED);
     private final Thread timer;
+    private final long vcpuThread;
+    private boolean closed;
 
     /**
      * Arms a watchdog for the calling thread, which must be the one that runs {@code vcpu}.
@@ -53,7 +55,7 @@ final class Watchdog implements AutoCloseable {
         insideRun.copyFrom(savedMask);
         insideRun.set(JAVA_LONG, 0, savedMask.get(JAVA_LONG, 0) & ~(1L << (KICK - 1)));
         vcpu.setSignalMask(insideRun);
-        long vcpuThread = Libc.pthreadSelf();
+        vcpuThread = Libc.pthreadSelf();
         long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
         timer = Thread.ofVirtual().name("jvmm-watchdog").start(() -> {
             while (true) {
@@ -65,16 +67,27 @@ final class Watchdog implements AutoCloseable {
                 }
                 if (timeout != null && System.nanoTime() - deadline >= 0) {
                     if (state.compareAndSet(ARMED, FIRED)) {
-                        Libc.pthreadKill(vcpuThread, KICK);
+                        kick();
                     }
                     return;
                 }
                 if (state.get() != ARMED) {
                     return;
                 }
-                Libc.pthreadKill(vcpuThread, KICK);
+                kick();
             }
         });
+    }
+
+    /**
+     * Brings the vCPU out of KVM_RUN now (another vCPU ended the run), or at its next KVM_RUN.
+     * Safe from any thread until {@link #close}, after which it does nothing: the vCPU thread
+     * then no longer blocks the signal, whose default action would end the process.
+     */
+    synchronized void kick() {
+        if (!closed) {
+            Libc.pthreadKill(vcpuThread, KICK);
+        }
     }
 
     /** True once the deadline has passed and the vCPU was kicked for it. */
@@ -89,6 +102,9 @@ final class Watchdog implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         state.compareAndSet(ARMED, DISARMED);
         timer.interrupt();
         try {

@@ -16,7 +16,7 @@ class MachineLifecycleTest {
     private static final ElfImage IMAGE = ElfImage.parse("guest.img", BundledImage.bytes());
 
     private static Machine.Config on(String device) {
-        return new Machine.Config(IMAGE, 32L << 20, "exit=3", null, List.of(), null, OutputStream.nullOutputStream(),
+        return new Machine.Config(IMAGE, 32L << 20, 1, "exit=3", null, List.of(), null, OutputStream.nullOutputStream(),
                 clock -> { }, null, null, device, null);
     }
 

@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run",
-        customSynopsis = "jvmm run [-hvV] [--json] [--trace-exits] [--timings] [--memory=SIZE] [--timeout=DURATION] [--cmdline=STRING] "
+        customSynopsis = "jvmm run [-hvV] [--json] [--trace-exits] [--timings] [--memory=SIZE] [--cpus=N] [--timeout=DURATION] [--cmdline=STRING] "
                 + "[--console=KIND] [--entry-path=PATH] [--initrd=ARCHIVE] [--copy-out=GUEST_DIR:HOST_DIR]... [--module=FILE[,ARGS]]... [--clear-env] [-e=NAME=VALUE]... "
                 + "[IMAGE] [-- PROGRAM [ARGS...]]",
         description = {"Boot a PVH or multiboot v1 guest image on KVM and run it until it exits.",
@@ -53,6 +53,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "128M", converter = Sizes.class,
             description = "Guest RAM, e.g. 64M, 1G (default: ${DEFAULT-VALUE}).")
     long memory;
+
+    @Option(names = "--cpus", paramLabel = "N", defaultValue = "1", converter = CpuCounts.class,
+            description = "vCPUs, 1 to 64 (default: ${DEFAULT-VALUE}): vCPU 0 boots, the others wait for the guest's "
+                    + "INIT and start-up IPIs, a host thread each. The bundled kernel uses one.")
+    int cpus;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
             description = "Stop the guest after this long, e.g. 500ms, 10s, 2m; exit status 124.")
@@ -127,6 +132,7 @@ final class RunCommand implements Callable<Integer> {
         PrintStream err = System.err;
         MicroVm.Builder builder = MicroVm.builder()
                 .memory(memory)
+                .cpus(cpus)
                 .cmdline(cmdline)
                 .entryPath(entryPath)
                 .timeout(timeout)

@@ -81,17 +81,26 @@ public final class Vcpu extends KvmFd {
     }
 
     /**
-     * True if the vCPU sits in HLT that nothing can end: KVM_GET_MP_STATE says
+     * True if the vCPU will not run again unless another vCPU wakes it:
+     * <ul>
+     * <li>it sits in HLT that no maskable interrupt can end: KVM_GET_MP_STATE says
      * KVM_MP_STATE_HALTED (with the in-kernel irqchip KVM keeps a halted vCPU inside KVM_RUN and
      * reports it so when a signal brings it out; api.rst, KVM_GET_MP_STATE), RFLAGS.IF is clear
-     * (a maskable interrupt cannot wake it, SDM Vol. 2A HLT), and KVM_GET_VCPU_EVENTS shows no
-     * NMI pending or being injected. An NMI, SMI or INIT that a device sends later could still
-     * wake it; jvmm's devices send none. For the thread that runs the vCPU, between two
-     * KVM_RUNs; it allocates nothing.
+     * (SDM Vol. 2A HLT), and KVM_GET_VCPU_EVENTS shows no NMI pending or being injected;</li>
+     * <li>or it is an application processor still waiting for INIT and a start-up IPI
+     * (KVM_MP_STATE_UNINITIALIZED or KVM_MP_STATE_INIT_RECEIVED: with the in-kernel irqchip KVM
+     * creates every vCPU but the bootstrap processor so, SDM Vol. 3A 8.4).</li>
+     * </ul>
+     * Only an IPI (NMI, INIT, SIPI) from another vCPU could wake it; jvmm's devices send none. For
+     * the thread that runs the vCPU, between two KVM_RUNs; it allocates nothing.
      */
-    public boolean haltedForGood() {
+    public boolean cannotWakeItself() {
         vcpuIoctl("KVM_GET_MP_STATE", KVM_GET_MP_STATE, mpState);
-        if (kvm_mp_state.mp_state(mpState) != KVM_MP_STATE_HALTED) {
+        int state = kvm_mp_state.mp_state(mpState);
+        if (state == KVM_MP_STATE_UNINITIALIZED || state == KVM_MP_STATE_INIT_RECEIVED) {
+            return true;
+        }
+        if (state != KVM_MP_STATE_HALTED) {
             return false;
         }
         vcpuIoctl("KVM_GET_REGS", KVM_GET_REGS, regs);

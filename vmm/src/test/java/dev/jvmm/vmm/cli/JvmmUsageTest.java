@@ -72,6 +72,16 @@ class JvmmUsageTest {
     }
 
     @Test
+    void cpusOutsideTheRangeSaysTheRange() {
+        for (String count : List.of("0", "65", "-1")) {
+            assertFailure(jvmm("run", "--cpus", count), "jvmm: Invalid value for option '--cpus': '" + count
+                    + "' is out of range: a VM has 1 to 64 vCPUs (see 'jvmm run --help')");
+        }
+        assertFailure(jvmm("run", "--cpus", "two"),
+                "jvmm: Invalid value for option '--cpus': 'two' is not a number of vCPUs (examples: 1, 4) (see 'jvmm run --help')");
+    }
+
+    @Test
     void aLinuxProgramGivenAsTheImageGetsTheCommandThatRunsIt() {
         // The "--" forgotten: a static program (ET_EXEC without a PVH note) and a PIE (ET_DYN).
         Path hello = GuestPrograms.build("hello", GuestPrograms.Libc.MUSL);
@@ -127,7 +137,7 @@ class JvmmUsageTest {
         Result help = jvmm("run", "--help");
         assertEquals(0, help.status());
         String synopsis = help.out().replaceAll("\\s+", " ");    // however picocli wraps it
-        for (String option : List.of("--memory=SIZE", "--timeout=DURATION", "--cmdline=STRING", "--entry-path=PATH",
+        for (String option : List.of("--memory=SIZE", "--cpus=N", "--timeout=DURATION", "--cmdline=STRING", "--entry-path=PATH",
                 "--console=KIND", "--timings", "[IMAGE] [-- PROGRAM [ARGS...]]")) {
             assertTrue(synopsis.contains(option), option + " in:\n" + help.out());
         }
