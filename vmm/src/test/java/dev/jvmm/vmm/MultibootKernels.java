@@ -10,7 +10,7 @@ import java.nio.file.Path;
 /**
  * The multiboot test kernels the guest-kernel build makes from guest-kernel/src/test/multiboot
  * (mbinfo.s): {@code mbinfo-elf32.img}, {@code mbinfo-elf64.img}, {@code mbinfo-aout.img}, and
- * {@code fwcfg-pvh.img}.
+ * {@code fwcfg-pvh.img}; and (smp.s) {@code smp.img}.
  */
 public final class MultibootKernels {
     public static final String ELF32 = "mbinfo-elf32.img";
@@ -18,6 +18,8 @@ public final class MultibootKernels {
     public static final String AOUT = "mbinfo-aout.img";
     /** The same source as a PVH image that prints only fw_cfg's answers (they include the command line for PVH). */
     public static final String FWCFG_PVH = "fwcfg-pvh.img";
+    /** Starts the application processors and reports their APIC IDs. */
+    public static final String SMP = "smp.img";
     private static final Path DIR = Path.of("").toAbsolutePath().getParent().resolve("guest-kernel/target/multiboot");
 
     private MultibootKernels() {}
