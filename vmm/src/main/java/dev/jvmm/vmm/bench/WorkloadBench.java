@@ -1,6 +1,7 @@
 package dev.jvmm.vmm.bench;
 
 import dev.jvmm.api.MicroVm;
+import dev.jvmm.api.VmResult;
 import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.JvmmException;
 
@@ -38,7 +39,7 @@ import java.util.regex.Pattern;
  *     pipe cannot take), timed in the guest;</li>
  * <li>shell: busybox sh running /bin/true in a loop, whole processes (the loop's wall time);</li>
  * <li>multiboot: boot to exit of the multiboot test kernel (guest-kernel/target/multiboot), whole
- *     processes.</li>
+ *     processes, and in process through the API, with one vCPU and (the SMP test kernel) four.</li>
  * </ul>
  * Rows that run jvmm are skipped, with the reason, on a host without KVM; QEMU then runs under TCG.
  */
@@ -50,6 +51,8 @@ public final class WorkloadBench {
     private static final int QEMU_EXIT_0 = 1;
     /** What the multiboot test kernel writes to port 0xf4 with no modules: 0x20. */
     private static final int MULTIBOOT_STATUS = 0x20;
+    /** What the SMP test kernel writes to port 0xf4 when 4 vCPUs came up: 0x30 + 4. */
+    private static final int SMP_STATUS_4 = 0x34;
 
     private WorkloadBench() {}
 
@@ -302,7 +305,6 @@ public final class WorkloadBench {
         return Long.parseLong(m.group(1));
     }
 
-    /** Boot to exit of a multiboot v1 kernel, whole processes: jvmm run IMAGE against QEMU -M microvm -kernel IMAGE. */
     /**
      * A Go hello world (golang-go, {@code CGO_ENABLED=0}: static), whole processes from start to
      * exit: {@code jvmm run -- hello} against QEMU with the same image and the program as its
@@ -348,6 +350,11 @@ public final class WorkloadBench {
         return environment;
     }
 
+    /**
+     * Boot to exit of a multiboot v1 kernel: whole processes, jvmm run IMAGE against QEMU -M microvm
+     * -kernel IMAGE; then, where there is KVM, in this JVM through the API, the same kernel and
+     * the SMP test kernel ({@code smp}, beside it) starting 4 vCPUs.
+     */
     public static List<Row> multiboot(Path kernel, Peers peers, int runs, IntConsumer progress) {
         String jvmmName = "multiboot: boot to exit: jvmm run";
         String qemuName = "multiboot: boot to exit: QEMU, same image";
@@ -363,7 +370,36 @@ public final class WorkloadBench {
                 qemuCommand, MULTIBOOT_STATUS << 1 | 1, runs, progress);
         List<Row> rows = new ArrayList<>();
         pair(rows, peers, jvmmName, qemuName, "ms", ms[0], ms[1], kernel.getFileName() + ", exit through port 0xf4", false);
+        String inProcess = "multiboot: boot to exit, in process (MicroVm)";
+        String smpName = "multiboot: 4 vCPUs started, boot to exit, in process (MicroVm)";
+        if (!Peers.hasKvm()) {
+            rows.add(Row.skipped(SECTION, inProcess, Peers.noKvm()));
+            rows.add(Row.skipped(SECTION, smpName, Peers.noKvm()));
+            return rows;
+        }
+        Stats one = inProcessRuns(kernel, 1, MULTIBOOT_STATUS, runs);
+        rows.add(Row.of(SECTION, inProcess, "ms", one, kernel.getFileName() + ", one vCPU; the JVM warm"));
+        Path smp = kernel.resolveSibling("smp.img");
+        rows.add(Row.of(SECTION, smpName, "ms", inProcessRuns(smp, 4, SMP_STATUS_4, runs),
+                "smp.img: INIT and start-up IPIs to 3 application processors, each on its own thread"));
         return rows;
+    }
+
+    /** Median ms from building a VM to its end, in this JVM, after one untimed run; each run's status checked. */
+    private static Stats inProcessRuns(Path kernel, int cpus, int status, int runs) {
+        double[] ms = new double[runs];
+        for (int i = -1; i < runs; i++) {
+            long started = System.nanoTime();
+            VmResult result = MicroVm.builder().image(kernel).cpus(cpus).timeout(Duration.ofMinutes(1)).build().run();
+            if (result.exitStatus() != status) {
+                throw new JvmmException(kernel + " with " + cpus + " vCPUs exited " + result.exitStatus() + ", not " + status
+                        + ": " + result.outcome());
+            }
+            if (i >= 0) {
+                ms[i] = (System.nanoTime() - started) / 1e6;
+            }
+        }
+        return Stats.of(ms);
     }
 
     /**
