@@ -54,7 +54,7 @@ import java.util.function.Consumer;
  * /dev/kvm) are {@link JvmmException}s; everything the guest does, dying included, is a result.
  */
 public final class MicroVm {
-    /** The bundled kernel's own programs, run by name when no file of that name exists. */
+    /** The bundled kernel's own programs, which {@link Builder#builtInProgram} runs by name. */
     public static final List<String> BUILT_IN_PROGRAMS = List.of("demo", "jvmm-bench");
     /**
      * The environment a program gets unless told otherwise, as container runtimes give one (docker
@@ -173,12 +173,15 @@ public final class MicroVm {
     KernelInput kernelInput() {
         Builder s = settings;
         List<String> argv = s.argv.isEmpty() && s.image == null ? List.of("demo") : s.argv;
+        boolean builtIn = s.builtIn || s.argv.isEmpty();
         byte[] program = s.program;
-        if (program == null && s.initramfs != null && !argv.isEmpty() && s.image == null) {
-            program = s.initramfs.file(argv.getFirst());     // a path in the archive before a host file
-        }
-        if (program == null && !argv.isEmpty() && !isBuiltIn(argv.getFirst())) {
-            program = readProgram(Path.of(argv.getFirst()));
+        if (program == null && !builtIn) {
+            if (s.initramfs != null && s.image == null) {
+                program = s.initramfs.file(argv.getFirst());     // a path in the archive before a host file
+            }
+            if (program == null) {
+                program = readProgram(Path.of(argv.getFirst()));
+            }
         }
         if (!s.copyOut.isEmpty() && s.image != null) {
             throw new JvmmException("copy-out is the bundled kernel's; another image has no copy-out device driver");
@@ -217,6 +220,8 @@ public final class MicroVm {
         private List<String> argv = List.of();
         private List<byte[]> argvBytes;
         private byte[] program;
+        /** Whether argv[0] names one of the kernel's own programs ({@link #builtInProgram}), read from no file. */
+        private boolean builtIn;
         private Initramfs initramfs;
         /** "NAME=VALUE" entries as bytes, by name, in the order names were first set. */
         private final SequencedMap<ByteBuffer, byte[]> environment = new LinkedHashMap<>();
@@ -308,13 +313,14 @@ public final class MicroVm {
             return this;
         }
 
-        /** A static x86-64 Linux program for the kernel to run; argv[0] is {@code program} as given. */
+        /** A static x86-64 Linux program for the kernel to run, the host's file, read now; argv[0] is {@code program} as given. */
         public Builder program(Path program, String... args) {
             List<String> list = new ArrayList<>(List.of(program.toString()));
             list.addAll(List.of(args));
             this.argv = List.copyOf(list);
             this.argvBytes = null;
             this.program = readProgram(program);
+            this.builtIn = false;
             return this;
         }
 
@@ -326,6 +332,7 @@ public final class MicroVm {
             this.argv = List.copyOf(argv);
             this.argvBytes = null;
             this.program = elf.clone();
+            this.builtIn = false;
             return this;
         }
 
@@ -339,21 +346,31 @@ public final class MicroVm {
             this.argv = List.copyOf(list);
             this.argvBytes = null;
             this.program = null;
+            this.builtIn = true;
             return this;
         }
 
-        /** A program and arguments as on jvmm's command line: a file, or a built-in program's name. */
-        public Builder commandLineProgram(List<String> argv) {
+        /**
+         * A program named by its whole argv: argv[0] is a path in the {@link #initrd initramfs} when
+         * there is one and it holds that path, otherwise a file on the host, read when the VM is built
+         * ({@link MicroVm#run}, {@link MicroVm#initrd}). Never one of the kernel's own programs: those
+         * are {@link #builtInProgram}'s.
+         */
+        public Builder program(List<String> argv) {
+            if (argv.isEmpty()) {
+                throw new IllegalArgumentException("argv needs at least argv[0]");
+            }
             this.argv = List.copyOf(argv);
             this.argvBytes = null;
             this.program = null;
+            this.builtIn = false;
             return this;
         }
 
         /**
          * The program's argv as bytes (any byte but NUL), one for each string of the program's argv,
          * for arguments that are not UTF-8 text: the program itself is still chosen by
-         * {@link #program}, {@link #builtInProgram} or {@link #commandLineProgram}, called before.
+         * {@link #program} or {@link #builtInProgram}, called before.
          */
         public Builder argvBytes(List<byte[]> bytes) {
             if (bytes.size() != argv.size()) {
@@ -520,10 +537,6 @@ public final class MicroVm {
         public MicroVm build() {
             return new MicroVm(this);
         }
-    }
-
-    static boolean isBuiltIn(String program) {
-        return BUILT_IN_PROGRAMS.contains(program) && !Files.exists(Path.of(program));
     }
 
     static byte[] readProgram(Path path) {

@@ -16,7 +16,11 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.PARAMETER)
 public @interface Boot {
-    /** A static x86-64 Linux program (a path), or a built-in one: "demo" (the default) or "jvmm-bench". */
+    /**
+     * A static x86-64 Linux program (a path: in the {@link #initrd} when it holds it, else on the
+     * host), or a built-in one by name: "demo" (the default) or "jvmm-bench" (a file of such a name
+     * is "./demo").
+     */
     String program() default "demo";
 
     String[] args() default {};

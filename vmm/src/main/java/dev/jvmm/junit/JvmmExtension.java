@@ -116,9 +116,14 @@ public final class JvmmExtension implements ExecutionCondition, BeforeEachCallba
             if (!boot.initrd().isEmpty()) {
                 builder.initrd(Path.of(boot.initrd()));
             }
-            List<String> argv = new ArrayList<>(List.of(boot.program()));
-            argv.addAll(List.of(boot.args()));
-            return builder.commandLineProgram(argv).build().run();
+            if (MicroVm.BUILT_IN_PROGRAMS.contains(boot.program())) {
+                builder.builtInProgram(boot.program(), boot.args());
+            } else {
+                List<String> argv = new ArrayList<>(List.of(boot.program()));
+                argv.addAll(List.of(boot.args()));
+                builder.program(argv);
+            }
+            return builder.build().run();
         } catch (JvmmException e) {
             throw new ParameterResolutionException("jvmm could not boot the VM for " + parameter.getParameter() + ": " + e.getMessage(), e);
         }

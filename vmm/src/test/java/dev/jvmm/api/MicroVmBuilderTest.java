@@ -2,10 +2,17 @@ package dev.jvmm.api;
 
 import dev.jvmm.vmm.boot.ArgumentBlock;
 import dev.jvmm.vmm.boot.ArgumentBlockTest;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
+import org.apache.commons.compress.archivers.cpio.CpioConstants;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +65,37 @@ class MicroVmBuilderTest {
         int area = 32 + 4 * 5;
         assertArrayEquals(strings.toByteArray(), Arrays.copyOfRange(module, area, area + strings.size()));
         assertThrows(IllegalArgumentException.class, () -> MicroVm.builder().builtInProgram("demo").argvBytes(List.of()));
+    }
+
+    /**
+     * A program given by its argv is a file: argv[0] a path in the initramfs when it holds it,
+     * otherwise on the host; a built-in program's name too (only builtInProgram runs those), and
+     * a built-in program is no file, not even with an initramfs that holds its name.
+     */
+    @Test
+    void aProgramsArgvNamesAFileInTheInitramfsBeforeOneOnTheHost(@TempDir Path dir) throws IOException {
+        ByteArrayOutputStream archive = new ByteArrayOutputStream();
+        byte[] data = "in the archive".getBytes(StandardCharsets.US_ASCII);
+        try (CpioArchiveOutputStream out = new CpioArchiveOutputStream(archive, CpioConstants.FORMAT_NEW)) {
+            CpioArchiveEntry entry = new CpioArchiveEntry(CpioConstants.FORMAT_NEW, "demo", data.length);
+            entry.setMode(CpioConstants.C_ISREG | 0755);
+            out.putArchiveEntry(entry);
+            out.write(data);
+            out.closeArchiveEntry();
+        }
+        Path host = Files.writeString(dir.resolve("demo"), "on the host");
+        List<String> inArchive = List.of("/demo", "x");
+        assertArrayEquals(MicroVm.builder().initrd("root.cpio", archive.toByteArray()).program(data, inArchive).build().initrd(),
+                MicroVm.builder().initrd("root.cpio", archive.toByteArray()).program(inArchive).build().initrd());
+        List<String> onHost = List.of(host.toString(), "x");
+        assertArrayEquals(MicroVm.builder().initrd("root.cpio", archive.toByteArray()).program(Files.readAllBytes(host), onHost).build().initrd(),
+                MicroVm.builder().initrd("root.cpio", archive.toByteArray()).program(onHost).build().initrd());
+        assertEquals("program demo does not exist",
+                assertThrows(JvmmException.class, () -> MicroVm.builder().program(List.of("demo")).build().initrd()).getMessage());
+        assertEquals("with an initramfs the program is a file, in the archive or on the host; demo is the kernel's built-in program",
+                assertThrows(JvmmException.class, () -> MicroVm.builder().initrd("root.cpio", archive.toByteArray())
+                        .builtInProgram("demo").build().initrd()).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MicroVm.builder().program(List.of()));
     }
 
     @Test

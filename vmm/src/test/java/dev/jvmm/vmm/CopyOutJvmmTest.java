@@ -73,7 +73,7 @@ class CopyOutJvmmTest {
     @Test
     void theInitramfsCopiedOutEqualsTheArchiveExtractedOnTheHost(MicroVm.Builder vm) throws IOException {
         Path out = dir.resolve("round-trip");
-        VmResult result = vm.initrd("root.cpio", rootArchive).commandLineProgram(List.of("/bin/busybox", "true"))
+        VmResult result = vm.initrd("root.cpio", rootArchive).program(List.of("/bin/busybox", "true"))
                 .copyOut("/data", out).timeout(TIMEOUT).build().run();
         assertEquals(0, result.exitStatus(), result.serial());
         long bytes = 20 + 3 * 4096 + 17;
@@ -92,7 +92,7 @@ class CopyOutJvmmTest {
         assertEquals(0, host.status(), host.output());
         Path out = dir.resolve("script-guest");
         VmResult result = vm.initrd("root.cpio", rootArchive)
-                .commandLineProgram(List.of("/bin/busybox", "sh", "-c", SCRIPT, "sh", "/out"))
+                .program(List.of("/bin/busybox", "sh", "-c", SCRIPT, "sh", "/out"))
                 .copyOut("/out", out).timeout(TIMEOUT).build().run();
         assertEquals(0, result.exitStatus(), result.serial());
         assertNull(result.copiedOut().getFirst().problem());
@@ -106,7 +106,7 @@ class CopyOutJvmmTest {
     @Test
     void aDirectoryTheGuestDoesNotHaveIsReportedAndTheStatusIsTheProgramsStill(MicroVm.Builder vm) {
         Path out = dir.resolve("missing");
-        VmResult result = vm.initrd("root.cpio", rootArchive).commandLineProgram(List.of("/bin/busybox", "sh", "-c", "exit 3"))
+        VmResult result = vm.initrd("root.cpio", rootArchive).program(List.of("/bin/busybox", "sh", "-c", "exit 3"))
                 .copyOut("/nope", out).copyOut("/data/tree/words", dir.resolve("a-file")).timeout(TIMEOUT).build().run();
         assertEquals(3, result.exitStatus(), result.serial());
         assertTrue(result.copiedOut().get(0).problem().startsWith("the guest has no directory /nope"), result.copiedOut()::toString);
@@ -124,7 +124,7 @@ class CopyOutJvmmTest {
         String script = "mkdir /out && dd if=/dev/zero of=/out/big bs=1048576 count=2 2>/dev/null"
                 + " && for i in $(seq 70); do ln /out/big /out/l$i; done";
         VmResult result = vm.initrd("root.cpio", rootArchive).memory(32L << 20)
-                .commandLineProgram(List.of("/bin/busybox", "sh", "-c", script))
+                .program(List.of("/bin/busybox", "sh", "-c", script))
                 .copyOut("/out", out).timeout(TIMEOUT).build().run();
         assertEquals(0, result.exitStatus(), result.serial());
         CopiedDirectory copied = result.copiedOut().getFirst();
@@ -136,7 +136,7 @@ class CopyOutJvmmTest {
     @EnumSource(value = Environment.class, names = {"TCG_INTEL", "TCG_AMD"})
     void withoutTheDeviceTheKernelSaysSoAndTheRunIsUnchanged(Environment environment) throws IOException {
         byte[] module = MicroVm.builder().initrd("root.cpio", rootArchive)
-                .commandLineProgram(List.of("/bin/busybox", "sh", "-c", "echo ran; exit 4")).build().initrd();
+                .program(List.of("/bin/busybox", "sh", "-c", "echo ran; exit 4")).build().initrd();
         Path initrd = Files.write(dir.resolve("module-" + environment), module);
         Qemu.Run run = Qemu.run(environment, BundledImage.file(dir), initrd, "copy-out=/data");
         assertTrue(run.serial().contains("ran"), run.serial()::toString);

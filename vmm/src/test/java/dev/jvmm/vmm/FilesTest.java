@@ -319,7 +319,7 @@ class FilesTest {
     @MethodSource("applets")
     void busyboxAppletsWorkOnTheInitramfsAsOnTheHostOnJvmm(Applet applet, MicroVm.Builder vm) throws Exception {
         Path archive = Files.write(dir.resolve("root.cpio"), rootArchive);
-        VmResult result = vm.initrd(archive).commandLineProgram(busyboxCommand(applet)).env("TZ", "UTC0")
+        VmResult result = vm.initrd(archive).program(busyboxCommand(applet)).env("TZ", "UTC0")
                 .console(dev.jvmm.api.Console.SERIAL).timeout(TIMEOUT).build().run();
         checkApplet(applet, appletOnHost(applet), outcome(result.exitStatus(), result.serialLines()));
     }

@@ -154,7 +154,7 @@ public final class WorkloadBench {
             List<String> argv = List.of(BUSYBOX.toString(), "sh", "-c", script);
             Path module = dir.resolve("shell-" + Integer.toHexString(script.hashCode()));
             try {
-                Files.write(module, MicroVm.builder().commandLineProgram(argv).initrd(archive).build().initrd());
+                Files.write(module, MicroVm.builder().program(argv).initrd(archive).build().initrd());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -38,7 +38,8 @@ final class InitrdCommand implements Callable<Integer> {
         if (jvmm.programArgv().isEmpty()) {
             throw new JvmmException("jvmm initrd needs a program: jvmm initrd -o FILE -- PROGRAM [ARGS...]");
         }
-        MicroVm.Builder builder = MicroVm.builder().commandLineProgram(jvmm.programArgv()).argvBytes(jvmm.programArgvBytes());
+        MicroVm.Builder builder = MicroVm.builder();
+        jvmm.applyProgram(builder, initramfs != null);
         environment.applyTo(builder, jvmm);
         if (initramfs != null) {
             builder.initrd(initramfs);

@@ -1,12 +1,15 @@
 package dev.jvmm.vmm.cli;
 
 import dev.jvmm.api.JvmmException;
+import dev.jvmm.api.MicroVm;
 import dev.jvmm.vmm.Phases;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -76,6 +79,26 @@ public final class Jvmm implements Runnable {
     /** The program's argv as execve gave it to jvmm (see {@link RawArguments}). */
     List<byte[]> programArgvBytes() {
         return separator < 0 ? List.of() : bytes().subList(separator + 1, args.size());
+    }
+
+    /**
+     * Gives the builder the program after "--", if there is one, with its argv's bytes. A name of one
+     * of the bundled kernel's own programs ({@link MicroVm#BUILT_IN_PROGRAMS}) runs that program
+     * unless a file of that name is in the current directory, or an initramfs is given: then, as
+     * any other PROGRAM, it is a file, in the archive or on the host.
+     */
+    void applyProgram(MicroVm.Builder builder, boolean initramfs) {
+        List<String> argv = programArgv();
+        if (argv.isEmpty()) {
+            return;
+        }
+        String name = argv.getFirst();
+        if (!initramfs && MicroVm.BUILT_IN_PROGRAMS.contains(name) && !Files.exists(Path.of(name))) {
+            builder.builtInProgram(name, argv.subList(1, argv.size()).toArray(String[]::new));
+        } else {
+            builder.program(argv);
+        }
+        builder.argvBytes(programArgvBytes());
     }
 
     Phases phases() {

@@ -136,13 +136,12 @@ final class RunCommand implements Callable<Integer> {
                 .cmdline(cmdline)
                 .entryPath(entryPath)
                 .timeout(timeout)
-                .commandLineProgram(jvmm.programArgv())
-                .argvBytes(jvmm.programArgvBytes())
                 .onStart(clock -> {
                     if (verbose) {
                         err.println("jvmm: " + clock.describe());
                     }
                 });
+        jvmm.applyProgram(builder, initrd != null);
         environment.applyTo(builder, jvmm);
         GuestImage boot;
         try {

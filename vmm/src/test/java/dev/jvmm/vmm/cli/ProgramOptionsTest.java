@@ -5,6 +5,9 @@ import dev.jvmm.vmm.BundledImage;
 import dev.jvmm.vmm.GuestPrograms;
 import dev.jvmm.vmm.Qemu;
 import dev.jvmm.vmm.boot.ArgumentBlock;
+import dev.jvmm.vmm.boot.ArgumentBlockTest;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
+import org.apache.commons.compress.archivers.cpio.CpioConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,6 +118,32 @@ class ProgramOptionsTest {
             int area = 32 + 4 * 6;
             assertArrayEquals(strings.toByteArray(), Arrays.copyOfRange(block, area, area + strings.size()), locale);
         }
+    }
+
+    /**
+     * jvmm's rule for PROGRAM: the name of a built-in program runs it, unless the current directory
+     * has a file of that name, or an initramfs is given; then the file (the module carries it).
+     */
+    @Test
+    void aBuiltInProgramsNameIsAFileWhenTheCurrentDirectoryHasOne() throws Exception {
+        Path builtIn = dir.resolve("built-in");
+        assertEquals(new Result(0, ""), jvmm("initrd", "-o", builtIn.toString(), "--", "demo", "x"));
+        assertEquals(Files.size(builtIn), ArgumentBlockTest.decode(Files.readAllBytes(builtIn)).programOffset(), "no program after the block");
+        Path cwd = Files.createDirectories(dir.resolve("cwd"));
+        Files.writeString(cwd.resolve("demo"), "a file named demo");
+        Path file = dir.resolve("file");
+        ProcessRunner.Result result = ProcessRunner.of(JvmmCommandTest.jvmmCommand(List.of(), "initrd", "-o", file.toString(), "--", "demo", "x"))
+                .directory(cwd).deadline(Duration.ofSeconds(60)).run();
+        assertEquals(0, result.status(), result.output());
+        byte[] module = Files.readAllBytes(file);
+        int offset = ArgumentBlockTest.decode(module).programOffset();
+        assertEquals("a file named demo", new String(module, offset, module.length - offset, StandardCharsets.UTF_8));
+        Path archive = dir.resolve("etc.cpio");
+        try (CpioArchiveOutputStream out = new CpioArchiveOutputStream(Files.newOutputStream(archive), CpioConstants.FORMAT_NEW)) {
+            InitrdOptionTest.put(out, "etc", CpioConstants.C_ISDIR | 0755, new byte[0]);
+        }
+        assertRefused("jvmm: program demo does not exist", "initrd", "--initrd", archive.toString(), "-o", dir.resolve("x").toString(),
+                "--", "demo");
     }
 
     @Test
