@@ -10,8 +10,6 @@
  */
 module dev.jvmm {
     requires dev.jvmm.kvm;
-    requires dev.jvmm.process;
-    requires info.picocli;
     requires org.apache.commons.compress;
     // The extension's types appear in its signatures: a test module that reads dev.jvmm reads them too.
     requires static transitive org.junit.jupiter.api;
@@ -20,8 +18,13 @@ module dev.jvmm {
     exports dev.jvmm.api;
     exports dev.jvmm.junit;
 
-    // The CLI ships in this artifact for now: picocli reads and sets its commands' fields reflectively.
-    opens dev.jvmm.vmm.cli to info.picocli;
+    // The jvmm command (module dev.jvmm.cli) reaches past the API: its benchmarks drive Machine on
+    // images of their own, info asks KVM what it supports, and its options check against the VMM's limits.
+    exports dev.jvmm.vmm to dev.jvmm.cli;
+    exports dev.jvmm.vmm.boot to dev.jvmm.cli;
+    exports dev.jvmm.vmm.kvm to dev.jvmm.cli;
+    exports dev.jvmm.vmm.memory to dev.jvmm.cli;
+
     // JUnit instantiates the extension reflectively.
     opens dev.jvmm.junit to org.junit.platform.commons;
 }

@@ -1,7 +1,6 @@
 package dev.jvmm.vmm;
 
 import dev.jvmm.process.ProcessRunner;
-import dev.jvmm.vmm.bench.Peers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +49,7 @@ class AbsentDevicesTest {
     }
 
     private static ProcessRunner.Result run(String machine, String append) throws IOException {
-        List<String> command = new ArrayList<>(Peers.qemuCommand("tcg", "EPYC", BundledImage.file(dir), BUSYBOX, append));
+        List<String> command = new ArrayList<>(Qemu.command("tcg", "EPYC", BundledImage.file(dir), BUSYBOX, append));
         command.set(command.indexOf("microvm"), machine);
         return ProcessRunner.of(command).deadline(Duration.ofSeconds(60)).run();
     }

@@ -25,7 +25,8 @@ public final class GuestPrograms {
         }
     }
 
-    private static final Path SOURCES = Path.of("src/test/c");
+    /** The tests of the vmm and cli modules both build them, each run from its module's directory. */
+    private static final Path SOURCES = Path.of("").toAbsolutePath().getParent().resolve("vmm/src/test/c");
     private static final Path OUTPUT = Path.of("target/guest-programs");
 
     private GuestPrograms() {}

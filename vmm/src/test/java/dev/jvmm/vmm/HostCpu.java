@@ -1,7 +1,12 @@
 package dev.jvmm.vmm;
 
-import dev.jvmm.vmm.bench.HostInfo;
 import dev.jvmm.vmm.kvm.Kvm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 import static dev.jvmm.kvm.kvm_h.KVM_CAP_TSC_DEADLINE_TIMER;
 
@@ -15,11 +20,25 @@ public final class HostCpu {
     private HostCpu() {}
 
     public static String vendor() {
-        return HostInfo.vendor();
+        return cpuinfo("vendor_id");
     }
 
+    /** VT-x or SVM in the CPU flags means a hardware KVM; without them, a software one such as PVM. */
     public static boolean hardwareVirtualization() {
-        return HostInfo.hardwareVirtualization();
+        List<String> flags = List.of(cpuinfo("flags").split(" "));
+        return flags.contains("vmx") || flags.contains("svm");
+    }
+
+    /** A field of the first CPU in /proc/cpuinfo ("" when there is none). */
+    private static String cpuinfo(String field) {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith(field))
+                    .map(line -> line.substring(line.indexOf(':') + 1).strip())
+                    .findFirst().orElse("");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Whether this host's KVM offers the local APIC's TSC-deadline mode, which jvmm then sets in CPUID. */

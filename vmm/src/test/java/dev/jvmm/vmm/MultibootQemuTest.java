@@ -24,19 +24,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * what the multiboot specification and QEMU's fw_cfg say they should get. MultibootJvmmTest runs
  * the same kernels on jvmm and compares with these runs line by line.
  */
-class MultibootQemuTest {
+public class MultibootQemuTest {
     @TempDir
     static Path dir;
 
     /** A multiboot module as both are given it: a file and the arguments after its name (or null). */
-    record Module(Path file, String args) {
+    public record Module(Path file, String args) {
         String string() {
             return args == null ? file.toString() : file + " " + args;
         }
     }
 
     /** One boot: a kernel, its arguments (QEMU's -append) and modules (QEMU's -initrd "FILE ARGS,FILE"). */
-    record Case(String kernel, String append, List<Module> modules) {
+    public record Case(String kernel, String append, List<Module> modules) {
         @Override
         public String toString() {
             return kernel + " \"" + append + "\" " + modules.size() + " modules";
@@ -44,7 +44,7 @@ class MultibootQemuTest {
     }
 
     /** The boots both tests make, with module files written to {@code dir}. */
-    static List<Case> cases(Path dir) throws IOException {
+    public static List<Case> cases(Path dir) throws IOException {
         Path m1 = Files.writeString(dir.resolve("m1"), "hello\n");
         byte[] big = new byte[10_000];
         for (int i = 0; i < big.length; i++) {
@@ -106,7 +106,7 @@ class MultibootQemuTest {
     }
 
     /** What mbinfo prints for this boot: see mbinfo.s for what it rounds and leaves out. */
-    static List<String> expected(Path kernel, String append, List<Module> modules, String loader) throws IOException {
+    public static List<String> expected(Path kernel, String append, List<Module> modules, String loader) throws IOException {
         List<String> lines = new ArrayList<>(List.of(
                 "mb: magic 0x2badb002",
                 "mb: flags mem cmdline mods mmap loader",

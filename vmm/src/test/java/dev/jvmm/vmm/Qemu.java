@@ -1,11 +1,10 @@
 package dev.jvmm.vmm;
 
-import dev.jvmm.vmm.bench.Peers;
-
 import dev.jvmm.process.ProcessRunner;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Debian's qemu-system-x86_64 running an image on -M microvm, the peer of the differential tests. */
@@ -38,13 +37,27 @@ public final class Qemu {
 
     private Qemu() {}
 
+    /**
+     * QEMU's microvm booting a PVH image as jvmm does: COM1 on stdio, isa-debug-exit at 0x501,
+     * 128 MiB, a program as the initrd (or none).
+     */
+    public static List<String> command(String accel, String cpu, Path image, Path initrd, String append) {
+        List<String> command = new ArrayList<>(List.of("qemu-system-x86_64", "-M", "microvm", "-accel", accel, "-cpu", cpu,
+                "-m", "128M", "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
+                "-device", "isa-debug-exit,iobase=0x501,iosize=1", "-kernel", image.toString(), "-append", append));
+        if (initrd != null) {
+            command.addAll(List.of("-initrd", initrd.toString()));
+        }
+        return command;
+    }
+
     public static Run run(Environment environment, Path image, Path initrd, String append) {
         return run(environment, image, initrd, append, Duration.ofSeconds(120));
     }
 
     /** As {@link #run(Environment, Path, Path, String)}, killed at the deadline ({@link ProcessRunner.TimedOut}). */
     public static Run run(Environment environment, Path image, Path initrd, String append, Duration deadline) {
-        List<String> command = Peers.qemuCommand(environment.accel, environment.cpu, image, initrd, append);
+        List<String> command = command(environment.accel, environment.cpu, image, initrd, append);
         ProcessRunner.Result qemu = ProcessRunner.of(command).deadline(deadline).run();
         return new Run(qemu.status(), qemu.out().replace("\r", "").lines().toList());
     }

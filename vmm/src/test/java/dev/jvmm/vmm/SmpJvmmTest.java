@@ -4,7 +4,6 @@ import dev.jvmm.api.MicroVm;
 import dev.jvmm.api.Outcome;
 import dev.jvmm.api.VmResult;
 import dev.jvmm.junit.JvmmTest;
-import dev.jvmm.vmm.cli.JvmmCommandTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Several vCPUs ({@code --cpus}): the SMP test kernel starts its application processors on jvmm
  * as on QEMU -smp (SmpQemuTest), each with its own APIC ID; a run ends for every vCPU when one
  * ends it, when none can run again, or at the deadline; and no vCPU thread outlives its run.
+ * jvmm run --cpus: SmpJvmmCommandTest, in the cli module.
  */
 @JvmmTest
 class SmpJvmmTest {
@@ -37,13 +37,6 @@ class SmpJvmmTest {
         assertEquals(qemu.serial(), jvmm.serialLines());
         assertEquals(SmpQemuTest.expected(cpus), jvmm.serialLines());
         assertNoVcpuThreadLeft();
-    }
-
-    @Test
-    void jvmmRunTakesTheCount() {
-        JvmmCommandTest.Result result = JvmmCommandTest.jvmm("run", "--cpus", "4", SMP.toString());
-        assertEquals(SmpQemuTest.status(4), result.status(), result.err());
-        assertEquals(SmpQemuTest.expected(4), result.out().lines().toList());
     }
 
     /** The bundled kernel halts with interrupts off; the application processor never got its start-up IPI. */

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * TCG: it reads the vCPU count from fw_cfg, starts every application processor with INIT and
  * start-up IPIs, and lists their APIC IDs. SmpJvmmTest runs it on jvmm with --cpus N and compares.
  */
-class SmpQemuTest {
+public class SmpQemuTest {
     static final List<Integer> COUNTS = List.of(1, 2, 4);
 
     static Stream<Arguments> runs() {
@@ -40,12 +40,12 @@ class SmpQemuTest {
     }
 
     /** What smp.s exits with: 0x30 + the number of vCPUs that came up. */
-    static int status(int cpus) {
+    public static int status(int cpus) {
         return 0x30 + cpus;
     }
 
     /** What smp.s prints when all {@code cpus} come up: APIC IDs 0 to cpus - 1, the BSP's first. */
-    static List<String> expected(int cpus) {
+    public static List<String> expected(int cpus) {
         List<String> lines = new ArrayList<>(List.of("smp: cpus " + cpus, "smp: bsp apic 0"));
         for (int id = 1; id < cpus; id++) {
             lines.add("smp: ap apic " + id);

@@ -5,7 +5,6 @@ import dev.jvmm.junit.JvmmTest;
 import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
-import dev.jvmm.vmm.bench.Peers;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -73,7 +72,7 @@ class TimerTest {
     record Measured(int status, List<String> serial, Duration sleepWall, Duration sleepCpu) {}
 
     static Measured runMeasured(Environment environment, String cpuOptions, String machine, Path initrd, String append) throws Exception {
-        List<String> command = new ArrayList<>(Peers.qemuCommand(environment.accel, environment.cpu + cpuOptions,
+        List<String> command = new ArrayList<>(Qemu.command(environment.accel, environment.cpu + cpuOptions,
                 BundledImage.file(dir), initrd, append));
         command.set(command.indexOf("microvm"), machine);
         // QEMU's clocks are read as the lines come, while it runs: {start, end} of the last sleep.
