@@ -26,7 +26,7 @@ import java.util.zip.ZipOutputStream;
  * picocli is most of what {@code jvmm --version} loads.
  *
  * <p>{@code java ClassFileUpgrade.java JAR}: the jar is rewritten in place; newer classes and other
- * entries are copied as they are. Run by the vmm module's build on its copy of picocli.
+ * entries are copied as they are. Run by the cli module's build on its copy of picocli.
  */
 public final class ClassFileUpgrade {
     static final int OLD_MAJOR_LIMIT = ClassFile.JAVA_6_VERSION;
