@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @JvmmTest
 class HypercallCommandTest {
-    static final Path IMAGE = Path.of("").toAbsolutePath().getParent().resolve("guest-kernel/target/hypercall/vmcall.img");
+    private static final Path IMAGE = Path.of("").toAbsolutePath().getParent().resolve("guest-kernel/target/hypercall/vmcall.img");
 
     @TempDir
     Path dir;

@@ -9,6 +9,7 @@ import dev.jvmm.vmm.boot.MultibootImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -39,9 +40,9 @@ class MultibootJvmmCommandTest {
 
     @Test
     void imagesAndModulesThatDoNotFitAreJvmmErrors() throws Exception {
-        Path high = java.nio.file.Files.write(dir.resolve("high.img"), MultibootKernels.kludgeAt(0x300000));
-        Path low = java.nio.file.Files.write(dir.resolve("low.img"), MultibootKernels.kludgeAt(0x7000));
-        Path big = java.nio.file.Files.write(dir.resolve("big"), new byte[3 << 20]);
+        Path high = Files.write(dir.resolve("high.img"), MultibootKernels.kludgeAt(0x300000));
+        Path low = Files.write(dir.resolve("low.img"), MultibootKernels.kludgeAt(0x7000));
+        Path big = Files.write(dir.resolve("big"), new byte[3 << 20]);
         assertJvmmError(List.of("run", "--memory", "2M", high.toString()),
                 "jvmm: bad image " + high + ": the a.out kludge's load range [0x300000, 0x301000) lies outside guest RAM [0, 0x200000); "
                         + "give the guest more --memory");
