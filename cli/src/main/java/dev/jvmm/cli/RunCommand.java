@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
         description = {"Boot a PVH or multiboot v1 guest image on KVM and run it until it exits.",
                 "With a PROGRAM (a static x86-64 Linux executable), the guest kernel runs it with ARGS "
                         + "and jvmm exits with its status; without one, the bundled kernel runs its demo. "
-                        + "The bundled kernel's own programs, demo and jvmm-bench, run by name. "
+                        + "The bundled kernel's own programs, demo and jvmm-bench, run by name "
+                        + "(unless the current directory holds a file of that name, or --initrd is given: then PROGRAM is that file). "
                         + "The program's arguments and environment reach it byte for byte (up to Linux's execve "
                         + "limits); its environment is PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "
                         + "and HOME=/root, with --env's settings over them.",
