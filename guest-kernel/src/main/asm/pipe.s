@@ -58,6 +58,15 @@ io_wait_interruptible:
 1:  xor %eax, %eax
     ret
 
+# io_wait_file(file) -> %rax: -EAGAIN for a file opened O_NONBLOCK; else io_wait_interruptible's
+# answer. The tail of every read and write that found nothing to do.
+.globl io_wait_file
+io_wait_file:
+    mov $-EAGAIN, %rax
+    testl $O_NONBLOCK, FILE_FLAGS(%rdi)
+    jz io_wait_interruptible
+    ret
+
 # io_wake_all(): every thread waiting for I/O looks again
 .globl io_wake_all
 io_wake_all:
@@ -200,10 +209,8 @@ pipe_read:
     xor %eax, %eax                      # empty: end of file without writers
     cmpl $0, PIPE_WRITERS(%rbx)
     je 9f
-    mov $-EAGAIN, %rax
-    testl $O_NONBLOCK, FILE_FLAGS(%r14)
-    jnz 9f
-    call io_wait_interruptible
+    mov %r14, %rdi
+    call io_wait_file
     test %rax, %rax
     jz 1b
     jmp 9f
@@ -308,17 +315,11 @@ pipe_write:
     add %r15, %rbp
     call io_wake_all
     jmp 1b
-4:  test %rbp, %rbp                     # full
-    jnz 41f
-    mov $-EAGAIN, %rax
-    testl $O_NONBLOCK, FILE_FLAGS(%r14)
-    jnz 9f
-41: testl $O_NONBLOCK, FILE_FLAGS(%r14)
-    jnz 8f
-    call io_wait_interruptible
+4:  mov %r14, %rdi                      # full
+    call io_wait_file
     test %rax, %rax
     jz 1b
-    test %rbp, %rbp
+    test %rbp, %rbp                     # after a partial write: its count
     jnz 8f
     jmp 9f
 6:  test %rbp, %rbp                     # no reader: SIGPIPE and EPIPE (after a partial write: its count)

@@ -145,10 +145,8 @@ signalfd_read:
     jnz 3f
     test %rbx, %rbx
     jnz 8f
-    mov $-EAGAIN, %rax
-    testl $O_NONBLOCK, FILE_FLAGS(%r14)
-    jnz 9f
-    call io_wait_interruptible
+    mov %r14, %rdi
+    call io_wait_file
     test %rax, %rax
     jz 1b
     jmp 9f
