@@ -501,6 +501,8 @@ reparent_children:
 # away; a zombie that is not running any more has none left).
 process_release:
     push %rdi
+    call itimer_cancel
+    mov (%rsp), %rdi
     call proc_pid_remove
     mov (%rsp), %rdi
     lea P_PENDING(%rdi), %rdi           # signals sent to it and never taken

@@ -3,7 +3,7 @@
 # ("jvmm-kernel: unit <name> ok", or "FAILED at check <n>"), and ends the VM with the number of
 # failures as its status. Each case returns 0, or the number of the check that failed. The cases
 # test one subsystem from inside, where an end-to-end program cannot look: the idle loop's
-# wake-up (irq.s), the frame references and copy-on-write of fork, and vfork's borrowed tables
+# wake-up (irq.s), the timer list's order (sched.s), the frame references and copy-on-write of fork, and vfork's borrowed tables
 # (mm.s).
 
 .include "defs.inc"
@@ -381,14 +381,61 @@ unit_idle_wakeup_before_hlt:
     mov %rcx, %rax
     ret
 
+# Timers that are due expire earliest deadline first, and those due together in the order they
+# were added; each expire function is called once, and the list is empty again. (Deadlines
+# before 0: due whatever the clock says, which may not run yet this early in the boot.)
+unit_timers_expire_in_order:
+    lea unit_timers(%rip), %rdi
+    movq $-10, TM_DEADLINE(%rdi)
+    call unit_timer_add
+    lea unit_timers + TIMER_SIZE(%rip), %rdi
+    movq $-20, TM_DEADLINE(%rdi)
+    call unit_timer_add
+    lea unit_timers + 2 * TIMER_SIZE(%rip), %rdi
+    movq $-10, TM_DEADLINE(%rdi)
+    call unit_timer_add
+    movq $0, unit_timers_expired(%rip)
+    call wake_expired
+    mov $1, %eax
+    cmpq $0x020103, unit_timers_expired(%rip)   # timer 2, then 1, then 3 (a byte each, the first highest)
+    jne 9f
+    mov $2, %eax
+    lea timers(%rip), %rcx
+    cmp %rcx, timers(%rip)
+    jne 9f
+    xor %eax, %eax
+9:  ret
+
+unit_timer_add:
+    lea unit_timer_expired(%rip), %rax
+    mov %rax, TM_EXPIRE(%rdi)
+    jmp timer_add
+
+# A test timer's expire: its number (1 + its index) appended to unit_timers_expired, a byte.
+unit_timer_expired:
+    push %rdi
+    call timer_del
+    pop %rax
+    lea unit_timers(%rip), %rcx
+    sub %rcx, %rax
+    shr $5, %rax                        # TIMER_SIZE
+    inc %eax
+    mov unit_timers_expired(%rip), %rcx
+    shl $8, %rcx
+    or %rax, %rcx
+    mov %rcx, unit_timers_expired(%rip)
+    ret
+
 units_table:
     .quad name_idle_wakeup, unit_idle_wakeup_before_hlt
+    .quad name_timers_in_order, unit_timers_expire_in_order
     .quad name_frame_references, unit_frame_references
     .quad name_cow_copies, unit_cow_copies_a_shared_page
     .quad name_fork_shares, unit_fork_shares_frames
     .quad name_vfork_borrows, unit_vfork_borrows_tables
     .quad 0
 name_idle_wakeup:      .asciz "idle.a_wakeup_due_before_hlt_ends_it"
+name_timers_in_order:  .asciz "timers.due_ones_expire_by_deadline_then_as_added"
 name_frame_references: .asciz "frames.a_reference_outlives_one_free"
 name_cow_copies:       .asciz "cow.a_write_copies_a_shared_page"
 name_fork_shares:      .asciz "fork.shares_frames_private_read_only_shared_writable"
@@ -396,3 +443,8 @@ name_vfork_borrows:    .asciz "vfork.borrows_the_parents_tables"
 msg_unit:   .asciz "jvmm-kernel: unit "
 msg_ok:     .asciz " ok\n"
 msg_failed: .asciz " FAILED at check "
+
+.section .bss
+.p2align 3
+unit_timers: .skip 3 * TIMER_SIZE
+unit_timers_expired: .skip 8

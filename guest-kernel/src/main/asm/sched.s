@@ -144,9 +144,9 @@ schedule:
     mov %rax, %r13
     jmp 1b
 
-# idle_wait(): nothing is runnable. Halt until the earliest sleeper's deadline (an interrupt
-# may come sooner; schedule looks again), or watch the clock without a timer. With no sleeper
-# nothing can ever wake a task (no device wakes one yet): a stopped first process then ends as
+# idle_wait(): nothing is runnable. Halt until the earliest timer's deadline (an interrupt
+# may come sooner; schedule looks again), or watch the clock without a timer. With no timer
+# (no sleeper, no interval timer) nothing can ever wake a task (no device wakes one yet): a stopped first process then ends as
 # if killed by its stop signal (init_stopped_for_good); else the kernel says so and halts with
 # interrupts off, which ends the run (jvmm reports a HLT nothing can wake; QEMU idles until its
 # time limit) instead of spending a host CPU for ever.
@@ -157,7 +157,7 @@ idle_wait:
     je 3f
     cmpl $TIMER_NONE, timer_mode(%rip)
     je 2f
-    mov T_DEADLINE - T_TIMER(%rdi), %rdi
+    mov TM_DEADLINE(%rdi), %rdi
     call timer_program
     jmp cpu_idle
 2:  pause
@@ -170,8 +170,9 @@ idle_wait:
     hlt
     jmp 4b
 
-# timer_update(): the timer should fire at the earliest of the first sleeper's deadline and,
+# timer_update(): the timer should fire at the earliest of the first timer's deadline and,
 # while another task is runnable, the end of a time slice from now.
+.globl timer_update
 timer_update:
     cmpl $TIMER_NONE, timer_mode(%rip)
     je 9f
@@ -180,7 +181,7 @@ timer_update:
     lea timers(%rip), %rcx
     cmp %rcx, %rax
     je 1f
-    mov T_DEADLINE - T_TIMER(%rax), %rdi
+    mov TM_DEADLINE(%rax), %rdi
 1:  mov runqueue(%rip), %rax            # two runnable tasks or more: a slice
     mov (%rax), %rax
     lea runqueue(%rip), %rcx
@@ -254,13 +255,8 @@ task_sleep:
     mov $NO_DEADLINE, %rax
     cmp %rax, %rdi
     je 3f
-    lea timers(%rip), %rsi              # the timed sleepers, by deadline
-    mov %rsi, %rdx
-1:  LIST_NEXT %rsi, %rdx, 2f
-    cmp T_DEADLINE - T_TIMER(%rdx), %rdi
-    jge 1b
-2:  lea T_TIMER(%rbx), %r8              # before %rdx
-    LIST_ADD_TAIL %r8, %rdx
+    lea T_TIMER(%rbx), %rdi
+    call timer_add
 3:  call schedule
     mov T_WAKE(%rbx), %rax
     pop %rbx
@@ -279,13 +275,17 @@ task_wake:
     je 1f
     lea T_TIMER(%rdi), %rdx
     LIST_DEL %rdx
+    mov $NO_DEADLINE, %rax
+    mov %rax, T_DEADLINE(%rdi)
 1:  lea T_RQ(%rdi), %rdx
     lea runqueue(%rip), %rsi
     LIST_ADD_TAIL %rdx, %rsi
     jmp timer_update
 9:  ret
 
-# wake_expired(): sleepers whose deadline has passed become runnable (-ETIMEDOUT).
+# wake_expired(): timers whose deadline has passed expire, earliest first: a sleeper becomes
+# runnable (-ETIMEDOUT), an interval timer signals its process.
+.globl wake_expired
 wake_expired:
     lea timers(%rip), %rax
     cmp %rax, timers(%rip)
@@ -297,14 +297,39 @@ wake_expired:
     lea timers(%rip), %rax
     cmp %rax, %rdi
     je 8f
-    cmp T_DEADLINE - T_TIMER(%rdi), %rbx
+    cmp TM_DEADLINE(%rdi), %rbx
     jl 8f
-    sub $T_TIMER, %rdi
-    mov $-ETIMEDOUT, %rsi
-    call task_wake
+    call *TM_EXPIRE(%rdi)
     jmp 1b
 8:  pop %rbx
 9:  ret
+
+# timer_add(%rdi = timer, its TM_DEADLINE set): into timers, after those due no later (so
+# timers due together expire in the order they were added). Clobbers %rax, %rdx, %rsi.
+.globl timer_add
+timer_add:
+    mov TM_DEADLINE(%rdi), %rax
+    lea timers(%rip), %rsi
+    mov %rsi, %rdx
+1:  LIST_NEXT %rsi, %rdx, 2f
+    cmp TM_DEADLINE(%rdx), %rax
+    jge 1b
+2:  mov %rdi, %rsi                      # before %rdx
+    LIST_ADD_TAIL %rsi, %rdx
+    ret
+
+# timer_del(%rdi = an armed timer): off timers. Clobbers %rax, %rcx.
+.globl timer_del
+timer_del:
+    LIST_DEL %rdi
+    ret
+
+# A sleeper's deadline passed (its T_TIMER's expire): it wakes with -ETIMEDOUT.
+.globl task_timer_expired
+task_timer_expired:
+    sub $T_TIMER, %rdi
+    mov $-ETIMEDOUT, %rsi
+    jmp task_wake
 
 # exit_to_user_work(%rdi = frame): T_WORK was not zero on the way back to user mode: switch
 # first if the slice is over, then deliver signals, then switch the FPU state if the registers
@@ -676,6 +701,8 @@ task_alloc:
     mov %rax, T_SIGINFO(%rbx)
     mov $NO_DEADLINE, %rax
     mov %rax, T_DEADLINE(%rbx)
+    lea task_timer_expired(%rip), %rax
+    mov %rax, T_TIMER + TM_EXPIRE(%rbx)
     movq $-1, T_RESTART_CLOCK(%rbx)
     lea SLOT_SIZE(%rbx), %rax
     mov %rax, T_STACK_TOP(%rbx)
@@ -997,6 +1024,7 @@ msg_deadlock: .asciz "jvmm-kernel: every thread waits and nothing can wake one: 
 # The run queue and the timed sleepers: list heads; init_task starts in the first.
 .globl runqueue
 runqueue:  .quad init_task + T_RQ, init_task + T_RQ
+.globl timers
 timers:    .quad timers, timers
 .globl kernel_stack_top
 kernel_stack_top: .quad entry_stack_top

@@ -1740,9 +1740,9 @@ init_task:
     .quad 0, 0, 0                       # T_TRAPNO, T_ERROR, T_CR2
     .quad init_task_siginfo             # T_SIGINFO
     .quad 0, TS_RUNNABLE, 0             # T_KSP, T_STATE, T_WAKE
-    .quad NO_DEADLINE                   # T_DEADLINE
     .quad runqueue, runqueue            # T_RQ: alone on the run queue
-    .quad 0, 0, 0, 0                    # T_WAIT, T_TIMER
+    .quad 0, 0                          # T_WAIT
+    .quad 0, 0, NO_DEADLINE, task_timer_expired   # T_TIMER: node, TM_DEADLINE (T_DEADLINE), TM_EXPIRE
     .quad init_process + P_THREADS, init_process + P_THREADS   # T_ALL
     .quad 0, 0, 0                       # T_FUTEX_KEY, T_FUTEX_BITSET, T_CLEAR_TID
     .quad 0, 0                          # T_FSBASE, T_GSBASE
@@ -1776,6 +1776,7 @@ init_process:
     .quad 0, 0, 0                       # P_ARG_START, P_ARG_END (build_stack sets them), P_PROC_DIR
     .long 0, 0                          # P_STOP_SIGNAL, P_WAIT_REPORT
     .quad 0                             # P_LOCK_BLOCKER
+    .quad 0, 0, 0, 0, 0                 # P_ITIMER (TM_DEADLINE 0: disarmed), P_ITIMER_INTERVAL
 .if . - init_process != PROCESS_SIZE
 .error "init_process does not match struct process"
 .endif

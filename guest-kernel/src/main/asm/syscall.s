@@ -250,6 +250,9 @@ SYSCALL 32, sys_dup
 SYSCALL 33, sys_dup2
 SYSCALL 34, sys_pause
 SYSCALL 35, sys_nanosleep
+SYSCALL 36, sys_getitimer
+SYSCALL 37, sys_alarm
+SYSCALL 38, sys_setitimer
 SYSCALL 39, sys_getpid
 SYSCALL 40, sys_sendfile
 SYSCALL 56, sys_clone

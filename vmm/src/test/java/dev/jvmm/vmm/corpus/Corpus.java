@@ -49,6 +49,7 @@ public final class Corpus {
             cases.add(sameAsHost(Program.c(libc, "reclock"), "reclock"));
             cases.add(sameAsHost(Program.c(libc, "sigwait"), "sigwait"));
             cases.add(sameAsHost(Program.c(libc, "signalfd"), "signalfd"));
+            cases.add(sameAsHost(Program.c(libc, "itimer"), "itimer"));
         }
         cases.add(sameAsHost(Program.cxx("features"), "features", "10", "x", "-3", "7x", "abc", "7"));
         cases.add(sameAsHost(Program.rust("features"), "features", "alpha", "two words"));
