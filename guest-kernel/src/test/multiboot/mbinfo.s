@@ -22,10 +22,7 @@
 #   RAM entries of the etc/e820 file.
 # - the loader name differs by design ("qemu", "jvmm").
 
-.equ COM1, 0x3f8
 .equ EXIT_PORT, 0xf4
-.equ FW_CFG_SELECTOR, 0x510
-.equ FW_CFG_DATA, 0x511
 .equ MB_HEADER_MAGIC, 0x1BADB002
 .equ MB_BOOTLOADER_MAGIC, 0x2BADB002
 .ifdef AOUT
@@ -334,40 +331,7 @@ fw_cfg_report:
     jmp 10b
 9:  ret
 
-fw_select:                              # %ax: the key
-    push %edx
-    mov $FW_CFG_SELECTOR, %dx
-    out %ax, %dx
-    pop %edx
-    ret
-
-fw_byte:                                # -> %al (and %eax zero-extended)
-    push %edx
-    mov $FW_CFG_DATA, %dx
-    xor %eax, %eax
-    in %dx, %al
-    pop %edx
-    ret
-
-fw_le16:
-    push %ebx
-    call fw_byte
-    mov %eax, %ebx
-    call fw_byte
-    shl $8, %eax
-    or %ebx, %eax
-    pop %ebx
-    ret
-
-fw_le32:
-    push %ebx
-    call fw_le16
-    mov %eax, %ebx
-    call fw_le16
-    shl $16, %eax
-    or %ebx, %eax
-    pop %ebx
-    ret
+.include "io.inc"
 
 fw_be32:
     push %ecx
@@ -404,36 +368,11 @@ strend:                                 # %esi -> its NUL
     jmp 1b
 2:  ret
 
-putc:                                   # %al
-    push %edx
-    mov $COM1, %dx
-    out %al, %dx
-    pop %edx
-    ret
-
-puts:                                   # %esi: a NUL-terminated string
-    push %eax
-1:  mov (%esi), %al
-    test %al, %al
-    jz 2f
-    call putc
-    inc %esi
-    jmp 1b
-2:  pop %eax
-    ret
-
 putquoted:
     push %eax
     mov $'"', %al
     call putc
     call puts
-    call putc
-    pop %eax
-    ret
-
-newline:
-    push %eax
-    mov $'\n', %al
     call putc
     pop %eax
     ret
@@ -461,29 +400,6 @@ puthex:                                 # %eax, without leading zeros
     jns 2b
     pop %ecx
     pop %ebx
-    pop %eax
-    ret
-
-putdec:                                 # %eax, unsigned
-    push %eax
-    push %ecx
-    push %edx
-    push %ebx
-    mov $10, %ebx
-    xor %ecx, %ecx
-1:  xor %edx, %edx
-    div %ebx
-    push %edx
-    inc %ecx
-    test %eax, %eax
-    jnz 1b
-2:  pop %eax
-    add $'0', %al
-    call putc
-    loop 2b
-    pop %ebx
-    pop %edx
-    pop %ecx
     pop %eax
     ret
 

@@ -36,10 +36,7 @@
 # (channel 0) for the spec's delays (without it, bounded spins stand in for them; see
 # wait_ticks).
 
-.equ COM1, 0x3f8
 .equ EXIT_PORT, 0xf4
-.equ FW_CFG_SELECTOR, 0x510
-.equ FW_CFG_DATA, 0x511
 .equ FW_CFG_SIGNATURE, 0x00
 .equ FW_CFG_NB_CPUS, 0x05
 .equ FW_CFG_QEMU, 0x554d4551            # "QEMU", read as a little-endian longword
@@ -449,89 +446,7 @@ ap_start32:
     hlt
     jmp 3b
 
-# The putc, puts, newline and putdec of mbinfo.s; fw_select, fw_byte, fw_le16 and fw_le32 too.
-fw_select:                              # %ax: the key
-    push %edx
-    mov $FW_CFG_SELECTOR, %dx
-    out %ax, %dx
-    pop %edx
-    ret
-
-fw_byte:                                # -> %al (and %eax zero-extended)
-    push %edx
-    mov $FW_CFG_DATA, %dx
-    xor %eax, %eax
-    in %dx, %al
-    pop %edx
-    ret
-
-fw_le16:
-    push %ebx
-    call fw_byte
-    mov %eax, %ebx
-    call fw_byte
-    shl $8, %eax
-    or %ebx, %eax
-    pop %ebx
-    ret
-
-fw_le32:
-    push %ebx
-    call fw_le16
-    mov %eax, %ebx
-    call fw_le16
-    shl $16, %eax
-    or %ebx, %eax
-    pop %ebx
-    ret
-
-putc:                                   # %al
-    push %edx
-    mov $COM1, %dx
-    out %al, %dx
-    pop %edx
-    ret
-
-puts:                                   # %esi: a NUL-terminated string
-    push %eax
-1:  mov (%esi), %al
-    test %al, %al
-    jz 2f
-    call putc
-    inc %esi
-    jmp 1b
-2:  pop %eax
-    ret
-
-newline:
-    push %eax
-    mov $'\n', %al
-    call putc
-    pop %eax
-    ret
-
-putdec:                                 # %eax, unsigned
-    push %eax
-    push %ecx
-    push %edx
-    push %ebx
-    mov $10, %ebx
-    xor %ecx, %ecx
-1:  xor %edx, %edx
-    div %ebx
-    push %edx
-    inc %ecx
-    test %eax, %eax
-    jnz 1b
-2:  pop %eax
-    add $'0', %al
-    call putc
-    loop 2b
-    pop %ebx
-    pop %edx
-    pop %ecx
-    pop %eax
-    ret
+.include "io.inc"
 
 .section .rodata
 # The APs' GDT: flat 4 GiB code and data, with the accessed bits already set so that loading the
