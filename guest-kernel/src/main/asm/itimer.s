@@ -221,7 +221,7 @@ itimer_read:
     mov T_PROCESS(%rbx), %rbx
     lea ITV_INTERVAL(%r12), %rdi
     mov P_ITIMER_INTERVAL(%rbx), %rax
-    call store_timeval
+    call put_timeval
     xor %eax, %eax                      # disarmed: no time left
     cmpq $0, P_ITIMER + TM_DEADLINE(%rbx)
     je 1f
@@ -232,7 +232,7 @@ itimer_read:
     test %rcx, %rcx
     cmovg %rcx, %rax
 1:  lea ITV_VALUE(%r12), %rdi
-    call store_timeval
+    call put_timeval
     pop %r12
     pop %rbx
     ret
@@ -250,19 +250,6 @@ itimer_store:
     call itimer_read
     xor %eax, %eax
 9:  pop %rbx
-    ret
-
-# store_timeval(%rdi = struct timeval, %rax = ns >= 0): seconds and microseconds (truncated).
-store_timeval:
-    xor %edx, %edx
-    mov $NSEC_PER_SEC, %ecx
-    div %rcx
-    mov %rax, (%rdi)
-    mov %rdx, %rax
-    xor %edx, %edx
-    mov $NSEC_PER_USEC, %ecx
-    div %rcx
-    mov %rax, 8(%rdi)
     ret
 
 # timeval_ns(%rdi = a struct timeval the kernel may read) -> %rax: its ns (NO_DEADLINE when

@@ -719,19 +719,11 @@ add_running_slice:
     sub T_ON_CPU(%rcx), %rax
     ret
 
-# put_timeval(%rdi = struct timeval, checked, %rax = ns)
+# put_timeval(%rdi = struct timeval, checked, %rax = ns >= 0): seconds and microseconds (truncated)
 .globl put_timeval
 put_timeval:
-    xor %edx, %edx
-    mov $NSEC_PER_SEC, %ecx
-    div %rcx
-    mov %rax, (%rdi)
-    mov %rdx, %rax
-    xor %edx, %edx
     mov $1000, %ecx
-    div %rcx
-    mov %rax, 8(%rdi)
-    ret
+    jmp store_timespec
 
 # ns_to_ticks(%rax = ns) -> %rax: clock ticks (USER_HZ)
 ns_to_ticks:

@@ -349,6 +349,7 @@ clock_ns:
     jmp thread_cpu_ns
 
 # store_timespec(%rdi = user pointer, %rax = ns, %ecx = divisor for the fraction: 1 or 1000)
+.globl store_timespec
 store_timespec:
     xor %edx, %edx
     mov $NSEC_PER_SEC, %r8d
