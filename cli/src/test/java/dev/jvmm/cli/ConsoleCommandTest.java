@@ -1,7 +1,6 @@
 package dev.jvmm.cli;
 
 import dev.jvmm.junit.JvmmTest;
-import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.GuestPrograms;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +11,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -187,12 +185,7 @@ class ConsoleCommandTest {
         try {
             Thread.sleep(3000);     // booted, and waiting in the program's read
             assertTrue(process.isAlive(), Files.readString(dir.resolve("err")));
-            ProcessRunner.of("kill", "-INT", Long.toString(process.pid())).deadline(Duration.ofSeconds(10)).run();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("SIGINT did not stop jvmm");
-            }
-            assertEquals(130, process.exitValue(), Files.readString(dir.resolve("err")));
+            assertEquals(130, JvmmCommandTest.interrupt(process), Files.readString(dir.resolve("err")));
         } finally {
             process.getOutputStream().close();
         }

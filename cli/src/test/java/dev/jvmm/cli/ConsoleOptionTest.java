@@ -1,25 +1,15 @@
 package dev.jvmm.cli;
 
+import dev.jvmm.cli.JvmmUsageTest.Result;
 import dev.jvmm.vmm.MultibootKernels;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.jvmm.cli.JvmmUsageTest.jvmm;
 
 /** {@code jvmm run --console}, parsed in this JVM: what it accepts and refuses before anything boots. */
 class ConsoleOptionTest {
-    record Result(int status, String out, String err) {}
-
-    static Result jvmm(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int status = Jvmm.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Result(status, out.toString(), err.toString());
-    }
-
     @Test
     void anUnknownKindIsRefusedWithTheKinds() {
         assertEquals(new Result(125, "", "jvmm: Invalid value for option '--console': expected one of [AUTO, VIRTIO, SERIAL] "

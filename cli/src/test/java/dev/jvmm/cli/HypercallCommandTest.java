@@ -64,12 +64,7 @@ class HypercallCommandTest {
             Thread.sleep(500);
             assertTrue(process.isAlive(), Files.readString(dir.resolve("err")));
             assertEquals("vmcall\n", Files.readString(out));
-            ProcessRunner.of("kill", "-INT", Long.toString(process.pid())).deadline(Duration.ofSeconds(10)).run();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("SIGINT did not stop jvmm");
-            }
-            assertEquals(130, process.exitValue(), Files.readString(dir.resolve("err")));
+            assertEquals(130, JvmmCommandTest.interrupt(process), Files.readString(dir.resolve("err")));
         } finally {
             process.destroyForcibly();
         }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,6 +47,16 @@ public class JvmmCommandTest {
     public static Result jvmm(String... args) {
         ProcessRunner.Result result = ProcessRunner.of(jvmmCommand(List.of(), args)).deadline(Duration.ofMinutes(3)).run();
         return new Result(result.status(), result.out(), result.err());
+    }
+
+    /** Sends jvmm SIGINT, as Ctrl-C does, and waits up to 10 s for it to end: its exit status. */
+    public static int interrupt(Process process) throws InterruptedException {
+        ProcessRunner.of("kill", "-INT", Long.toString(process.pid())).deadline(Duration.ofSeconds(10)).run();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("SIGINT did not stop jvmm");
+        }
+        return process.exitValue();
     }
 
     @Test
