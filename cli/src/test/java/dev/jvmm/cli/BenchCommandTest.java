@@ -52,7 +52,7 @@ class BenchCommandTest {
                 "sleep: host CPU per s of guest sleep: jvmm", "sleep: host CPU per s of guest sleep: QEMU",
                 "console: virtio, 1 MiB: jvmm", "console: virtio-serial, 1 MiB: QEMU", "console: 16550, 256 KiB: jvmm",
                 "console: 16550, 256 KiB: QEMU", "multiboot: boot to exit: jvmm run", "multiboot: boot to exit: QEMU, same image",
-                "multiboot: boot to exit, in process (MicroVm)", "multiboot: 4 vCPUs started, boot to exit, in process (MicroVm)")) {
+                "multiboot: boot to exit, in process (MicroVm)", "multiboot: 4 vCPUs up, in process (MicroVm)")) {
             assertTrue(json.contains("\"name\":\"" + name + "\""), name + " in " + json);
         }
         assertTrue(json.strip().matches(".*\"name\":\"vDSO clock_gettime monotonic\",\"unit\":\"ns\",\"median\":[0-9.E]+,.*"), json);

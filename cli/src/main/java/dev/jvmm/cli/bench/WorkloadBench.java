@@ -371,7 +371,7 @@ public final class WorkloadBench {
         List<Row> rows = new ArrayList<>();
         pair(rows, peers, jvmmName, qemuName, "ms", ms[0], ms[1], kernel.getFileName() + ", exit through port 0xf4", false);
         String inProcess = "multiboot: boot to exit, in process (MicroVm)";
-        String smpName = "multiboot: 4 vCPUs started, boot to exit, in process (MicroVm)";
+        String smpName = "multiboot: 4 vCPUs up, in process (MicroVm)";
         if (!Peers.hasKvm()) {
             rows.add(Row.skipped(SECTION, inProcess, Peers.noKvm()));
             rows.add(Row.skipped(SECTION, smpName, Peers.noKvm()));
