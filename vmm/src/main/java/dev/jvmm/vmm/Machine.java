@@ -272,7 +272,7 @@ public final class Machine implements AutoCloseable {
         return new RunResult(outcome, statistics, Duration.ofNanos(System.nanoTime() - created), clock);
     }
 
-    /** The VM's vCPU, for callers that drive KVM_RUN themselves (the exit round-trip benchmark). */
+    /** vCPU 0, the bootstrap processor, for callers that drive KVM_RUN themselves (the exit round-trip benchmark). */
     public Vcpu vcpu() {
         return vcpu;
     }
