@@ -147,8 +147,18 @@ class ConsoleCommandTest {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectError(dir.resolve("err").toFile())
                 .start();
+        // A jvmm that never wrote would keep readNBytes waiting for ever: it is killed at the deadline.
+        Thread.ofVirtual().start(() -> {
+            try {
+                if (!process.waitFor(2 * DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         try (InputStream out = process.getInputStream()) {
-            assertEquals(10, out.readNBytes(10).length);
+            assertEquals(10, out.readNBytes(10).length, "jvmm's first bytes, before the deadline");
         }
         if (!process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly();
