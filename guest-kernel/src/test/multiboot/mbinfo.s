@@ -42,14 +42,6 @@
 .equ MBI_MMAP_ADDR, 48
 .equ MBI_LOADER_NAME, 64
 
-.macro PRINT text
-    .pushsection .rodata
-.Lstr\@: .asciz "\text"
-    .popsection
-    mov $.Lstr\@, %esi
-    call puts
-.endm
-
 .ifdef PVH
 .section .note.Xen, "a", @note
 .p2align 2
@@ -73,6 +65,8 @@ mb_header:
 
 .text
 .code32
+.include "io.inc"
+
 .globl _start
 _start:
     mov $stack_top, %esp
@@ -330,8 +324,6 @@ fw_cfg_report:
     call newline
     jmp 10b
 9:  ret
-
-.include "io.inc"
 
 fw_be32:
     push %ecx

@@ -107,20 +107,14 @@
 .equ PIT_PROBE_READS, 1000              # reads for the count to change before there is no PIT
 .equ SPINS_PER_TICK, 16                 # the bound on a wait's loop, PIT or none
 
-.macro PRINT text
-    .pushsection .rodata
-.Lstr\@: .asciz "\text"
-    .popsection
-    mov $.Lstr\@, %esi
-    call puts
-.endm
-
 .section .multiboot, "a"
 .p2align 2
     .long MB_HEADER_MAGIC, MB_FLAGS, -(MB_HEADER_MAGIC + MB_FLAGS)
 
 .text
 .code32
+.include "io.inc"
+
 .globl _start
 _start:
     cli
@@ -445,8 +439,6 @@ ap_start32:
 3:  cli
     hlt
     jmp 3b
-
-.include "io.inc"
 
 .section .rodata
 # The APs' GDT: flat 4 GiB code and data, with the accessed bits already set so that loading the
