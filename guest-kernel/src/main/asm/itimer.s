@@ -20,8 +20,8 @@
 .equ NSEC_PER_USEC, 1000
 
 .text
-# getitimer(which, curr): the time left (at least 1 us while armed, as Linux reports a timer
-# that is due but has not fired yet) and the interval.
+# getitimer(which, curr): the time left (1 us for a timer that is due but has not fired yet, as
+# Linux reports it) and the interval.
 .globl sys_getitimer
 sys_getitimer:
     test %edi, %edi

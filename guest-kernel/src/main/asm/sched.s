@@ -146,10 +146,10 @@ schedule:
 
 # idle_wait(): nothing is runnable. Halt until the earliest timer's deadline (an interrupt
 # may come sooner; schedule looks again), or watch the clock without a timer. With no timer
-# (no sleeper, no interval timer) nothing can ever wake a task (no device wakes one yet): a stopped first process then ends as
-# if killed by its stop signal (init_stopped_for_good); else the kernel says so and halts with
-# interrupts off, which ends the run (jvmm reports a HLT nothing can wake; QEMU idles until its
-# time limit) instead of spending a host CPU for ever.
+# (no sleeper, no interval timer) nothing can ever wake a task (no device wakes one yet): a
+# stopped first process then ends as if killed by its stop signal (init_stopped_for_good); else
+# the kernel says so and halts with interrupts off, which ends the run (jvmm reports a HLT
+# nothing can wake; QEMU idles until its time limit) instead of spending a host CPU for ever.
 idle_wait:
     mov timers(%rip), %rdi
     lea timers(%rip), %rax
@@ -275,8 +275,6 @@ task_wake:
     je 1f
     lea T_TIMER(%rdi), %rdx
     LIST_DEL %rdx
-    mov $NO_DEADLINE, %rax
-    mov %rax, T_DEADLINE(%rdi)
 1:  lea T_RQ(%rdi), %rdx
     lea runqueue(%rip), %rsi
     LIST_ADD_TAIL %rdx, %rsi
@@ -1021,7 +1019,8 @@ msg_deadlock: .asciz "jvmm-kernel: every thread waits and nothing can wake one: 
 
 .section .data
 .p2align 3
-# The run queue and the timed sleepers: list heads; init_task starts in the first.
+# The run queue and the armed timers (struct timer, by deadline): list heads; init_task starts
+# in the first.
 .globl runqueue
 runqueue:  .quad init_task + T_RQ, init_task + T_RQ
 .globl timers
