@@ -100,23 +100,12 @@ sys_futex:
     add %rax, (%rsp)
 13: test %ebp, %ebp                     # an empty bitset
     jz 18f
-    call futex_key
-    test %rax, %rax
-    jnz 19f
-    test %rbx, %rbx                     # a shared key: its page is present (futex_key)
-    js 14f
     mov %rbx, %rdi
-    mov $4, %esi
-    xor %edx, %edx
-    call user_range_ok
-    test %rax, %rax
-    jnz 19f
-14: cmp (%rbx), %r13d
-    jne 17f
-    mov (%rsp), %rdi
-    call futex_wait
-    jmp 19f
-17: mov $-EAGAIN, %rax
+    mov %r12d, %esi
+    mov %r13d, %edx
+    mov %ebp, %ecx
+    mov (%rsp), %r8
+    call futex_wait_on
     jmp 19f
 18: mov $-EINVAL, %rax
 19: pop %rcx
@@ -315,9 +304,64 @@ futex_bucket:
     add %rcx, %rax
     ret
 
-# futex_wait(%rbx = uaddr, %ebp = bitset, %rdi = CLOCK_MONOTONIC deadline, %r14 = the timeout
-# pointer) -> %rax: 0 when woken, -ETIMEDOUT, or for a signal -ERESTARTSYS without a timeout
-# (a handler with SA_RESTART makes the call again) and -EINTR with one, as Linux.
+# futex_wait_on(%rdi = uaddr, %esi = op, %edx = val, %ecx = bitset, %r8 = CLOCK_MONOTONIC
+# deadline or NO_DEADLINE) -> %rax: Linux's futex_wait. -EAGAIN when the word is not val, else
+# how the wait ended: 0 woken, -ETIMEDOUT, or for a signal -ERESTARTSYS without a deadline (a
+# handler with SA_RESTART makes the call again) and with one -ERESTART_RESTARTBLOCK, this
+# function in the restart block: -EINTR where a handler runs, else (a stop) restart_syscall
+# waits on to the same deadline, the word checked again.
+futex_wait_on:
+    push %rbx
+    push %rbp
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rdi, %rbx
+    mov %esi, %r12d
+    mov %edx, %r13d
+    mov %ecx, %ebp
+    mov %r8, %r14
+    mov %rdi, %r15
+    call futex_key
+    test %rax, %rax
+    jnz 9f
+    test %rbx, %rbx                     # a shared key: its page is present (futex_key)
+    js 1f
+    mov %rbx, %rdi
+    mov $4, %esi
+    xor %edx, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+1:  mov $-EAGAIN, %rax
+    cmp (%rbx), %r13d
+    jne 9f
+    mov %r14, %rdi
+    call futex_wait
+    cmp $-EINTR, %rax
+    jne 9f
+    mov $-ERESTARTSYS, %rax
+    movabs $NO_DEADLINE, %rcx
+    cmp %rcx, %r14
+    je 9f
+    mov %r15, %rdi
+    mov %r12d, %esi
+    mov %r13d, %edx
+    mov %ebp, %ecx
+    mov %r14, %r8
+    lea futex_wait_on(%rip), %r9
+    call restart_block_set
+9:  pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbp
+    pop %rbx
+    ret
+
+# futex_wait(%rbx = key, %ebp = bitset, %rdi = CLOCK_MONOTONIC deadline) -> %rax: 0 when woken,
+# -ETIMEDOUT, -EINTR for a signal
 futex_wait:
     push %r12
     mov current_task(%rip), %r12
@@ -333,17 +377,12 @@ futex_wait:
     pop %rdi
     call task_block
     cmpq $0, T_FUTEX_KEY(%r12)          # not woken by a wake: still queued
-    je 1f
+    je 9f
     lea T_WAIT(%r12), %rdx
     push %rax
     LIST_DEL %rdx
     pop %rax
     movq $0, T_FUTEX_KEY(%r12)
-1:  cmp $-EINTR, %rax
-    jne 9f
-    test %r14, %r14
-    jnz 9f
-    mov $-ERESTARTSYS, %rax
 9:  pop %r12
     ret
 

@@ -3,8 +3,8 @@
 # ("jvmm-kernel: unit <name> ok", or "FAILED at check <n>"), and ends the VM with the number of
 # failures as its status. Each case returns 0, or the number of the check that failed. The cases
 # test one subsystem from inside, where an end-to-end program cannot look: the idle loop's
-# wake-up (irq.s), the timer list's order (sched.s), the frame references and copy-on-write of fork, and vfork's borrowed tables
-# (mm.s).
+# wake-up (irq.s), the timer list's order (sched.s), restart_syscall's block (signal.s), the
+# frame references and copy-on-write of fork, and vfork's borrowed tables (mm.s).
 
 .include "defs.inc"
 .include "mm.inc"
@@ -426,9 +426,47 @@ unit_timer_expired:
     mov %rcx, unit_timers_expired(%rip)
     ret
 
+# restart_syscall calls what restart_block_set left, with its five arguments in their
+# registers, once; a second restart_syscall finds nothing and answers -EINTR.
+unit_restart_goes_on_once:
+    mov $1, %edi
+    mov $2, %esi
+    mov $3, %edx
+    mov $4, %ecx
+    mov $5, %r8d
+    lea unit_restart_fn(%rip), %r9
+    call restart_block_set
+    mov $1, %ecx
+    cmp $-ERESTART_RESTARTBLOCK, %rax
+    jne 9f
+    call sys_restart_syscall
+    mov $2, %ecx
+    cmp $12345, %rax
+    jne 9f
+    call sys_restart_syscall
+    mov $3, %ecx
+    cmp $-EINTR, %rax
+    jne 9f
+    xor %ecx, %ecx
+9:  mov %rcx, %rax
+    ret
+
+# unit_restart_fn(1, 2, 3, 4, 5) -> 12345: its arguments as decimal digits
+unit_restart_fn:
+    imul $10, %rdi, %rax
+    add %rsi, %rax
+    imul $10, %rax, %rax
+    add %rdx, %rax
+    imul $10, %rax, %rax
+    add %rcx, %rax
+    imul $10, %rax, %rax
+    add %r8, %rax
+    ret
+
 units_table:
     .quad name_idle_wakeup, unit_idle_wakeup_before_hlt
     .quad name_timers_in_order, unit_timers_expire_in_order
+    .quad name_restart_once, unit_restart_goes_on_once
     .quad name_frame_references, unit_frame_references
     .quad name_cow_copies, unit_cow_copies_a_shared_page
     .quad name_fork_shares, unit_fork_shares_frames
@@ -436,6 +474,7 @@ units_table:
     .quad 0
 name_idle_wakeup:      .asciz "idle.a_wakeup_due_before_hlt_ends_it"
 name_timers_in_order:  .asciz "timers.due_ones_expire_by_deadline_then_as_added"
+name_restart_once:     .asciz "restart.goes_on_once_with_the_blocks_arguments"
 name_frame_references: .asciz "frames.a_reference_outlives_one_free"
 name_cow_copies:       .asciz "cow.a_write_copies_a_shared_page"
 name_fork_shares:      .asciz "fork.shares_frames_private_read_only_shared_writable"

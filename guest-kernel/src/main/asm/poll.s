@@ -143,7 +143,7 @@ sys_poll:
     movslq %edx, %rax
     mov $NO_DEADLINE, %rdx
     test %rax, %rax
-    js do_poll                          # a negative timeout: wait for as long as it takes
+    js poll_restart                     # a negative timeout: wait for as long as it takes
     imul $1000000, %rax, %rax
     push %rdi
     push %rsi
@@ -151,7 +151,23 @@ sys_poll:
     pop %rsi
     pop %rdi
     mov %rax, %rdx
-    jmp do_poll
+# poll_restart(%rdi = fds, %esi = nfds, %rdx = deadline) -> %rax: poll to a deadline. As Linux's
+# poll (not ppoll, which writes the time left back): a signal gives -ERESTART_RESTARTBLOCK, this
+# function in the restart block: -EINTR where a handler runs, else (a stop) restart_syscall polls
+# on to the same deadline.
+poll_restart:
+    push %rdi
+    push %rsi
+    push %rdx
+    call do_poll
+    pop %rdx
+    pop %rsi
+    pop %rdi
+    cmp $-ERESTARTNOHAND, %rax
+    jne 9f
+    lea poll_restart(%rip), %r9
+    jmp restart_block_set
+9:  ret
 
 # ppoll(fds, nfds, timeout, sigmask, sigsetsize)
 .globl sys_ppoll

@@ -701,7 +701,6 @@ task_alloc:
     mov %rax, T_DEADLINE(%rbx)
     lea task_timer_expired(%rip), %rax
     mov %rax, T_TIMER + TM_EXPIRE(%rbx)
-    movq $-1, T_RESTART_CLOCK(%rbx)
     lea SLOT_SIZE(%rbx), %rax
     mov %rax, T_STACK_TOP(%rbx)
     mov %rbx, %rax                      # its FPU slot: thread_slots[i] has slot i + 1

@@ -722,6 +722,39 @@ syscall_restart:
     subq $2, F_RIP(%rdi)
     ret
 
+# restart_block_set(%rdi, %rsi, %rdx, %rcx, %r8 = the arguments, %r9 = fn) -> %rax:
+# -ERESTART_RESTARTBLOCK. A call that a signal interrupted leaves how to go on: without a
+# handler (a stop, an ignored signal) the call becomes restart_syscall, which calls fn.
+.globl restart_block_set
+restart_block_set:
+    mov current_task(%rip), %rax
+    mov %r9, T_RESTART_FN(%rax)
+    mov %rdi, T_RESTART_ARGS(%rax)
+    mov %rsi, T_RESTART_ARGS + 8(%rax)
+    mov %rdx, T_RESTART_ARGS + 16(%rax)
+    mov %rcx, T_RESTART_ARGS + 24(%rax)
+    mov %r8, T_RESTART_ARGS + 32(%rax)
+    mov $-ERESTART_RESTARTBLOCK, %rax
+    ret
+
+# restart_syscall(): goes on, once, with what the thread's restart block holds; -EINTR when it
+# holds nothing (Linux's do_no_restart_syscall)
+.globl sys_restart_syscall
+sys_restart_syscall:
+    mov current_task(%rip), %rax
+    mov T_RESTART_FN(%rax), %r9
+    test %r9, %r9
+    jz 8f
+    movq $0, T_RESTART_FN(%rax)
+    mov T_RESTART_ARGS(%rax), %rdi
+    mov T_RESTART_ARGS + 8(%rax), %rsi
+    mov T_RESTART_ARGS + 16(%rax), %rdx
+    mov T_RESTART_ARGS + 24(%rax), %rcx
+    mov T_RESTART_ARGS + 32(%rax), %r8
+    jmp *%r9
+8:  mov $-EINTR, %rax
+    ret
+
 # setup_frame(%rdi = frame, %esi = signal, %rdx = action, %rcx = kernel siginfo, %r8 = the
 # mask to save) -> %rax: 0, the frame now enters the handler; -EFAULT when the frame cannot be
 # written (no SA_RESTORER, a bad stack, an alternate stack it would overflow).
@@ -1752,7 +1785,7 @@ init_task:
     .quad 0, 0                          # T_FPU_PARENT, T_FPU_CHILD
     .quad 0, 0                          # T_SET_TID, T_VFORK
     .quad 0, 0                          # T_CPU_NS, T_ON_CPU (boot is its first slice)
-    .quad -1, 0, 0                      # T_RESTART_CLOCK (none), T_RESTART_DEADLINE, T_RESTART_REM
+    .quad 0, 0, 0, 0, 0, 0              # T_RESTART_FN (none), T_RESTART_ARGS
 .if . - init_task != TASK_SIZE
 .error "init_task does not match struct task"
 .endif

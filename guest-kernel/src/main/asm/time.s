@@ -575,8 +575,8 @@ sys_clock_nanosleep:
 
 # sleep_interrupted_restart(%r12 = deadline, %r13d = clock, %r15 = rem or 0) -> %rax: a relative
 # sleep (clock_nanosleep's, and restart_syscall's going on with one): 0 at the deadline; when a
-# signal comes first, the time left in rem and the restart block for restart_syscall, and
-# -ERESTART_RESTARTBLOCK.
+# signal comes first, the time left in rem, and -ERESTART_RESTARTBLOCK with sleep_restart in the
+# restart block.
 sleep_interrupted_restart:
     mov %r13d, %edi
     mov %r12, %rsi
@@ -584,34 +584,26 @@ sleep_interrupted_restart:
     cmp $-EINTR, %rax
     jne 9f
     call write_rem
-    mov current_task(%rip), %rax
-    mov %r13, T_RESTART_CLOCK(%rax)
-    mov %r12, T_RESTART_DEADLINE(%rax)
-    mov %r15, T_RESTART_REM(%rax)
-    mov $-ERESTART_RESTARTBLOCK, %rax
+    mov %r13, %rdi
+    mov %r12, %rsi
+    mov %r15, %rdx
+    lea sleep_restart(%rip), %r9
+    jmp restart_block_set
 9:  ret
 
-# restart_syscall(): goes on with the sleep in the thread's restart block, once; -EINTR when there
-# is none (Linux's do_no_restart_syscall)
-.globl sys_restart_syscall
-sys_restart_syscall:
-    mov current_task(%rip), %rax
-    mov T_RESTART_CLOCK(%rax), %rcx
-    movq $-1, T_RESTART_CLOCK(%rax)
-    test %rcx, %rcx
-    js 8f
+# sleep_restart(%rdi = clock, %rsi = deadline, %rdx = rem or 0): restart_syscall's way on with a
+# relative sleep, to the same deadline
+sleep_restart:
     push %r12
     push %r13
     push %r15
-    mov %rcx, %r13
-    mov T_RESTART_DEADLINE(%rax), %r12
-    mov T_RESTART_REM(%rax), %r15
+    mov %edi, %r13d
+    mov %rsi, %r12
+    mov %rdx, %r15
     call sleep_interrupted_restart
     pop %r15
     pop %r13
     pop %r12
-    ret
-8:  mov $-EINTR, %rax
     ret
 
 # write_rem(%r12 = deadline, %r13d = clock, %r15 = rem or 0): the time left, if rem is writable

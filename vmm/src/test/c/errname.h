@@ -17,6 +17,7 @@ static inline const char *errname(int error) {
     case EAGAIN: return "EAGAIN";
     case EFAULT: return "EFAULT";
     case EINVAL: return "EINVAL";
+    case ETIMEDOUT: return "ETIMEDOUT";
     default: return strerror(error);
     }
 }

@@ -19,10 +19,6 @@ static void on_chld(int sig, siginfo_t *info, void *uc) {
     last_code = info->si_code;
 }
 
-static void on_usr1(int sig) {
-    (void)sig;
-}
-
 static const char *code_name(int code) {
     switch (code) {
     case CLD_EXITED: return "CLD_EXITED";
@@ -136,62 +132,5 @@ int main(void) {
     kill(child, SIGKILL);
     describe("then", child, 0);
     printf("SIGCHLD: %s\n", code_name(last_code));
-
-    /* A sleep that is stopped and continued sleeps on to its end (restart_syscall goes on with a
-     * relative one; an absolute one is made again); a signal with a handler ends it with EINTR. */
-    for (int absolute = 0; absolute <= 1; absolute++) {
-        child = fork();
-        if (child == 0) {
-            struct timespec start, end, until;
-            clock_gettime(CLOCK_MONOTONIC, &start);
-            until = start;
-            until.tv_nsec += 300 * 1000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
-            struct timespec req = {0, 300 * 1000000L};
-            int r = absolute ? clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL)
-                             : clock_nanosleep(CLOCK_MONOTONIC, 0, &req, NULL);
-            clock_gettime(CLOCK_MONOTONIC, &end);
-            long slept = (end.tv_sec - start.tv_sec) * 1000 + (end.tv_nsec - start.tv_nsec) / 1000000;
-            _exit((r == 0 ? 0 : 1) | (slept >= 300 ? 0 : 2));
-        }
-        nap(50);
-        kill(child, SIGSTOP);
-        describe(absolute ? "an absolute sleep" : "a sleep", child, WUNTRACED);
-        kill(child, SIGCONT);
-        int status = 0;
-        waitpid(child, &status, 0);
-        printf("then continued: %s, slept to its end: %s\n", WEXITSTATUS(status) & 1 ? "failed" : "0",
-               WEXITSTATUS(status) & 2 ? "no" : "yes");
-    }
-    int ready[2];
-    if (pipe(ready) != 0)
-        return 1;
-    child = fork();
-    if (child == 0) {
-        struct sigaction usr1 = {0};
-        usr1.sa_handler = on_usr1;
-        usr1.sa_flags = SA_RESTART;
-        sigaction(SIGUSR1, &usr1, NULL);
-        close(ready[0]);
-        close(ready[1]);
-        struct timespec req = {0, 300 * 1000000L}, rem = {0, 0};
-        int r = nanosleep(&req, &rem);
-        int left = rem.tv_sec == 0 && rem.tv_nsec > 0 && rem.tv_nsec < 300 * 1000000L;
-        _exit((r == -1 && errno == EINTR ? 0 : 1) | (left ? 0 : 2));
-    }
-    close(ready[1]);
-    char byte;
-    if (read(ready[0], &byte, 1) < 0)           /* the handler is in place once the pipe closes */
-        return 1;
-    close(ready[0]);
-    nap(50);
-    kill(child, SIGUSR1);
-    int status = 0;
-    waitpid(child, &status, 0);
-    printf("a sleep and a handled signal, SA_RESTART or not: %s, the time left in rem: %s\n",
-           WEXITSTATUS(status) & 1 ? "no EINTR" : "EINTR", WEXITSTATUS(status) & 2 ? "no" : "yes");
     return 0;
 }

@@ -44,6 +44,7 @@ public final class Corpus {
             cases.add(sameAsHost(Program.c(libc, "maps"), "maps"));
             cases.add(sameAsHost(Program.c(libc, "cputime"), "cputime"));
             cases.add(sameAsHost(Program.c(libc, "jobctl"), "jobctl"));
+            cases.add(sameAsHost(Program.c(libc, "restart"), "restart"));
             cases.add(sameAsHost(Program.c(libc, "shfutex"), "shfutex"));
             cases.add(sameAsHost(Program.c(libc, "flock"), "flock"));
             cases.add(sameAsHost(Program.c(libc, "reclock"), "reclock"));
