@@ -1219,26 +1219,46 @@ sys_rt_sigaction:
     lea -1(%rbx), %ecx
     bt %rcx, %rax
     jnc 8f
-3:  lea -1(%rbx), %ecx
+3:  mov %ebx, %edi
     mov current_task(%rip), %rax
-    btrq %rcx, T_PENDING(%rax)
-    lea T_PENDING(%rax), %rdi
-    mov %ebx, %esi
-    call sigqueue_discard
-    mov current_task(%rip), %rax
-    mov T_PROCESS(%rax), %rax
-    lea -1(%rbx), %ecx
-    btrq %rcx, P_PENDING(%rax)
-    lea P_PENDING(%rax), %rdi
-    mov %ebx, %esi
-    call sigqueue_discard
-    call recalc_sigpending
+    mov T_PROCESS(%rax), %rsi
+    call discard_signal
 8:  xor %eax, %eax
     jmp 9f
 6:  mov $-EINVAL, %rax
 9:  add $40, %rsp
     pop %r14
     pop %r13
+    pop %r12
+    pop %rbx
+    ret
+
+# discard_signal(%edi = signal, %rsi = process): a signal that became ignored is pending no more,
+# on the process or on any of its threads, its queued instances included (Linux's sigaction:
+# flush_sigqueue_mask on the shared pending set and on every thread's)
+discard_signal:
+    push %rbx
+    push %r12
+    push %r13
+    mov %edi, %r12d
+    mov %rsi, %r13
+    lea -1(%r12), %ecx
+    btrq %rcx, P_PENDING(%r13)
+    lea P_PENDING(%r13), %rdi
+    mov %r12d, %esi
+    call sigqueue_discard
+    lea P_THREADS(%r13), %r13
+    mov %r13, %rbx
+1:  LIST_NEXT %r13, %rbx, 9f
+    lea -1(%r12), %ecx
+    btrq %rcx, T_PENDING - T_ALL(%rbx)
+    lea T_PENDING - T_ALL(%rbx), %rdi
+    mov %r12d, %esi
+    call sigqueue_discard
+    lea -T_ALL(%rbx), %rax
+    call recalc_sigpending_task
+    jmp 1b
+9:  pop %r13
     pop %r12
     pop %rbx
     ret

@@ -331,6 +331,23 @@ static void *signal_main_later(void *arg) {
     return arg;
 }
 
+static volatile int holder_step;
+static volatile int pending_before, pending_after;
+
+/* blocks SIGUSR1 (inherited): says whether it is pending before and after main ignores it */
+static void *holder(void *arg) {
+    sigset_t p;
+    target_tid = (pid_t) syscall(SYS_gettid);
+    while (holder_step != 1) sched_yield();
+    sigpending(&p);
+    pending_before = sigismember(&p, SIGUSR1);
+    holder_step = 2;
+    while (holder_step != 3) sched_yield();
+    sigpending(&p);
+    pending_after = sigismember(&p, SIGUSR1);
+    return arg;
+}
+
 static void signals(void) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -394,6 +411,23 @@ static void signals(void) {
            handled_by == target_tid ? "yes" : "no", sigismember(&after, SIGUSR1) ? "yes" : "no");
     close(fds[0]);
     close(fds[1]);
+
+    /* SIG_IGN discards the signal where it is pending on any thread, not only on the caller
+       (Linux's sigaction); SIGUSR1 is still blocked here, and the new thread inherits that */
+    target_tid = 0;
+    pthread_create(&t, NULL, holder, NULL);
+    while (target_tid == 0) sched_yield();
+    syscall(SYS_tgkill, getpid(), target_tid, SIGUSR1);
+    holder_step = 1;
+    while (holder_step != 2) sched_yield();
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_handler = on_signal;
+    sigaction(SIGUSR1, &sa, NULL);
+    holder_step = 3;
+    pthread_join(t, NULL);
+    printf("SIGUSR1 pending on another thread: %s, after SIG_IGN: %s\n", pending_before ? "yes" : "no",
+           pending_after ? "still pending" : "discarded");
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
