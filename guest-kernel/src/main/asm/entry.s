@@ -15,6 +15,7 @@
 
 .include "defs.inc"
 .include "task.inc"
+.include "mm.inc"
 
 .text
 
@@ -42,7 +43,6 @@ EXCEPTION 10, 1
 EXCEPTION 11, 1
 EXCEPTION 12, 1
 EXCEPTION 13, 1
-EXCEPTION 14, 1
 EXCEPTION 15, 0
 EXCEPTION 16, 0
 EXCEPTION 17, 1
@@ -64,6 +64,7 @@ EXCEPTION 31, 0
 exception_common:
     cld
     SAVE_REGS
+exception_dispatch:
     mov %rsp, %rdi
     testb $3, F_CS(%rsp)
     jz 1f
@@ -73,6 +74,37 @@ exception_common:
     RESTORE_REGS
     add $16, %rsp
     iretq
+
+# #PF. A #PF from user mode at RIP == LSTAR with CR2 == LSTAR is a SYSCALL that did not enter
+# the kernel: on PVM-style hosts the CPU jumps to LSTAR but stays in user mode, and LSTAR is
+# supervisor-only (README, "Host notes"). There it is every system call's way in, so it is told
+# apart first, before the general exception path, and served as SYSCALL's entry serves it: the
+# user's registers still hold the number and the arguments (RCX and R11, which SYSCALL set,
+# are free once saved). The exception cleared TF and NT for the kernel; R11's flags (NT
+# included, as SYSRET keeps it) go back, and the return takes IRETQ.
+exception_14:
+    push $14
+    cld
+    SAVE_REGS
+    mov %cr2, %r11
+    lea syscall_entry(%rip), %rcx
+    cmp %rcx, %r11
+    jne exception_dispatch
+    cmp %rcx, F_RIP(%rsp)
+    jne exception_dispatch
+    testb $PF_USER, F_ERROR(%rsp)
+    jz exception_dispatch
+    mov F_RCX(%rsp), %rcx
+    mov %rcx, F_RIP(%rsp)
+    mov F_R11(%rsp), %r11
+    and $(USER_RFLAGS_MASK | RFLAGS_NT), %r11d
+    or $(RFLAGS_IF | RFLAGS_FIXED), %r11d
+    mov %r11, F_RFLAGS(%rsp)
+    movq $ENTRY_SYSCALL_EMULATED, F_KIND(%rsp)
+    mov %rax, F_ORIG_RAX(%rsp)          # the error code's slot keeps the number, for restarts
+    call syscall_call
+    mov %rax, F_RAX(%rsp)
+    jmp return_iret
 
 # The way back to user mode for every entry but the fast SYSRET and SYSEXIT returns.
 .globl return_iret
@@ -116,8 +148,8 @@ int80_entry:
     push $ENTRY_INT80
     cld
     SAVE_REGS
-    mov %rsp, %rdi
-    call syscall_dispatch
+    call syscall_call                   # the arguments are still in their registers
+    mov %rax, F_RAX(%rsp)
     jmp return_iret
 
 # ---- SYSCALL / SYSRET ---------------------------------------------------------------------
@@ -135,8 +167,8 @@ syscall_entry:
     push $ENTRY_SYSCALL
     cld
     SAVE_REGS
-    mov %rsp, %rdi
-    call syscall_dispatch
+    call syscall_call                   # the arguments are still in their registers
+    mov %rax, F_RAX(%rsp)
     mov current_task(%rip), %rax        # signals to deliver, or a rewritten frame: IRETQ
     cmpq $0, T_WORK(%rax)
     jne return_iret
@@ -200,7 +232,7 @@ sysenter_flags_clean:
     cld
     SAVE_REGS
     mov %rsp, %rdi
-    call syscall_dispatch
+    call sysenter_from_frame
     mov current_task(%rip), %rax        # signals to deliver, or a rewritten frame: IRETQ
     cmpq $0, T_WORK(%rax)
     jne return_iret

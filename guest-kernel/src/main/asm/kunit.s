@@ -4,7 +4,8 @@
 # failures as its status. Each case returns 0, or the number of the check that failed. The cases
 # test one subsystem from inside, where an end-to-end program cannot look: the idle loop's
 # wake-up (irq.s), the timer list's order (sched.s), restart_syscall's block (signal.s), the
-# frame references and copy-on-write of fork, and vfork's borrowed tables (mm.s).
+# fault-served paths' system-call dispatch (syscall.s), the frame references and copy-on-write
+# of fork, and vfork's borrowed tables (mm.s).
 
 .include "defs.inc"
 .include "mm.inc"
@@ -341,8 +342,6 @@ test_leaf_at:
     and %rax, %r12
     ret
 
-.section .rodata
-.p2align 3
 # An interrupt taken on the idle HLT returns past it, any other kernel RIP where it was (the
 # frames are made up); then the real thing: with a timer interrupt already due when cpu_idle
 # starts, cpu_idle returns (where the timer works).
@@ -463,10 +462,57 @@ unit_restart_fn:
     add %r8, %rax
     ret
 
+# The dispatch of the paths served from faults (syscall_from_frame: SYSCALL on hosts that
+# emulate kernel code, which no test machine here is) gives the handler the frame's six arguments,
+# the fourth from R10, and keeps the number in F_ORIG_RAX: a MAP_FIXED mmap lands where asked,
+# its munmap succeeds; a number past the table answers -ENOSYS.
+unit_syscall_from_frame:
+    push %rbx
+    sub $F_SIZE, %rsp
+    mov %rsp, %rbx
+    movq $NR_MMAP, F_RAX(%rbx)
+    movabs $TEST_ADDRESS, %rax
+    mov %rax, F_RDI(%rbx)
+    movq $PAGE_SIZE, F_RSI(%rbx)
+    movq $PROT_READ, F_RDX(%rbx)
+    movq $(MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED), F_R10(%rbx)
+    movq $-1, F_R8(%rbx)
+    movq $0, F_R9(%rbx)
+    mov %rbx, %rdi
+    call syscall_from_frame
+    mov $1, %ecx
+    movabs $TEST_ADDRESS, %rax
+    cmp %rax, F_RAX(%rbx)
+    jne 9f
+    mov $2, %ecx
+    cmpq $NR_MMAP, F_ORIG_RAX(%rbx)
+    jne 9f
+    movq $NR_MUNMAP, F_RAX(%rbx)
+    mov %rax, F_RDI(%rbx)
+    mov %rbx, %rdi
+    call syscall_from_frame
+    mov $3, %ecx
+    cmpq $0, F_RAX(%rbx)
+    jne 9f
+    movq $NR_SYSCALLS, F_RAX(%rbx)
+    mov %rbx, %rdi
+    call syscall_from_frame
+    mov $4, %ecx
+    cmpq $-ENOSYS, F_RAX(%rbx)
+    jne 9f
+    xor %ecx, %ecx
+9:  add $F_SIZE, %rsp
+    pop %rbx
+    mov %rcx, %rax
+    ret
+
+.section .rodata
+.p2align 3
 units_table:
     .quad name_idle_wakeup, unit_idle_wakeup_before_hlt
     .quad name_timers_in_order, unit_timers_expire_in_order
     .quad name_restart_once, unit_restart_goes_on_once
+    .quad name_syscall_from_frame, unit_syscall_from_frame
     .quad name_frame_references, unit_frame_references
     .quad name_cow_copies, unit_cow_copies_a_shared_page
     .quad name_fork_shares, unit_fork_shares_frames
@@ -475,6 +521,7 @@ units_table:
 name_idle_wakeup:      .asciz "idle.a_wakeup_due_before_hlt_ends_it"
 name_timers_in_order:  .asciz "timers.due_ones_expire_by_deadline_then_as_added"
 name_restart_once:     .asciz "restart.goes_on_once_with_the_blocks_arguments"
+name_syscall_from_frame: .asciz "entry.a_frames_call_gets_its_six_arguments"
 name_frame_references: .asciz "frames.a_reference_outlives_one_free"
 name_cow_copies:       .asciz "cow.a_write_copies_a_shared_page"
 name_fork_shares:      .asciz "fork.shares_frames_private_read_only_shared_writable"

@@ -7,57 +7,84 @@
 # (syscall_names.s).
 
 .include "defs.inc"
+.include "task.inc"
 
 .text
-# syscall_dispatch(%rdi = frame): arguments from the frame, result into its RAX.
-.globl syscall_dispatch
-syscall_dispatch:
-    push %rbx
-    push %r12
-    mov %rdi, %rbx
-    mov F_RAX(%rbx), %rax
+# syscall_call(%rax = number, %rdi, %rsi, %rdx, %r10, %r8, %r9 = its arguments) -> %rax: the
+# result. SYSCALL and INT 0x80 call it straight after saving the frame, their arguments still in
+# the registers the user set: counted, then a tail jump into the handler, 5 instructions. The
+# table has a handler for every number below NR_SYSCALLS (sys_ni_syscall where the kernel has
+# none), and the kernel lives in the top 2 GiB, so the table and the counts take absolute
+# 32-bit addresses with an index.
+.globl syscall_call
+syscall_call:
+    cmp $NR_SYSCALLS, %rax
+    jae syscall_out_of_range
+    incl syscall_counts(,%rax,4)
+    mov %r10, %rcx                      # the C calling convention's argument 4
+    jmp *syscall_table(,%rax,8)
+
+# syscall_out_of_range(%rax = number at or above NR_SYSCALLS) -> %rax: -ENOSYS, counted; or, while
+# the boot probe runs, its reply to its own number, which asks only how the call arrived
+syscall_out_of_range:
     cmp $NR_JVMM_PROBE, %rax
     jne 1f
     cmpb $0, probe_active(%rip)
     je 1f
-    mov F_KIND(%rbx), %rax              # the probe asks only how it arrived
+    mov current_task(%rip), %rax
+    mov T_FRAME(%rax), %rax
+    mov F_KIND(%rax), %rax
     mov %rax, probe_arrival(%rip)
-    movq $PROBE_REPLY, F_RAX(%rbx)
-    jmp 9f
-1:  incq syscalls_total(%rip)
-    cmp $NR_SYSCALLS, %rax
-    jae 7f
-    lea syscall_counts(%rip), %rdx
-    incl (%rdx,%rax,4)
-    lea syscall_table(%rip), %rdx
-    mov (%rdx,%rax,8), %r12
-    test %r12, %r12
-    jz 8f
-    mov F_RDX(%rbx), %rdx
-    mov F_KIND(%rbx), %rax
-    and $~ENTRY_EMULATED_BIT, %eax
-    cmp $ENTRY_SYSENTER, %eax
-    jne 2f
-    mov F_RCX(%rbx), %rdi               # SYSENTER: argument 3 waits on the user's stack
+    mov $PROBE_REPLY, %eax
+    ret
+1:  incq syscalls_out_of_range(%rip)
+    mov $-ENOSYS, %rax
+    ret
+
+# sys_ni_syscall() -> -ENOSYS: the numbers Linux has and this kernel does not (the exit report
+# names those that were called)
+sys_ni_syscall:
+    mov $-ENOSYS, %rax
+    ret
+
+# syscall_from_frame(%rdi = frame): the call the frame holds, its arguments and number from the
+# frame (the paths served from faults, whose registers the fault handling has used); the
+# result into the frame's RAX. The number is kept in the error code's slot too, for restarts
+# (the native entries push it there).
+.globl syscall_from_frame
+syscall_from_frame:
+    mov F_RDX(%rdi), %rdx
+frame_call:                             # (%rdi = frame, %rdx = argument 3)
+    push %rbx
+    mov %rdi, %rbx
+    mov F_RAX(%rbx), %rax
+    mov %rax, F_ORIG_RAX(%rbx)
+    mov F_RSI(%rbx), %rsi
+    mov F_R10(%rbx), %r10
+    mov F_R8(%rbx), %r8
+    mov F_R9(%rbx), %r9
+    mov F_RDI(%rbx), %rdi
+    call syscall_call
+    mov %rax, F_RAX(%rbx)
+    pop %rbx
+    ret
+
+# sysenter_from_frame(%rdi = frame): as syscall_from_frame for SYSENTER, natively or from #UD:
+# argument 3 waits on the user's stack (F_RCX; the gate pushed RDX), -EFAULT if it cannot be read
+.globl sysenter_from_frame
+sysenter_from_frame:
+    push %rdi
+    mov F_RCX(%rdi), %rdi
     mov $8, %esi
     xor %edx, %edx
     call user_range_ok
+    pop %rdi
     test %rax, %rax
-    jnz 6f
-    mov F_RCX(%rbx), %rax
-    mov (%rax), %rdx
-2:  mov F_RDI(%rbx), %rdi
-    mov F_RSI(%rbx), %rsi
-    mov F_R10(%rbx), %rcx
-    mov F_R8(%rbx), %r8
-    mov F_R9(%rbx), %r9
-    call *%r12
-6:  mov %rax, F_RAX(%rbx)
-    jmp 9f
-7:  incq syscalls_out_of_range(%rip)
-8:  movq $-ENOSYS, F_RAX(%rbx)
-9:  pop %r12
-    pop %rbx
+    jnz 1f
+    mov F_RCX(%rdi), %rdx
+    mov (%rdx), %rdx
+    jmp frame_call
+1:  mov %rax, F_RAX(%rdi)
     ret
 
 # ---- The exit report ----------------------------------------------------------------------
@@ -71,12 +98,20 @@ report_syscalls:
     push %r14
     lea msg_syscalls(%rip), %rdi
     call serial_puts
-    mov syscalls_total(%rip), %rdi
+    mov syscalls_out_of_range(%rip), %rdi   # every call was counted once, by number or out of range
+    xor %ebx, %ebx
+    lea syscall_counts(%rip), %rax
+9:  mov (%rax,%rbx,4), %ecx
+    add %rcx, %rdi
+    inc %ebx
+    cmp $NR_SYSCALLS, %ebx
+    jb 9b
     call serial_put_dec
     lea msg_by_number(%rip), %r14       # the calls that have a handler, by number
     xor %ebx, %ebx
 6:  lea syscall_table(%rip), %rax
-    cmpq $0, (%rax,%rbx,8)
+    lea sys_ni_syscall(%rip), %rcx
+    cmp %rcx, (%rax,%rbx,8)
     je 7f
     lea syscall_counts(%rip), %rax
     mov (%rax,%rbx,4), %r13d
@@ -157,7 +192,8 @@ report_syscalls:
 unimplemented_count:
     xor %eax, %eax
     lea syscall_table(%rip), %rcx
-    cmpq $0, (%rcx,%rbx,8)
+    lea sys_ni_syscall(%rip), %rdx
+    cmp %rdx, (%rcx,%rbx,8)
     jne 1f
     lea syscall_counts(%rip), %rcx
     mov (%rcx,%rbx,4), %eax
@@ -206,11 +242,20 @@ eacces:
     ret
 
 # ---- The table ---------------------------------------------------------------------------------
-# One line per call, in ascending order (.org refuses to move backwards); the gaps are zeros,
-# which the dispatcher answers with -ENOSYS.
+# One line per call, in ascending order; the gaps are filled with sys_ni_syscall.
+.set syscall_next, 0
+.macro SYSCALL_GAP_TO nr
+    .if \nr < syscall_next
+    .error "syscall table: numbers out of order"
+    .endif
+    .rept \nr - syscall_next
+    .quad sys_ni_syscall
+    .endr
+.endm
 .macro SYSCALL nr, handler
-    .org syscall_table + \nr * 8
+    SYSCALL_GAP_TO \nr
     .quad \handler
+    .set syscall_next, \nr + 1
 .endm
 
 .section .rodata
@@ -372,7 +417,7 @@ SYSCALL 334, sys_rseq
 SYSCALL 435, sys_clone3
 SYSCALL 436, sys_close_range
 SYSCALL 439, sys_faccessat2
-    .org syscall_table + NR_SYSCALLS * 8
+SYSCALL_GAP_TO NR_SYSCALLS
 
 .section .rodata
 msg_syscalls:      .asciz "jvmm-kernel: syscalls "
@@ -385,7 +430,6 @@ msg_out_of_range:  .asciz ">=512"
 
 .section .bss
 .p2align 3
-.globl syscall_counts, syscalls_total, syscalls_out_of_range
+.globl syscall_counts, syscalls_out_of_range
 syscall_counts: .skip NR_SYSCALLS * 4
-syscalls_total: .skip 8
 syscalls_out_of_range: .skip 8

@@ -49,28 +49,10 @@ user_fault:                             # nothing to serve: a probe step failed,
     call force_sig_fault
     jmp resume
 
-# A #PF from user mode at RIP == LSTAR with CR2 == LSTAR is a SYSCALL that did not enter the
-# kernel: on PVM-style hosts the CPU jumps to LSTAR but stays in user mode, and LSTAR is
-# supervisor-only (README, "Host notes"). RCX and R11 hold what SYSCALL put there; the exception
-# cleared TF and NT for the kernel, and R11's flags (NT included, as SYSRET keeps it) go back.
+# A #PF from user mode (a SYSCALL served from #PF never gets here: exception_14 takes it)
 page_fault:
     mov %cr2, %r12
-    lea syscall_entry(%rip), %rax
-    cmp %rax, %r12
-    jne 1f
-    cmp %rax, F_RIP(%rbx)
-    jne 1f
-    testb $PF_USER, F_ERROR(%rbx)
-    jz 1f
-    mov F_RCX(%rbx), %rax
-    mov %rax, F_RIP(%rbx)
-    mov F_R11(%rbx), %rax
-    and $(USER_RFLAGS_MASK | RFLAGS_NT), %eax
-    or $(RFLAGS_IF | RFLAGS_FIXED), %eax
-    mov %rax, F_RFLAGS(%rbx)
-    movq $ENTRY_SYSCALL_EMULATED, F_KIND(%rbx)
-    jmp serve
-1:  cmpb $0, probe_active(%rip)
+    cmpb $0, probe_active(%rip)
     jne probe_trap
     mov %r12, %rdi
     mov F_ERROR(%rbx), %rsi
@@ -128,11 +110,12 @@ invalid_opcode:
     mov F_RCX(%rbx), %rax
     mov %rax, F_RSP(%rbx)
     movq $ENTRY_SYSENTER_EMULATED, F_KIND(%rbx)
-serve:
-    mov F_RAX(%rbx), %rax               # the error code's slot keeps the number, for restarts
-    mov %rax, F_ORIG_RAX(%rbx)
     mov %rbx, %rdi
-    call syscall_dispatch
+    call sysenter_from_frame
+    jmp resume
+serve:
+    mov %rbx, %rdi
+    call syscall_from_frame
 resume:
     pop %r12
     pop %rbx

@@ -23,6 +23,7 @@ class KernelUnitsQemuTest {
             "jvmm-kernel: unit idle.a_wakeup_due_before_hlt_ends_it ok",
             "jvmm-kernel: unit timers.due_ones_expire_by_deadline_then_as_added ok",
             "jvmm-kernel: unit restart.goes_on_once_with_the_blocks_arguments ok",
+            "jvmm-kernel: unit entry.a_frames_call_gets_its_six_arguments ok",
             "jvmm-kernel: unit frames.a_reference_outlives_one_free ok",
             "jvmm-kernel: unit cow.a_write_copies_a_shared_page ok",
             "jvmm-kernel: unit fork.shares_frames_private_read_only_shared_writable ok",
