@@ -2,8 +2,9 @@
  * jvmm-bench: the guest side of `jvmm bench`, built into the bundled image (run it with
  * `-- jvmm-bench`). Freestanding C: no libc, its own system-call stubs, the vDSO found through
  * AT_SYSINFO_EHDR. It times, in TSC cycles per call, over several rounds:
- *   - a null system call (getppid) and clock_gettime as a system call, entered by each of
- *     SYSCALL, SYSENTER and INT 0x80 (with the conventions of the kernel's gates);
+ *   - a null system call (getppid), the floor (a number past the table, which the kernel answers
+ *     -ENOSYS at once: the entry and the return, no handler) and clock_gettime as a system call,
+ *     entered by each of SYSCALL, SYSENTER and INT 0x80 (with the conventions of the kernel's gates);
  *   - the vDSO's clock_gettime for each clock it serves.
  * One line per round: "bench: <measurement> <round> <cycles per call>".
  * Arguments: calls per round for system calls, for the vDSO, and rounds (defaults 50 10000 5).
@@ -41,6 +42,7 @@
 #define NR_clone 56
 #define NR_exit 60
 #define NR_getppid 110
+#define NR_FLOOR 1000 /* no such call */
 #define NR_futex 202
 #define NR_clock_gettime 228
 #define NR_exit_group 231
@@ -447,6 +449,14 @@ __attribute__((used)) void bench(long *stack) {
             uint64_t start = rdtsc();
             for (long i = 0; i < syscalls; i++)
                 paths[p].enter(NR_getppid, 0, 0, 0);
+            report(name, round, rdtsc() - start, syscalls);
+
+            const char *floor = " floor";
+            for (unsigned i = 0; i <= length(floor); i++)
+                name[n + i] = floor[i];
+            start = rdtsc();
+            for (long i = 0; i < syscalls; i++)
+                paths[p].enter(NR_FLOOR, 0, 0, 0);
             report(name, round, rdtsc() - start, syscalls);
 
             suffix = " clock_gettime";

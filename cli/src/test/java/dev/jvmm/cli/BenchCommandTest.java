@@ -28,7 +28,8 @@ class BenchCommandTest {
         assertEquals(0, bench.status(), progress);
         assertTrue(progress.contains("jvmm bench: [6/6]"), progress);
         assertTrue(json.startsWith("{\"header\":{\"cpu\":"), json);
-        for (String name : List.of("syscall: null system call (getppid)", "sysenter: clock_gettime system call",
+        for (String name : List.of("syscall: null system call (getppid)", "syscall: floor: entry and return (-ENOSYS)",
+                "sysenter: clock_gettime system call",
                 "int80: null system call (getppid)", "vDSO clock_gettime monotonic", "vDSO clock_gettime tai",
                 "vDSO clock_gettime (through FFM)", "null system call getppid (through FFM)",
                 "exit round trip: jvmm (FFM)", "exit round trip: C reference VMM", "exit round trip: QEMU microvm (KVM)",

@@ -47,10 +47,22 @@ public final class GuestBench {
             Stats inCycles = Stats.of(samples.stream().mapToDouble(Double::doubleValue).toArray());
             String path = name.substring(0, name.indexOf(' '));
             String note = paths.containsKey(path) ? paths.get(path) + " entry" : "no kernel entry";
+            if (name.endsWith(" null") && cycles.containsKey(path + " floor")) {
+                double floor = Stats.of(cycles.get(path + " floor").stream().mapToDouble(Double::doubleValue).toArray()).median();
+                note += String.format("; null / floor = %.2f", inCycles.median() / floor);
+            }
             rows.add(new Row("guest", name.startsWith("vdso") ? name.replace("vdso ", "vDSO clock_gettime ")
-                    : path + ": " + (name.endsWith("null") ? "null system call (getppid)" : "clock_gettime system call"),
-                    "ns", inCycles.scaled(nsPerCycle), inCycles, note));
+                    : path + ": " + measurement(name), "ns", inCycles.scaled(nsPerCycle), inCycles, note));
         });
         return rows;
+    }
+
+    /** What jvmm-bench's system-call measurement {@code "<path> <what>"} is. */
+    private static String measurement(String name) {
+        return switch (name.substring(name.indexOf(' ') + 1)) {
+            case "null" -> "null system call (getppid)";
+            case "floor" -> "floor: entry and return (-ENOSYS)";
+            default -> "clock_gettime system call";
+        };
     }
 }
