@@ -126,8 +126,7 @@ timer_init:
 # apic_probe() -> %rax: 0 when a local APIC answers (it is then enabled, in x2APIC mode where
 # offered), else the reason there is none (a string).
 apic_probe:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov $1, %eax
     cpuid
     mov %ecx, cpuid_1_ecx(%rip)
@@ -193,8 +192,7 @@ apic_probe:
     mov %rdx, idt + 13 * 16(%rip)
     mov saved_gp_gate + 8(%rip), %rdx
     mov %rdx, idt + 13 * 16 + 8(%rip)
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # The #GP handler while probing: a RDMSR or WRMSR that faulted is skipped (the probe then sees
@@ -337,9 +335,7 @@ timer_stated_rate:
 # window errs low, by as long as the VM exits of its reads were held up: on a loaded nested KVM
 # one window measured a 60th of the rate. The fastest of CALIBRATIONS windows is kept.
 timer_measured_rate:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     xor %r12d, %r12d                    # the fastest so far
     mov $CALIBRATIONS, %ebx
 1:  call timer_window_rate
@@ -354,17 +350,13 @@ timer_measured_rate:
     test %rax, %rax
     jz 9f
     xor %edx, %edx
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # timer_window_rate() -> %rax: the rate counted over CALIBRATION_NS of the clock (0 if the count
 # did not move), %rdx = 0; or %rdx = why not (the clock did not advance).
 timer_window_rate:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov $APIC_TIMER_INITIAL, %edi
     mov $0xffffffff, %esi
     call apic_write
@@ -397,17 +389,13 @@ timer_window_rate:
     xor %edx, %edx
     div %r12
     xor %edx, %edx
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # timer_prove() -> %rax: 0 once a timer interrupt has arrived, else why not. No HLT: where no
 # interrupt can come, a halted CPU would never wake.
 timer_prove:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov $APIC_LVT_TIMER, %edi
     mov timer_lvt(%rip), %esi
     call apic_write
@@ -432,9 +420,7 @@ timer_prove:
     jmp 9f
 2:  cli
     xor %eax, %eax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # timer_arm(%rdi = ns from now): one timer interrupt, about then. An arming covers at most

@@ -82,10 +82,7 @@ copy_out:
 # copy_out_dir(): the directory co_path names, and everything below it, as members named by
 # their paths without the leading "/" (the root itself: "."). One report line.
 copy_out_dir:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     lea msg_copy_out(%rip), %rdi
     call serial_puts
     lea co_path(%rip), %rdi
@@ -156,19 +153,14 @@ copy_out_dir:
     call serial_put_dec
 8:  mov $'\n', %edi
     call serial_putc
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14
     ret
 
 # co_tree(%rdi = directory, %rsi = the length of its name in co_name): what is below it,
 # depth first, each directory before its entries. Iterative: a level per directory in
 # co_levels. A name that would pass PATH_MAX, or a directory deeper than DEPTH_MAX, is left out.
 co_tree:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     lea co_levels(%rip), %rbx           # the current level
     mov N_CHILDREN(%rdi), %rax
     mov %rax, LEVEL_DENTRY(%rbx)
@@ -215,19 +207,14 @@ co_tree:
     mov %rax, LEVEL_DENTRY(%rbx)
     mov %r13, LEVEL_LEN(%rbx)
     jmp 1b
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # co_member(%rdi = node, %rsi = name, %rdx = its length): a directory, regular file or symlink
 # as a member, its contents the file's own bytes; other kinds (devices, pipes) and generated
 # files (/proc) are left out.
 co_member:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     mov %rdi, %rbx
     mov N_MODE(%rbx), %eax
     and $S_IFMT, %eax
@@ -283,10 +270,7 @@ co_member:
     mov %rax, %rdi
     mov %r12, %rsi
     call co_piece
-9:  pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14
     ret
 
 # co_header(%rdi = node (trailer_node for the trailer), %rsi = name, %rdx = its length): a newc
@@ -294,11 +278,7 @@ co_member:
 # time are the node's (each field its low 32 bits); the link count is 1 but for directories (a
 # hard link arrives as another copy), whose size is 0.
 co_header:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     mov %rdi, %rbx
     mov %rsi, %r13
     mov %rdx, %r14
@@ -365,11 +345,7 @@ co_header:
     pop %rsi
     mov %rax, %rdi
     call co_piece
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14, r15
     ret
 
 # co_piece(%rdi = guest-physical address, %rsi = length): appended to the list, or to its last
@@ -392,11 +368,9 @@ co_piece:
     ret
 1:  cmp $PIECES_MAX, %rax
     jb 2f
-    push %rdi
-    push %rsi
+    PUSH_REGS rdi, rsi
     call co_flush
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi
     mov co_list(%rip), %rax
 2:  mov %rax, %rcx
     shl $4, %rcx

@@ -32,12 +32,7 @@
 # out.
 .globl cpio_unpack
 cpio_unpack:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    push %rbp
+    PUSH_REGS rbx, r12, r13, r14, r15, rbp
     mov %rdi, %rbx
     mov %rsi, %r12
     xor %r13d, %r13d                    # offset of the member
@@ -129,12 +124,7 @@ cpio_unpack:
     call serial_puts
 83: mov %r15, %rax
 9:  movb $0, cpio_unpacking(%rip)
-    pop %rbp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14, r15, rbp
     ret
 
 # hex8(%rdi = 8 ASCII hexadecimal digits) -> %rax: their value; CF set if one is not a digit.
@@ -177,9 +167,7 @@ bytes_equal:
 # cpio_member(%rdi = name, NUL-terminated, %rsi = data) -> %rax: 0, or -ENOSPC; the member's
 # fields in cpio_fields
 cpio_member:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rsi, %r13
 1:  cmpb $'/', (%rdi)                   # "/a", "./a" and "a" name the same file
     jne 2f
@@ -287,9 +275,7 @@ cpio_member:
     mov %r12d, N_MODE(%rax)
     jmp 50b
 70: xor %eax, %eax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # tree_clear(): every name under the root goes (the cpio-fuzz test mode's reset between
@@ -327,12 +313,7 @@ tree_clear:
 # seeded from COUNT. Prints "jvmm-kernel: cpio-fuzz <count> archives: <n> unpacked, <m> refused".
 .globl cpio_fuzz
 cpio_fuzz:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    push %rbp
+    PUSH_REGS rbx, r12, r13, r14, r15, rbp
     mov %rdi, %rbx
     mov %rsi, %r12
     mov %rdx, %r13
@@ -423,12 +404,7 @@ cpio_fuzz:
     call serial_put_dec
     lea msg_fuzz_refused(%rip), %rdi
     call serial_puts
-    pop %rbp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14, r15, rbp
     ret
 
 # fuzz_next() -> %rax: xorshift64

@@ -37,8 +37,7 @@ sys_epoll_create:
 sys_epoll_create1:
     test $~O_CLOEXEC, %edi
     jnz einval
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %edi, %r12d
     call frame_alloc
     test %rax, %rax
@@ -69,8 +68,7 @@ sys_epoll_create1:
     pop %rax
     jmp 9f
 8:  mov $-ENFILE, %rax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 epoll_release:
@@ -95,11 +93,7 @@ epoll_file:
 # epoll_ctl(epfd, op, fd, event): Linux's order of checks (do_epoll_ctl)
 .globl sys_epoll_ctl
 sys_epoll_ctl:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     mov %edi, %r12d                     # epfd
     mov %esi, %r13d                     # op
     mov %edx, %r14d                     # fd
@@ -185,11 +179,7 @@ sys_epoll_ctl:
     call memcpy
 7:  xor %edx, %edx
 8:  mov %rdx, %rax
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15
     ret
 
 # epoll_wait(epfd, events, maxevents, timeout ms)
@@ -201,17 +191,11 @@ sys_epoll_wait:
 # the wait (signal.s, sigmask_install)
 .globl sys_epoll_pwait
 sys_epoll_pwait:
-    push %rdi
-    push %rsi
-    push %rdx
-    push %rcx
+    PUSH_REGS rdi, rsi, rdx, rcx
     mov %r8, %rdi
     mov %r9, %rsi
     call sigmask_install
-    pop %rcx
-    pop %rdx
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi, rdx, rcx
     test %rax, %rax
     jnz 2f
     call epoll_wait_body
@@ -220,12 +204,7 @@ sys_epoll_pwait:
 
 # epoll_wait_body(epfd, events, maxevents, timeout ms)
 epoll_wait_body:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     mov %rsi, %r13                      # events
     mov %edx, %r14d                     # maxevents
     movslq %ecx, %rbp                   # timeout: < 0 for ever
@@ -264,19 +243,12 @@ epoll_wait_body:
     cmp $-ETIMEDOUT, %rax
     jne 2b
     call epoll_scan
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+9:  POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # epoll_scan(%r12 = instance, %r13 = user events, %r14d = maxevents) -> %rax: events written
 epoll_scan:
-    push %rbx
-    push %rbp
-    push %r15
+    PUSH_REGS rbx, rbp, r15
     xor %ebp, %ebp                      # written
     lea EP_ENTRIES(%r12), %rbx
     mov EP_COUNT(%r12), %r15d
@@ -310,9 +282,7 @@ epoll_scan:
     dec %r15d
     jmp 1b
 8:  mov %rbp, %rax
-    pop %r15
-    pop %rbp
-    pop %rbx
+    POP_REGS rbx, rbp, r15
     ret
 
 # An anonymous inode, as Linux's.

@@ -53,12 +53,7 @@
 # entry point, or 0 after printing why the program cannot run.
 .globl load_elf
 load_elf:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    push %rbp
+    PUSH_REGS rbx, r12, r13, r14, r15, rbp
     mov %rdi, %rbx                      # image
     mov %rsi, %r12                      # size
     mov %rdx, %r13                      # physical
@@ -162,20 +157,13 @@ fail:
     mov $'\n', %edi
     call serial_putc
     xor %eax, %eax
-9:  pop %rbp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15, rbp
     ret
 
 # load_segment(%rdi = program header), with load_elf's %rbx = image, %r12 = size, %r13 =
 # physical, %rbp = load bias -> %rax: 0, or an error message.
 load_segment:
-    push %r14
-    push %r15
-    push %rbp
+    PUSH_REGS r14, r15, rbp
     sub $32, %rsp
     mov %rdi, %r14
     mov 8(%r14), %rax                   # p_offset
@@ -318,9 +306,7 @@ load_segment:
     jmp 9f
 8:  mov %rdx, %rax
 9:  add $32, %rsp
-    pop %rbp
-    pop %r15
-    pop %r14
+    POP_REGS r14, r15, rbp
     ret
 
 # ---- execve -----------------------------------------------------------------------------------
@@ -351,12 +337,7 @@ sys_execve:
 # others may run while the threads leave.
 .globl sys_execveat
 sys_execveat:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     sub $56, %rsp
     mov %rdx, 0(%rsp)                   # argv
     mov %rcx, 8(%rsp)                   # envp
@@ -514,12 +495,7 @@ sys_execveat:
     call exec_window_unmap
     pop %rax
 9:  add $56, %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+    POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # script_parse(%rdi = a file that starts with "#!", %rsi = its size) -> %rax: 0 with its first
@@ -602,12 +578,7 @@ script_blanks:
 # strings move up to make room for the three in front (argv[0]'s own bytes stay, unused), and
 # the offsets, which sit at the buffer's end, gain one or two entries below the old ones.
 script_args:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     mov %rdi, %r15
     call strlen                         # the prefix: interpreter, argument, path, with NULs
     lea 1(%rax), %r12
@@ -682,12 +653,7 @@ script_args:
     lea -1(%rbx), %rax
     add %rax, args_argc(%rip)
     xor %eax, %eax
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+9:  POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # kernel_to_phys(%rdi = a kernel address: the kernel image's or the direct map's) -> %rax
@@ -728,8 +694,7 @@ exec_window_init:
 # -> %rax: EXEC_WINDOW, where its pages now lie in order, read-only (a hole: the zero page), so
 # that load_elf reads it as one image. exec_window_unmap(%rdi = its size) clears them.
 exec_window_map:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %r12
     xor %ebx, %ebx                      # page number
 1:  mov %rbx, %rax
@@ -748,8 +713,7 @@ exec_window_map:
     inc %rbx
     jmp 1b
 8:  movabs $EXEC_WINDOW, %rax
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12
     ret
 
 exec_window_unmap:
@@ -764,8 +728,7 @@ exec_window_unmap:
     call map_kernel_page
     add $PAGE_SIZE, %rbx
     jmp 1b
-9:  pop %rdi
-    pop %rbx
+9:  POP_REGS rbx, rdi
     ret
 
 # elf_precheck(%rdi = image, %rsi = size) -> %rax: 0, or the errno Linux gives before the point
@@ -813,12 +776,7 @@ elf_precheck:
 # (Linux's limits: all strings and pointers within ARG_MAX_TOTAL, each string within
 # MAX_ARG_STRLEN). A NULL argv is an empty one, to which Linux adds "" as argv[0]; so does this.
 exec_copy_args:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     sub $24, %rsp
     mov %rdi, 0(%rsp)
     mov %rsi, 8(%rsp)
@@ -864,12 +822,7 @@ exec_copy_args:
     jmp 2b
 3:  xor %eax, %eax
 9:  add $24, %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+    POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # copy_string_array(%rdi = user array of string pointers, NULL-terminated; NULL: empty), with
@@ -877,8 +830,7 @@ exec_copy_args:
 # the strings copied, or -errno. Each string goes after the last, its offset below the previous
 # one from the buffer's end.
 copy_string_array:
-    push %r12
-    push %r13
+    PUSH_REGS r12, r13
     mov %rdi, %r12
     xor %r13d, %r13d
     test %r12, %r12
@@ -921,8 +873,7 @@ copy_string_array:
 7:  mov $-E2BIG, %rax
     jmp 9f
 8:  mov %r13, %rax
-9:  pop %r13
-    pop %r12
+9:  POP_REGS r12, r13
     ret
 
 # exec_name(%rdi = the program's node, %rsi = the path it was given, in user memory):
@@ -974,8 +925,7 @@ name_from_path:
 # clear_child_tid, FS and GS bases 0, close-on-exec descriptors closed, the FPU in its initial
 # state (written into the thread's slot, which fpu_return loads).
 exec_flush:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov current_task(%rip), %rbx
     mov T_PROCESS(%rbx), %r12
     xor %ecx, %ecx
@@ -1027,8 +977,7 @@ exec_flush:
     cmp %rbx, T_FPU_CHILD(%rax)
     jne 6f
     movq $0, T_FPU_CHILD(%rax)
-6:  pop %r12
-    pop %rbx
+6:  POP_REGS rbx, r12
     ret
 
 # build_stack(%rdi = the vDSO's address, for AT_SYSINFO_EHDR) -> %rax: the initial user RSP, or
@@ -1038,11 +987,7 @@ exec_flush:
 # argc, argv[argc + 1], envp[envc + 1] and the auxiliary vector.
 .globl build_stack
 build_stack:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     mov %rdi, %r15
     movabs $(USER_STACK_TOP - 8), %r12
     sub args_strings_size(%rip), %r12   # %r12: the strings
@@ -1100,11 +1045,9 @@ build_stack:
     AUX AT_EGID, $0
     AUX AT_PLATFORM, %r13
     mov $1, %eax
-    push %rbx
-    push %rdi
+    PUSH_REGS rbx, rdi
     cpuid
-    pop %rdi
-    pop %rbx
+    POP_REGS rbx, rdi
     AUX AT_HWCAP, %rdx
     AUX AT_CLKTCK, $100
     AUX AT_SECURE, $0
@@ -1126,11 +1069,7 @@ build_stack:
     mov %rbx, %rax
     jmp 9f
 8:  mov $-ENOMEM, %rax
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15
     ret
 .equ AUXV_ENTRIES, 20
 

@@ -73,12 +73,7 @@ sys_vfork:
 # CLONE_VFORK still gets a copy (docs/kernel.md).
 .globl copy_process
 copy_process:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     sub $24, %rsp
     mov %rdi, %rbx                      # flags
     mov %rsi, (%rsp)                    # stack
@@ -212,12 +207,7 @@ copy_process:
     movl $PS_FREE, P_STATE(%r12)
     mov $-ENOMEM, %rax
 9:  add $24, %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+    POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # mm_copy_failed(%r12 = the new process, %rbp = its thread): the copy of the user half ran out
@@ -360,13 +350,11 @@ vfork_wake:
     cmp %r12, T_VFORK - T_ALL(%rdi)
     jne 1b
     movq $0, T_VFORK - T_ALL(%rdi)
-    push %rdi
-    push %rcx
+    PUSH_REGS rdi, rcx
     sub $T_ALL, %rdi
     xor %esi, %esi
     call task_wake
-    pop %rcx
-    pop %rdi
+    POP_REGS rdi, rcx
     jmp 1b
 9:  ret
 
@@ -410,8 +398,7 @@ notify_parent_cldstop:
 signal_parent:
     test %esi, %esi
     jz 9f
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     sub $KSIGINFO_SIZE, %rsp
     mov %rdi, %rbx
     mov %esi, %r12d
@@ -429,8 +416,7 @@ signal_parent:
     mov P_PARENT(%rbx), %rcx
     call send_signal_process
     add $KSIGINFO_SIZE, %rsp
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12
 9:  ret
 
 # wait_status(%rdi = a child) -> %eax: what wait reports of it: a zombie's exit status, else its
@@ -474,8 +460,7 @@ child_siginfo:
 # reparent_children(%rdi = process): its children become init_process's; their zombies are
 # told to it, as Linux's reparent_leader does.
 reparent_children:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %r12
 1:  mov P_CHILDREN(%r12), %rbx
     lea P_CHILDREN(%r12), %rax
@@ -492,8 +477,7 @@ reparent_children:
     mov %rbx, %rdi
     call notify_parent
     jmp 1b
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # process_release(%rdi = a zombie): reaped. It leaves its parent's children and the process
@@ -585,12 +569,7 @@ sys_waitid:
 # %rax: the reaped child's pid; 0 (WNOHANG, none ended); -ECHILD (no such child); -EFAULT;
 # -ERESTARTSYS (a signal). Exits, and stops and continues where the options ask for them.
 do_wait:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     mov %edi, %r12d
     shl $32, %rsi
     or %rsi, %r12                       # the type, the id above it
@@ -685,12 +664,7 @@ do_wait:
     test %r15, %r15                     # waitid returns 0
     jz 9f
     xor %eax, %eax
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+9:  POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # find_waitable(%r12 = the type, and the id in its upper half, %r13d = the options, as do_wait's)

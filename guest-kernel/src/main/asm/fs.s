@@ -90,8 +90,7 @@ files_close_all:
     jmp 1f
 files_close_on_exec:
     mov $1, %esi
-1:  push %rbx
-    push %r12
+1:  PUSH_REGS rbx, r12
     mov %esi, %r12d
     xor %ebx, %ebx
 2:  mov current_files(%rip), %rax
@@ -107,8 +106,7 @@ files_close_on_exec:
     call fd_close
 3:  inc %rbx
     jmp 2b
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # ---- The descriptor table --------------------------------------------------------------------
@@ -175,12 +173,10 @@ fd_install:
 # fd_dup(%rdi = file, %rsi = lowest, %edx = close-on-exec) -> %rax: a new descriptor for the
 # file, or -EMFILE
 fd_dup:
-    push %rdi
-    push %rdx
+    PUSH_REGS rdi, rdx
     mov %rsi, %rdi
     call fd_alloc
-    pop %rdx
-    pop %rsi
+    POP_REGS rsi, rdx
     test %rax, %rax
     js 1f
     incl FILE_REFS(%rsi)
@@ -240,9 +236,7 @@ sys_close_range:
     mov %esi, %esi
     cmp %rsi, %rdi
     ja einval
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %rbx
     mov %rsi, %r12
     mov %edx, %r13d
@@ -260,9 +254,7 @@ sys_close_range:
 2:  inc %rbx
     cmp %r12, %rbx
     jbe 1b
-3:  pop %r13
-    pop %r12
-    pop %rbx
+3:  POP_REGS rbx, r12, r13
     xor %eax, %eax
     ret
 
@@ -562,12 +554,7 @@ rw_vector:
     jz einval
     cmp $UIO_MAXIOV, %rdx
     ja einval
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    push %rbp
+    PUSH_REGS rbx, r12, r13, r14, r15, rbp
     mov %rdi, %rbx                      # file
     mov %rsi, %r12                      # iov
     mov %rcx, %r14                      # offset pointer
@@ -635,12 +622,7 @@ rw_vector:
 7:  test %rbp, %rbp
     jz 9f
 8:  mov %rbp, %rax
-9:  pop %rbp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15, rbp
     ret
 
 # io_buffer_ok(%rdi = buffer, %rsi = length, %edx = 1 to write into it) -> %rax: 0 or -EFAULT.
@@ -661,12 +643,7 @@ io_buffer_ok:
 # moved or a read comes back short.
 .globl sys_sendfile
 sys_sendfile:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    push %rbp
+    PUSH_REGS rbx, r12, r13, r14, r15, rbp
     sub $8, %rsp                        # the offset, when one is given
     mov %edi, %r15d                     # out_fd
     mov %rdx, %r13                      # offset pointer
@@ -740,8 +717,7 @@ sys_sendfile:
     pop %rdx
     test %rax, %rax
     jle 6f
-    push %rdx
-    push %rax
+    PUSH_REGS rdx, rax
     mov %r15, %rdi
     lea sendfile_buffer(%rip), %rsi
     mov %rax, %rdx
@@ -777,12 +753,7 @@ sys_sendfile:
     jmp 9f
 83: mov $-EINVAL, %rax
 9:  add $8, %rsp
-    pop %rbp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14, r15, rbp
     ret
 
 .globl sys_lseek
@@ -926,14 +897,12 @@ sys_flock:
 # file_stat(%rdi = file, %rsi = kernel struct stat) -> %rax: 0 or -errno, the buffer zeroed
 # first and filled by the file's stat operation
 file_stat:
-    push %rdi
-    push %rsi
+    PUSH_REGS rdi, rsi
     mov %rsi, %rdi
     mov $(STAT_SIZE / 8), %ecx
     xor %eax, %eax
     rep stosq
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi
     mov FILE_OPS(%rdi), %rax
     jmp *FOP_STAT(%rax)
 
@@ -987,8 +956,7 @@ sys_newfstatat:
 # statx(dirfd, path, flags, mask, statxbuf)
 .globl sys_statx
 sys_statx:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     sub $STAT_SIZE, %rsp
     mov %r8, %rbx                       # statxbuf
     test $~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE), %edx
@@ -1055,8 +1023,7 @@ sys_statx:
     jmp 9f
 7:  mov $-EINVAL, %rax
 9:  add $STAT_SIZE, %rsp
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12
     ret
 
 # statx_time(%rsi = {sec, nsec} in struct stat, %rdi = struct statx_timestamp)
@@ -1120,16 +1087,12 @@ console_read:
 # Standard output and error: the virtio console's ports, or COM1 (vconsole.s). FILE_PRIVATE is
 # the stream (1 or 2), which the console keeps apart.
 console_write:
-    push %rdi
-    push %rsi
-    push %rdx
+    PUSH_REGS rdi, rsi, rdx
     mov %rsi, %rdi
     mov %rdx, %rsi
     xor %edx, %edx
     call io_buffer_ok
-    pop %rdx
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi, rdx
     test %rax, %rax
     jnz 1f
     mov FILE_PRIVATE(%rdi), %edi

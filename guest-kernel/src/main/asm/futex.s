@@ -27,12 +27,7 @@
 # futex(uaddr, op, val, timeout or val2, uaddr2, val3)
 .globl sys_futex
 sys_futex:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     mov %r9d, %ebp                      # val3: the bitset (WAIT_BITSET, WAKE_BITSET), CMP_REQUEUE's value
     mov %rdi, %rbx                      # uaddr
     mov %esi, %r12d                     # op
@@ -174,12 +169,7 @@ sys_futex:
 90: mov $-ENOSYS, %rax
     jmp 99f
 92: mov $-EINVAL, %rax
-99: pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+99: POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # futex_exit_robust(): the exiting thread's robust futexes (set_robust_list), as Linux's
@@ -193,12 +183,7 @@ sys_futex:
 .equ FUTEX_TID_MASK, 0x3fffffff
 .globl futex_exit_robust
 futex_exit_robust:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     mov current_task(%rip), %rax
     mov T_ROBUST(%rax), %rbx            # head: {next, futex_offset, list_op_pending}
     test %rbx, %rbx
@@ -242,20 +227,13 @@ futex_exit_robust:
     xor %esi, %esi
     mov $1, %edx
     call futex_death
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+9:  POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # futex_death(%rdi = the lock word, %esi = 1 for PI, %edx = 1 for the pending operation): Linux's
 # handle_futex_death
 futex_death:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %rbx
     mov %esi, %r12d
     mov %edx, %r13d
@@ -289,9 +267,7 @@ futex_death:
 3:  mov %rbx, %rdi
     mov $1, %esi
     call futex_wake_address
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # futex_bucket(%rdi = uaddr) -> %rax: its waiters' list head
@@ -311,12 +287,7 @@ futex_bucket:
 # function in the restart block: -EINTR where a handler runs, else (a stop) restart_syscall
 # waits on to the same deadline, the word checked again.
 futex_wait_on:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     mov %rdi, %rbx
     mov %esi, %r12d
     mov %edx, %r13d
@@ -352,12 +323,7 @@ futex_wait_on:
     mov %r14, %r8
     lea futex_wait_on(%rip), %r9
     call restart_block_set
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+9:  POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # futex_wait(%rbx = key, %ebp = bitset, %rdi = CLOCK_MONOTONIC deadline) -> %rax: 0 when woken,
@@ -398,12 +364,7 @@ futex_wake_address:
 # futex_wake(%rdi = uaddr, %esi = how many, %edx = bitset) -> %rax: how many woke. As Linux's
 # loop, a count of 0 or less still wakes one.
 futex_wake:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     mov %rdi, %r12
     mov %esi, %r13d
     mov %edx, %r14d
@@ -426,12 +387,7 @@ futex_wake:
     cmp %r13d, %r15d
     jl 1b
 9:  mov %r15d, %eax
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+    POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # futex_same_process(%rdi = a waiter's T_WAIT node) -> ZF: set when its key names the same word
@@ -459,8 +415,7 @@ futex_wake_one:
 # futex_requeue(%rbx = uaddr, %r13d = how many to wake, %r14d = how many to move, %r15 =
 # uaddr2) -> %rax: how many were woken or moved (Linux's futex_requeue, not PI).
 futex_requeue:
-    push %rbp
-    push %r12
+    PUSH_REGS rbp, r12
     sub $24, %rsp                       # 0: uaddr2's bucket, 8: woken or moved
     mov %r15, %rdi
     call futex_bucket
@@ -498,8 +453,7 @@ futex_requeue:
     jmp 1b
 9:  mov 8(%rsp), %eax
     add $24, %rsp
-    pop %r12
-    pop %rbp
+    POP_REGS rbp, r12
     ret
 
 # futex_wake_op(%rbx = uaddr, %r13d = how many to wake there, %r14d = how many at uaddr2 if the
@@ -507,8 +461,7 @@ futex_requeue:
 # woke, or -ENOSYS for an unknown operation or comparison (Linux applies a known operation
 # before it finds the comparison unknown).
 futex_wake_op:
-    push %rbp
-    push %r12
+    PUSH_REGS rbp, r12
     mov %ebp, %eax                      # the encoded operation
     mov %eax, %ecx                      # oparg: bits 23:12, signed
     shl $8, %ecx
@@ -585,8 +538,7 @@ futex_wake_op:
 8:  mov %r12, %rax
     jmp 9f
 90: mov $-ENOSYS, %rax
-9:  pop %r12
-    pop %rbp
+9:  POP_REGS rbp, r12
     ret
 
 

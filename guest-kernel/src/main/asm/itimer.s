@@ -35,10 +35,7 @@ sys_getitimer:
 # tv_usec outside [0, 1e6)), which (-EINVAL), old's memory (-EFAULT, the timer set all the same).
 .globl sys_setitimer
 sys_setitimer:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     mov %edi, %r12d                     # which
     mov %rdx, %r13                      # old
     xor %ebx, %ebx                      # value: none
@@ -88,10 +85,7 @@ sys_setitimer:
     call memcpy
     xor %eax, %eax
 8:  add $ITIMERVAL_SIZE, %rsp
-9:  pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14
     ret
 
 # alarm(seconds): a one-shot ITIMER_REAL in that many seconds (0: none); the seconds the
@@ -184,9 +178,7 @@ itimer_cancel:
 # itimer_set(%rdi = value in ns from now, 0 to disarm; %rsi = interval in ns): the running
 # process's timer, disarmed first if armed.
 itimer_set:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %r12
     mov %rsi, %r13
     mov current_task(%rip), %rbx
@@ -207,15 +199,12 @@ itimer_set:
     lea P_ITIMER(%rbx), %rdi
     call timer_add
     call timer_update
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # itimer_read(%rdi = a kernel struct itimerval): the running process's timer, as getitimer gives it.
 itimer_read:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %r12
     mov current_task(%rip), %rbx
     mov T_PROCESS(%rbx), %rbx
@@ -233,8 +222,7 @@ itimer_read:
     cmovg %rcx, %rax
 1:  lea ITV_VALUE(%r12), %rdi
     call put_timeval
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12
     ret
 
 # itimer_store(%rdi = user struct itimerval): itimer_read into it -> %rax: 0, or -EFAULT.

@@ -18,8 +18,7 @@
 # run_units(): never returns
 .globl run_units
 run_units:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     xor %r12d, %r12d                    # failures
     lea units_table(%rip), %rbx
 1:  cmpq $0, (%rbx)
@@ -49,8 +48,7 @@ run_units:
 
 # A frame with a second reference survives one frame_free and goes back with the next.
 unit_frame_references:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     call mm_free_pages
     mov %rax, %r12
     call frame_alloc
@@ -90,17 +88,14 @@ unit_frame_references:
     xor %eax, %eax
     jmp 9f
 8:  mov %rcx, %rax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # A private page shared by a fork (a reference, read-only) is copied by a write: the writer gets
 # a frame of its own with the same bytes, the shared frame loses the reference. Written again
 # with no one else mapping it, the frame just becomes writable.
 unit_cow_copies_a_shared_page:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     movabs $TEST_ADDRESS, %rdi          # first touch: a frame of its own
     mov $(PROT_READ | PROT_WRITE), %esi
     call test_page
@@ -157,20 +152,13 @@ unit_cow_copies_a_shared_page:
 8:  mov %rcx, %rax
 9:  push %rax
     call mm_unmap_all
-    pop %rax
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, rax
     ret
 
 # mm_copy_user makes a private page read-only and shared in both address spaces, and leaves a
 # MAP_SHARED page writable in both; the copy maps the same frames.
 unit_fork_shares_frames:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     movabs $TEST_ADDRESS, %rdi
     mov $(PROT_READ | PROT_WRITE), %esi
     call test_page
@@ -224,8 +212,7 @@ unit_fork_shares_frames:
     xor %ecx, %ecx
 6:  push %rcx                           # the copy goes, in its own address space first
     call mm_unmap_all
-    pop %rcx
-    pop %rax
+    POP_REGS rax, rcx
     mov %rax, %cr3
     test %ecx, %ecx
     jnz 7f
@@ -246,22 +233,13 @@ copy_case_unmap:
     mov %rcx, %rax
     push %rax
     call mm_unmap_all
-    pop %rax
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14, r15, rax
     ret
 
 # mm_borrow_user (vfork) gives the new address space the same tables: a write there is the
 # parent's; letting them go (mm_unmap_all of a borrowing process) frees nothing of the parent's.
 unit_vfork_borrows_tables:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     movabs $TEST_ADDRESS, %rdi
     mov $(PROT_READ | PROT_WRITE), %esi
     call test_page

@@ -81,8 +81,7 @@ random_use_rdrand:
 # random_fill(%rdi = dst, %rsi = count)
 .globl random_fill
 random_fill:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %rbx
     mov %rsi, %r12
 1:  test %r12, %r12
@@ -97,8 +96,7 @@ random_fill:
     dec %ecx
     jnz 2b
     jmp 1b
-3:  pop %r12
-    pop %rbx
+3:  POP_REGS rbx, r12
     ret
 
 # cmdline_value(%rdi = command line, %rsi = "key=") -> %rax: a pointer to the value of the

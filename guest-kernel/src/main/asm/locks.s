@@ -50,8 +50,7 @@
 # for no lock at all; a conversion drops the old lock first, so it is not atomic.
 .globl node_flock
 node_flock:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %rbx
     mov %esi, %r12d
     mov %esi, %eax
@@ -83,8 +82,7 @@ node_flock:
     jz 1b
     jmp 9f
 8:  xor %eax, %eax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # flock_drop(%rdi = open file): the flock it holds, if any, goes; waiters look again
@@ -128,9 +126,7 @@ locks_fd_closed:
 
 # locks_remove_owner(%rdi = node, %rsi = owner): every record lock of the owner there goes
 locks_remove_owner:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rsi, %r12
     xor %r13d, %r13d                    # removed any
     lea N_LOCKS(%rdi), %rbx             # the link to the lock looked at
@@ -149,9 +145,7 @@ locks_remove_owner:
 8:  test %r13d, %r13d
     jz 9f
     call io_wake_all
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # ---- Record locks -----------------------------------------------------------------------------
@@ -164,12 +158,7 @@ locks_remove_owner:
 # owners) for the caller, -ERESTARTSYS for a signal. Other files: granted, F_GETLK F_UNLCK.
 .globl fcntl_lock
 fcntl_lock:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     mov %rdi, %rbx                      # the file
     mov %esi, %r12d                     # the command
     mov %rdx, %r13                      # the struct flock
@@ -295,12 +284,7 @@ fcntl_lock:
 94: mov $-EBADF, %rax
     jmp 99f
 98: xor %eax, %eax
-99: pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+99: POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # file_size(), with fcntl_lock's %rbx = the file -> %rax: its size for SEEK_END (0 for a file
@@ -409,9 +393,7 @@ lock_set:
 # touches (Linux's posix_lock_inode) -> %rax: 0, or -ENOLCK with nothing changed when no
 # object is left for the two a split and the new lock may need
 lock_apply:
-    push %r12
-    push %r14
-    push %r15
+    PUSH_REGS r12, r14, r15
     sub $8, %rsp
     call obj_alloc                      # the spares
     mov %rax, %r12
@@ -524,7 +506,5 @@ lock_apply:
     call obj_free
 83: mov %r14, %rax
     add $8, %rsp
-    pop %r15
-    pop %r14
-    pop %r12
+    POP_REGS r12, r14, r15
     ret

@@ -151,17 +151,12 @@ kernel_main:                            # %rdi = physical address of hvm_start_i
     jb 4f                               # the program must come in the module (jvmm initrd --initrd)
     cmpl $0x37303730, (%rax)            # "0707"
     je bare_archive
-4:  push %rax
-    push %rdx
-    push %rcx
-    push %rax
+4:  PUSH_REGS rax, rdx, rcx, rax
     call args_argv0
     mov %rax, %rdi
     pop %rsi
     call vfs_install_program
-    pop %rcx
-    pop %rdx
-    pop %rax
+    POP_REGS rax, rdx, rcx
     mov %rax, %rdi
     mov %rdx, %rsi
     mov %rcx, %rdx
@@ -264,8 +259,7 @@ report_phases:
 # memory_init() -> %rax: bytes of RAM in the memory map. Frames for the process come from the
 # RAM after the kernel, up to the end of that RAM range or the first module above the kernel.
 memory_init:
-    push %rbx
-    push %r13
+    PUSH_REGS rbx, r13
     xor %eax, %eax                      # total
     mov $0xffffffffffffffff, %r13       # end of the free range (min over the limits)
     cmpl $1, START_INFO_VERSION(%r12)   # version 0 has no memory map
@@ -311,9 +305,7 @@ memory_init:
     mov %rbx, %rdi
     mov %r13, %rsi
     call mm_init
-    pop %rax
-    pop %r13
-    pop %rbx
+    POP_REGS rbx, r13, rax
     ret
 
 # read_args() -> %rax: 0, or -errno. The program's argv and environment (args.s): from the
@@ -447,8 +439,7 @@ map_vdso_and_stack:
 # vDSO where the kernel's FPU and signal stubs expect it; for execve.
 .globl map_vdso_and_stack_again
 map_vdso_and_stack_again:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov vdso_base(%rip), %rbx
     lea -PAGE_SIZE(%rbx), %rdi
     mov %rbx, %rsi
@@ -485,8 +476,7 @@ map_vdso_and_stack_again:
     movabs $USER_STACK_TOP, %rax
     cmp %rax, %r12
     jb 2b
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12
     ret
 
 # run_test(%rdi = test name): the misbehaviours a VMM must report well, on request.

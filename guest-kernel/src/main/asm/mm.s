@@ -314,11 +314,7 @@ frame_exclusive:
 # backing frame) is copied into a frame of the page's own, and the old one loses this entry's
 # reference.
 cow_break:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     mov %rdi, %r12
     mov %rsi, %rbx
     mov %edx, %r13d
@@ -361,11 +357,7 @@ cow_break:
     xor %eax, %eax
     jmp 8f
 9:  mov $VM_FAULT_OOM, %eax
-8:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+8:  POP_REGS rbx, r12, r13, r14, r15
     ret
 
 # discard_add(%rsi = list entry): a new entry, flushing a full batch first.
@@ -501,15 +493,9 @@ pt_entry:
     jnz 7f
     test %edx, %edx
     jz 7f
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
+    PUSH_REGS rcx, rdx, rsi, rdi
     call frame_alloc
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
+    POP_REGS rcx, rdx, rsi, rdi
     test %rax, %rax
     jz 7f
     or $TABLE_FLAGS, %rax
@@ -524,13 +510,11 @@ pt_entry:
 # 0, or -ENOMEM when no frame is left for a table. For the kernel's own device windows.
 .globl map_kernel_page
 map_kernel_page:
-    push %rdi
-    push %rsi
+    PUSH_REGS rdi, rsi
     xor %esi, %esi
     mov $1, %edx
     call pt_entry
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi
     test %rax, %rax
     jz 1f
     mov %rsi, (%rax)
@@ -578,11 +562,7 @@ pt_lookup_in:
 # /proc/PID's files, which read another process's memory as Linux's access_remote_vm.
 .globl process_read
 process_read:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     xor %ebx, %ebx                      # copied
     mov P_CR3(%rdi), %r15
     test %r15, %r15
@@ -623,11 +603,7 @@ process_read:
     call memcpy
     jmp 1b
 8:  mov %rbx, %rax
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14, r15
     ret
 
 # pt_split(%rdi = address of a 2 MiB leaf entry) -> %rax: 0, or -ENOMEM. The same translation,
@@ -730,12 +706,7 @@ pt_range:
 
 # pt_level(%rdi = table (direct map), %esi = level (3..0), %rdx = start, %rcx = end) -> %rax
 pt_level:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     mov %rdi, %rbx
     mov %esi, %r12d
     mov %rdx, %r13
@@ -896,12 +867,7 @@ pt_level:
     xor %eax, %eax
     jmp 7f
 9:  add $8, %rsp
-7:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+7:  POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # user_pte_flags(%edi = PROT_* bits) -> %rax: the leaf flags for a user page with that access
@@ -924,8 +890,7 @@ user_pte_flags:
 # tables new frames (zeroed), linked at the PDPT's entry 511; or 0 when no frame is left (the
 # frames taken so far are linked, for mm_free).
 area_map:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %rbx
     call frame_alloc                    # the page directory
     test %rax, %rax
@@ -957,8 +922,7 @@ area_map:
     mov %rbx, %rax
     jmp 8f
 9:  xor %eax, %eax
-8:  pop %r12
-    pop %rbx
+8:  POP_REGS rbx, r12
     ret
 
 # process_area_init() -> %rax: 0, or -ENOMEM. The first process's area, in the boot tables.
@@ -980,9 +944,7 @@ process_area_init:
 # is a copy of this process's, and an empty user half; 0 when no frame is left.
 .globl mm_new
 mm_new:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     call frame_alloc                    # the PML4
     test %rax, %rax
     jz 9f
@@ -1038,18 +1000,14 @@ mm_new:
 8:  mov %r12, %rdi
     call mm_free
     xor %eax, %eax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # mm_free(%rdi = PML4, physical): frees an address space whose user half is empty (mm_unmap_all
 # ran in it): its process area, the area's tables, its PDPT and the PML4. Not the current one.
 .globl mm_free
 mm_free:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %r12
     movabs $DIRECT_MAP_BASE, %rbx
     mov 511 * 8(%rbx,%r12), %r13        # the PDPT
@@ -1063,16 +1021,12 @@ mm_free:
     call frame_free
 8:  mov %r12, %rdi
     call frame_free
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13
     ret
 
 # area_free(%rdi = the area's page-directory entry): its table's pages, the table, the directory.
 area_free:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     movabs $PTE_ADDR_MASK, %rax
     and %rax, %rdi
     jz 9f
@@ -1098,9 +1052,7 @@ area_free:
     call frame_free
 8:  mov %r13, %rdi
     call frame_free
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # mm_copy_user(%rdi = new PML4, physical) -> %rax: 0, or -ENOMEM (then the new user half holds
@@ -1127,12 +1079,7 @@ mm_copy_user:
 # pt_copy(%rdi = table (direct map), %rsi = its copy, %edx = level (3..0), %ecx = entries)
 # -> %rax: 0, or -ENOMEM.
 pt_copy:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     mov %rdi, %rbx
     mov %rsi, %rbp
     mov %edx, %r12d
@@ -1181,12 +1128,7 @@ pt_copy:
     xor %eax, %eax
     jmp 9f
 8:  mov $-ENOMEM, %rax
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+9:  POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # mm_borrow_user(%rdi = new PML4, physical): vfork: the new user half is the current one's
@@ -1264,9 +1206,7 @@ vma_insert:
     mov vma_count(%rip), %rax
     cmp $VMA_MAX, %rax
     jae 8f
-    push %rsi
-    push %rdx
-    push %rcx
+    PUSH_REGS rsi, rdx, rcx
     lea vmas(%rip), %r9
     mov %rdi, %r10
     shl $VMA_SHIFT, %r10
@@ -1281,9 +1221,7 @@ vma_insert:
     std
     rep movsq
     cld
-    pop %rcx
-    pop %rdx
-    pop %rsi
+    POP_REGS rsi, rdx, rcx
     mov %rsi, VMA_START(%r10)
     mov %rdx, VMA_END(%r10)
     mov %rcx, VMA_FLAGS(%r10)
@@ -1326,12 +1264,10 @@ vma_split:
     sub VMA_START(%r10), %r8
 1:  mov VMA_END(%r10), %rdx
     mov VMA_FLAGS(%r10), %rcx
-    push %r10
-    push %rsi
+    PUSH_REGS r10, rsi
     inc %rdi
     call vma_insert
-    pop %rsi
-    pop %r10
+    POP_REGS r10, rsi
     test %rax, %rax
     jnz 9f
     mov %rsi, VMA_END(%r10)
@@ -1342,9 +1278,7 @@ vma_split:
 # two more regions fit (vma_room).
 .globl vma_carve
 vma_carve:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %r12
     mov %rsi, %r13
     call vma_find
@@ -1374,9 +1308,7 @@ vma_carve:
     inc %rcx
 2:  mov %rbx, %rax
     mov %rcx, %rdx
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13
     ret
 
 # vma_room(%edi = regions wanted) -> %rax: 0, or -ENOMEM past the map count limit
@@ -1422,13 +1354,11 @@ vma_merge:
     jne 5f
     mov VMA_END(%r11), %rax
     mov %rax, VMA_END(%r10)
-    push %rdi
-    push %rsi
+    PUSH_REGS rdi, rsi
     inc %rdi
     mov $1, %esi
     call vma_delete
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi
     lea vmas(%rip), %r9
     dec %rsi
     jmp 2b
@@ -1455,9 +1385,7 @@ vma_at:
 # VM_FAULT_OOM when no frame is left (the process is then killed with SIGKILL).
 .globl handle_page_fault
 handle_page_fault:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %r12
     mov %rsi, %r13
     call vma_find
@@ -1507,19 +1435,14 @@ handle_page_fault:
 80: mov $SEGV_MAPERR, %eax
     jmp 90f
 81: mov $SEGV_ACCERR, %eax
-90: pop %r13
-    pop %r12
-    pop %rbx
+90: POP_REGS rbx, r12, r13
     ret
 
 # populate(%rdi = address, %rsi = region, %edx = error code) -> %rax: 0 or VM_FAULT_OOM. The
 # region allows the access; the page gets its frame: a zeroed one (a 2 MiB one where the
 # region holds the whole aligned 2 MiB), the backing frame, or a copy of it for a write.
 populate:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     mov %rdi, %r12
     mov %rsi, %rbx
     mov %edx, %r13d
@@ -1667,10 +1590,7 @@ populate:
     call cow_break
     jmp 7f
 9:  mov $VM_FAULT_OOM, %eax
-7:  pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+7:  POP_REGS rbx, r12, r13, r14
     ret
 
 # pt_leaf(%rdi = address) -> %rax: the address (direct map) of the present leaf entry mapping
@@ -1732,9 +1652,7 @@ grow_stack:
 user_range_ok:
     test %rsi, %rsi
     jz 9f
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %rbx
     add %rsi, %rbx                      # end
     jc 8f
@@ -1777,9 +1695,7 @@ user_range_ok:
     mov $-ENOMEM, %rax
     jmp 7f
 8:  mov $-EFAULT, %rax
-7:  pop %r13
-    pop %r12
-    pop %rbx
+7:  POP_REGS rbx, r12, r13
     ret
 9:  xor %eax, %eax
     ret
@@ -1788,9 +1704,7 @@ user_range_ok:
 # if it runs into memory the user cannot read, or -ERANGE if there is no NUL within the limit.
 .globl user_strnlen
 user_strnlen:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %rbx                      # string
     mov %rsi, %r13                      # limit
     xor %r12d, %r12d                    # length
@@ -1818,9 +1732,7 @@ user_strnlen:
 7:  mov $-ERANGE, %rax
     jmp 9f
 8:  mov %r12, %rax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 .section .bss

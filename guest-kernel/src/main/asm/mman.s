@@ -100,8 +100,7 @@ range_mapped:
 # and no page afterwards; its frames are free.
 .globl unmap_region
 unmap_region:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %rbx
     mov %rsi, %r12
     mov $2, %edi
@@ -126,17 +125,13 @@ unmap_region:
     sub %rax, %rsi
     call vma_delete
     xor %eax, %eax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # find_gap(%rdi = length, %rsi = alignment mask) -> %rax: the highest free, aligned range of
 # that length below USER_MMAP_TOP (Linux's top-down unmapped_area_topdown), or -ENOMEM.
 find_gap:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     mov %rdi, %r12
     mov %rsi, %r13
     movabs $USER_MMAP_TOP, %r14         # hi
@@ -174,20 +169,14 @@ find_gap:
     mov VMA_START(%rdx,%rax), %r14
     jmp 1b
 8:  mov $-ENOMEM, %rax
-9:  pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14
     ret
 
 # new_region(%rdi = start, %rsi = end, %rdx = flags, %rcx = backing): a region where there is
 # none, merged with compatible neighbours. The caller has checked vma_room.
 .globl new_region
 new_region:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     mov %rdi, %rbx
     mov %rsi, %r12
     mov %rdx, %r13
@@ -203,19 +192,14 @@ new_region:
     pop %rdi
     mov %rdi, %rsi
     call vma_merge
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14
     ret
 
 # brk(addr): the heap starts at the page after the program's highest segment; a break it cannot
 # move to leaves it where it was (Linux returns the old break).
 .globl sys_brk
 sys_brk:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %rbx                      # new break
     cmp brk_start(%rip), %rbx
     jb 8f                               # brk(0) and brk below the start: report the break
@@ -257,20 +241,14 @@ sys_brk:
     jnz 8f
 7:  mov %rbx, brk_current(%rip)
 8:  mov brk_current(%rip), %rax
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13
     ret
 
 # mmap(addr, length, prot, flags, fd, offset): anonymous memory; a file descriptor cannot be
 # mapped (the console has no mmap: ENODEV).
 .globl sys_mmap
 sys_mmap:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     mov %rdi, %rbx                      # address
     mov %ecx, %r15d                     # flags
     test $(PAGE_SIZE - 1), %r9d
@@ -391,18 +369,13 @@ sys_mmap:
     jmp 9f
 80: mov %r8, %rdi                       # a file mapping: the descriptor cannot be mapped
     call file_mmap
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15
     ret
 
 # munmap(addr, length)
 .globl sys_munmap
 sys_munmap:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %rbx
     test $(PAGE_SIZE - 1), %edi
     jnz 6f
@@ -425,18 +398,13 @@ sys_munmap:
     call unmap_region
     jmp 9f
 6:  mov $-EINVAL, %rax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # mprotect(addr, len, prot): the whole range must be mapped; regions are split at its ends.
 .globl sys_mprotect
 sys_mprotect:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     mov %rdi, %rbx
     mov %edx, %r13d
     test $(PAGE_SIZE - 1), %edi
@@ -547,23 +515,14 @@ sys_mprotect:
 61: mov $-EACCES, %rax
     jmp 9f
 6:  mov $-EINVAL, %rax
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15
     ret
 
 # mremap(old, old_len, new_len, flags, new_addr): shrink or grow in place, or move the pages
 # (their page-table entries, not their bytes) with MREMAP_MAYMOVE / MREMAP_FIXED.
 .globl sys_mremap
 sys_mremap:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     sub $24, %rsp
     mov %rdi, %rbx                      # old
     mov %ecx, %r15d                     # flags
@@ -737,12 +696,7 @@ sys_mremap:
     jmp 9f
 7:  mov $-EFAULT, %rax
 9:  add $24, %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+    POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # madvise(addr, len, advice): DONTNEED and FREE give the frames back (the next touch reads
@@ -750,11 +704,7 @@ sys_mremap:
 # for. Unmapped parts of the range: ENOMEM, after the mapped parts got the advice (as Linux).
 .globl sys_madvise
 sys_madvise:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     mov %rdi, %rbx
     mov %edx, %r13d                     # advice
     cmp $31, %edx
@@ -850,11 +800,7 @@ sys_madvise:
 8:  xor %eax, %eax
     jmp 9f
 6:  mov $-EINVAL, %rax
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15
     ret
 
 # msync(addr, len, flags): nothing to write back (no file is mapped); Linux's checks.
@@ -882,11 +828,7 @@ sys_msync:
 # always in memory).
 .globl sys_mincore
 sys_mincore:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     mov %rdi, %rbx
     mov %rdx, %r13                      # vec
     test $(PAGE_SIZE - 1), %ebx
@@ -939,11 +881,7 @@ sys_mincore:
 5:  mov $-ENOMEM, %rax
     jmp 9f
 6:  mov $-EINVAL, %rax
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15
     ret
 
 .section .process, "aw", @nobits

@@ -91,10 +91,7 @@ sys_pipe:
 sys_pipe2:
     test $~(O_NONBLOCK | O_CLOEXEC), %esi
     jnz einval
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     mov %rdi, %r12                      # fds
     mov %esi, %r13d                     # flags
     mov $8, %esi
@@ -177,19 +174,13 @@ sys_pipe2:
     mov %rbx, %rdi
     call frame_free
 8:  mov $-ENFILE, %rax
-9:  pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14
     ret
 
 # pipe_read(%rdi = file, %rsi = buffer, %rdx = count, %rcx = offset pointer) -> bytes, 0 at end
 # of file (no writer left), -EAGAIN (O_NONBLOCK, empty), -ERESTARTSYS (a signal while empty)
 pipe_read:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     mov %rdi, %r14
     mov FILE_PRIVATE(%rdi), %rbx
     mov %rsi, %r12
@@ -224,17 +215,12 @@ pipe_read:
     add %r13, PIPE_HEAD(%rbx)
     call io_wake_all
     mov %r13, %rax
-9:  pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14
     ret
 
 # ring_copy_out(%rdi = destination, %rsi = ring position, %rdx = count, %rbx = pipe)
 ring_copy_out:
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS r12, r13, r14
     mov %rdi, %r12
     mov %rdx, %r13
     and $(PIPE_CAPACITY - 1), %esi
@@ -250,21 +236,14 @@ ring_copy_out:
     mov %r13, %rdx
     sub %r14, %rdx
     call memcpy
-    pop %r14
-    pop %r13
-    pop %r12
+    POP_REGS r12, r13, r14
     ret
 
 # pipe_write(%rdi = file, %rsi = buffer, %rdx = count, %rcx = offset pointer) -> bytes, -EPIPE
 # (no reader: SIGPIPE too), -EAGAIN (O_NONBLOCK, full), -ERESTARTSYS (a signal before any byte).
 # A blocking write waits until all is written; a write of at most PIPE_BUF bytes is never split.
 pipe_write:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     mov %rdi, %r14
     mov FILE_PRIVATE(%rdi), %rbx
     mov %rsi, %r12
@@ -328,12 +307,7 @@ pipe_write:
     mov $-EPIPE, %rax
     jmp 9f
 8:  mov %rbp, %rax
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+9:  POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 pipe_read_poll:

@@ -57,13 +57,11 @@ deadline_after:
 # does for select.
 .globl timeout_ns
 timeout_ns:
-    push %rdi
-    push %rsi
+    PUSH_REGS rdi, rsi
     mov $16, %esi
     xor %edx, %edx
     call user_range_ok
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi
     test %rax, %rax
     jnz 9f
     mov (%rdi), %r8                     # seconds
@@ -96,9 +94,7 @@ timeout_ns:
 # store_remaining(%rdi = user {seconds, fraction}, %rsi = deadline, %ecx = ns per fraction unit):
 # the time left until the deadline, if the memory can take it.
 store_remaining:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %rbx
     mov %rsi, %r12
     mov %ecx, %r13d
@@ -121,9 +117,7 @@ store_remaining:
     xor %edx, %edx
     div %r13
     mov %rax, 8(%rbx)
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # file_poll(%rdi = file) -> %eax: the events ready on it
@@ -145,24 +139,18 @@ sys_poll:
     test %rax, %rax
     js poll_restart                     # a negative timeout: wait for as long as it takes
     imul $1000000, %rax, %rax
-    push %rdi
-    push %rsi
+    PUSH_REGS rdi, rsi
     call deadline_after
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi
     mov %rax, %rdx
 # poll_restart(%rdi = fds, %esi = nfds, %rdx = deadline) -> %rax: poll to a deadline. As Linux's
 # poll (not ppoll, which writes the time left back): a signal gives -ERESTART_RESTARTBLOCK, this
 # function in the restart block: -EINTR where a handler runs, else (a stop) restart_syscall polls
 # on to the same deadline.
 poll_restart:
-    push %rdi
-    push %rsi
-    push %rdx
+    PUSH_REGS rdi, rsi, rdx
     call do_poll
-    pop %rdx
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi, rdx
     cmp $-ERESTARTNOHAND, %rax
     jne 9f
     lea poll_restart(%rip), %r9
@@ -172,33 +160,25 @@ poll_restart:
 # ppoll(fds, nfds, timeout, sigmask, sigsetsize)
 .globl sys_ppoll
 sys_ppoll:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     mov %rdi, %rbx
     mov %rsi, %r12
     mov %rdx, %r13                      # timeout (written back if not zero)
     mov $NO_DEADLINE, %r14
     test %rdx, %rdx
     jz 1f
-    push %rcx
-    push %r8
+    PUSH_REGS rcx, r8
     mov %rdx, %rdi
     mov $1, %esi
     call timeout_ns
-    pop %r8
-    pop %rcx
+    POP_REGS rcx, r8
     test %rax, %rax
     js 9f
     jnz 2f
     xor %r13d, %r13d                    # a zero timeout is not written back
-2:  push %rcx
-    push %r8
+2:  PUSH_REGS rcx, r8
     call deadline_after
-    pop %r8
-    pop %rcx
+    POP_REGS rcx, r8
     mov %rax, %r14
 1:  mov %rcx, %rdi
     mov %r8, %rsi
@@ -218,11 +198,7 @@ sys_ppoll:
     mov $1, %ecx
     call store_remaining
     mov %r15, %rax
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15
     ret
 
 # do_poll(%rdi = fds, %esi = nfds, %rdx = deadline) -> %rax: how many have events, or -errno
@@ -230,9 +206,7 @@ do_poll:
     mov %esi, %esi
     cmp rlimits + RLIMIT_NOFILE * RLIMIT_SIZE(%rip), %rsi
     ja einval
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %rbx
     mov %rsi, %r12
     mov %rdx, %r13
@@ -253,15 +227,12 @@ do_poll:
     jz 1b
     jmp 9f
 8:  xor %eax, %eax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # poll_scan(%rbx = fds, %r12 = nfds) -> %rax: every revents set, how many are not zero
 poll_scan:
-    push %r13
-    push %r14
+    PUSH_REGS r13, r14
     xor %r13d, %r13d
     xor %r14d, %r14d
 1:  cmp %r12, %r14
@@ -292,8 +263,7 @@ poll_scan:
 4:  inc %r14
     jmp 1b
 8:  mov %r13, %rax
-    pop %r14
-    pop %r13
+    POP_REGS r13, r14
     ret
 
 # ---- select -------------------------------------------------------------------------------
@@ -307,31 +277,16 @@ sys_select:
 sys_pselect6:
     test %r9, %r9                       # the signal argument pack comes first
     jz 2f
-    push %rdi
-    push %rsi
-    push %rdx
-    push %rcx
-    push %r8
-    push %r9
+    PUSH_REGS rdi, rsi, rdx, rcx, r8, r9
     mov %r9, %rdi
     mov $16, %esi
     xor %edx, %edx
     call user_range_ok
-    pop %r9
-    pop %r8
-    pop %rcx
-    pop %rdx
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi, rdx, rcx, r8, r9
     test %rax, %rax
     jnz 3f
 2:  mov $1, %eax
-1:  push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    push %rbp
+1:  PUSH_REGS rbx, r12, r13, r14, r15, rbp
     sub $SEL_SIZE, %rsp
     mov %rsp, %rbx
     mov %rdi, SEL_N(%rbx)
@@ -373,12 +328,7 @@ sys_pselect6:
     call store_remaining
     mov %r12, %rax
 9:  add $SEL_SIZE, %rsp
-    pop %rbp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14, r15, rbp
 3:  ret
 
 # do_select(%rbx = frame, %r14 = deadline) -> %rax: the ready count, or -errno
@@ -452,10 +402,7 @@ do_select:
 # select_scan(%rbx = frame, %r12d = 1 to write the result sets) -> %rax: the ready count, or
 # -EBADF if a set names a descriptor that is not open
 select_scan:
-    push %r13
-    push %r14
-    push %r15
-    push %rbp
+    PUSH_REGS r13, r14, r15, rbp
     xor %r13d, %r13d                    # count
     xor %r14d, %r14d                    # the current word's first descriptor
 1:  cmp SEL_N(%rbx), %r14
@@ -516,8 +463,5 @@ select_scan:
 7:  mov $-EBADF, %rax
     jmp 9f
 8:  mov %r13, %rax
-9:  pop %rbp
-    pop %r15
-    pop %r14
-    pop %r13
+9:  POP_REGS r13, r14, r15, rbp
     ret

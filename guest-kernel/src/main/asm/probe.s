@@ -28,12 +28,7 @@ probe_entry_paths:
 # run_probe(%edi = gate) -> %eax: PROBE_NATIVE, PROBE_EMULATED or PROBE_UNAVAILABLE.
 # Enters user mode; comes back through probe_trap, which restores this frame (as longjmp).
 run_probe:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     mov %rsp, probe_saved_rsp(%rip)
     movb $1, probe_active(%rip)
     movq $0, probe_arrival(%rip)
@@ -71,19 +66,13 @@ probe_trap:
 1:  movb $0, probe_active(%rip)
     mov %r12d, %eax
     mov probe_saved_rsp(%rip), %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+    POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # select_gate(%rdi = command line) -> %eax: the gate, or -1 after printing why there is none.
 .globl select_gate
 select_gate:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     lea key_entry(%rip), %rsi
     call cmdline_value
     test %rax, %rax
@@ -133,16 +122,14 @@ select_gate:
 8:  mov $-1, %eax
     jmp 9f
 7:  mov %ebx, %eax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # report_entry_paths(%edi = selected gate, %rsi = CPU vendor string): the stable probe line
 #   jvmm-kernel: entry cpu=<vendor> syscall=<result> sysenter=<result> int80=<result> gate=<name>
 .globl report_entry_paths
 report_entry_paths:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %edi, %r12d
     push %rsi
     lea msg_entry(%rip), %rdi
@@ -172,8 +159,7 @@ report_entry_paths:
     call serial_puts
     mov $'\n', %edi
     call serial_putc
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12
     ret
 
 .section .rodata

@@ -66,12 +66,10 @@ sys_rseq:
     jb einval
     test $31, %edi
     jnz einval
-    push %rdi
-    push %rcx
+    PUSH_REGS rdi, rcx
     mov $1, %edx
     call user_range_ok
-    pop %rcx
-    pop %rdi
+    POP_REGS rdi, rcx
     test %rax, %rax
     jnz 9f
     movq $0, (%rdi)                     # cpu_id_start, cpu_id
@@ -110,9 +108,7 @@ sys_prlimit64:
     jne esrch
 1:  cmp $15, %rsi                       # RLIM_NLIMITS - 1
     ja einval
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rsi, %rbx
     shl $4, %rbx
     lea rlimits(%rip), %rax
@@ -158,9 +154,7 @@ sys_prlimit64:
 6:  mov $-EINVAL, %rax
     jmp 9f
 7:  mov $-EPERM, %rax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 .globl sys_getrlimit
@@ -178,8 +172,7 @@ sys_getrandom:
     mov $0x1ffffff, %eax                # at most 32 MiB - 1 per call, as Linux
     cmp %rax, %rsi
     cmova %rax, %rsi
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %rbx
     mov %rsi, %r12
     mov $1, %edx
@@ -190,8 +183,7 @@ sys_getrandom:
     mov %r12, %rsi
     call random_fill
     mov %r12, %rax
-1:  pop %r12
-    pop %rbx
+1:  POP_REGS rbx, r12
     ret
 
 .globl sys_uname
@@ -292,14 +284,12 @@ sys_arch_prctl:
 3:  mov $MSR_FS_BASE, %ecx
     jmp 6f
 4:  mov $MSR_GS_BASE, %ecx
-6:  push %rsi
-    push %rcx
+6:  PUSH_REGS rsi, rcx
     mov %rsi, %rdi
     mov $8, %esi
     mov $1, %edx
     call user_range_ok
-    pop %rcx
-    pop %rdi
+    POP_REGS rdi, rcx
     test %rax, %rax
     jnz 7f
     rdmsr
@@ -372,8 +362,7 @@ group_exists:
 sys_setpgid:
     test %esi, %esi
     js einval
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %esi, %r12d
     call process_by_pid
     mov %rax, %rbx
@@ -411,8 +400,7 @@ sys_setpgid:
     jne 3b
 2:  mov %r12d, P_PGID(%rbx)
     xor %eax, %eax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # ---- Identity ---------------------------------------------------------------------------------
@@ -429,12 +417,10 @@ sys_getgroups:
     push %rcx
     mov %rsi, %rdi
     lea (,%rcx,4), %rsi
-    push %rdi
-    push %rsi
+    PUSH_REGS rdi, rsi
     mov $1, %edx
     call user_range_ok
-    pop %rdx
-    pop %rdi
+    POP_REGS rdi, rdx
     test %rax, %rax
     jnz 2f
     lea groups(%rip), %rsi
@@ -517,8 +503,7 @@ this_process:
 # getcpu(cpu, node, cache): CPU 0 on node 0, as the vDSO's __vdso_getcpu answers
 .globl sys_getcpu
 sys_getcpu:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rsi, %r12
     xor %ebx, %ebx                      # the result
     test %rdi, %rdi
@@ -531,8 +516,7 @@ sys_getcpu:
     call put_user_zero32
     or %rax, %rbx
 2:  mov %rbx, %rax
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12
     ret
 
 # put_user_zero32(%rdi = user pointer) -> %rax: 0 once it holds a zero u32, else -EFAULT
@@ -571,8 +555,7 @@ sys_sched_getaffinity:
 # sched_setaffinity(pid, len, mask): the mask must hold CPU 0
 .globl sys_sched_setaffinity
 sys_sched_setaffinity:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %edi, %r12d
     mov %rdx, %rbx
     xor %eax, %eax                      # an empty mask if nothing is copied
@@ -599,8 +582,7 @@ sys_sched_setaffinity:
 7:  mov $-ESRCH, %rax
     jmp 9f
 8:  mov $-EINVAL, %rax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # sched_getparam(pid, param): priority 0 (SCHED_OTHER)
@@ -740,8 +722,7 @@ sys_getrusage:
     je 1f
     cmp $1, %edi
     ja einval
-1:  push %rbx
-    push %r12
+1:  PUSH_REGS rbx, r12
     mov %edi, %r12d
     mov %rsi, %rbx
     mov %rsi, %rdi
@@ -776,8 +757,7 @@ sys_getrusage:
     mov %rbx, %rdi
     call put_timeval
 8:  xor %eax, %eax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # times(buf) -> clock ticks (USER_HZ) since boot; tms_utime and tms_cutime the CPU times

@@ -44,10 +44,7 @@ procfs_init:
 
 # proc_read(%rdi = file, %rsi = buffer, %rdx = count, %rcx = offset pointer)
 proc_read:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     mov %rdi, %rbx
     mov %rsi, %r12
     mov %rdx, %r13
@@ -96,10 +93,7 @@ proc_read:
 7:  xor %eax, %eax
     jmp 9f
 8:  mov $-ENOMEM, %rax
-9:  pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14
     ret
 
 proc_release:
@@ -193,8 +187,7 @@ put_dec:
 
 # meminfo: Linux's lines busybox free and top read, in kB
 gen_meminfo:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %rbx
     mov %rdi, %r12                      # cursor
     call mm_total_pages
@@ -230,8 +223,7 @@ gen_meminfo:
     add $24, %rsp
     mov %r12, %rax
     sub %rbx, %rax
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12
     ret
 
 # meminfo_line(%r12 = cursor, %rsi = label of 16 characters, %rax = pages): "<label><kB, 8 wide> kB\n"
@@ -271,10 +263,7 @@ meminfo_line:
 # [heap], [vdso], [vvar], or the program's path for its image's read-only segments (anonymous
 # regions have none; offsets, devices and inodes are 0). As much as one page holds.
 gen_maps:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     mov %rdi, %rbx                      # the page
     mov %rdi, %r12                      # the cursor
     lea vmas(%rip), %r13
@@ -358,10 +347,7 @@ gen_maps:
     jmp 1b
 9:  mov %r12, %rax
     sub %rbx, %rax
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14
     ret
 
 # cpuinfo: one processor and its vendor
@@ -387,8 +373,7 @@ gen_cpuinfo:
 # /proc is missing; getdents64, before /proc is listed). Without a frame left, as many as fit.
 .globl proc_add_pids
 proc_add_pids:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     lea all_processes(%rip), %r12
     mov %r12, %rbx
 1:  LIST_NEXT %r12, %rbx, 9f
@@ -397,16 +382,12 @@ proc_add_pids:
     lea -P_LIST(%rbx), %rdi
     call proc_pid_dir
     jmp 1b
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # proc_pid_dir(%rdi = process): /proc/PID and its files, each naming the process (N_PROCESS)
 proc_pid_dir:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     sub $24, %rsp                       # the name
     mov %rdi, %r12
     mov %rsp, %rdi
@@ -452,24 +433,16 @@ proc_pid_dir:
     mov $3, %ecx
     call proc_node
 9:  add $24, %rsp
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14
     ret
 
 # proc_node(%rdi = directory, %esi = mode, %rdx = name, %rcx = its length), with proc_pid_dir's
 # %r12 = the process -> %rax: a new node of that name there, naming the process; or 0
 proc_node:
-    push %rbx
-    push %rdi
-    push %rdx
-    push %rcx
+    PUSH_REGS rbx, rdi, rdx, rcx
     mov %esi, %edi
     call node_new
-    pop %rdx
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi, rdx
     test %rax, %rax
     jz 9f
     mov %rax, %rbx
@@ -489,8 +462,7 @@ proc_node:
 # directory, as a working directory) reads -ESRCH from then on, as on Linux.
 .globl proc_pid_remove
 proc_pid_remove:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov P_PROC_DIR(%rdi), %rbx
     test %rbx, %rbx
     jz 9f
@@ -515,8 +487,7 @@ proc_pid_remove:
     mov %rax, %rsi                      # D_NEXT is at 0
     jmp 3b
 4:  call dir_remove
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # proc_link_target(%rdi = a process link: /proc/PID/exe, /proc/self/exe) -> %rax: its target,
@@ -577,10 +548,7 @@ process_state:
 
 # process_vsize(%rdi = process) -> %rax: the bytes its regions span (its process area's table)
 process_vsize:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     sub $16, %rsp
     mov %rdi, %r12
     xor %r14d, %r14d                    # the sum
@@ -609,10 +577,7 @@ process_vsize:
     jmp 1b
 9:  mov %r14, %rax
     add $16, %rsp
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14
     ret
 
 # put_text(%rdi = cursor, %rsi = string) -> %rdi: past its bytes (not the NUL)
@@ -794,9 +759,7 @@ gen_pid_comm:
 # -ESRCH when the process is gone. A writer takes %rdi = the cursor and %r13 = the process, may
 # use %r12, and returns %rdi past its text.
 pid_generate:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %rbx
     mov %rax, %r12
     call pid_process
@@ -808,9 +771,7 @@ pid_generate:
     sub %rbx, %rax
     jmp 9f
 8:  mov $-ESRCH, %rax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 .section .rodata

@@ -67,12 +67,7 @@
 # one gets it now; a halt with nothing runnable is charged to no one.
 .globl schedule
 schedule:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     mov current_task(%rip), %rbx
     call clock_monotonic_ns
     mov %rax, %r13                      # now: when the next task gets the CPU
@@ -132,12 +127,7 @@ schedule:
     cmpl $0, P_NR_THREADS(%rdi)
     jne 4f
     call process_switched_away
-4:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+4:  POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 5:  call idle_wait                      # nothing runnable
     call clock_monotonic_ns
@@ -397,9 +387,7 @@ fpu_return:
     inc %rax
     cmp $1, %rax
     ja 9f
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %rbx
     mov current_task(%rip), %r12
     andq $~TW_FPU, T_WORK(%r12)
@@ -461,9 +449,7 @@ fpu_return:
     mov %rax, F_RIP(%rbx)
     mov %r13, F_RSP(%rbx)
     andq $~(RFLAGS_TF | RFLAGS_NT), F_RFLAGS(%rbx)   # as for jvmm_sigreturn (signal.s)
-8:  pop %r13
-    pop %r12
-    pop %rbx
+8:  POP_REGS rbx, r12, r13
 9:  ret
 7:  mov %rbx, %rdi                      # no frame left to page the slot in
     mov $SIGSEGV, %esi
@@ -613,12 +599,7 @@ clone_thread:
     jae 9f
 3:  test $CLONE_THREAD, %edi
     jz copy_process
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     mov %rdi, %rbx
     mov %rsi, %r12
     mov %rdx, %r13
@@ -658,12 +639,7 @@ clone_thread:
     mov T_TID(%rbp), %rax
     jmp 10f
 8:  mov $-EAGAIN, %rax
-10: pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+10: POP_REGS rbx, rbp, r12, r13, r14, r15
 9:  ret
 
 # task_alloc() -> %rax: a new task with a tid (they count up, never reused), its slot's siginfo,
@@ -835,9 +811,7 @@ sys_set_robust_list:
 # get_robust_list(pid, head_ptr, len_ptr)
 .globl sys_get_robust_list
 sys_get_robust_list:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rsi, %r12
     mov %rdx, %r13
     mov current_task(%rip), %rbx
@@ -864,9 +838,7 @@ sys_get_robust_list:
     mov T_ROBUST(%rbx), %rax
     mov %rax, (%r12)
     xor %eax, %eax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # exit(status): this thread ends.
@@ -946,9 +918,7 @@ group_exit:
 # zap_other_threads(): every other thread of the caller's process gets SIGKILL and wakes if it
 # waits. With P_GROUP_EXIT set they leave through thread_exit on their way back to user mode.
 zap_other_threads:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov current_task(%rip), %rbx
     mov T_PROCESS(%rbx), %r12
     lea P_THREADS(%r12), %r12
@@ -960,9 +930,7 @@ zap_other_threads:
     btsq $(SIGKILL - 1), T_PENDING(%rdi)
     call signal_wake
     jmp 1b
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # de_thread() -> %rax: 0, or -EAGAIN when the process is ending already (or another thread's
@@ -972,8 +940,7 @@ zap_other_threads:
 # caller becomes the first thread: its tid is the pid, as Linux's exec gives the leader's pid.
 .globl de_thread
 de_thread:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov current_task(%rip), %rbx
     mov T_PROCESS(%rbx), %r12
     mov $-EAGAIN, %rax
@@ -990,8 +957,7 @@ de_thread:
     mov P_PID(%r12), %eax
     mov %rax, T_TID(%rbx)
     xor %eax, %eax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # task_exit(): the calling thread leaves for good; its slot is freed once another runs.

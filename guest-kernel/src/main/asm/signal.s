@@ -121,11 +121,7 @@ send_signal_to:
 send_signal_process:
     cmpl $PS_ALIVE, P_STATE(%rcx)
     jne 10f
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     lea -1(%rdi), %ebx                  # its bit
     mov %rsi, %r12
     mov %rdx, %r14
@@ -187,11 +183,7 @@ send_signal_process:
 5:  mov %r14, %rdi
     call signal_wake
 9:  xor %eax, %eax
-91: pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+91: POP_REGS rbx, r12, r13, r14, r15
     ret
 10: xor %eax, %eax
     ret
@@ -330,9 +322,7 @@ prepare_signal:
 # continue_process(%rdi = a stopped process): it runs again; its threads waiting in stop_wait
 # wake, its parent is told (CLD_CONTINUED; WCONTINUED reports it)
 continue_process:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %r12
     movl $0, P_STOP_SIGNAL(%r12)
     movl $0xffff, P_WAIT_REPORT(%r12)
@@ -349,9 +339,7 @@ continue_process:
     jmp 1b
 2:  mov %r12, %rdi
     call notify_parent_cldstop
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13
     ret
 
 # do_signal_stop(%edi = a stop signal whose action is the default): the process stops (Linux's
@@ -359,8 +347,7 @@ continue_process:
 # stop_wait) until SIGCONT or SIGKILL, and the parent is told (CLD_STOPPED; WUNTRACED reports
 # it). SIGTSTP, SIGTTIN and SIGTTOU are discarded in an orphaned process group, as on Linux.
 do_signal_stop:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %edi, %r12d
     mov current_task(%rip), %rax
     mov T_PROCESS(%rax), %rbx
@@ -385,8 +372,7 @@ do_signal_stop:
 3:  mov %rbx, %rdi
     call notify_parent_cldstop
     call stop_wait
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # stop_wait(): TW_STOP: the thread waits while its process is stopped (a signal wakes it to look
@@ -451,8 +437,7 @@ signal_wake:
 # signal_retarget(): a thread left: every other one looks at the process's pending signals again.
 .globl signal_retarget
 signal_retarget:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov current_task(%rip), %rax
     mov T_PROCESS(%rax), %r12
     add $P_THREADS, %r12
@@ -461,8 +446,7 @@ signal_retarget:
     lea -T_ALL(%rbx), %rdi
     call signal_wake
     jmp 1b
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # force_sig_fault(%edi = signal, %esi = si_code, %rdx = si_addr): a signal the thread caused
@@ -510,12 +494,7 @@ force_sig_fault:
 # handler restarts, and rt_sigsuspend's mask comes back.
 .globl signal_work
 signal_work:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     sub $56, %rsp                       # the dequeued kernel siginfo
     mov %rdi, %rbx
     mov current_task(%rip), %r12
@@ -612,12 +591,7 @@ signal_work:
     jnz 1b
 9:  andq $~TW_IRET, T_WORK(%r12)
     add $56, %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+    POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # dequeue_signal(%rdi = the signals it may take, %rsi = KSIGINFO_SIZE bytes) -> %eax: a signal
@@ -625,9 +599,7 @@ signal_work:
 # then the lowest, as Linux's next_signal), its siginfo copied out; 0 if none is pending.
 .globl dequeue_signal
 dequeue_signal:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov current_task(%rip), %r12
     mov T_PROCESS(%r12), %r13
     mov T_PENDING(%r12), %rax
@@ -667,9 +639,7 @@ dequeue_signal:
     bts %rbx, (%r12)
 3:  call recalc_sigpending
     lea 1(%rbx), %eax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # copy_siginfo_out(%rdi = a siginfo_t the kernel may write, %rsi = kernel siginfo): the user's
@@ -759,12 +729,7 @@ sys_restart_syscall:
 # mask to save) -> %rax: 0, the frame now enters the handler; -EFAULT when the frame cannot be
 # written (no SA_RESTORER, a bad stack, an alternate stack it would overflow).
 setup_frame:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, rbp, r12, r13, r14, r15
     sub $24, %rsp                       # 0: mask, 8: siginfo, 16: on the alternate stack
     mov %rdi, %rbx
     mov %esi, %ebp
@@ -879,12 +844,7 @@ setup_frame:
     jmp 9f
 8:  mov $-EFAULT, %rax
 9:  add $24, %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+    POP_REGS rbx, rbp, r12, r13, r14, r15
     ret
 
 # on_sig_stack(%rdi = user stack pointer) -> %rax: 1 if it lies on the alternate stack (Linux:
@@ -917,9 +877,7 @@ on_sig_stack:
 # the FPU keeps the handler's state.
 .globl sys_rt_sigreturn
 sys_rt_sigreturn:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov current_task(%rip), %r12
     mov T_FRAME(%r12), %rbx
     mov F_RSP(%rbx), %r13
@@ -989,9 +947,7 @@ sys_rt_sigreturn:
     xor %edx, %edx
     call force_sig_fault
     xor %eax, %eax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # fpu_image(%rdi = the frame's FXSAVE image, or 0; %rsi = the frame) -> %rax: the address of
@@ -1003,9 +959,7 @@ sys_rt_sigreturn:
 fpu_image:
     test %rdi, %rdi
     jz 2f
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %rbx
     mov %rsi, %r12
     mov $FX_SIZE, %esi
@@ -1031,9 +985,7 @@ fpu_image:
     mov $FX_SIZE, %edx
     call memcpy
     mov %r13, %rax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 2:  mov vdso_base(%rip), %rax
     add $VDSO_jvmm_fpu_init, %rax
@@ -1044,9 +996,7 @@ fpu_image:
 # or 0, %rdx = the user's stack pointer) -> %rax: 0, -EPERM (on the alternate stack now),
 # -EINVAL (flags), -ENOMEM (smaller than MINSIGSTKSZ). Linux's do_sigaltstack.
 do_sigaltstack:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %rbx
     mov %rsi, %r12
     mov %rdx, %r13
@@ -1100,16 +1050,13 @@ do_sigaltstack:
 6:  mov $-EINVAL, %rax
     jmp 9f
 7:  mov $-ENOMEM, %rax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # sigaltstack(ss, old_ss)
 .globl sys_sigaltstack
 sys_sigaltstack:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     sub $56, %rsp                       # 0: the new stack_t, 24: the old one
     mov %rdi, %rbx
     mov %rsi, %r12
@@ -1147,8 +1094,7 @@ sys_sigaltstack:
     call memcpy
     xor %eax, %eax
 9:  add $56, %rsp
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12
     ret
 
 # ---- Actions and masks ----------------------------------------------------------------------
@@ -1160,10 +1106,7 @@ sys_rt_sigaction:
     lea -1(%rdi), %rax
     cmp $(NSIG - 1), %rax
     ja einval
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     sub $40, %rsp                       # the new action
     mov %rdi, %rbx                      # signal
     mov %rsi, %r12                      # act
@@ -1227,19 +1170,14 @@ sys_rt_sigaction:
     jmp 9f
 6:  mov $-EINVAL, %rax
 9:  add $40, %rsp
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14
     ret
 
 # discard_signal(%edi = signal, %rsi = process): a signal that became ignored is pending no more,
 # on the process or on any of its threads, its queued instances included (Linux's sigaction:
 # flush_sigqueue_mask on the shared pending set and on every thread's)
 discard_signal:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %edi, %r12d
     mov %rsi, %r13
     lea -1(%r12), %ecx
@@ -1258,9 +1196,7 @@ discard_signal:
     lea -T_ALL(%rbx), %rax
     call recalc_sigpending_task
     jmp 1b
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # rt_sigprocmask(how, set, oset, sigsetsize)
@@ -1268,9 +1204,7 @@ discard_signal:
 sys_rt_sigprocmask:
     cmp $8, %rcx
     jne einval
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %edi, %ebx                      # how
     mov %rsi, %r12                      # set
     mov %rdx, %r13                      # oset
@@ -1316,9 +1250,7 @@ sys_rt_sigprocmask:
 8:  xor %eax, %eax
     jmp 9f
 6:  mov $-EINVAL, %rax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # rt_sigpending(set, sigsetsize): the pending signals that are blocked
@@ -1326,8 +1258,7 @@ sys_rt_sigprocmask:
 sys_rt_sigpending:
     cmp $8, %rsi
     ja einval
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     sub $8, %rsp
     mov %rdi, %rbx
     mov %rsi, %r12
@@ -1347,8 +1278,7 @@ sys_rt_sigpending:
     call memcpy
     xor %eax, %eax
 9:  add $8, %rsp
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12
     ret
 
 # ---- Waiting ----------------------------------------------------------------------------------
@@ -1432,11 +1362,7 @@ sigmask_restore:
 sys_rt_sigtimedwait:
     cmp $8, %rcx
     jne einval
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     sub $KSIGINFO_SIZE, %rsp
     mov %rsi, %r12                      # info
     mov %rdx, %r13                      # timeout
@@ -1506,11 +1432,7 @@ sys_rt_sigtimedwait:
     call copy_siginfo_out
 6:  mov %ebx, %eax
 9:  add $KSIGINFO_SIZE, %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14, r15
     ret
 
 # pause()
@@ -1547,12 +1469,7 @@ current_pid:
 sys_kill:
     cmp $NSIG, %esi
     ja einval
-    push %rbp
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbp, rbx, r12, r13, r14, r15
     sub $KSIGINFO_SIZE, %rsp
     mov %edi, %r12d
     mov %esi, %r13d
@@ -1606,12 +1523,7 @@ sys_kill:
     jmp 9f
 8:  xor %eax, %eax
 9:  add $KSIGINFO_SIZE, %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
-    pop %rbp
+    POP_REGS rbp, rbx, r12, r13, r14, r15
     ret
 
 # kill_one(%rcx = process; %r13d = signal, kill's siginfo at 8(%rsp))
@@ -1645,12 +1557,10 @@ sys_tgkill:
     jle einval
     test %esi, %esi
     jle einval
-    push %rdx
-    push %rdi
+    PUSH_REGS rdx, rdi
     mov %esi, %edi
     call find_task
-    pop %rcx
-    pop %rdi
+    POP_REGS rdi, rcx
     test %rax, %rax
     jz esrch
     mov T_PROCESS(%rax), %rdx
@@ -1705,10 +1615,7 @@ sys_rt_tgsigqueueinfo:
 # queue_from_user(%edi = tgid, 0 for the process, %esi = pid or tid, %edx = signal, %rcx = the
 # user's siginfo): Linux's do_rt_sigqueueinfo and do_rt_tgsigqueueinfo, in their order of checks.
 queue_from_user:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     sub $56, %rsp
     mov %edi, %ebx
     mov %esi, %r12d
@@ -1772,10 +1679,7 @@ queue_from_user:
     mov %r14, %rdx
     call send_signal_process
 9:  add $56, %rsp
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14
     ret
 
 .section .data

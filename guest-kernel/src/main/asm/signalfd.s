@@ -43,9 +43,7 @@ sys_signalfd4:
     jnz einval
     cmp $8, %rdx
     jne einval
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %edi, %ebx                      # fd
     mov %rsi, %r12                      # mask
     mov %ecx, %r13d                     # flags
@@ -105,9 +103,7 @@ sys_signalfd4:
 7:  mov $-ENFILE, %rax
     jmp 9f
 8:  mov %rcx, %rax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 signalfd_release:
@@ -125,10 +121,7 @@ signalfd_wake:
 # the buffer holds, at least one: waits for one unless O_NONBLOCK (-EAGAIN); -EINVAL for a
 # buffer smaller than one.
 signalfd_read:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     sub $KSIGINFO_SIZE, %rsp
     mov %rdi, %r14
     mov %rsi, %r12
@@ -166,22 +159,17 @@ signalfd_read:
     jz 9f
 8:  mov %rbx, %rax
 9:  add $KSIGINFO_SIZE, %rsp
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14
     ret
 
 # signalfd_siginfo(%rdi = user struct signalfd_siginfo, %rsi = kernel siginfo): the fields its
 # kind of siginfo has (Linux's signalfd_copyinfo), the others 0
 signalfd_siginfo:
-    push %rdi
-    push %rsi
+    PUSH_REGS rdi, rsi
     xor %eax, %eax
     mov $(SSI_SIZE / 8), %ecx
     rep stosq
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi
     mov SI_SIGNO(%rsi), %eax
     mov %eax, SSI_SIGNO(%rdi)
     mov SI_ERRNO(%rsi), %ecx

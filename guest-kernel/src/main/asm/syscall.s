@@ -93,9 +93,7 @@ sysenter_from_frame:
 # not assign has no name.
 .globl report_syscalls
 report_syscalls:
-    push %rbx
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r13, r14
     lea msg_syscalls(%rip), %rdi
     call serial_puts
     mov syscalls_out_of_range(%rip), %rdi   # every call was counted once, by number or out of range
@@ -183,9 +181,7 @@ report_syscalls:
     call put_times
 5:  mov $'\n', %edi
     call serial_putc
-    pop %r14
-    pop %r13
-    pop %rbx
+    POP_REGS rbx, r13, r14
     ret
 
 # unimplemented_count(%ebx = number) -> %rax: calls made to it if it has no handler, else 0

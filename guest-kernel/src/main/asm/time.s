@@ -30,8 +30,7 @@
 # time_init(): sets up the clock and reports it: "jvmm-kernel: clock <source>".
 .globl time_init
 time_init:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     lea msg_clock(%rip), %rdi
     call serial_puts
     mov $0x40000000, %eax
@@ -101,17 +100,14 @@ time_init:
 9:  call timer_init                     # "; timer ...": the clock line ends with the timer
     mov $'\n', %edi
     call serial_putc
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12
     ret
 
 # pit_calibrate_tsc() -> %rax: the TSC rate in kHz, measured over 50 ms of the 8254 PIT's
 # channel 0 (programmed as a rate generator and read back with latch commands), or 0 if the
 # PIT does not count.
 pit_calibrate_tsc:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov $0x34, %al                      # channel 0, low then high byte, mode 2, binary
     out %al, $0x43
     xor %eax, %eax                      # count 0: 65536
@@ -144,9 +140,7 @@ pit_calibrate_tsc:
     mul %rcx
     imul $1000, %r12, %rcx
     div %rcx
-3:  pop %r13
-    pop %r12
-    pop %rbx
+3:  POP_REGS rbx, r12, r13
     ret
 
 # pit_read() -> %eax: channel 0's current count
@@ -210,11 +204,7 @@ clock_realtime_ns:
 # update-in-progress flag is clear, which it is for all but 2 ms of a second; an RTC that never
 # clears it counts as none. Handles BCD and 12-hour modes (status B).
 rtc_epoch_seconds:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     mov $RTC_UIP_READS, %ebx
 1:  mov $0x0a, %edi                     # status A: update in progress?
     call rtc_read
@@ -295,11 +285,7 @@ rtc_epoch_seconds:
     sub $719468, %rax                   # days since 1970-01-01
     imul $86400, %rax, %rax
     add %r14, %rax
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15
     ret
 
 # rtc_read(%edi = register) -> %eax
@@ -363,8 +349,7 @@ store_timespec:
 
 .globl sys_clock_gettime
 sys_clock_gettime:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %edi, %r12d
     mov %rsi, %rbx
     mov %rsi, %rdi
@@ -381,8 +366,7 @@ sys_clock_gettime:
     mov $1, %ecx
     call store_timespec
     xor %eax, %eax
-1:  pop %r12
-    pop %rbx
+1:  POP_REGS rbx, r12
     ret
 
 .globl sys_clock_getres
@@ -408,8 +392,7 @@ sys_clock_getres:
 
 .globl sys_gettimeofday
 sys_gettimeofday:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %rbx
     mov %rsi, %r12
     test %rbx, %rbx
@@ -435,8 +418,7 @@ sys_gettimeofday:
     mov $1000, %ecx
     call store_timespec
 3:  xor %eax, %eax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 .globl sys_time
@@ -468,8 +450,7 @@ sys_time:
 # kernel watches the clock: sched.s). Every wake-up re-reads the clock.
 .globl sleep_until
 sleep_until:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %edi, %r12d
     mov %rsi, %rbx
 1:  mov %r12d, %edi
@@ -489,8 +470,7 @@ sleep_until:
     jne 1b
     jmp 8f
 9:  xor %eax, %eax
-8:  pop %r12
-    pop %rbx
+8:  POP_REGS rbx, r12
     ret
 
 # clock_nanosleep(clock, flags, req, rem): sleeps until the clock reaches req (TIMER_ABSTIME,
@@ -505,11 +485,7 @@ sleep_until:
 # which sleeps on to the same deadline; an absolute one returns -ERESTARTNOHAND.
 .globl sys_clock_nanosleep
 sys_clock_nanosleep:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     mov %rcx, %r15                      # rem
     mov %edi, %r13d                     # clock
     mov %esi, %r14d                     # flags
@@ -566,11 +542,7 @@ sys_clock_nanosleep:
     mov $-ERESTARTNOHAND, %rax
     jmp 9f
 6:  mov $-EINVAL, %rax
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15
     ret
 
 # sleep_interrupted_restart(%r12 = deadline, %r13d = clock, %r15 = rem or 0) -> %rax: a relative
@@ -594,16 +566,12 @@ sleep_interrupted_restart:
 # sleep_restart(%rdi = clock, %rsi = deadline, %rdx = rem or 0): restart_syscall's way on with a
 # relative sleep, to the same deadline
 sleep_restart:
-    push %r12
-    push %r13
-    push %r15
+    PUSH_REGS r12, r13, r15
     mov %edi, %r13d
     mov %rsi, %r12
     mov %rdx, %r15
     call sleep_interrupted_restart
-    pop %r15
-    pop %r13
-    pop %r12
+    POP_REGS r12, r13, r15
     ret
 
 # write_rem(%r12 = deadline, %r13d = clock, %r15 = rem or 0): the time left, if rem is writable

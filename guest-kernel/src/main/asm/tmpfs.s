@@ -95,8 +95,7 @@ tmpfs_frame_free:
 # node_new(%edi = mode) -> %rax: a node without names (N_NLINK 0), its times now, or 0.
 .globl node_new
 node_new:
-    push %rbx
-    push %rdi
+    PUSH_REGS rbx, rdi
     call obj_alloc
     pop %rdi
     test %rax, %rax
@@ -219,26 +218,18 @@ dir_find:
 dir_add:
     cmpl $0, N_NLINK(%rdi)              # a removed directory takes no new names
     je 7f
-    push %rdi
-    push %rsi
-    push %rdx
-    push %rcx
+    PUSH_REGS rdi, rsi, rdx, rcx
     call obj_alloc
-    pop %rcx
-    pop %rdx
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi, rdx, rcx
     test %rax, %rax
     jz 8f
     mov %rcx, D_NODE(%rax)
     mov %edx, D_LEN(%rax)
-    push %rdi
-    push %rcx
+    PUSH_REGS rdi, rcx
     lea D_NAME(%rax), %rdi
     mov %rdx, %rcx
     rep movsb
-    pop %rcx
-    pop %rdi
+    POP_REGS rdi, rcx
     lea N_CHILDREN(%rdi), %r8
 1:  cmpq $0, (%r8)
     je 2f
@@ -269,8 +260,7 @@ dir_add:
 # goes too when nothing else holds it.
 .globl dir_remove
 dir_remove:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %r12
     mov (%rsi), %rax                    # the entry
     mov D_NEXT(%rax), %rcx
@@ -295,8 +285,7 @@ dir_remove:
     call node_changed
     mov %rbx, %rdi
     call node_put
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12
     ret
 
 # ---- File data ------------------------------------------------------------------------------
@@ -304,8 +293,7 @@ dir_remove:
 # address), or 0 (a hole, or no memory to create it).
 .globl file_page
 file_page:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rsi, %r12
     mov %edx, %ebx
     lea N_DATA(%rdi), %r8
@@ -322,8 +310,7 @@ file_page:
     and $511, %ecx
     lea (%rax,%rcx,8), %r8
     call 1f                             # the page
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 1:  mov (%r8), %rax                     # the frame (%r8) points at, created if asked
     test %rax, %rax
@@ -351,11 +338,7 @@ file_page_phys:
 # past it and clears the rest of its last page, so that growing the file again reads zeros.
 .globl file_shrink
 file_shrink:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     mov %rdi, %rbx
     mov %rsi, %r12
     lea PAGE_SIZE - 1(%rsi), %r13
@@ -383,12 +366,10 @@ file_shrink:
     test %rax, %rax
     jz 21f
     movq $0, (%rdi,%rcx,8)
-    push %rdi
-    push %rcx
+    PUSH_REGS rdi, rcx
     mov %rax, %rdi
     call tmpfs_frame_free
-    pop %rcx
-    pop %rdi
+    POP_REGS rdi, rcx
 21: inc %rcx
     jmp 2b
 3:  mov %r14, %rax                      # an index wholly past the end goes too
@@ -421,11 +402,7 @@ file_shrink:
     sub %rdx, %rcx
     xor %eax, %eax
     rep stosb
-8:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+8:  POP_REGS rbx, r12, r13, r14, r15
     ret
 
 # file_own(%rdi = regular file) -> %rax: 0, or -ENOSPC. A file in place (N_BACKING) is copied
@@ -434,8 +411,7 @@ file_shrink:
 file_own:
     cmpq $0, N_BACKING(%rdi)
     je 9f
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %rbx
     xor %r12d, %r12d                    # offset
 1:  cmp N_SIZE(%rbx), %r12
@@ -465,8 +441,7 @@ file_own:
     xor %esi, %esi
     call file_shrink
     mov $-ENOSPC, %rax
-7:  pop %r12
-    pop %rbx
+7:  POP_REGS rbx, r12
     ret
 9:  xor %eax, %eax
     ret
@@ -501,20 +476,16 @@ file_resize:
     test %rsi, %rsi                     # cut to nothing (O_TRUNC): the bytes in place need no copy
     jnz 2f
     movq $0, N_BACKING(%rdi)
-2:  push %rdi
-    push %rsi
+2:  PUSH_REGS rdi, rsi
     call file_own
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi
     test %rax, %rax
     jnz 9f
     cmp N_SIZE(%rdi), %rsi
     jae 1f
-    push %rdi
-    push %rsi
+    PUSH_REGS rdi, rsi
     call file_shrink
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi
 1:  mov %rsi, N_SIZE(%rdi)
     call node_modified
     xor %eax, %eax
@@ -558,11 +529,9 @@ node_ops:
 # -ENOMEM
 .globl file_open_node
 file_open_node:
-    push %rdi
-    push %rsi
+    PUSH_REGS rdi, rsi
     call obj_alloc
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi
     test %rax, %rax
     jz 8f
     mov %rdi, FILE_PRIVATE(%rax)
@@ -643,12 +612,7 @@ node_stat:
 
 # tmpfs_read(%rdi = file, %rsi = buffer, %rdx = count, %rcx = offset pointer)
 tmpfs_read:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    push %rbp
+    PUSH_REGS rbx, r12, r13, r14, r15, rbp
     mov FILE_PRIVATE(%rdi), %rbx
     mov %rsi, %r12
     mov %rdx, %r13
@@ -706,23 +670,13 @@ tmpfs_read:
     mov %r13, %rax
     jmp 9f
 7:  xor %eax, %eax
-9:  pop %rbp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15, rbp
     ret
 
 # tmpfs_write(%rdi = file, %rsi = buffer, %rdx = count, %rcx = offset pointer): at the end with
 # O_APPEND; short (or ENOSPC) when memory runs out, EFBIG past the largest file.
 tmpfs_write:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    push %rbp
+    PUSH_REGS rbx, r12, r13, r14, r15, rbp
     mov FILE_PRIVATE(%rdi), %rbx
     mov FILE_FLAGS(%rdi), %ebp
     mov %rsi, %r12
@@ -788,12 +742,7 @@ tmpfs_write:
 7:  mov %rbx, %rdi
     call node_modified
     mov %r15, %rax
-9:  pop %rbp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15, rbp
     ret
 
 # tmpfs_lseek(%rdi = file, %rsi = offset, %edx = whence): a directory's offset counts entries
@@ -844,14 +793,12 @@ dev_lseek:
     ret
 
 zero_read:
-    push %rsi
-    push %rdx
+    PUSH_REGS rsi, rdx
     mov %rsi, %rdi
     mov %rdx, %rsi
     mov $1, %edx
     call io_buffer_ok
-    pop %rcx
-    pop %rdi
+    POP_REGS rdi, rcx
     test %rax, %rax
     jnz 9f
     mov %rcx, %rdx
@@ -862,14 +809,12 @@ zero_read:
 
 # /dev/urandom: getrandom's source
 urandom_read:
-    push %rsi
-    push %rdx
+    PUSH_REGS rsi, rdx
     mov %rsi, %rdi
     mov %rdx, %rsi
     mov $1, %edx
     call io_buffer_ok
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi
     test %rax, %rax
     jnz 9f
     push %rsi
@@ -883,14 +828,12 @@ tty_read:
     mov %rdx, %rsi
     jmp vconsole_read
 tty_write:
-    push %rsi
-    push %rdx
+    PUSH_REGS rsi, rdx
     mov %rsi, %rdi
     mov %rdx, %rsi
     xor %edx, %edx
     call io_buffer_ok
-    pop %rdx
-    pop %rsi
+    POP_REGS rsi, rdx
     test %rax, %rax
     jnz 9f
     mov $1, %edi

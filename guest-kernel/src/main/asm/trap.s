@@ -15,8 +15,7 @@
 # (return_iret delivers what it made pending), or does not return.
 .globl handle_exception
 handle_exception:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %rbx
     mov F_KIND(%rbx), %rax
     cmp $14, %eax
@@ -117,8 +116,7 @@ serve:
     mov %rbx, %rdi
     call syscall_from_frame
 resume:
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12
     ret
 
 # fpu_exception_code(%edi = 16 (#MF) or 19 (#XM)) -> %eax: the SIGFPE si_code for the unmasked
@@ -236,9 +234,7 @@ init_stopped_for_good:
 # report_death(%rdi = user RIP, %esi = signal, %rdx = fault address or 0): the first process's
 # death line
 report_death:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %rbx
     mov %esi, %r12d
     mov %rdx, %r13
@@ -260,9 +256,7 @@ report_death:
     call serial_put_hex
     mov $'\n', %edi
     call serial_putc
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13
     ret
 
 # put_signal_name(%edi = signal 1..64): its name; the real-time ones by the kernel's SIGRTMIN (32)

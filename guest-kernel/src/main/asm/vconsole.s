@@ -50,9 +50,7 @@
 # program's words.
 .globl vconsole_init
 vconsole_init:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rdi, %rbx
     call cmdline_program
     mov %rax, %r12                      # the program's words, or 0
@@ -98,16 +96,13 @@ vconsole_init:
     mov $-1, %rsi
     call probe_words
     movb $0, (%r13)
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # probe_words(%rdi = words, %rsi = where they end, if before the NUL): each virtio_mmio.device
 # word is probed until a console is live.
 probe_words:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %rbx
     mov %rsi, %r12
 1:  cmp %r12, %rbx
@@ -135,8 +130,7 @@ probe_words:
     je 1b
     inc %rbx
     jmp 3b
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # vmm_word(%rdi = a word) -> %rax: the registers' physical address if it is a well-formed
@@ -157,10 +151,7 @@ vmm_word:
 # console_attach(%rdi = registers' physical address, %esi = IRQ): brings the device up and
 # reports on COM1 what came of it.
 console_attach:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     mov %rdi, %r12
     mov %esi, %r13d
     movabs $DIRECT_MAP_BASE, %rbx
@@ -304,19 +295,13 @@ console_attach:
     je 1f
     lea msg_failed(%rip), %rdi
 1:  call serial_puts
-9:  pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14
     ret
 
 # post_receive_buffers(%rdi = struct virtqueue, %rsi = buffers (kernel image), %edx = size of
 # each): descriptor i describes buffer i, device-writable, and is made available, for every entry.
 post_receive_buffers:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     mov %rdi, %rbx
     movabs $(-KERNEL_VIRT_BASE), %r12
     add %rsi, %r12                      # physical address of buffer 0
@@ -338,10 +323,7 @@ post_receive_buffers:
     call vq_post
     inc %r14d
     jmp 1b
-2:  pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+2:  POP_REGS rbx, r12, r13, r14
     ret
 
 # send_control(%edi = port, %esi = event, %edx = value) -> %rax: 0, or -EIO/-ETIMEDOUT. One
@@ -376,9 +358,7 @@ send_control:
 # or 1 (jvmm: the host's stream failed) makes later writes there fail with EPIPE. Other events
 # and ports are ignored.
 control_poll:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
 1:  lea vq_ctrl_rx(%rip), %rdi
     call vq_take_used
     cmp $-EAGAIN, %rax
@@ -444,16 +424,13 @@ control_poll:
 7:  mov $-EIO, %rax
     jmp 9f
 8:  xor %eax, %eax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # wait_used(%rdi = struct virtqueue) -> %rax: the head of the next chain the device returns, or
 # -EIO (a broken ring, or DEVICE_NEEDS_RESET), or -ETIMEDOUT after VCONS_DEVICE_NS.
 wait_used:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %rbx
     call vq_take_used
     cmp $-EAGAIN, %rax
@@ -477,8 +454,7 @@ wait_used:
     mov $-ETIMEDOUT, %rax
     jmp 9f
 7:  mov $-EIO, %rax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # console_fail(): the device broke a rule or stopped answering: it is reset, so that it holds
@@ -512,8 +488,7 @@ vconsole_writev:
     cmpq $0, vcons_regs(%rip)
     jne 1f
     push %rbx                           # COM1
-    push %r12
-    push %r13
+    PUSH_REGS r12, r13
     mov %rsi, %rbx
     mov %rdx, %r12
     xor %r13d, %r13d
@@ -527,16 +502,9 @@ vconsole_writev:
     dec %r12
     jmp 2b
 3:  mov %r13, %rax
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13
     ret
-1:  push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    push %rbp
+1:  PUSH_REGS rbx, r12, r13, r14, r15, rbp
     push $0                             # 8(%rsp): the last page's PTE, or 0
     push $0                             # (%rsp): bytes left in the current vector
     movq $0, tx_chain_bytes(%rip)
@@ -630,11 +598,9 @@ vconsole_writev:
     jmp 9f
 7:  cmp VQ_SIZE(%rbx), %ebp             # the table is full: send this chain first
     jb 8f
-    push %rax
-    push %rdx
+    PUSH_REGS rax, rdx
     call transmit_chain
-    pop %rdx
-    pop %rcx
+    POP_REGS rcx, rdx
     test %rax, %rax
     jnz 20f
     mov %rcx, %rax
@@ -669,12 +635,7 @@ vconsole_writev:
 20: test %r15, %r15                     # an error: what was written counts, if anything was
     cmovnz %r15, %rax
 30: add $16, %rsp
-    pop %rbp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14, r15, rbp
     ret
 
 # transmit_chain (vconsole_writev's: %rbx = queue, %ebp = descriptors, %r15 = bytes written):
@@ -715,9 +676,7 @@ vconsole_read:
     jne 1f
     xor %eax, %eax
     ret
-1:  push %rbx
-    push %r12
-    push %r13
+1:  PUSH_REGS rbx, r12, r13
     mov %rdi, %rbx
     mov %rsi, %r12
     mov $VCONS_POLL_NS, %r13d           # the next sleep: doubles while no input comes
@@ -753,9 +712,7 @@ vconsole_read:
     mov $-EIO, %rax
     jmp 9f
 8:  xor %eax, %eax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # receive_poll() -> %rax: 0, or -EIO. Moves the buffers the device filled into the queue of
@@ -788,11 +745,7 @@ receive_poll:
 # receive_copy(%rdi = user buffer, %rsi = count > 0) -> %rax: bytes copied (0 if none had
 # arrived), or -EFAULT when the first byte cannot be stored. Emptied buffers go back to the device.
 receive_copy:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     mov %rdi, %rbx
     mov %rsi, %r12
     xor %r13d, %r13d                    # copied
@@ -856,11 +809,7 @@ receive_copy:
     lea vq_rx(%rip), %rdi
     call vq_notify
 7:  mov %r13, %rax
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+    POP_REGS rbx, r12, r13, r14, r15
     ret
 
 .section .rodata

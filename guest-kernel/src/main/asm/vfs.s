@@ -99,20 +99,16 @@ kernel_mkdir:
 
 # kernel_mknod(%rdi = kernel path, %rsi = operations, %rdx = rdev): a character device, 0666
 kernel_mknod:
-    push %rsi
-    push %rdx
+    PUSH_REGS rsi, rdx
     call kernel_walk_parent
-    pop %rdx
-    pop %rsi
+    POP_REGS rsi, rdx
     cmp $-4095, %rax
     jae 9f
-    push %rsi
-    push %rdx
+    PUSH_REGS rsi, rdx
     mov %rax, %rdi
     mov $(S_IFCHR | 0666), %esi
     call make_node
-    pop %rdx
-    pop %rsi
+    POP_REGS rsi, rdx
     cmp $-4095, %rax
     jae 9f
     mov %rsi, N_DATA(%rax)
@@ -123,8 +119,7 @@ kernel_mknod:
 # already there if it has that type, else a new one (-EEXIST if another type has the name)
 .globl make_node
 make_node:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %rbx
     mov %esi, %r12d
     mov walk_len(%rip), %rdx
@@ -168,8 +163,7 @@ make_node:
 7:  mov $-EEXIST, %rax
     jmp 9f
 8:  mov $-ENOSPC, %rax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # ---- The walk --------------------------------------------------------------------------------
@@ -178,12 +172,7 @@ make_node:
 # walk_name/walk_len, walk_len 0 when the path has none: "/", ".", ".."), or -errno
 .globl walk
 walk:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    push %rbp
+    PUSH_REGS rbx, r12, r13, r14, r15, rbp
     mov %rsi, %r12                      # where the walk is
     mov %rsi, walk_buffer(%rip)
     mov %edx, %r13d
@@ -320,20 +309,13 @@ walk:
 84: mov $-ENOENT, %rax
     jmp 9f
 85: mov $-ELOOP, %rax
-9:  pop %rbp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15, rbp
     ret
 
 # expand_link(%rdi = symlink, %rsi = the rest of the path in walk_buffer) -> %rax: 0 with
 # walk_buffer now the target followed by the rest, or -ENOENT (empty target), -ENAMETOOLONG
 expand_link:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rsi, %r12
     call link_target
     mov %rax, %rbx                      # the target's bytes
@@ -363,9 +345,7 @@ expand_link:
     xor %eax, %eax
     jmp 9f
 8:  mov $-ENAMETOOLONG, %rax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 # link_target(%rdi = symlink) -> %rax: its target's bytes, %rdx: their length (0: it leads
@@ -380,12 +360,10 @@ link_target:
 # path_get(%rdi = user path, %rsi = kernel buffer) -> %rax: its length, or -errno (EFAULT,
 # ENAMETOOLONG)
 path_get:
-    push %rdi
-    push %rsi
+    PUSH_REGS rdi, rsi
     mov $PATH_MAX, %esi
     call user_strnlen
-    pop %rdi
-    pop %rsi
+    POP_REGS rsi, rdi
     test %rax, %rax
     js 8f
     push %rax
@@ -400,13 +378,11 @@ path_get:
 
 # path_walk(%edi = dirfd, %rsi = user path, %edx = WALK_*) -> %rax: as walk, on path_buffer
 path_walk:
-    push %rdi
-    push %rdx
+    PUSH_REGS rdi, rdx
     mov %rsi, %rdi
     lea path_buffer(%rip), %rsi
     call path_get
-    pop %rdx
-    pop %rdi
+    POP_REGS rdi, rdx
     test %rax, %rax
     js 9f
     lea path_buffer(%rip), %rsi
@@ -418,13 +394,11 @@ path_walk:
 # needs AT_EMPTY_PATH and names dirfd's file (AT_FDCWD: the working directory).
 .globl lookup_at
 lookup_at:
-    push %rdi
-    push %rdx
+    PUSH_REGS rdi, rdx
     mov %rsi, %rdi
     lea path_buffer(%rip), %rsi
     call path_get
-    pop %rdx
-    pop %rdi
+    POP_REGS rdi, rdx
     test %rax, %rax
     js 9f
     jnz 2f
@@ -495,11 +469,7 @@ sys_creat:
 # openat(dirfd, path, flags, mode)
 .globl sys_openat
 sys_openat:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    PUSH_REGS rbx, r12, r13, r14, r15
     mov %edi, %r14d                     # dirfd
     mov %rsi, %r15                      # path
     mov %edx, %r12d                     # flags
@@ -605,11 +575,7 @@ sys_openat:
     mov %r14, %rdi
     call file_put
     pop %rax
-9:  pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15
     ret
 
 # ---- Status and links ---------------------------------------------------------------------
@@ -646,8 +612,7 @@ sys_readlink:
 sys_readlinkat:
     test %ecx, %ecx
     jle einval
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdx, %rbx
     movslq %ecx, %r12
     xor %edx, %edx
@@ -680,19 +645,13 @@ sys_readlinkat:
 7:  mov $-ENOENT, %rax                  # a process link whose process has no program (a zombie)
     jmp 9f
 8:  mov $-EINVAL, %rax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # getdents64(fd, dirp, count): ".", "..", then the entries; the offset counts entries
 .globl sys_getdents64
 sys_getdents64:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    push %rbp
+    PUSH_REGS rbx, r12, r13, r14, r15, rbp
     call fd_file
     test %rax, %rax
     jz 81f
@@ -783,12 +742,7 @@ sys_getdents64:
 82: mov $-ENOTDIR, %rax
     jmp 9f
 83: mov $-EINVAL, %rax
-9:  pop %rbp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15, rbp
     ret
 
 # ---- Making and removing names ------------------------------------------------------------
@@ -800,8 +754,7 @@ sys_mkdir:
 # mkdirat(dirfd, path, mode)
 .globl sys_mkdirat
 sys_mkdirat:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %edx, %r12d
     mov $WALK_PARENT, %edx
     call path_walk
@@ -821,8 +774,7 @@ sys_mkdirat:
     cmp $-4095, %rax
     jae 9f
     xor %eax, %eax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # new_name(%rax = the directory walk_name would go in) -> %rax: 0 when the name is free, else
@@ -861,9 +813,7 @@ sys_unlinkat:
     jnz einval
 # remove_name(%edi = dirfd, %rsi = user path, %edx = AT_REMOVEDIR or 0)
 remove_name:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %edx, %r12d
     mov $WALK_PARENT, %edx
     call path_walk
@@ -909,9 +859,7 @@ remove_name:
 86: mov $-ENOTEMPTY, %rax
     jmp 9f
 87: mov $-ENOTDIR, %rax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 .globl sys_symlink
@@ -921,9 +869,7 @@ sys_symlink:
 # symlinkat(target, newdirfd, linkpath)
 .globl sys_symlinkat
 sys_symlinkat:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %esi, %r13d
     push %rdx
     lea path_buffer2(%rip), %rsi
@@ -968,9 +914,7 @@ sys_symlinkat:
 84: mov $-ENOENT, %rax
     jmp 9f
 88: mov $-ENOSPC, %rax
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 .globl sys_link
@@ -985,10 +929,7 @@ sys_link:
 sys_linkat:
     test $~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH), %r8d
     jnz einval
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     mov %edx, %r13d
     mov %rcx, %r14
     xor %edx, %edx
@@ -1025,10 +966,7 @@ sys_linkat:
     call dir_add
     jmp 9f
 81: mov $-EPERM, %rax
-9:  pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14
     ret
 
 .globl sys_rename
@@ -1046,12 +984,7 @@ sys_renameat:
 sys_renameat2:
     test $~RENAME_NOREPLACE, %r8d
     jnz einval
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-    push %rbp
+    PUSH_REGS rbx, r12, r13, r14, r15, rbp
     mov %edx, %r13d                     # newdirfd
     mov %rcx, %r14                      # newpath
     mov %r8d, %ebp                      # flags
@@ -1170,12 +1103,7 @@ sys_renameat2:
 88: mov $-EISDIR, %rax
     jmp 9f
 89: mov $-EINVAL, %rax
-9:  pop %rbp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14, r15, rbp
     ret
 
 # ---- The working directory ----------------------------------------------------------------
@@ -1212,8 +1140,7 @@ set_cwd:                                # %rax = node
 # link_buffer (%rdx: its length with the NUL), or -ENOENT (removed), -ENAMETOOLONG
 .globl node_path
 node_path:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdi, %rbx
     lea link_buffer + PATH_MAX - 1(%rip), %r12
     movb $0, (%r12)
@@ -1253,17 +1180,13 @@ node_path:
 83: mov $-ENAMETOOLONG, %rax
     jmp 9f
 84: mov $-ENOENT, %rax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # getcwd(buf, size) -> the length with the NUL; ENOENT once the directory is removed
 .globl sys_getcwd
 sys_getcwd:
-    push %rbx
-    push %r12
-    push %r13
-    push %r14
+    PUSH_REGS rbx, r12, r13, r14
     mov %rdi, %r13
     mov %rsi, %r14
     mov cwd_node(%rip), %rdi
@@ -1287,10 +1210,7 @@ sys_getcwd:
     mov %rbx, %rax
     jmp 9f
 82: mov $-ERANGE, %rax
-9:  pop %r14
-    pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13, r14
     ret
 
 # ---- Attributes -------------------------------------------------------------------------------
@@ -1345,22 +1265,18 @@ sys_lchown:
 sys_fchownat:
     test $~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH), %r8d
     jnz einval
-    push %rdx
-    push %rcx
+    PUSH_REGS rdx, rcx
     mov %r8d, %edx
     call lookup_at
-    pop %rcx
-    pop %rdx
+    POP_REGS rdx, rcx
     cmp $-4095, %rax
     jae 9f
     jmp 1f
 .globl sys_fchown
 sys_fchown:
-    push %rsi
-    push %rdx
+    PUSH_REGS rsi, rdx
     call fd_file
-    pop %rcx
-    pop %rdx
+    POP_REGS rdx, rcx
     test %rax, %rax
     jz ebadf
 1:  mov %rax, %rdi                      # a file: only the file system's have an owner to change
@@ -1389,8 +1305,7 @@ sys_fchown:
 sys_utimensat:
     test $~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH), %ecx
     jnz einval
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     mov %rdx, %r12
     test %rsi, %rsi
     jnz 1f
@@ -1449,8 +1364,7 @@ sys_utimensat:
 81: mov $-EBADF, %rax
     jmp 9f
 82: mov $-EINVAL, %rax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # set_time(%rdi = node's timestamp, %rsi = user struct timespec, checked)
@@ -1562,9 +1476,7 @@ link_buffer: .skip PATH_MAX
 # itself as on Linux. The file's bytes stay where they are (the module, or the kernel image).
 .globl vfs_install_program
 vfs_install_program:
-    push %rbx
-    push %r12
-    push %r13
+    PUSH_REGS rbx, r12, r13
     mov %rsi, %r12
     mov %rdx, %r13
     mov %rdi, %rsi
@@ -1573,12 +1485,10 @@ vfs_install_program:
     je 1f
     movb $'/', (%rdi)
     inc %rdi
-1:  push %rdi
-    push %rsi
+1:  PUSH_REGS rdi, rsi
     mov %rsi, %rdi
     call strlen
-    pop %rsi
-    pop %rdi
+    POP_REGS rdi, rsi
     cmp $(PATH_MAX - 2), %rax
     jae 9f
     lea 1(%rax), %rdx
@@ -1639,9 +1549,7 @@ vfs_install_program:
     cmp $-4095, %rax
     jae 9f
     movq $PROC_SELF, N_PROCESS(%rax)    # its target: the looking process's exe_path (link_target)
-9:  pop %r13
-    pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12, r13
     ret
 
 .section .rodata

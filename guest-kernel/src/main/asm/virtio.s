@@ -26,8 +26,7 @@
 # memparse reads them.
 .globl virtio_mmio_parse
 virtio_mmio_parse:
-    push %rbx
-    push %r12
+    PUSH_REGS rbx, r12
     call parse_number                   # size
     cmp %rdi, %rdx
     je 8f
@@ -67,8 +66,7 @@ virtio_mmio_parse:
     mov %rbx, %rax
     jmp 9f
 8:  xor %eax, %eax
-9:  pop %r12
-    pop %rbx
+9:  POP_REGS rbx, r12
     ret
 
 # parse_number(%rdi = text) -> %rax = value, %rdx = the first character after it (%rdi when there
