@@ -5,7 +5,6 @@ import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.Phases;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -30,12 +29,12 @@ class StartupTest {
         return Jvmm.commandLine(new Jvmm(List.of(args)), List.of(args));
     }
 
-    /** The subcommands whose whole model (their own class, their options) this command line has. */
+    /** The subcommands whose whole model (their own object, their options) this command line has. */
     private static List<String> built(String... args) {
         Map<String, CommandLine> subcommands = commandLine(args).getSubcommands();
         return Jvmm.SUBCOMMANDS.stream()
-                .filter(type -> type.isInstance(subcommands.get(type.getAnnotation(Command.class).name()).getCommand()))
-                .map(type -> type.getAnnotation(Command.class).name())
+                .map(Jvmm.Subcommand::name)
+                .filter(name -> subcommands.get(name).getCommand() != null)
                 .toList();
     }
 
@@ -53,9 +52,10 @@ class StartupTest {
 
     @Test
     void theTopLevelHelpIsTheSameAsWithEveryModelBuilt() {
-        CommandLine full = new CommandLine(new Jvmm(List.of("--help")));
-        for (Class<?> subcommand : Jvmm.SUBCOMMANDS) {
-            full.addSubcommand(subcommand.getAnnotation(Command.class).name(), subcommand);
+        Jvmm jvmm = new Jvmm(List.of("--help"));
+        CommandLine full = new CommandLine(jvmm.spec);
+        for (Jvmm.Subcommand subcommand : Jvmm.SUBCOMMANDS) {
+            full.addSubcommand(subcommand.name(), subcommand.model().apply(jvmm));
         }
         assertEquals(full.getUsageMessage(CommandLine.Help.Ansi.OFF), commandLine("--help").getUsageMessage(CommandLine.Help.Ansi.OFF));
         StringWriter out = new StringWriter();
