@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,6 +81,20 @@ class StartupTest {
                         .contains(status), command + ": " + status);
             }
         }
+    }
+
+    /**
+     * Reading an annotation makes the JDK spin a proxy class for its type, at every start (the AOT
+     * cache cannot hold one): the training run's command lines, in a JVM of their own, spin none.
+     */
+    @Test
+    void noCommandLineReadsAnAnnotation() {
+        ProcessRunner.Result result = ProcessRunner.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                StartupTraining.class.getName()).deadline(Duration.ofSeconds(120)).run();
+        assertEquals(0, result.status(), result.err());
+        assertTrue(result.out().contains("] " + Jvmm.class.getName() + " source: "), "no class loading logged");
+        assertEquals(List.of(), result.out().lines().filter(line -> line.endsWith(" source: __dynamic_proxy__")).toList());
     }
 
     private static final List<String> CLI_PHASES = List.of(TimingsOption.MAIN, TimingsOption.CLI_PARSED);
