@@ -9,7 +9,4 @@ module dev.jvmm.cli {
     requires dev.jvmm.process;
     requires info.picocli;
     requires org.apache.commons.compress;
-
-    // picocli reads and sets the commands' fields reflectively.
-    opens dev.jvmm.cli to info.picocli;
 }

@@ -10,8 +10,8 @@ import dev.jvmm.cli.bench.Row;
 import dev.jvmm.cli.bench.VmmBench;
 import dev.jvmm.cli.bench.WorkloadBench;
 import dev.jvmm.vmm.boot.ElfImage;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,30 +23,41 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "bench",
-        description = {"Measure what system calls and the vDSO cost in the guest on this CPU, the same on the host,"
-                + " jvmm's own costs (VM exit, start-up, memory) against a C reference VMM and QEMU, and workloads"
-                + " (memory, sleep, console output, a multiboot kernel) on jvmm and on QEMU with the same image.",
-                "Without /dev/kvm the rows that run jvmm are skipped (with the reason) and QEMU runs under TCG.",
-                "Progress goes to standard error; the report (a table, or --json) to standard output."},
-        mixinStandardHelpOptions = true)
+/** {@code jvmm bench}: jvmm's costs on this host against the host itself, a C reference VMM and QEMU. */
 final class BenchCommand implements Callable<Integer> {
+    static final Jvmm.Subcommand SUBCOMMAND = new Jvmm.Subcommand("bench", new String[] {
+            "Measure what system calls and the vDSO cost in the guest on this CPU, the same on the host,"
+                    + " jvmm's own costs (VM exit, start-up, memory) against a C reference VMM and QEMU, and workloads"
+                    + " (memory, sleep, console output, a multiboot kernel) on jvmm and on QEMU with the same image.",
+            "Without /dev/kvm the rows that run jvmm are skipped (with the reason) and QEMU runs under TCG.",
+            "Progress goes to standard error; the report (a table, or --json) to standard output."},
+            jvmm -> new BenchCommand().spec);
 
-    @Option(names = "--json", description = "Print the report as one JSON object.")
-    boolean json;
+    private final OptionSpec json = Specs.flag("--json").description("Print the report as one JSON object.").build();
 
-    @Option(names = "--quick", description = "Few calls and one round of each: a check that everything runs, not a measurement.")
-    boolean quick;
+    private final OptionSpec quick = Specs.flag("--quick")
+            .description("Few calls and one round of each: a check that everything runs, not a measurement.").build();
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5", description = "Rounds of each measurement (default: ${DEFAULT-VALUE}).")
-    int rounds;
+    private final OptionSpec rounds = Specs.option(int.class, "--rounds").paramLabel("N").defaultValue("5")
+            .description("Rounds of each measurement (default: ${DEFAULT-VALUE}).").build();
 
-    @Option(names = "--exits", paramLabel = "N", defaultValue = "100000",
-            description = "VM exits per exit-path run (default: ${DEFAULT-VALUE}).")
-    int exits;
+    private final OptionSpec exits = Specs.option(int.class, "--exits").paramLabel("N").defaultValue("100000")
+            .description("VM exits per exit-path run (default: ${DEFAULT-VALUE}).").build();
+
+    /** bench's whole model. */
+    final CommandSpec spec;
+
+    BenchCommand() {
+        spec = Specs.standardHelpOptions(Specs.command(this, SUBCOMMAND))
+                .addOption(json).addOption(quick).addOption(rounds).addOption(exits);
+    }
 
     @Override
     public Integer call() throws IOException {
+        boolean quick = this.quick.getValue();
+        boolean json = this.json.getValue();
+        int rounds = this.rounds.getValue();
+        int exits = this.exits.getValue();
         int r = quick ? 1 : rounds;
         int exitCount = quick ? 2000 : exits;
         PrintStream err = System.err;

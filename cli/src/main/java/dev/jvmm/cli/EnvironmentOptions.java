@@ -1,7 +1,8 @@
 package dev.jvmm.cli;
 
 import dev.jvmm.api.MicroVm;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -10,16 +11,22 @@ import java.util.Map;
 
 /** The program's environment on jvmm's command line: the defaults (PATH, HOME), --clear-env, --env settings over them. */
 final class EnvironmentOptions {
-    @Option(names = {"-e", "--env"}, paramLabel = "NAME=VALUE",
-            description = "Set an environment variable of the program (repeatable; over the defaults, "
-                    + "PATH and HOME, and earlier settings).")
-    List<String> settings = List.of();
+    private final OptionSpec settings = Specs.repeatable("-e", "--env").paramLabel("NAME=VALUE")
+            .description("Set an environment variable of the program (repeatable; over the defaults, "
+                    + "PATH and HOME, and earlier settings).").build();
 
-    @Option(names = "--clear-env", description = "Start the program's environment empty, without the default PATH and HOME.")
-    boolean clear;
+    private final OptionSpec clear = Specs.flag("--clear-env")
+            .description("Start the program's environment empty, without the default PATH and HOME.").build();
+
+    /** Adds the options to a command's model. */
+    void addTo(CommandSpec spec) {
+        spec.addOption(settings).addOption(clear);
+    }
 
     /** Sets the builder's environment, each setting with the bytes jvmm was given for it (see {@link RawArguments}). */
     void applyTo(MicroVm.Builder builder, Jvmm jvmm) {
+        boolean clear = this.clear.getValue();
+        List<String> settings = this.settings.getValue();
         if (clear) {
             builder.environment(Map.of());
         }

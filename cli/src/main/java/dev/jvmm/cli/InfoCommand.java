@@ -7,11 +7,10 @@ import dev.jvmm.cli.bench.HostInfo;
 import dev.jvmm.vmm.boot.BootImages;
 import dev.jvmm.vmm.kvm.Cpuid;
 import dev.jvmm.vmm.kvm.Kvm;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,29 +22,35 @@ import java.util.concurrent.Callable;
 
 import static dev.jvmm.kvm.kvm_h.*;
 
-@Command(name = "info",
-        description = "What this host offers jvmm: KVM and the capabilities jvmm uses, the CPU and its fast-syscall "
-                + "features as a guest sees them, the KVM clock, and what will and will not work; "
-                + "with an IMAGE, first the protocol it boots by (PVH or multiboot v1) and what jvmm found in it.",
-        mixinStandardHelpOptions = true,
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-                "0:jvmm run will work here",
-                "1:jvmm run will not work here; the verdict says why",
-                "125:jvmm info itself failed (usage)"})
+/** {@code jvmm info}: what this host offers jvmm, and whether {@code jvmm run} will work here. */
 final class InfoCommand implements Callable<Integer> {
+    static final Jvmm.Subcommand SUBCOMMAND = new Jvmm.Subcommand("info", new String[] {
+            "What this host offers jvmm: KVM and the capabilities jvmm uses, the CPU and its fast-syscall "
+                    + "features as a guest sees them, the KVM clock, and what will and will not work; "
+                    + "with an IMAGE, first the protocol it boots by (PVH or multiboot v1) and what jvmm found in it."},
+            jvmm -> new InfoCommand().spec);
+
     /** The status when the verdict is that {@code jvmm run} will not work: CI scripts stop on it. */
     static final int WILL_NOT_WORK = 1;
 
-    @Spec
-    CommandSpec spec;
+    private final OptionSpec json = Specs.flag("--json").description("Print the report as one JSON object.").build();
 
-    @Option(names = "--json", description = "Print the report as one JSON object.")
-    boolean json;
+    private final PositionalParamSpec image = PositionalParamSpec.builder().index("0").arity("0..1").paramLabel("IMAGE")
+            .type(Path.class)
+            .description("A guest image to check: a bad one is reported as jvmm run would (status 125).").build();
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
-            description = "A guest image to check: a bad one is reported as jvmm run would (status 125).")
-    Path image;
+    /** info's whole model. */
+    final CommandSpec spec;
+
+    InfoCommand() {
+        spec = Specs.standardHelpOptions(Specs.command(this, SUBCOMMAND)).addOption(json).addPositional(image);
+        spec.usageMessage()
+                .exitCodeListHeading("%nExit status:%n")
+                .exitCodeList(UsageMessageSpec.keyValuesMap(
+                        "0:jvmm run will work here",
+                        "1:jvmm run will not work here; the verdict says why",
+                        "125:jvmm info itself failed (usage)"));
+    }
 
     private record Capability(String name, int number, String use) {}
 
@@ -62,6 +67,8 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Path image = this.image.getValue();
+        boolean json = this.json.getValue();
         Map<String, Object> report = new LinkedHashMap<>();
         if (image != null) {
             report.put("image", image.toString());

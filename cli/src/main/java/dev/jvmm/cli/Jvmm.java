@@ -4,46 +4,45 @@ import dev.jvmm.api.JvmmException;
 import dev.jvmm.api.MicroVm;
 import dev.jvmm.vmm.Phases;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /** The {@code jvmm} command line. Exit statuses: the guest's own, 124 timeout, 125 jvmm failed, 126 guest died. */
-@Command(name = "jvmm",
-        mixinStandardHelpOptions = true,
-        versionProvider = Jvmm.Version.class,
-        description = "A microVM runtime: boots tiny x86-64 guest kernels on /dev/kvm.",
-        exitCodeOnInvalidInput = Jvmm.JVMM_FAILED,
-        exitCodeOnExecutionException = Jvmm.JVMM_FAILED,
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-                "<n>:the status the guest wrote to its exit device",
-                "124:--timeout expired",
-                "125:jvmm itself failed (usage, bad image, no usable /dev/kvm)",
-                "126:the guest kernel died (triple fault, KVM internal error, entry failure)"})
 public final class Jvmm implements Runnable {
     static final int JVMM_FAILED = 125;
 
     /**
-     * The subcommands, in the order {@code jvmm --help} lists them. picocli builds a command's model
-     * by reflection (its options, their annotations, their types), which costs more than the rest of
-     * {@code jvmm --version}: only a subcommand named on the command line gets its whole model; the
-     * others get a summary (name and description) for the top-level help.
+     * A subcommand: its name and the text {@code jvmm --help} lists, and how to build its whole model
+     * (its options, its object), which the command line builds only when the subcommand is named.
      */
-    static final List<Class<?>> SUBCOMMANDS = List.of(
-            RunCommand.class, InfoCommand.class, BenchCommand.class, InitrdCommand.class, CommandLine.HelpCommand.class);
+    record Subcommand(String name, String[] header, String[] description, Function<Jvmm, CommandSpec> model) {
+        Subcommand(String name, String[] description, Function<Jvmm, CommandSpec> model) {
+            this(name, new String[0], description, model);
+        }
 
-    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
-            description = "Show stack traces for jvmm's own errors.")
-    boolean debug;
+        /** The name and text alone, without an object to call, for the top-level help. */
+        CommandSpec summary() {
+            return Specs.command(null, this);
+        }
+    }
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    /**
+     * The subcommands, in the order {@code jvmm --help} lists them. Only a subcommand named on the
+     * command line gets its whole model (its object, its options, their converters, and the classes
+     * they load); the others get a summary (name and description) for the top-level help.
+     */
+    static final List<Subcommand> SUBCOMMANDS = List.of(
+            RunCommand.SUBCOMMAND, InfoCommand.SUBCOMMAND, BenchCommand.SUBCOMMAND, InitrdCommand.SUBCOMMAND, HelpCommand.SUBCOMMAND);
+
+    /** jvmm's own model: the options before the subcommand, the version, the exit statuses. */
+    final CommandSpec spec;
 
     /** The arguments before "--" (jvmm's), and after it (the guest program and its arguments), as text and as bytes. */
     private final List<String> args;
@@ -59,6 +58,20 @@ public final class Jvmm implements Runnable {
         phases.add(TimingsOption.MAIN);
         this.args = args;
         this.separator = args.indexOf("--");
+        spec = Specs.standardHelpOptions(CommandSpec.wrapWithoutInspection(this).name("jvmm"))
+                .addOption(Specs.flag("--debug").scopeType(CommandLine.ScopeType.INHERIT)
+                        .description("Show stack traces for jvmm's own errors.").build())
+                .versionProvider(new Version())
+                .exitCodeOnInvalidInput(JVMM_FAILED)
+                .exitCodeOnExecutionException(JVMM_FAILED);
+        spec.usageMessage()
+                .description("A microVM runtime: boots tiny x86-64 guest kernels on /dev/kvm.")
+                .exitCodeListHeading("%nExit status:%n")
+                .exitCodeList(UsageMessageSpec.keyValuesMap(
+                        "<n>:the status the guest wrote to its exit device",
+                        "124:--timeout expired",
+                        "125:jvmm itself failed (usage, bad image, no usable /dev/kvm)",
+                        "126:the guest kernel died (triple fault, KVM internal error, entry failure)"));
     }
 
     private List<byte[]> bytes() {
@@ -182,16 +195,10 @@ public final class Jvmm implements Runnable {
      * others. A word that only looks like a subcommand's name (an option's value) costs that model, no more.
      */
     static CommandLine commandLine(Jvmm jvmm, List<String> jvmmArgs) {
-        CommandLine commandLine = new CommandLine(jvmm);
-        for (Class<?> subcommand : SUBCOMMANDS) {
-            Command command = subcommand.getAnnotation(Command.class);
-            if (jvmmArgs.contains(command.name())) {
-                commandLine.addSubcommand(command.name(), subcommand);
-            } else {
-                CommandLine.Model.CommandSpec summary = CommandLine.Model.CommandSpec.create().name(command.name());
-                summary.usageMessage().header(command.header()).description(command.description());
-                commandLine.addSubcommand(command.name(), summary);
-            }
+        CommandLine commandLine = new CommandLine(jvmm.spec);
+        for (Subcommand subcommand : SUBCOMMANDS) {
+            commandLine.addSubcommand(subcommand.name(),
+                    jvmmArgs.contains(subcommand.name()) ? subcommand.model().apply(jvmm) : subcommand.summary());
         }
         return commandLine;
     }

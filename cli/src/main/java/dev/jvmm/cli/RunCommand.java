@@ -11,11 +11,9 @@ import dev.jvmm.api.VmResult;
 import dev.jvmm.vmm.JvmmException;
 import dev.jvmm.vmm.boot.ImageException;
 import dev.jvmm.vmm.boot.PvhBoot;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -30,113 +28,129 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "run",
-        customSynopsis = "jvmm run [-hvV] [--json] [--trace-exits] [--timings] [--memory=SIZE] [--cpus=N] [--timeout=DURATION] [--cmdline=STRING] "
-                + "[--console=KIND] [--entry-path=PATH] [--initrd=ARCHIVE] [--copy-out=GUEST_DIR:HOST_DIR]... [--module=FILE[,ARGS]]... [--clear-env] [-e=NAME=VALUE]... "
-                + "[IMAGE] [-- PROGRAM [ARGS...]]",
-        description = {"Boot a PVH or multiboot v1 guest image on KVM and run it until it exits.",
-                "With a PROGRAM (a static x86-64 Linux executable), the guest kernel runs it with ARGS "
-                        + "and jvmm exits with its status; without one, the bundled kernel runs its demo. "
-                        + "The bundled kernel's own programs, demo and jvmm-bench, run by name "
-                        + "(unless the current directory holds a file of that name, or --initrd is given: then PROGRAM is that file). "
-                        + "The program's arguments and environment reach it byte for byte (up to Linux's execve "
-                        + "limits); its environment is PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "
-                        + "and HOME=/root, with --env's settings over them.",
-                "Streams, as docker run gives them: with the virtio console (the bundled kernel's default) "
-                        + "standard output carries exactly the program's stdout, byte for byte, standard error its "
-                        + "stderr, and standard input is the program's stdin (end of file when it closes); the kernel's "
-                        + "report (COM1) goes to standard error with --verbose, and into --json. With the serial "
-                        + "console (other images' default) COM1, the kernel's report and the program's output "
-                        + "together, goes to standard output. jvmm's own messages go to standard error."},
-        mixinStandardHelpOptions = true)
+/** {@code jvmm run}: boots a guest image, runs it until it exits, and exits with its status. */
 final class RunCommand implements Callable<Integer> {
+    static final Jvmm.Subcommand SUBCOMMAND = new Jvmm.Subcommand("run", new String[] {
+            "Boot a PVH or multiboot v1 guest image on KVM and run it until it exits.",
+            "With a PROGRAM (a static x86-64 Linux executable), the guest kernel runs it with ARGS "
+                    + "and jvmm exits with its status; without one, the bundled kernel runs its demo. "
+                    + "The bundled kernel's own programs, demo and jvmm-bench, run by name "
+                    + "(unless the current directory holds a file of that name, or --initrd is given: then PROGRAM is that file). "
+                    + "The program's arguments and environment reach it byte for byte (up to Linux's execve "
+                    + "limits); its environment is PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "
+                    + "and HOME=/root, with --env's settings over them.",
+            "Streams, as docker run gives them: with the virtio console (the bundled kernel's default) "
+                    + "standard output carries exactly the program's stdout, byte for byte, standard error its "
+                    + "stderr, and standard input is the program's stdin (end of file when it closes); the kernel's "
+                    + "report (COM1) goes to standard error with --verbose, and into --json. With the serial "
+                    + "console (other images' default) COM1, the kernel's report and the program's output "
+                    + "together, goes to standard output. jvmm's own messages go to standard error."},
+            jvmm -> new RunCommand(jvmm).spec);
 
-    @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "128M", converter = Sizes.class,
-            description = "Guest RAM, e.g. 64M, 1G (default: ${DEFAULT-VALUE}).")
-    long memory;
+    private static final String SYNOPSIS = "jvmm run [-hvV] [--json] [--trace-exits] [--timings] [--memory=SIZE] [--cpus=N] "
+            + "[--timeout=DURATION] [--cmdline=STRING] [--console=KIND] [--entry-path=PATH] [--initrd=ARCHIVE] "
+            + "[--copy-out=GUEST_DIR:HOST_DIR]... [--module=FILE[,ARGS]]... [--clear-env] [-e=NAME=VALUE]... "
+            + "[IMAGE] [-- PROGRAM [ARGS...]]";
 
-    @Option(names = "--cpus", paramLabel = "N", defaultValue = "1", converter = CpuCounts.class,
-            description = "vCPUs, 1 to 64 (default: ${DEFAULT-VALUE}): vCPU 0 boots, the others wait for the guest's "
-                    + "INIT and start-up IPIs, a host thread each. The bundled kernel uses one.")
-    int cpus;
+    private final OptionSpec memory = Specs.option(long.class, "--memory").paramLabel("SIZE").defaultValue("128M")
+            .converters(new Sizes())
+            .description("Guest RAM, e.g. 64M, 1G (default: ${DEFAULT-VALUE}).").build();
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
-            description = "Stop the guest after this long, e.g. 500ms, 10s, 2m; exit status 124.")
-    Duration timeout;
+    private final OptionSpec cpus = Specs.option(int.class, "--cpus").paramLabel("N").defaultValue("1")
+            .converters(new CpuCounts())
+            .description("vCPUs, 1 to 64 (default: ${DEFAULT-VALUE}): vCPU 0 boots, the others wait for the guest's "
+                    + "INIT and start-up IPIs, a host thread each. The bundled kernel uses one.").build();
 
-    @Option(names = "--cmdline", paramLabel = "STRING", defaultValue = "",
-            description = "The guest kernel's command line (at most " + PvhBoot.CMDLINE_MAX + " bytes; "
+    private final OptionSpec timeout = Specs.option(Duration.class, "--timeout").paramLabel("DURATION")
+            .converters(new Durations())
+            .description("Stop the guest after this long, e.g. 500ms, 10s, 2m; exit status 124.").build();
+
+    private final OptionSpec cmdline = Specs.option(String.class, "--cmdline").paramLabel("STRING").defaultValue("")
+            .description("The guest kernel's command line (at most " + PvhBoot.CMDLINE_MAX + " bytes; "
                     + "with a program, without the word --: jvmm passes the program's argv itself); "
-                    + "a multiboot kernel gets \"IMAGE STRING\".")
-    String cmdline;
+                    + "a multiboot kernel gets \"IMAGE STRING\".").build();
 
-    @Option(names = "--console", paramLabel = "KIND", defaultValue = "auto",
-            description = "Where the program's streams go: virtio (a virtio console: stdout, stderr and stdin "
+    private final OptionSpec console = Specs.option(Console.class, "--console").paramLabel("KIND").defaultValue("auto")
+            .description("Where the program's streams go: virtio (a virtio console: stdout, stderr and stdin "
                     + "apart from the kernel's report), serial (everything on COM1, stdin empty), or auto "
                     + "(the default: virtio for the bundled kernel, serial for other images; multiboot kernels "
-                    + "have serial only).")
-    Console console;
+                    + "have serial only).").build();
 
-    @Mixin
-    EnvironmentOptions environment;
+    private final EnvironmentOptions environment = new EnvironmentOptions();
 
-    @Option(names = "--entry-path", paramLabel = "PATH", defaultValue = "auto",
-            description = "The system-call entry the kernel's gate uses: ${COMPLETION-CANDIDATES} "
-                    + "(default: ${DEFAULT-VALUE}, the first native path).")
-    EntryPath entryPath;
+    private final OptionSpec entryPath = Specs.option(EntryPath.class, "--entry-path").paramLabel("PATH").defaultValue("auto")
+            .description("The system-call entry the kernel's gate uses: ${COMPLETION-CANDIDATES} "
+                    + "(default: ${DEFAULT-VALUE}, the first native path).").build();
 
-    @Option(names = "--initrd", paramLabel = "ARCHIVE",
-            description = "An initramfs for the bundled kernel: a newc cpio archive (as Linux and qemu -initrd take; "
+    private final OptionSpec initrd = Specs.option(Path.class, "--initrd").paramLabel("ARCHIVE")
+            .description("An initramfs for the bundled kernel: a newc cpio archive (as Linux and qemu -initrd take; "
                     + "find . | cpio -o -H newc), unpacked into the guest's in-memory file system before the program "
                     + "starts. PROGRAM may be a path in it. A corrupt or truncated archive is refused before boot (status 125).")
-    Path initrd;
+            .build();
 
-    @Option(names = "--copy-out", paramLabel = "GUEST_DIR:HOST_DIR",
-            description = "When the program ends, copy the guest's directory GUEST_DIR (absolute, without spaces or "
+    private final OptionSpec copyOut = Specs.repeatable("--copy-out").paramLabel("GUEST_DIR:HOST_DIR")
+            .description("When the program ends, copy the guest's directory GUEST_DIR (absolute, without spaces or "
                     + "commas; the first colon ends it) into HOST_DIR (made if missing): its directories, regular files "
                     + "and symlinks, with their permission bits and modification times, over what is there. For the "
                     + "bundled kernel; repeatable. A directory that could not be copied is reported on standard error; "
-                    + "the exit status stays the program's.")
-    List<String> copyOut = new ArrayList<>();
+                    + "the exit status stays the program's.").build();
 
-    @Option(names = "--module", paramLabel = "FILE[,ARGS]",
-            description = "A multiboot module: the file, and the string \"FILE ARGS\" beside it (as QEMU's -initrd \"FILE ARGS\"); "
+    private final OptionSpec modules = Specs.repeatable("--module").paramLabel("FILE[,ARGS]")
+            .description("A multiboot module: the file, and the string \"FILE ARGS\" beside it (as QEMU's -initrd \"FILE ARGS\"); "
                     + "the first comma ends FILE. "
-                    + "Repeatable; the modules follow the image in RAM, in order.")
-    List<String> modules = new ArrayList<>();
+                    + "Repeatable; the modules follow the image in RAM, in order.").build();
 
-    @Option(names = {"-v", "--verbose"},
-            description = "Report on standard error the image's boot protocol, what the host's KVM clock offers, "
-                    + "the kernel's report (COM1, with the virtio console) as it comes, and a summary of the run.")
-    boolean verbose;
+    private final OptionSpec verbose = Specs.flag("-v", "--verbose")
+            .description("Report on standard error the image's boot protocol, what the host's KVM clock offers, "
+                    + "the kernel's report (COM1, with the virtio console) as it comes, and a summary of the run.").build();
 
-    @Option(names = "--json", description = "Print the result as one JSON object on standard output "
-            + "(the guest's output included), instead of the guest's output as it comes.")
-    boolean json;
+    private final OptionSpec json = Specs.flag("--json")
+            .description("Print the result as one JSON object on standard output "
+                    + "(the guest's output included), instead of the guest's output as it comes.").build();
 
-    @Option(names = "--trace-exits", description = "Describe every VM exit on standard error as it happens "
-            + "(kind, port or address, data), then a table of counts by kind and port.")
-    boolean traceExits;
+    private final OptionSpec traceExits = Specs.flag("--trace-exits")
+            .description("Describe every VM exit on standard error as it happens "
+                    + "(kind, port or address, data), then a table of counts by kind and port.").build();
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
-            description = "A PVH ELF64 or multiboot v1 image (default: the bundled guest kernel).")
-    Path image;
+    private final PositionalParamSpec image = PositionalParamSpec.builder().index("0").arity("0..1").paramLabel("IMAGE")
+            .type(Path.class)
+            .description("A PVH ELF64 or multiboot v1 image (default: the bundled guest kernel).").build();
 
-    @Mixin
-    TimingsOption timings;
+    private final TimingsOption timings = new TimingsOption();
 
-    @ParentCommand
-    Jvmm jvmm;
+    private final Jvmm jvmm;
+
+    /** run's whole model. */
+    final CommandSpec spec;
+
+    RunCommand(Jvmm jvmm) {
+        this.jvmm = jvmm;
+        spec = Specs.standardHelpOptions(Specs.command(this, SUBCOMMAND))
+                .addOption(memory).addOption(cpus).addOption(timeout).addOption(cmdline).addOption(console)
+                .addOption(entryPath).addOption(initrd).addOption(copyOut).addOption(modules)
+                .addOption(verbose).addOption(json).addOption(traceExits)
+                .addPositional(image);
+        environment.addTo(spec);
+        timings.addTo(spec);
+        spec.usageMessage().customSynopsis(SYNOPSIS);
+    }
 
     @Override
     public Integer call() {
+        Path image = this.image.getValue();
+        Path initrd = this.initrd.getValue();
+        boolean verbose = this.verbose.getValue();
+        boolean json = this.json.getValue();
+        boolean traceExits = this.traceExits.getValue();
+        List<String> copyOut = this.copyOut.getValue();
+        List<String> modules = this.modules.getValue();
         PrintStream err = System.err;
         MicroVm.Builder builder = MicroVm.builder()
-                .memory(memory)
-                .cpus(cpus)
-                .cmdline(cmdline)
-                .entryPath(entryPath)
-                .timeout(timeout)
+                .memory(memory.getValue())
+                .cpus(cpus.getValue())
+                .cmdline(cmdline.getValue())
+                .entryPath(entryPath.getValue())
+                .timeout(timeout.getValue())
                 .onStart(clock -> {
                     if (verbose) {
                         err.println("jvmm: " + clock.describe());
@@ -148,7 +162,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             boot = image != null ? GuestImage.read(image) : GuestImage.bundled();
         } catch (ImageException e) {
-            throw e.linuxProgram() ? programGivenAsImage(e) : e;
+            throw e.linuxProgram() ? programGivenAsImage(e, image) : e;
         }
         if (verbose) {
             err.println("jvmm: " + boot.name() + ": " + boot.protocol());
@@ -156,7 +170,7 @@ final class RunCommand implements Callable<Integer> {
         if (image != null) {
             builder.image(boot);
         }
-        builder.console(console);
+        builder.console(console.getValue());
         if (initrd != null) {
             builder.initrd(initrd);
         }
@@ -239,7 +253,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** A Linux program given as the IMAGE (the "--" forgotten): say which command runs it. */
-    private JvmmException programGivenAsImage(ImageException e) {
+    private JvmmException programGivenAsImage(ImageException e, Path image) {
         List<String> command = new ArrayList<>(List.of("jvmm", "run", "--", image.toString()));
         command.addAll(jvmm.programArgv());
         return new JvmmException(e.getMessage() + ". It is a Linux program, not a kernel: to run it, use "

@@ -22,6 +22,7 @@ public final class StartupTraining {
             List.of("info", "--help"),
             List.of("initrd", "--help"),
             List.of("bench", "--help"),
+            List.of("help", "run"),
             List.of("run", "--no-such-option"),
             List.of("info"),
             List.of("run", "--timings"));

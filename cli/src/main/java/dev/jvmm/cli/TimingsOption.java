@@ -3,7 +3,8 @@ package dev.jvmm.cli;
 import dev.jvmm.api.VmResult;
 import dev.jvmm.vmm.Json;
 import dev.jvmm.vmm.Phases;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -30,17 +31,27 @@ final class TimingsOption {
     /** The launcher's wall-clock time, in seconds since the epoch, just before it executes the JVM. */
     static final String LAUNCHED = "jvmm.launched";
 
-    @Option(names = "--timings", description = "Report on standard error when each phase was reached, in ms since "
-            + "the JVM started: main, CLI parsed, VM created, memory mapped, guest loaded, first KVM_RUN, the bundled "
-            + "kernel's boot phases (kernel long, tables, clock, probe, user), guest exit (with --json, in the JSON object too).")
-    boolean enabled;
+    private final OptionSpec option = Specs.flag("--timings")
+            .description("Report on standard error when each phase was reached, in ms since "
+                    + "the JVM started: main, CLI parsed, VM created, memory mapped, guest loaded, first KVM_RUN, the bundled "
+                    + "kernel's boot phases (kernel long, tables, clock, probe, user), guest exit (with --json, in the JSON object too).")
+            .build();
+
+    /** Adds --timings to a command's model. */
+    void addTo(CommandSpec spec) {
+        spec.addOption(option);
+    }
+
+    private boolean enabled() {
+        return option.getValue();
+    }
 
     /** The JVM's start and how it is known. */
     record Origin(long epochNanos, String source) {}
 
     /** Runs {@code run} recording its phases, then reports them, when --timings is given; else only runs it. */
     <R> R run(Jvmm jvmm, ScopedValue.CallableOp<? extends R, RuntimeException> run) {
-        if (!enabled) {
+        if (!enabled()) {
             return run.call();
         }
         R result = null;
@@ -57,7 +68,7 @@ final class TimingsOption {
 
     /** {@code json} (one JSON object) with the phases added as its member "timings", when --timings is given. */
     String json(Jvmm jvmm, String json) {
-        if (!enabled) {
+        if (!enabled()) {
             return json;
         }
         Origin origin = origin();

@@ -162,7 +162,7 @@ class JvmmUsageTest {
     @Test
     void theCiGuideListsInfosExitStatuses() throws Exception {
         String guide = Files.readString(Path.of("").toAbsolutePath().getParent().resolve("docs/ci.md"));
-        String[] statuses = new CommandLine(new InfoCommand()).getCommandSpec().usageMessage().exitCodeList()
+        String[] statuses = new InfoCommand().spec.usageMessage().exitCodeList()
                 .entrySet().stream().map(e -> "| " + e.getKey() + " | " + e.getValue() + " |").toArray(String[]::new);
         assertEquals(3, statuses.length);
         for (String row : statuses) {
