@@ -107,7 +107,7 @@ class ArgvEnvTest {
     static Stream<Arguments> qemuRuns() {
         List<Arguments> runs = new ArrayList<>();
         cases().forEach(c -> {
-            for (Environment environment : List.of(Environment.TCG_INTEL, Environment.TCG_AMD)) {
+            for (Environment environment : Qemu.TCG) {
                 for (Libc libc : Libc.values()) {
                     runs.add(Arguments.of(environment, libc, c));
                 }

@@ -202,16 +202,6 @@ class FilesTest {
         return new Outcome(result.status(), output, List.of());
     }
 
-    static Stream<Arguments> qemuAndLibc() {
-        List<Arguments> runs = new ArrayList<>();
-        for (Environment environment : List.of(Environment.TCG_INTEL, Environment.TCG_AMD)) {
-            for (Libc libc : Libc.values()) {
-                runs.add(Arguments.of(environment, libc));
-            }
-        }
-        return runs.stream();
-    }
-
     // ---- files.c ---------------------------------------------------------------------------------
 
     /** files.c as the guest's program, at /files, without an initramfs. */
@@ -232,7 +222,7 @@ class FilesTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("qemuAndLibc")
+    @MethodSource("dev.jvmm.vmm.Qemu#tcgAndLibc")
     void fileSystemCallsAnswerAsOnTheHostOnQemu(Environment environment, Libc libc) throws Exception {
         checkSameAsHost(filesOnHost(libc), qemu(environment, filesModule(libc), ""));
     }

@@ -88,7 +88,7 @@ class MemoryTest {
         List<Arguments> cases = new ArrayList<>();
         for (Case c : CASES) {
             for (Libc libc : Libc.values()) {
-                for (Environment environment : List.of(Environment.TCG_INTEL, Environment.TCG_AMD)) {
+                for (Environment environment : Qemu.TCG) {
                     cases.add(Arguments.of(c, libc, environment));
                 }
             }
@@ -226,7 +226,7 @@ class MemoryTest {
     @Test
     void elf32ProgramsAreRefusedAsSuchUnderQemu() throws Exception {
         Path program = Files.write(dir.resolve("i386"), elf32());
-        for (Environment environment : List.of(Environment.TCG_INTEL, Environment.TCG_AMD)) {
+        for (Environment environment : Qemu.TCG) {
             Qemu.Run qemu = Qemu.run(environment, BundledImage.file(dir), program, "-- i386");
             assertEquals(127, qemu.guestStatus());
             assertEquals(ELF32_REFUSED, qemu.serial().getLast());

@@ -7,14 +7,11 @@ import dev.jvmm.vmm.Qemu.Environment;
 import dev.jvmm.vmm.SignalsTest.Outcome;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -49,18 +46,8 @@ class PvmEntryTest {
                 .map(fields -> fields[0]).findFirst().orElseThrow();
     }
 
-    static Stream<Arguments> qemuAndLibc() {
-        List<Arguments> runs = new ArrayList<>();
-        for (Environment environment : List.of(Environment.TCG_INTEL, Environment.TCG_AMD)) {
-            for (Libc libc : Libc.values()) {
-                runs.add(Arguments.of(environment, libc));
-            }
-        }
-        return runs.stream();
-    }
-
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("qemuAndLibc")
+    @MethodSource("dev.jvmm.vmm.Qemu#tcgAndLibc")
     void aSystemCallIsServedFromItsPageFaultAtLstarOnQemu(Environment environment, Libc libc) throws Exception {
         Qemu.Run qemu = Qemu.run(environment, BundledImage.file(dir), GuestPrograms.build("pvm_syscall", libc),
                 "-- pvm_syscall " + lstar());

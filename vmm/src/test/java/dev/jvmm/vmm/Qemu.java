@@ -1,15 +1,30 @@
 package dev.jvmm.vmm;
 
 import dev.jvmm.process.ProcessRunner;
+import org.junit.jupiter.params.provider.Arguments;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Debian's qemu-system-x86_64 running an image on -M microvm, the peer of the differential tests. */
 public final class Qemu {
     /** A QEMU accelerator and CPU model; on this PVM host, -cpu host needs -arch-capabilities (see README). */
+    /** The CPUs the kernel is tested as under QEMU's TCG: an Intel and an AMD. */
+    static final List<Environment> TCG = List.of(Environment.TCG_INTEL, Environment.TCG_AMD);
+
+    /** A parameterized test's arguments (environment, value): each TCG CPU with each value. */
+    static Stream<Arguments> tcgWith(List<?> values) {
+        return TCG.stream().flatMap(environment -> values.stream().map(value -> Arguments.of(environment, value)));
+    }
+
+    /** Each TCG CPU with each libc, for {@code @MethodSource("dev.jvmm.vmm.Qemu#tcgAndLibc")}. */
+    static Stream<Arguments> tcgAndLibc() {
+        return tcgWith(List.of(GuestPrograms.Libc.values()));
+    }
+
     public enum Environment {
         KVM("kvm", "host,-arch-capabilities"),
         TCG_INTEL("tcg", "Skylake-Client"),

@@ -49,18 +49,8 @@ class SystemCallsTest {
 
     // ---- fdcalls.c -------------------------------------------------------------------------------
 
-    static Stream<Arguments> qemuAndLibc() {
-        List<Arguments> runs = new ArrayList<>();
-        for (Environment environment : List.of(Environment.TCG_INTEL, Environment.TCG_AMD)) {
-            for (Libc libc : Libc.values()) {
-                runs.add(Arguments.of(environment, libc));
-            }
-        }
-        return runs.stream();
-    }
-
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("qemuAndLibc")
+    @MethodSource("dev.jvmm.vmm.Qemu#tcgAndLibc")
     void descriptorCallsAnswerAsOnTheHostOnQemu(Environment environment, Libc libc) throws Exception {
         Path program = GuestPrograms.build("fdcalls", libc);
         checkDescriptorCalls(host(program), qemu(environment, program, "fdcalls"));
@@ -142,7 +132,7 @@ class SystemCallsTest {
             "system call 335: -ENOSYS");
 
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("qemuAndLibc")
+    @MethodSource("dev.jvmm.vmm.Qemu#tcgAndLibc")
     void theConsoleIsACharacterDeviceThatIsNotATerminalOnQemu(Environment environment, Libc libc) throws Exception {
         checkConsole(qemu(environment, GuestPrograms.build("fdcalls", libc), "fdcalls", "console"));
     }
@@ -168,7 +158,7 @@ class SystemCallsTest {
     static final int FUZZ_CALLS = 20000;
 
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("qemuAndLibc")
+    @MethodSource("dev.jvmm.vmm.Qemu#tcgAndLibc")
     void randomArgumentsLeaveTheKernelAliveOnQemu(Environment environment, Libc libc) throws Exception {
         for (String seed : FUZZ_SEEDS) {
             checkFuzz(qemu(environment, GuestPrograms.build("fdfuzz", libc), "fdfuzz", seed, String.valueOf(FUZZ_CALLS)));
@@ -220,13 +210,7 @@ class SystemCallsTest {
             List.of("uname", "-s", "-m"));
 
     static Stream<Arguments> qemuAndApplet() {
-        List<Arguments> runs = new ArrayList<>();
-        for (Environment environment : List.of(Environment.TCG_INTEL, Environment.TCG_AMD)) {
-            for (List<String> applet : APPLETS) {
-                runs.add(Arguments.of(environment, applet));
-            }
-        }
-        return runs.stream();
+        return Qemu.tcgWith(APPLETS);
     }
 
     @ParameterizedTest(name = "{0} busybox {1}")

@@ -67,24 +67,8 @@ class ThreadsTest {
         return new Outcome(exited.status(), ProgramsTest.programOutput(run.serial()));
     }
 
-    static Stream<Arguments> qemuAndLibc() {
-        List<Arguments> cases = new ArrayList<>();
-        for (Environment environment : List.of(Environment.TCG_INTEL, Environment.TCG_AMD)) {
-            for (Libc libc : Libc.values()) {
-                cases.add(Arguments.of(environment, libc));
-            }
-        }
-        return cases.stream();
-    }
-
     static Stream<Arguments> qemuAndLanguage() {
-        List<Arguments> cases = new ArrayList<>();
-        for (Environment environment : List.of(Environment.TCG_INTEL, Environment.TCG_AMD)) {
-            for (Language language : Language.values()) {
-                cases.add(Arguments.of(environment, language));
-            }
-        }
-        return cases.stream();
+        return Qemu.tcgWith(List.of(Language.values()));
     }
 
     // ---- pthreads: mutexes, condition variables, TLS, tids, futexes, signals, a spinner ------------
@@ -97,7 +81,7 @@ class ThreadsTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("qemuAndLibc")
+    @MethodSource("dev.jvmm.vmm.Qemu#tcgAndLibc")
     void underQemuPthreadProgramsBehaveAsOnLinux(Environment environment, Libc libc) throws Exception {
         assertEquals(hostAll(libc), underQemu(environment, GuestPrograms.build("threads", libc), "all"));
     }
@@ -133,7 +117,7 @@ class ThreadsTest {
     static Stream<Arguments> ends() {
         List<Arguments> cases = new ArrayList<>();
         for (String mode : List.of("exit-thread", "bad-stack", "bad-tls")) {
-            for (Environment environment : List.of(Environment.TCG_INTEL, Environment.TCG_AMD)) {
+            for (Environment environment : Qemu.TCG) {
                 for (Libc libc : Libc.values()) {
                     cases.add(Arguments.of(mode, environment, libc));
                 }
@@ -176,7 +160,7 @@ class ThreadsTest {
     static final String BOMB = "EAGAIN after " + (THREAD_MAX - 1) + " threads";
 
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("qemuAndLibc")
+    @MethodSource("dev.jvmm.vmm.Qemu#tcgAndLibc")
     void underQemuAThreadBombGetsEagainAtTheLimit(Environment environment, Libc libc) throws Exception {
         assertEquals(new Outcome(0, List.of(BOMB)), underQemu(environment, GuestPrograms.build("threads", libc), "bomb"));
     }
@@ -192,7 +176,7 @@ class ThreadsTest {
 
     /** Every thread waits on a futex, no timer is armed: the kernel says so and halts; QEMU idles until its time limit. */
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("qemuAndLibc")
+    @MethodSource("dev.jvmm.vmm.Qemu#tcgAndLibc")
     void underQemuADeadlockIsReportedAndStoppedByTheTimeLimit(Environment environment, Libc libc) throws Exception {
         Path binary = GuestPrograms.build("threads", libc);
         Path image = BundledImage.file(dir);

@@ -5,7 +5,6 @@ import dev.jvmm.vmm.Qemu.Environment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,7 +29,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -210,18 +208,8 @@ class VirtioConsoleGuestTest {
         return out;
     }
 
-    static Stream<Arguments> everywhere() {
-        List<Arguments> runs = new ArrayList<>();
-        for (Environment environment : List.of(Environment.TCG_INTEL, Environment.TCG_AMD)) {
-            for (Libc libc : Libc.values()) {
-                runs.add(Arguments.of(environment, libc));
-            }
-        }
-        return runs.stream();
-    }
-
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("everywhere")
+    @MethodSource("dev.jvmm.vmm.Qemu#tcgAndLibc")
     void aMebibyteOfBinaryOutputIsStdoutByteForByteAndFast(Environment environment, Libc libc) throws Exception {
         Run run = boot(environment, Device.TWO_PORTS, GuestPrograms.build("console", libc), new byte[0],
                 "console", "emit", "1048576", "12345");
@@ -257,7 +245,7 @@ class VirtioConsoleGuestTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("everywhere")
+    @MethodSource("dev.jvmm.vmm.Qemu#tcgAndLibc")
     void stdoutAndStderrAreSeparateStreams(Environment environment, Libc libc) throws Exception {
         Run run = boot(environment, Device.TWO_PORTS, GuestPrograms.build("console", libc), new byte[0], "console", "streams");
         assertEquals(0, run.guestStatus(), run.serial().toString());
@@ -266,7 +254,7 @@ class VirtioConsoleGuestTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("everywhere")
+    @MethodSource("dev.jvmm.vmm.Qemu#tcgAndLibc")
     void stdinStreamsThroughCatByteForByte(Environment environment, Libc libc) throws Exception {
         byte[] input = new byte[3_000_001];
         new Random(42).nextBytes(input);
