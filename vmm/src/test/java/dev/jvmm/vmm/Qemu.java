@@ -11,7 +11,6 @@ import java.util.stream.Stream;
 
 /** Debian's qemu-system-x86_64 running an image on -M microvm, the peer of the differential tests. */
 public final class Qemu {
-    /** A QEMU accelerator and CPU model; on this PVM host, -cpu host needs -arch-capabilities (see README). */
     /** The CPUs the kernel is tested as under QEMU's TCG: an Intel and an AMD. */
     static final List<Environment> TCG = List.of(Environment.TCG_INTEL, Environment.TCG_AMD);
 
@@ -25,6 +24,7 @@ public final class Qemu {
         return tcgWith(List.of(GuestPrograms.Libc.values()));
     }
 
+    /** A QEMU accelerator and CPU model; on this PVM host, -cpu host needs -arch-capabilities (see README). */
     public enum Environment {
         KVM("kvm", "host,-arch-capabilities"),
         TCG_INTEL("tcg", "Skylake-Client"),
