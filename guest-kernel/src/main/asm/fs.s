@@ -13,6 +13,7 @@
 
 .include "defs.inc"
 .include "file.inc"
+.include "tmpfs.inc"
 
 .equ SEEK_MAX, 4
 .equ AT_SYMLINK_NOFOLLOW, 0x100
@@ -937,6 +938,105 @@ sys_fstat:
     jz ebadf
     mov %rax, %rdi
     jmp fstat_to_user
+
+# statfs(path, buf) and fstatfs(fd, buf): struct statfs of the file system a file is on, told by
+# how it stats: the in-memory root (TMPFS_MAGIC, as Linux's initramfs rootfs is; its blocks are the
+# pages file data takes and the free ones, no inode limit: 0 files, as an unlimited tmpfs),
+# /proc, a pipe (pipefs) or an epoll or signalfd file (anonymous inodes); the console, a
+# character device, is on the root's (devtmpfs on Linux). The flags are /proc/mounts'.
+.equ STATFS_TYPE,    0
+.equ STATFS_BSIZE,   8
+.equ STATFS_BLOCKS,  16
+.equ STATFS_BFREE,   24
+.equ STATFS_BAVAIL,  32
+.equ STATFS_NAMELEN, 64
+.equ STATFS_FRSIZE,  72
+.equ STATFS_FLAGS,   80
+.equ STATFS_SIZE,    120
+.equ TMPFS_MAGIC,         0x01021994
+.equ PROC_SUPER_MAGIC,    0x9fa0
+.equ PIPEFS_MAGIC,        0x50495045
+.equ ANON_INODE_FS_MAGIC, 0x09041934
+.equ ST_NOSUID,   0x2
+.equ ST_NODEV,    0x4
+.equ ST_NOEXEC,   0x8
+.equ ST_VALID,    0x20                  # f_flags is meaningful: every statfs sets it
+.equ ST_RELATIME, 0x1000
+.globl sys_statfs
+sys_statfs:
+    push %rsi
+    mov %rdi, %rsi
+    mov $AT_FDCWD, %edi
+    xor %edx, %edx
+    call lookup_at
+    pop %rsi
+    cmp $-4095, %rax
+    jae 9f
+    mov %rax, %rdi
+    jmp statfs_to_user
+9:  ret
+
+.globl sys_fstatfs
+sys_fstatfs:
+    push %rsi
+    call fd_file
+    pop %rsi
+    test %rax, %rax
+    jz ebadf
+    mov %rax, %rdi
+# statfs_to_user(%rdi = file, %rsi = user struct statfs) -> %rax: 0 or -EFAULT
+statfs_to_user:
+    PUSH_REGS rbx, r12
+    mov %rdi, %rbx
+    mov %rsi, %r12
+    mov %rsi, %rdi
+    mov $STATFS_SIZE, %esi
+    mov $1, %edx
+    call user_range_ok
+    test %rax, %rax
+    jnz 9f
+    mov %r12, %rdi
+    mov $(STATFS_SIZE / 8), %ecx
+    rep stosq                           # (%rax = 0)
+    movq $PAGE_SIZE, STATFS_BSIZE(%r12)
+    movq $PAGE_SIZE, STATFS_FRSIZE(%r12)
+    movq $NAME_MAX, STATFS_NAMELEN(%r12)
+    movq $(ST_VALID | ST_RELATIME), STATFS_FLAGS(%r12)
+    mov FILE_OPS(%rbx), %rax
+    mov FOP_STAT(%rax), %rax
+    lea pipe_stat(%rip), %rcx
+    cmp %rcx, %rax
+    je 2f
+    lea anon_inode_stat(%rip), %rcx
+    cmp %rcx, %rax
+    je 3f
+    lea tmpfs_stat(%rip), %rcx
+    cmp %rcx, %rax
+    jne 1f
+    mov FILE_PRIVATE(%rbx), %rdi        # a node: in /proc, or in the root's
+    call node_in_proc
+    test %eax, %eax
+    jnz 4f
+1:  movq $TMPFS_MAGIC, STATFS_TYPE(%r12)
+    call tmpfs_page_count
+    mov %rax, %rbx
+    call mm_free_pages
+    mov %rax, STATFS_BFREE(%r12)
+    mov %rax, STATFS_BAVAIL(%r12)
+    add %rbx, %rax
+    mov %rax, STATFS_BLOCKS(%r12)
+    jmp 8f
+2:  movq $PIPEFS_MAGIC, STATFS_TYPE(%r12)
+    movq $ST_VALID, STATFS_FLAGS(%r12)
+    jmp 8f
+3:  movq $ANON_INODE_FS_MAGIC, STATFS_TYPE(%r12)
+    movq $ST_VALID, STATFS_FLAGS(%r12)
+    jmp 8f
+4:  movq $PROC_SUPER_MAGIC, STATFS_TYPE(%r12)
+    movq $(ST_VALID | ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_RELATIME), STATFS_FLAGS(%r12)
+8:  xor %eax, %eax
+9:  POP_REGS rbx, r12
+    ret
 
 # newfstatat(dirfd, path, statbuf, flags)
 .globl sys_newfstatat

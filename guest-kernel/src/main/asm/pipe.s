@@ -336,6 +336,7 @@ pipe_write_poll:
 2:  ret
 
 # A FIFO, mode 0600, owned by root, as Linux's pipefs inodes.
+.globl pipe_stat
 pipe_stat:
     movq $1, STAT_NLINK(%rsi)
     movl $(S_IFIFO | 0600), STAT_MODE(%rsi)

@@ -12,8 +12,8 @@
 .equ MAPS_NAME_COLUMN, 73               # Linux pads a named line's fields to this width (64-bit)
 
 .text
-# procfs_init(): /proc/uptime, /proc/meminfo, /proc/cpuinfo, /proc/self's maps, stat, status,
-# cmdline and comm (after vfs_init made /proc and /proc/self)
+# procfs_init(): /proc/uptime, meminfo, cpuinfo, stat, loadavg and mounts, /proc/self's maps,
+# stat, status, cmdline and comm (after vfs_init made /proc and /proc/self)
 .globl procfs_init
 procfs_init:
     push %rbx
@@ -118,6 +118,22 @@ proc_lseek:
     mov %rax, FILE_POS(%rdi)
     ret
 8:  mov $-EINVAL, %rax
+    ret
+
+# node_in_proc(%rdi = node) -> %eax: 1 when it is /proc or below it (its parents lead there)
+.globl node_in_proc
+node_in_proc:
+    mov proc_dir(%rip), %rcx
+1:  cmp %rcx, %rdi
+    je 8f
+    mov N_PARENT(%rdi), %rax
+    cmp %rdi, %rax                      # the root: its own parent
+    je 9f
+    mov %rax, %rdi
+    jmp 1b
+8:  mov $1, %eax
+    ret
+9:  xor %eax, %eax
     ret
 
 # ---- Generators: (%rdi = page) -> %rax = length ------------------------------------------------
@@ -366,6 +382,122 @@ gen_cpuinfo:
     mov %rdi, %rax
     sub %rbx, %rax
     pop %rbx
+    ret
+
+# stat: the one CPU's time in USER_HZ ticks, all of the busy time as user time (as /proc/PID/stat
+# counts it) and the halts with nothing runnable as idle; context switches, the boot time, the
+# tasks made since boot (Linux's total_forks) and those runnable now
+gen_stat:
+    PUSH_REGS rbx, r12, r13
+    mov %rdi, %rbx
+    call clock_monotonic_ns
+    mov %rax, %r12                      # uptime
+    mov idle_ns(%rip), %r13
+    mov %rbx, %rdi
+    lea stat_cpu(%rip), %rsi
+    call put_text
+    call put_cpu_times
+    lea stat_cpu0(%rip), %rsi
+    call put_text
+    call put_cpu_times
+    lea stat_ctxt(%rip), %rsi
+    call put_text
+    mov context_switches(%rip), %rsi
+    call put_dec
+    lea stat_btime(%rip), %rsi
+    call put_text
+    push %rdi
+    call clock_realtime_ns
+    sub %r12, %rax                      # the wall clock at boot
+    xor %edx, %edx
+    mov $NSEC_PER_SEC, %ecx
+    div %rcx
+    pop %rdi
+    mov %rax, %rsi
+    call put_dec
+    lea stat_processes(%rip), %rsi
+    call put_text
+    mov next_tid(%rip), %esi
+    dec %esi
+    call put_dec
+    lea stat_running(%rip), %rsi
+    call put_text
+    call runnable_count
+    mov %rax, %rsi
+    call put_dec
+    lea stat_tail(%rip), %rsi
+    call put_text
+    mov %rdi, %rax
+    sub %rbx, %rax
+    POP_REGS rbx, r12, r13
+    ret
+
+# put_cpu_times(%rdi = cursor, %r12 = uptime, %r13 = idle ns) -> %rdi: "user nice system idle" and
+# six more fields, in ticks, then a newline
+put_cpu_times:
+    mov %r12, %rax
+    sub %r13, %rax
+    call put_ticks
+    lea stat_nice_system(%rip), %rsi
+    call put_text
+    mov %r13, %rax
+    call put_ticks
+    lea stat_cpu_tail(%rip), %rsi
+    jmp put_text
+
+# runnable_count() -> %rax: the tasks on the run queue (the running one included)
+runnable_count:
+    xor %eax, %eax
+    lea runqueue(%rip), %rcx
+    mov %rcx, %rdx
+1:  LIST_NEXT %rcx, %rdx, 9f
+    inc %eax
+    jmp 1b
+9:  ret
+
+# loadavg: "0.00 0.00 0.00 runnable/threads last-pid". The averages are 0: the kernel keeps no
+# periodic sample of its run queue (docs/kernel.md, "Known differences").
+gen_loadavg:
+    PUSH_REGS rbx, r12
+    mov %rdi, %rbx
+    lea loadavg_zeros(%rip), %rsi
+    call put_text
+    push %rdi
+    call runnable_count
+    pop %rdi
+    mov %rax, %rsi
+    call put_dec
+    movb $'/', (%rdi)
+    inc %rdi
+    xor %esi, %esi                      # the threads of every process
+    lea all_processes(%rip), %r12
+    mov %r12, %rcx
+1:  LIST_NEXT %r12, %rcx, 2f
+    mov P_NR_THREADS - P_LIST(%rcx), %eax
+    add %rax, %rsi
+    jmp 1b
+2:  call put_dec
+    movb $' ', (%rdi)
+    inc %rdi
+    mov next_tid(%rip), %esi
+    dec %esi
+    call put_dec
+    movb $'\n', (%rdi)
+    lea 1(%rdi), %rax
+    sub %rbx, %rax
+    POP_REGS rbx, r12
+    ret
+
+# mounts: the root, an in-memory file system (named tmpfs, as Linux's initramfs rootfs is one, but
+# not "rootfs", which df leaves out), and /proc
+gen_mounts:
+    lea mounts_text(%rip), %rsi
+    mov $mounts_text_size, %edx
+    push %rdi
+    call memcpy
+    pop %rax
+    sub %rax, %rdi
+    mov %rdi, %rax
     ret
 
 # ---- /proc/PID ------------------------------------------------------------------------------
@@ -787,6 +919,9 @@ proc_self_stat:    .asciz "/proc/self/stat"
 proc_self_status:  .asciz "/proc/self/status"
 proc_self_cmdline: .asciz "/proc/self/cmdline"
 proc_self_comm:    .asciz "/proc/self/comm"
+proc_stat:    .asciz "/proc/stat"
+proc_loadavg: .asciz "/proc/loadavg"
+proc_mounts:  .asciz "/proc/mounts"
 .p2align 3
 proc_files:
     .quad proc_uptime, gen_uptime
@@ -797,6 +932,9 @@ proc_files:
     .quad proc_self_status, gen_pid_status
     .quad proc_self_cmdline, gen_pid_cmdline
     .quad proc_self_comm, gen_pid_comm
+    .quad proc_stat, gen_stat
+    .quad proc_loadavg, gen_loadavg
+    .quad proc_mounts, gen_mounts
     .quad 0
 label_total:      .ascii "MemTotal:       "
 label_free:       .ascii "MemFree:        "
@@ -808,6 +946,18 @@ label_swap_free:  .ascii "SwapFree:       "
 label_shmem:      .ascii "Shmem:          "
 label_kb:         .ascii " kB\n"
 maps_fields:      .ascii " 00000000 00:00 0 "
+stat_cpu:         .asciz "cpu  "
+stat_cpu0:        .asciz "cpu0 "
+stat_nice_system: .asciz " 0 0 "
+stat_cpu_tail:    .asciz " 0 0 0 0 0 0\n"
+stat_ctxt:        .asciz "intr 0\nctxt "
+stat_btime:       .asciz "\nbtime "
+stat_processes:   .asciz "\nprocesses "
+stat_running:     .asciz "\nprocs_running "
+stat_tail:        .asciz "\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n"
+loadavg_zeros:    .asciz "0.00 0.00 0.00 "
+mounts_text:      .ascii "tmpfs / tmpfs rw,relatime 0 0\nproc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n"
+.equ mounts_text_size, . - mounts_text
 .equ maps_fields_size, . - maps_fields
 name_stack:       .asciz "[stack]"
 name_heap:        .asciz "[heap]"

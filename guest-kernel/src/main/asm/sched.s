@@ -64,7 +64,7 @@
 # the run queue; the first runnable task runs (the same one when it is alone). Returns when this
 # task runs again. Timed sleepers whose deadline has passed become runnable first. CPU time:
 # the leaving task and its process are charged with the time since it got the CPU, the next
-# one gets it now; a halt with nothing runnable is charged to no one.
+# one gets it now; a halt with nothing runnable is charged to no one, but counted as idle_ns.
 .globl schedule
 schedule:
     PUSH_REGS rbx, rbp, r12, r13, r14, r15
@@ -131,6 +131,9 @@ schedule:
     ret
 5:  call idle_wait                      # nothing runnable
     call clock_monotonic_ns
+    mov %rax, %rcx
+    sub %r13, %rcx
+    add %rcx, idle_ns(%rip)
     mov %rax, %r13
     jmp 1b
 
@@ -992,7 +995,8 @@ runqueue:  .quad init_task + T_RQ, init_task + T_RQ
 timers:    .quad timers, timers
 .globl kernel_stack_top
 kernel_stack_top: .quad entry_stack_top
-next_tid:  .long 2
+.globl next_tid
+next_tid:  .long 2                       # the next thread's id (each process's first thread's is its pid)
 .globl fpu_owner
 fpu_owner: .quad init_task              # whose FPU state the registers hold (0: nobody's)
 
@@ -1002,8 +1006,9 @@ free_slots: .skip 8                     # freed slots, through their T_RQ nodes
 .globl fpu_area
 fpu_area: .skip 8                       # the process's FPU area (map_fpu_area)
 timer_armed_for: .skip 8                # the deadline the timer is armed for (passed: none)
-.globl context_switches
+.globl context_switches, idle_ns
 context_switches: .skip 8
+idle_ns: .skip 8                        # time halted with nothing runnable (/proc/stat's idle)
 slots_used: .skip 4
 .p2align 12
 thread_slots: .skip (THREAD_MAX - 1) * SLOT_SIZE

@@ -349,6 +349,8 @@ SYSCALL 128, sys_rt_sigtimedwait
 SYSCALL 129, sys_rt_sigqueueinfo
 SYSCALL 130, sys_rt_sigsuspend
 SYSCALL 131, sys_sigaltstack
+SYSCALL 137, sys_statfs
+SYSCALL 138, sys_fstatfs
 SYSCALL 140, sys_getpriority
 SYSCALL 141, sys_setpriority
 SYSCALL 143, sys_sched_getparam

@@ -13,6 +13,7 @@
 .include "tmpfs.inc"
 
 .equ TMPFS_DEV, 0x15                    # st_dev 0:21, an anonymous device as tmpfs mounts have
+.equ PROC_DEV, 0x14                     # st_dev 0:20 for /proc and below: another file system (df, find -xdev)
 .equ DIRENT_BOGO, 20                    # shmem's BOGO_DIRENT_SIZE: a directory's st_size per entry
 .equ SEEK_SET, 0
 .equ SEEK_CUR, 1
@@ -571,7 +572,13 @@ tmpfs_stat:
 .globl node_stat
 node_stat:
     movq $TMPFS_DEV, STAT_DEV(%rsi)
-    mov N_INO(%rdi), %rax
+    PUSH_REGS rdi, rsi
+    call node_in_proc
+    POP_REGS rdi, rsi
+    test %eax, %eax
+    jz 5f
+    movq $PROC_DEV, STAT_DEV(%rsi)
+5:  mov N_INO(%rdi), %rax
     mov %rax, STAT_INO(%rsi)
     mov N_NLINK(%rdi), %eax
     mov %rax, STAT_NLINK(%rsi)

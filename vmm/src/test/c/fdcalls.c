@@ -20,6 +20,7 @@
 #include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
@@ -338,6 +339,29 @@ static void status(void) {
     show("statx into kernel memory", S5(SYS_statx, 1, "", AT_EMPTY_PATH, 0x7ff /* STATX_BASIC_STATS */, KERNEL));
     show("statx a missing path", S5(SYS_statx, AT_FDCWD, "/no/such/file", 0, 0x7ff /* STATX_BASIC_STATS */, &stx));
     show("statx a closed fd", S5(SYS_statx, 42, "", AT_EMPTY_PATH, 0x7ff /* STATX_BASIC_STATS */, &stx));
+    /* struct statfs of the file systems that are the same everywhere: pipes, anonymous inodes, /proc */
+    struct statfs sfs;
+    int pipe_fds[2];
+    if (pipe(pipe_fds) == 0) {
+        memset(&sfs, 0, sizeof sfs);
+        show("fstatfs a pipe", S2(SYS_fstatfs, pipe_fds[0], &sfs));
+        printf("  type %lx, block size %ld, blocks %ld, name length %ld, flags %lx\n", (long) sfs.f_type,
+               (long) sfs.f_bsize, (long) sfs.f_blocks, (long) sfs.f_namelen, (long) sfs.f_flags);
+        close(pipe_fds[0]);
+        close(pipe_fds[1]);
+    }
+    int epoll = (int) S1(SYS_epoll_create1, 0);
+    memset(&sfs, 0, sizeof sfs);
+    show("fstatfs an epoll file", S2(SYS_fstatfs, epoll, &sfs));
+    printf("  type %lx, flags %lx\n", (long) sfs.f_type, (long) sfs.f_flags);
+    close(epoll);
+    memset(&sfs, 0, sizeof sfs);
+    show("statfs /proc/self", S2(SYS_statfs, "/proc/self", &sfs));
+    printf("  type %lx, blocks %ld\n", (long) sfs.f_type, (long) sfs.f_blocks);
+    show("statfs a missing path", S2(SYS_statfs, "/no/such/file", &sfs));
+    show("statfs into kernel memory", S2(SYS_statfs, "/proc", KERNEL));
+    show("statfs a kernel path", S2(SYS_statfs, KERNEL, &sfs));
+    show("fstatfs a closed fd", S2(SYS_fstatfs, 42, &sfs));
 }
 
 static void polling(void) {

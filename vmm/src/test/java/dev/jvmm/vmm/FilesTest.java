@@ -436,6 +436,67 @@ class FilesTest {
         checkProcesses(jvmm(processesModule(), ""));
     }
 
+    /**
+     * A user's first look around the guest: busybox top, df and mount read /proc/stat,
+     * /proc/loadavg and /proc/mounts and statfs what they list; a file written to the root shows
+     * in df; /proc is a file system of its own (its own st_dev, as df and find -xdev tell them apart).
+     */
+    static final String SYSTEM_SCRIPT = String.join("\n",
+            "top -bn1 | head -4",
+            "df",
+            "df /proc | tail -1",
+            "mount",
+            "head -c 1048576 /dev/zero > /tmp/one-mebibyte && df / | tail -1",
+            "head -1 /proc/stat",
+            "grep -E '^(ctxt|btime|processes|procs_running|procs_blocked) ' /proc/stat",
+            "cat /proc/loadavg",
+            "stat -c '%d %n' / /proc /proc/self/stat");
+
+    static byte[] systemModule() {
+        return ArgumentBlock.of(List.of("/bin/busybox", "sh", "-c", SYSTEM_SCRIPT), List.of()).module(busybox, rootArchive);
+    }
+
+    static void checkSystem(Outcome guest) {
+        List<String> lines = guest.output();
+        List<String> patterns = List.of(
+                "Mem: \\d+K used, \\d+K free, 0K shrd, 0K buff, \\d+K cached",
+                "CPU: +\\d+% usr +0% sys +0% nic +\\d+% idle +0% io +0% irq +0% sirq",
+                "Load average: 0\\.00 0\\.00 0\\.00 [1-9]\\d*/[1-9]\\d* \\d+",
+                " +PID +PPID USER +STAT +VSZ %VSZ %CPU COMMAND",
+                "Filesystem +1K-blocks +Used Available Use% Mounted on",
+                "tmpfs +\\d{5,6} +0 +\\d{5,6} +0% /",
+                "proc +0 +0 +0 +0% /proc",
+                "tmpfs on / type tmpfs \\(rw,relatime\\)",
+                "proc on /proc type proc \\(rw,nosuid,nodev,noexec,relatime\\)",
+                "tmpfs +\\d{5,6} +10[2-9]\\d +\\d{5,6} +1% /",
+                "cpu  \\d+ 0 0 \\d+ 0 0 0 0 0 0",
+                "ctxt \\d+",
+                "btime 1[7-9]\\d{8}",
+                "processes ([5-9]|\\d\\d+)",
+                "procs_running [1-9]\\d*",
+                "procs_blocked 0",
+                "0\\.00 0\\.00 0\\.00 [1-9]\\d*/[1-9]\\d* \\d+",
+                "21 /",
+                "20 /proc",
+                "20 /proc/self/stat");
+        assertEquals(patterns.size(), lines.size(), lines::toString);
+        for (int i = 0; i < patterns.size(); i++) {
+            assertTrue(lines.get(i).matches(patterns.get(i)), i + ": " + lines.get(i));
+        }
+        assertEquals(0, guest.status());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Environment.class, names = {"TCG_INTEL", "TCG_AMD"})
+    void topDfAndMountShowTheGuestOnQemu(Environment environment) throws Exception {
+        checkSystem(qemu(environment, systemModule(), ""));
+    }
+
+    @JvmmTest
+    void topDfAndMountShowTheGuestOnJvmm() {
+        checkSystem(jvmm(systemModule(), ""));
+    }
+
     // ---- hostile ---------------------------------------------------------------------------------
 
     static final List<String> FILL = List.of("write: ENOSPC", "filled: more than 16 MiB", "malloc after fill: ok",
