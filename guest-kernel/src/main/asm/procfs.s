@@ -946,6 +946,7 @@ label_swap_free:  .ascii "SwapFree:       "
 label_shmem:      .ascii "Shmem:          "
 label_kb:         .ascii " kB\n"
 maps_fields:      .ascii " 00000000 00:00 0 "
+.equ maps_fields_size, . - maps_fields
 stat_cpu:         .asciz "cpu  "
 stat_cpu0:        .asciz "cpu0 "
 stat_nice_system: .asciz " 0 0 "
@@ -958,7 +959,6 @@ stat_tail:        .asciz "\nprocs_blocked 0\nsoftirq 0 0 0 0 0 0 0 0 0 0 0\n"
 loadavg_zeros:    .asciz "0.00 0.00 0.00 "
 mounts_text:      .ascii "tmpfs / tmpfs rw,relatime 0 0\nproc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n"
 .equ mounts_text_size, . - mounts_text
-.equ maps_fields_size, . - maps_fields
 name_stack:       .asciz "[stack]"
 name_heap:        .asciz "[heap]"
 name_vdso:        .asciz "[vdso]"
