@@ -329,6 +329,7 @@ class FilesTest {
     }
 
     @JvmmTest
+    @Test
     void archiveFilesAreCopiedAtTheirFirstChangeOnJvmm() throws Exception {
         assertEquals(new Outcome(0, ARCHIVE_WRITE, List.of()), withoutKernelLines(jvmm(archiveWriteModule(), "")));
     }
@@ -345,6 +346,7 @@ class FilesTest {
     }
 
     @JvmmTest
+    @Test
     void procSelfExeNamesTheProgramsFileOnJvmm() {
         assertEquals(new Outcome(0, List.of("/bin/busybox"), List.of()), withoutKernelLines(jvmm(exeModule(), "")));
     }
@@ -383,6 +385,7 @@ class FilesTest {
     }
 
     @JvmmTest
+    @Test
     void procFilesHaveLinuxsFormatsOnJvmm() {
         checkProc(jvmm(procModule(), ""), HostCpu.vendor());
     }
@@ -432,6 +435,7 @@ class FilesTest {
     }
 
     @JvmmTest
+    @Test
     void procListsEveryProcessForPsOnJvmm() {
         checkProcesses(jvmm(processesModule(), ""));
     }
@@ -493,6 +497,7 @@ class FilesTest {
     }
 
     @JvmmTest
+    @Test
     void topDfAndMountShowTheGuestOnJvmm() {
         checkSystem(jvmm(systemModule(), ""));
     }
@@ -515,6 +520,7 @@ class FilesTest {
     }
 
     @JvmmTest
+    @Test
     void filesThatFillTheMemoryGetEnospcAndTheKernelLivesOnJvmm() throws Exception {
         Outcome guest = jvmm(fillModule(), "");
         assertEquals(FILL, guest.output());
@@ -551,6 +557,7 @@ class FilesTest {
     }
 
     @JvmmTest
+    @Test
     void aBadArchiveIsReportedAndTheProgramStillRunsOnJvmm() {
         checkBadArchives(jvmm(truncatedModule(), ""), jvmm(garbageModule(), ""));
     }
@@ -568,6 +575,7 @@ class FilesTest {
     }
 
     @JvmmTest
+    @Test
     void aBareArchiveAsTheModuleIsExplainedOnJvmm() {
         checkBareArchive(jvmm(rootArchive, "-- /bin/busybox ls"));
     }
@@ -610,6 +618,7 @@ class FilesTest {
     }
 
     @JvmmTest
+    @Test
     void theKernelsCpioReaderSurvivesMutatedArchivesOnJvmm() throws Exception {
         checkFuzz(jvmm(fuzzModule(), "cpio-fuzz=" + FUZZ_CASES_JVMM), FUZZ_CASES_JVMM);
     }
