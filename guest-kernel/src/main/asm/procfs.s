@@ -445,7 +445,8 @@ put_cpu_times:
     lea stat_cpu_tail(%rip), %rsi
     jmp put_text
 
-# runnable_count() -> %rax: the tasks on the run queue (the running one included)
+# runnable_count() -> %rax: the tasks on the run queue (the running one included); clobbers %rcx
+# and %rdx only
 runnable_count:
     xor %eax, %eax
     lea runqueue(%rip), %rcx
@@ -462,9 +463,7 @@ gen_loadavg:
     mov %rdi, %rbx
     lea loadavg_zeros(%rip), %rsi
     call put_text
-    push %rdi
     call runnable_count
-    pop %rdi
     mov %rax, %rsi
     call put_dec
     movb $'/', (%rdi)
@@ -493,11 +492,8 @@ gen_loadavg:
 gen_mounts:
     lea mounts_text(%rip), %rsi
     mov $mounts_text_size, %edx
-    push %rdi
     call memcpy
-    pop %rax
-    sub %rax, %rdi
-    mov %rdi, %rax
+    mov $mounts_text_size, %eax
     ret
 
 # ---- /proc/PID ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import dev.jvmm.process.ProcessRunner;
 import dev.jvmm.vmm.GuestPrograms.Libc;
 import dev.jvmm.vmm.Qemu.Environment;
 import dev.jvmm.vmm.SignalsTest.Outcome;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -37,11 +38,16 @@ class PvmEntryTest {
             "AC set before the call is set after it: yes",
             "a jump to the byte after it: SIGSEGV");
 
+    private static Path image;
     /** syscall_entry's address (LSTAR) in the bundled image, from its symbol table. */
-    static String lstar() throws Exception {
-        ProcessRunner.Result nm = ProcessRunner.of("nm", BundledImage.file(dir).toString()).run();
+    private static String lstar;
+
+    @BeforeAll
+    static void findLstar() throws Exception {
+        image = BundledImage.file(dir);
+        ProcessRunner.Result nm = ProcessRunner.of("nm", image.toString()).run();
         assertEquals(0, nm.status(), nm.err());
-        return nm.out().lines().map(line -> line.split(" "))
+        lstar = nm.out().lines().map(line -> line.split(" "))
                 .filter(fields -> fields.length == 3 && fields[2].equals("syscall_entry"))
                 .map(fields -> fields[0]).findFirst().orElseThrow();
     }
@@ -49,8 +55,7 @@ class PvmEntryTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("dev.jvmm.vmm.Qemu#tcgAndLibc")
     void aSystemCallIsServedFromItsPageFaultAtLstarOnQemu(Environment environment, Libc libc) throws Exception {
-        Qemu.Run qemu = Qemu.run(environment, BundledImage.file(dir), GuestPrograms.build("pvm_syscall", libc),
-                "-- pvm_syscall " + lstar());
+        Qemu.Run qemu = Qemu.run(environment, image, GuestPrograms.build("pvm_syscall", libc), "-- pvm_syscall " + lstar);
         SignalsTest.assertKernelReported(qemu.serial());
         assertEquals(new Outcome(0, EXPECTED), new Outcome(qemu.guestStatus(), ProgramsTest.programOutput(qemu.serial())));
     }
@@ -59,6 +64,6 @@ class PvmEntryTest {
     @ParameterizedTest
     @EnumSource(Libc.class)
     void aSystemCallIsServedFromItsPageFaultAtLstarOnJvmm(Libc libc) throws Exception {
-        assertEquals(new Outcome(0, EXPECTED), SignalsTest.onJvmm("pvm_syscall", libc, lstar()));
+        assertEquals(new Outcome(0, EXPECTED), SignalsTest.onJvmm("pvm_syscall", libc, lstar));
     }
 }

@@ -41,15 +41,16 @@ public final class GuestBench {
                 cycles.computeIfAbsent(m.group(1), name -> new ArrayList<>()).add(Double.parseDouble(m.group(3)));
             }
         }
+        Map<String, Stats> stats = new LinkedHashMap<>();
+        cycles.forEach((name, samples) -> stats.put(name, Stats.of(samples.stream().mapToDouble(Double::doubleValue).toArray())));
         double nsPerCycle = 1e6 / result.clock().tscKhz();
         List<Row> rows = new ArrayList<>();
-        cycles.forEach((name, samples) -> {
-            Stats inCycles = Stats.of(samples.stream().mapToDouble(Double::doubleValue).toArray());
+        stats.forEach((name, inCycles) -> {
             String path = name.substring(0, name.indexOf(' '));
             String note = paths.containsKey(path) ? paths.get(path) + " entry" : "no kernel entry";
-            if (name.endsWith(" null") && cycles.containsKey(path + " floor")) {
-                double floor = Stats.of(cycles.get(path + " floor").stream().mapToDouble(Double::doubleValue).toArray()).median();
-                note += String.format("; null / floor = %.2f", inCycles.median() / floor);
+            Stats floor = stats.get(path + " floor");
+            if (name.endsWith(" null") && floor != null) {
+                note += String.format("; null / floor = %.2f", inCycles.median() / floor.median());
             }
             rows.add(new Row("guest", name.startsWith("vdso") ? name.replace("vdso ", "vDSO clock_gettime ")
                     : path + ": " + measurement(name), "ns", inCycles.scaled(nsPerCycle), inCycles, note));
